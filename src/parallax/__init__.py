@@ -1,0 +1,5 @@
+"""Parallax: claim-level cross-source coverage reports for news."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

@@ -1,0 +1,384 @@
+"""Typed records passed between the pipeline's stages.
+
+Every record is a frozen, slotted dataclass. Spans keep the id of their article and character offsets into
+that article's clean ``text`` (``text[start:end]``), so any output can be traced back and highlighted.
+Collections are tuples, so records are hashable and safe to share.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Literal
+
+__all__ = [
+    "AnnotatedArticle",
+    "Article",
+    "Citation",
+    "Conflict",
+    "ConflictMention",
+    "DuplicateGroup",
+    "Entity",
+    "Fact",
+    "LoadedTerm",
+    "FactMention",
+    "Quantity",
+    "Quote",
+    "QuoteGroup",
+    "QuoteMention",
+    "RawDocument",
+    "Rejection",
+    "Report",
+    "Sentence",
+    "Story",
+    "StoryAnalysis",
+    "SummarySentence",
+    "TimeExpression",
+    "TimelineEntry",
+    "content_id",
+]
+
+Precision = Literal["day", "month", "year"]
+
+
+def content_id(*parts: str, size: int = 16) -> str:
+    """A stable id: the hex SHA-256 of the parts (joined by NUL), cut to ``size`` characters."""
+    digest = hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    return digest[:size]
+
+
+# --- ingest -------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """One input document before extraction.
+
+    ``source`` names it for the user (a path, ``path#line`` for JSONL records, a URL). ``key`` is the article id
+    it will get (for files: the file name without extension, made unique within a batch). ``format`` is one of
+    ``text``, ``html``, ``record`` (an already-parsed JSON object in ``meta``, e.g. news-please output).
+    ``meta`` holds declared metadata (title, url, outlet, byline, published, text for records).
+    """
+
+    source: str
+    key: str
+    format: Literal["text", "html", "record"]
+    data: bytes = b""
+    meta: tuple[tuple[str, str], ...] = ()
+
+    def meta_dict(self) -> dict[str, str]:
+        return dict(self.meta)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A document that was not analysed: which one, at which stage, and why (one line, with a hint)."""
+
+    document: str
+    stage: str
+    reason: str
+    message: str
+    hint: str = ""
+
+
+# --- extract ------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """Clean article text and metadata.
+
+    ``text`` is the body with boilerplate removed: paragraphs joined by a blank line (``"\\n\\n"``). The title is
+    not part of ``text``. ``published`` is an ISO 8601 date or datetime string (``2020-08-24``,
+    ``2020-08-24T11:07:12``) or ``None``. ``checksum`` is the content hash of the clean text, used to spot
+    exact copies and to make re-ingesting a no-op. ``removed`` lists the boilerplate lines dropped, for audit.
+    """
+
+    id: str
+    source: str
+    text: str
+    title: str | None = None
+    outlet: str | None = None
+    byline: str | None = None
+    published: str | None = None
+    url: str | None = None
+    language: str = "en"
+    format: str = "text"
+    removed: tuple[str, ...] = ()
+
+    @property
+    def checksum(self) -> str:
+        return content_id(self.text, size=32)
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        return tuple(p for p in self.text.split("\n\n") if p.strip())
+
+
+# --- annotate -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence: ``text == article.text[start:end]``; ``index`` counts sentences in the article from 0."""
+
+    article_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+    paragraph: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A named entity. ``label`` is spaCy's (PERSON, ORG, GPE, ...); ``name`` the fullest form in the article."""
+
+    text: str
+    label: str
+    start: int
+    end: int
+    sentence: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """Words attributed to a speaker.
+
+    ``kind`` is ``direct`` (inside quotation marks) or ``reported`` (indirect speech, "X said that ...").
+    ``text`` is the quoted words only (without the marks); ``start``/``end`` locate them. ``speaker`` is the fullest
+    name the article gives the speaker ("Sergei Lavrov" for "the minister" or "he"), or ``None`` when unknown.
+    ``cue`` is the attribution verb or phrase ("said", "told", "according to").
+    """
+
+    article_id: str
+    text: str
+    start: int
+    end: int
+    sentence: int
+    kind: Literal["direct", "reported"]
+    speaker: str | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    cue: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """An upstream source the article credits for information: "according to Interfax", "via Reuters".
+
+    ``source`` is the canonical name ("Reuters", "Sputnik"); ``kind`` is ``wire`` (news agency), ``outlet``
+    (another news organisation), or ``institution`` (a company, ministry, think tank...). ``cue`` is the pattern.
+    """
+
+    article_id: str
+    source: str
+    kind: Literal["wire", "outlet", "institution"]
+    cue: str
+    sentence: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimeExpression:
+    """A date mentioned in the text, resolved against the publication date where it is relative.
+
+    ``value`` is ISO 8601 at the precision the text gives (``2020-08-23``, ``2019-06``, ``2018``).
+    ``relative`` is true for expressions like "on Sunday" or "last year".
+    """
+
+    text: str
+    start: int
+    end: int
+    sentence: int
+    value: str
+    precision: Precision
+    relative: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number in the text and what it counts ("38 Huawei affiliates": value 38, counts "Huawei affiliates")."""
+
+    text: str
+    start: int
+    end: int
+    sentence: int
+    value: float
+    unit: str = ""
+    counts: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedTerm:
+    """Slanted or emotive wording: ``kind`` is e.g. emotive, intensifier, scare-quote, sarcasm, dismissive, hedge,
+    idiom; ``text == article.text[start:end]``."""
+
+    text: str
+    start: int
+    end: int
+    sentence: int
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotatedArticle:
+    """An article with its linguistic annotations."""
+
+    article: Article
+    sentences: tuple[Sentence, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    dates: tuple[TimeExpression, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+    loaded_terms: tuple[LoadedTerm, ...] = ()
+    tone: float = 0.0  # -1 (negative) .. +1 (positive), over the whole article
+
+    @property
+    def id(self) -> str:
+        return self.article.id
+
+
+# --- group --------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateGroup:
+    """Copies of one article (syndication): ``original`` is the earliest; ``copies`` with their similarity."""
+
+    original: str
+    copies: tuple[str, ...]
+    similarity: tuple[float, ...] = ()
+    exact: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Articles about one real-world event. ``reasons`` says, per article, why it joined (article id, why)."""
+
+    id: str
+    articles: tuple[str, ...]
+    reasons: tuple[tuple[str, str], ...] = ()
+    title: str = ""
+
+
+# --- compare ------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FactMention:
+    """One sentence that states a fact, in one article."""
+
+    article_id: str
+    sentence: int
+    text: str
+    start: int
+    end: int
+    similarity: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One claim, with every sentence in every outlet of the story that states it.
+
+    ``sources`` are the articles stating it; ``independent`` those that are not copies of another source.
+    ``first`` is the article that reported it first (by publication date, when known).
+    """
+
+    id: str
+    story_id: str
+    text: str
+    mentions: tuple[FactMention, ...]
+    sources: tuple[str, ...]
+    independent: tuple[str, ...] = ()
+    first: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteMention:
+    article_id: str
+    text: str
+    start: int
+    end: int
+    sentence: int
+    kind: Literal["direct", "reported"] = "direct"
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteGroup:
+    """One quote and every way outlets word it, with its speaker."""
+
+    id: str
+    speaker: str | None
+    mentions: tuple[QuoteMention, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictMention:
+    article_id: str
+    sentence: int
+    text: str
+    value: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Aligned sentences that disagree: ``kind`` is number, date, name or attribution; ``description`` says how."""
+
+    id: str
+    kind: str
+    description: str
+    mentions: tuple[ConflictMention, ...]
+    fact_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """A dated event: ``date`` at its precision, the sentence(s) that date it, and the articles."""
+
+    date: str
+    precision: Precision
+    text: str
+    articles: tuple[str, ...]
+    sentences: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SummarySentence:
+    """A sentence copied verbatim from ``article_id``; ``sources`` are all articles stating its fact."""
+
+    text: str
+    article_id: str
+    sentence: int
+    sources: tuple[str, ...]
+    fact_id: str | None = None
+    exclusive: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StoryAnalysis:
+    """Everything compared for one story."""
+
+    story: Story
+    facts: tuple[Fact, ...] = ()
+    quotes: tuple[QuoteGroup, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+    timeline: tuple[TimelineEntry, ...] = ()
+    summary: tuple[SummarySentence, ...] = ()
+    citations: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (article id, sources it cites)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The whole analysis of one batch: articles, copies, stories, and what was rejected."""
+
+    articles: tuple[AnnotatedArticle, ...]
+    stories: tuple[StoryAnalysis, ...]
+    duplicates: tuple[DuplicateGroup, ...] = ()
+    rejections: tuple[Rejection, ...] = ()
+    generated: str = ""
+    version: str = ""
+    timings: tuple[tuple[str, float], ...] = field(default=(), compare=False)

