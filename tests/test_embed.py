@@ -1,0 +1,42 @@
+"""The NumPy MiniLM forward pass against embeddings produced by sentence-transformers with torch."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from parallax.embed import DIMENSIONS, encode
+
+REFERENCE = Path(__file__).parent / "data" / "minilm_reference.json"
+
+
+def test_matches_sentence_transformers() -> None:
+    ref = json.loads(REFERENCE.read_text(encoding="utf-8"))
+    ours = encode(ref["sentences"])
+    theirs = np.asarray(ref["embeddings"], dtype=np.float32)
+    cosine = (ours * theirs).sum(axis=1)
+    assert cosine.min() > 0.9999
+
+
+def test_shape_order_and_norm() -> None:
+    texts = ["short", "a much longer sentence about a port strike that ends next week", ""]
+    vectors = encode(texts)
+    assert vectors.shape == (3, DIMENSIONS)
+    assert np.allclose(np.linalg.norm(vectors[:2], axis=1), 1.0, atol=1e-5)
+    # order is the input order even though batches are sorted by length
+    again = encode([texts[1], texts[0]])
+    assert np.allclose(again[0], vectors[1], atol=1e-5)
+    assert encode([]).shape == (0, DIMENSIONS)
+
+
+def test_paraphrase_closer_than_unrelated() -> None:
+    a, b, c = encode(
+        [
+            "The minister said the country is ready to work with the company.",
+            "The country is willing to cooperate with the firm, the minister said.",
+            "Heavy rain flooded several streets in the old town.",
+        ]
+    )
+    assert a @ b > 0.7 > a @ c
