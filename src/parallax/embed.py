@@ -80,7 +80,9 @@ class Encoder:
             from safetensors.numpy import load_file
             from tokenizers import Tokenizer
         except ImportError as exc:  # pragma: no cover - hard dependencies
-            raise ModelError("tokenizers/safetensors are not installed", hint="pip install tokenizers safetensors") from exc
+            raise ModelError(
+                "tokenizers/safetensors are not installed", hint="pip install tokenizers safetensors"
+            ) from exc
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         self.heads: int = int(config["num_attention_heads"])
         self.eps: float = float(config.get("layer_norm_eps", 1e-12))

@@ -1,0 +1,270 @@
+"""Compare the articles of one story: facts, quote variants, upstream sources, conflicts, timeline.
+
+``compare_story`` is the stage's entry point. Facts come from ``align``; this module adds what can be read off
+them and off the articles' annotations:
+
+* **quotes**: one quote's variants across outlets grouped together (same or compatible speaker, and wording close
+  enough: fuzzy token overlap or embedding cosine), with the fullest speaker name any outlet gives;
+* **citations**: the upstream news organisations each article credits;
+* **conflicts**: aligned sentences (one fact) whose numbers counting the same thing, or whose dates at the same
+  precision, differ ("38 vs 36 Huawei affiliates"); quotes grouped as one whose speakers differ;
+* **timeline**: dated events (resolved dates with the sentences that date them), articles without a publication
+  date resolved against the story's date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+import numpy as np
+from numpy.typing import NDArray
+from rapidfuzz import fuzz
+
+from . import dates as dates_module
+from .align import align_facts
+from .models import (
+    AnnotatedArticle,
+    Conflict,
+    ConflictMention,
+    Fact,
+    Quote,
+    QuoteGroup,
+    QuoteMention,
+    Story,
+    StoryAnalysis,
+    TimeExpression,
+    TimelineEntry,
+    content_id,
+)
+
+__all__ = ["compare_story"]
+
+QUOTE_FUZZ_MIN = 70.0  # rapidfuzz token_set_ratio at which two quotes are variants of one (checked on seeds+examples)
+QUOTE_COSINE_MIN = 0.80  # or MiniLM cosine of the quoted words at/above this (paraphrased quotes)
+COUNTS_OVERLAP_MIN = 0.5  # two quantities count the same thing when their head-noun words overlap this much
+CITED_KINDS = ("wire", "outlet")
+
+Matrix = NDArray[np.float32]
+
+
+def _surname(name: str | None) -> str:
+    if not name:
+        return ""
+    parts = re.findall(r"[\w'’-]+", name.lower())
+    return parts[-1] if parts else ""
+
+
+def _speakers_compatible(a: str | None, b: str | None) -> bool:
+    return not a or not b or _surname(a) == _surname(b)
+
+
+def _group_quotes(
+    story_id: str, articles: Sequence[AnnotatedArticle], vectors: dict[tuple[str, int], Matrix]
+) -> tuple[QuoteGroup, ...]:
+    quotes: list[Quote] = [q for a in articles for q in a.quotes]
+    groups: list[list[Quote]] = []
+    for quote in quotes:
+        placed = False
+        for group in groups:
+            if any(member.article_id == quote.article_id for member in group):
+                continue
+            if not all(_speakers_compatible(member.speaker, quote.speaker) for member in group):
+                continue
+            head = group[0]
+            close = fuzz.token_set_ratio(head.text.lower(), quote.text.lower()) >= QUOTE_FUZZ_MIN
+            if not close:
+                va = vectors.get((head.article_id, head.start))
+                vb = vectors.get((quote.article_id, quote.start))
+                close = va is not None and vb is not None and float(va @ vb) >= QUOTE_COSINE_MIN
+            if close:
+                group.append(quote)
+                placed = True
+                break
+        if not placed:
+            groups.append([quote])
+    out = []
+    for group in groups:
+        names = [q.speaker for q in group if q.speaker]
+        speaker = max(names, key=lambda n: (len(n), names.count(n))) if names else None
+        mentions = tuple(
+            QuoteMention(q.article_id, q.text, q.start, q.end, q.sentence, q.kind) for q in group
+        )
+        key = content_id(story_id, *(f"{m.article_id}:{m.start}" for m in mentions))
+        out.append(QuoteGroup(id=f"q-{key[:10]}", speaker=speaker, mentions=mentions))
+    # quotes several outlets carry first, then direct before reported
+    out.sort(key=lambda g: (-len(g.mentions), g.mentions[0].kind != "direct"))
+    return tuple(out)
+
+
+def _words(text: str) -> set[str]:
+    return {w.rstrip("s") for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 2}
+
+
+def _conflicts(story_id: str, facts: Sequence[Fact], by_id: dict[str, AnnotatedArticle]) -> list[Conflict]:
+    found: list[Conflict] = []
+    for fact in facts:
+        if len(fact.sources) < 2:
+            continue
+        # numbers: the same thing counted differently
+        numbers = []
+        for mention in fact.mentions:
+            for q in by_id[mention.article_id].quantities:
+                if q.sentence == mention.sentence and q.counts:
+                    numbers.append((mention, q))
+        seen: set[tuple[str, str]] = set()
+        for x, (ma, qa) in enumerate(numbers):
+            for mb, qb in numbers[x + 1 :]:
+                if ma.article_id == mb.article_id or qa.value == qb.value or qa.unit != qb.unit:
+                    continue
+                wa, wb = _words(qa.counts), _words(qb.counts)
+                if not wa or not wb or len(wa & wb) / min(len(wa), len(wb)) < COUNTS_OVERLAP_MIN:
+                    continue
+                pair = (min(qa.text, qb.text), max(qa.text, qb.text))
+                if pair in seen:
+                    continue
+                seen.add(pair)
+                found.append(
+                    Conflict(
+                        id=f"c-{content_id(story_id, fact.id, *pair)[:10]}",
+                        kind="number",
+                        description=f"{qa.text} vs {qb.text} ({qa.counts})",
+                        mentions=(
+                            ConflictMention(ma.article_id, ma.sentence, ma.text, qa.text),
+                            ConflictMention(mb.article_id, mb.sentence, mb.text, qb.text),
+                        ),
+                        fact_id=fact.id,
+                    )
+                )
+        # dates: one event dated differently at the same precision
+        dated = []
+        for mention in fact.mentions:
+            for d in by_id[mention.article_id].dates:
+                if d.sentence == mention.sentence and d.value:
+                    dated.append((mention, d))
+        for x, (ma, da) in enumerate(dated):
+            for mb, db in dated[x + 1 :]:
+                if ma.article_id == mb.article_id or da.precision != db.precision or da.value == db.value:
+                    continue
+                # only when neither sentence also carries the other's date (then they date different things)
+                values_a = {d.value for m, d in dated if m is ma}
+                values_b = {d.value for m, d in dated if m is mb}
+                if da.value in values_b or db.value in values_a:
+                    continue
+                found.append(
+                    Conflict(
+                        id=f"c-{content_id(story_id, fact.id, da.value, db.value)[:10]}",
+                        kind="date",
+                        description=f"{da.text} ({da.value}) vs {db.text} ({db.value})",
+                        mentions=(
+                            ConflictMention(ma.article_id, ma.sentence, ma.text, da.value),
+                            ConflictMention(mb.article_id, mb.sentence, mb.text, db.value),
+                        ),
+                        fact_id=fact.id,
+                    )
+                )
+    return found
+
+
+def _attribution_conflicts(story_id: str, quotes: Sequence[QuoteGroup], by_id: dict[str, AnnotatedArticle]) -> list[Conflict]:
+    found = []
+    for group in quotes:
+        speakers: dict[str, tuple[QuoteMention, str]] = {}
+        for mention in group.mentions:
+            for q in by_id[mention.article_id].quotes:
+                if q.start == mention.start and q.speaker:
+                    speakers.setdefault(_surname(q.speaker), (mention, q.speaker))
+        if len(speakers) > 1:
+            (ma, sa), (mb, sb) = list(speakers.values())[:2]
+            found.append(
+                Conflict(
+                    id=f"c-{content_id(story_id, group.id, sa, sb)[:10]}",
+                    kind="attribution",
+                    description=f"the same quote is attributed to {sa} and to {sb}",
+                    mentions=(
+                        ConflictMention(ma.article_id, ma.sentence, ma.text, sa),
+                        ConflictMention(mb.article_id, mb.sentence, mb.text, sb),
+                    ),
+                )
+            )
+    return found
+
+
+def _story_reference(articles: Sequence[AnnotatedArticle]) -> date | None:
+    days = sorted(a.article.published[:10] for a in articles if a.article.published)
+    if not days:
+        return None
+    try:
+        return date.fromisoformat(days[len(days) // 2])
+    except ValueError:
+        return None
+
+
+def _timeline(articles: Sequence[AnnotatedArticle]) -> tuple[TimelineEntry, ...]:
+    reference = _story_reference(articles)
+    entries: dict[tuple[str, str], dict[str, object]] = {}
+    for article in articles:
+        sentences = {s.index: s for s in article.sentences}
+        for expr in article.dates:
+            resolved: TimeExpression = expr
+            if not expr.value:
+                if reference is None or article.article.published:
+                    continue
+                resolved = dates_module.resolve(expr, reference)
+                if not resolved.value:
+                    continue
+            sentence = sentences.get(resolved.sentence)
+            if sentence is None:
+                continue
+            key = (resolved.value, sentence.text)
+            entry = entries.setdefault(
+                key, {"precision": resolved.precision, "articles": [], "sentences": []}
+            )
+            arts = entry["articles"]
+            sents = entry["sentences"]
+            assert isinstance(arts, list) and isinstance(sents, list)
+            if article.id not in arts:
+                arts.append(article.id)
+            sents.append((article.id, sentence.index))
+    out = [
+        TimelineEntry(
+            date=value,
+            precision=str(entry["precision"]),  # type: ignore[arg-type]
+            text=text,
+            articles=tuple(entry["articles"]),  # type: ignore[arg-type]
+            sentences=tuple(entry["sentences"]),  # type: ignore[arg-type]
+        )
+        for (value, text), entry in entries.items()
+    ]
+    out.sort(key=lambda e: (e.date, e.text))
+    return tuple(out)
+
+
+def compare_story(
+    story: Story,
+    articles: Sequence[AnnotatedArticle],
+    sentence_vectors: dict[str, Matrix],
+    *,
+    quote_vectors: dict[tuple[str, int], Matrix] | None = None,
+    copies: dict[str, str] | None = None,
+) -> StoryAnalysis:
+    """Compare a story's articles (in story order). ``sentence_vectors``: article id -> one row per sentence;
+    ``quote_vectors``: (article id, quote start) -> embedding of the quoted words; ``copies``: copy -> original."""
+    by_id = {a.id: a for a in articles}
+    published = {a.id: a.article.published or "" for a in articles}
+    facts = align_facts(story.id, articles, sentence_vectors, copies=copies, published=published)
+    quotes = _group_quotes(story.id, articles, quote_vectors or {})
+    conflicts = _conflicts(story.id, facts, by_id) + _attribution_conflicts(story.id, quotes, by_id)
+    citations = tuple(
+        (a.id, tuple(dict.fromkeys(c.source for c in a.citations if c.kind in CITED_KINDS))) for a in articles
+    )
+    return StoryAnalysis(
+        story=story,
+        facts=facts,
+        quotes=quotes,
+        conflicts=tuple(conflicts),
+        timeline=_timeline(articles),
+        citations=citations,
+    )
+

@@ -1,0 +1,828 @@
+"""Loaded language and tone: how an outlet words a story, apart from what it reports.
+
+``find_loaded_terms`` flags slanted wording (emotive words, intensifiers, sarcasm, scare quotes, dismissive phrasing,
+loaded idioms, adverbs, verbs and labels, and hedges) with a curated lexicon; ``score_tone`` gives the article's
+sentiment (-1 .. +1) with VADER. Both judge the outlet's own words only: text inside direct quotations is someone
+else's and is skipped, except scare quotes, which are the outlet's framing.
+
+Lexicon format (``data/loaded_terms.json``)::
+
+    {"format": 1,
+     "kinds": {KIND: [ENTRY, ...], ...},        # in priority order: the first kind wins a tie
+     "compounds": [{"kind": KIND, "prefixes": [...], "stems": [WORD, ...], "spaced": [...]}, ...],
+     "exclude": [ENTRY, ...]}                  # neutral phrases that contain a lexicon word
+
+An ENTRY is a lower-case phrase, one token per space-separated item:
+
+``word``
+    The word. A hyphen inside it also matches a space or nothing ("knee-jerk" matches "knee jerk" and "kneejerk");
+    a possessive in the text is ignored ("achilles heel" matches "Achilles' heel" and "Achilles’s heel").
+    Punctuation is a token of its own ("surprise , surprise"; a comma or semicolon after a word is split off).
+``word/v``
+    The regular verb forms: ``slam/v`` is slam, slams, slammed, slamming. Irregular forms are alternatives.
+``word/n``
+    Singular and plural: ``crony/n`` is crony, cronies; ``henchman/n`` is henchman, henchmen.
+``a|b|c``
+    Any one of the alternatives, each with its own tag: ``strike/v|struck fear``.
+``*``, ``*?``, ``**``
+    Any one word; zero or one word; zero to three words: ``dance/v to ** tune``.
+``<tok>``
+    Context, first or last only: it must be there but is not part of the match. ``<^>`` is the start of the
+    sentence: ``<^> of course <,>`` flags "Of course, ..." but not "a course of course-work".
+
+A compound rule catches productive formations without listing them: a prefix joined by a hyphen ("non-shocker",
+"ultra-hawkish") or fused ("nonshocker") to one of its stems; prefixes named in ``spaced`` may also stand apart
+("least surprising"). Stems take the same ``/v`` and ``/n`` tags.
+
+Matching is case-insensitive on whole words, with curly apostrophes, quotation marks and Unicode hyphens folded to
+ASCII for matching only: every ``LoadedTerm`` has ``text == article.text[start:end]``. The longest match wins and
+terms never overlap; an ``exclude`` phrase that wins suppresses the terms it covers ("sanctions regime").
+
+Quotations: a span between quotation marks (straight or curly, double or single, with a quote left open running to
+the end of its paragraph) is someone's speech when it is long, when it is a whole sentence, or when its sentence
+has a speech cue outside the marks ("said", "according to", "insisted"...). Terms inside speech, and inside quoted
+names and titles ("Territory of Meanings"), are skipped. A short quote with no speaker, or one right after
+"so-called", is a scare quote: the outlet's distance from the words, reported with kind ``scare-quote``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from .errors import ModelError
+from .models import Article, LoadedTerm, Sentence
+
+__all__ = ["find_loaded_terms", "score_tone"]
+
+
+def _words(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
+
+# Tuning constants, chosen by reading the seed corpus and BASIL's lexical-bias spans (see tests/test_framing.py):
+# a scare quote is at most 3 words ("so-called “Russian interference”", “cover-up”); quotes of 4+ words without a
+# speaker are usually a mock title or a paraphrase and are neither flagged nor skipped.
+SCARE_QUOTE_MAX_WORDS = 3
+# A quotation this long is someone's speech even with no cue in its sentence (a second quoted sentence, a pull quote).
+SPEECH_QUOTE_MIN_WORDS = 6
+# Single quotation marks double as apostrophes: a single-quoted span longer than this is taken as a misread.
+SINGLE_QUOTE_MAX_WORDS = 12
+# "so-called" right before a quotation makes it a scare quote up to this many words.
+SO_CALLED_QUOTE_MAX_WORDS = 6
+# Every kind the lexicon may use; the JSON's order of kinds is the priority order.
+KINDS = (
+    "scare-quote",
+    "sarcasm",
+    "dismissive",
+    "idiom",
+    "loaded-label",
+    "loaded-adverb",
+    "loaded-verb",
+    "emotive",
+    "intensifier",
+    "hedge",
+)
+LEXICON_RESOURCE = "data/loaded_terms.json"
+
+# Verbs (and a few nouns) that attribute words to a speaker; inflected with the lexicon's verb morphology.
+_SPEECH_VERBS = _words(
+    "say said tell told add note insist argue claim state declare warn write wrote written ask reply respond explain "
+    "stress emphasise emphasize highlight quote call describe urge vow promise admit acknowledge concede deny accuse "
+    "complain lament tweet post announce suggest believe think thought dub label brand term remark comment recall "
+    "predict caution allege charge counter retort boast joke quip muse testify assert maintain contend observe agree "
+    "disagree criticise criticize condemn denounce slam blast praise hail mention cite report confirm reiterate "
+    "repeat signal threaten demand pledge shout yell scream chant whisper mutter sigh cry exclaim proclaim conclude "
+    "continue put read credit blame refer defend dismiss object decry deride mock characterise characterize define "
+    "mouth"
+)
+_SPEECH_PHRASES = (
+    r"according to|per|in the words of|statement|interview|remarks|press conference|news conference|briefing|"
+    r"spokesman|spokeswoman|spokesperson"
+)
+# Words right before a quotation that make it a mention or a name, not a scare quote ("the word “terror”").
+_MENTION_CUES = _words(
+    "as word words term terms phrase phrases label slogan slogans hashtag headline title titled entitled named name "
+    "names concept notion expression category defined meaning spelled translated "
+    "called dubbed nicknamed known motto caption banner sign signs reading marked codenamed code-named operation "
+    "song album book film movie show series novel program programme campaign project"
+)
+# Small words a quoted name or title may keep lower-case ("Territory of Meanings").
+# A quotation with these words is someone speaking, not the outlet's distance from a word.
+_FIRST_PERSON = _words("i i'm i've i'd i'll me my mine we we're we've our ours us you you're your yours")
+# "a “grand bargain”", "the “doc fix”": a quoted term of art after an article.
+_ARTICLES = _words("a an the")
+# After a quotation, a word not in this list means the quotation modifies it (a term of art, not a scare quote).
+_FUNCTION_WORDS = _words(
+    "a an the that which who whom whose to of in on at by for with from as and or but nor is are was were be been "
+    "being has have had do does did will would could should may might must can not it its they them their he him "
+    "his she her we us our you your i me my this these those there here than then so if when while where because "
+    "after before into over under about against between through during without within around also only just even "
+    "still yet all any some more most less per since until unless though although whether each every no"
+)
+_NAME_FILLERS = _words("of the and for in on a an to at de la le von van du des with by or")
+
+_FOLD = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u02bc": "'",
+        "`": "'",
+        "\u00b4": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2033": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+    }
+)
+_TOKEN_RE = re.compile(r"(?P<w>\w+(?:'\w+)*)|(?P<p>[^\w\s])")
+_DOUBLE_OPEN = frozenset("“„«‟")
+_DOUBLE_CLOSE = frozenset("”»")
+_DOUBLE_ANY = frozenset('"″')
+_SINGLE_OPEN = frozenset("‘‛")
+_SINGLE_CLOSE = frozenset("’′'")
+_QUOTE_MARK_RE = re.compile(r"[\"“”„«»‟″]")
+_CONTRACTION_RE = re.compile(r"(?:ll|s|re|ve|d|m|t|n|em|cause|til|tis|\d\ds?)\b")
+_SINGLE_MARK_RE = re.compile(r"['‘’′‛]")
+_ENTRY_TOKEN_RE = re.compile(r"^(?:<(?P<ctx>[^<>\s]+)>|(?P<gap>\*\*|\*\?|\*)|(?P<alts>[^<>\s*]+))$")
+_ALT_RE = re.compile(r"^(?P<body>[a-z0-9'.,;:!?&-]+?)(?:/(?P<tag>[vn]))?$")
+
+
+# --- records -------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    form: str  # normalised (folded, lower-case) text
+    base: str  # the form without a possessive 's
+    start: int
+    end: int
+    word: bool
+    joined: bool  # attached to the previous word by a hyphen
+
+
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    """One position of a compiled entry: a set of word forms, one punctuation mark, or a gap of lo..hi words."""
+
+    words: frozenset[str] = frozenset()
+    punct: str = ""
+    gap: tuple[int, int] | None = None
+    start: bool = False  # the <^> anchor (context only)
+
+    def accepts(self, token: _Token) -> bool:
+        if self.punct:
+            return not token.word and token.form == self.punct
+        return token.word and (token.form in self.words or token.base in self.words)
+
+
+@dataclass(frozen=True, slots=True)
+class _Pattern:
+    kind: str  # "" for an exclusion
+    lead: tuple[_Slot, ...]
+    core: tuple[_Slot, ...]
+    trail: tuple[_Slot, ...]
+    entry: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Compound:
+    kind: str
+    prefixes: frozenset[str]
+    spaced: frozenset[str]
+    stems: frozenset[tuple[str, ...]]
+    fused: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    index: Mapping[str, tuple[_Pattern, ...]]  # first core word form (or mark) -> patterns
+    compounds: tuple[_Compound, ...]
+    priority: Mapping[str, int]
+    scare_markers: frozenset[str]  # entries of kind scare-quote, normalised, for "so-called “...”"
+
+
+@dataclass(frozen=True, slots=True)
+class _Quote:
+    start: int  # the opening mark
+    end: int  # after the closing mark, or the end of the paragraph when left open
+    words: int
+    skip: bool  # someone's speech, or a quoted name: terms inside are not the outlet's
+    scare: bool  # the outlet's own scare quote
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    start: int
+    end: int
+    kind: str  # "" for an exclusion
+    sentence: int
+
+
+# --- public entry points ---------------------------------------------------------------------------------------------
+
+
+def find_loaded_terms(article: Article, sentences: Sequence[Sentence]) -> tuple[LoadedTerm, ...]:
+    """The loaded wording in the outlet's own voice, in text order.
+
+    Each term lies inside one of ``sentences`` (``sentence`` is that Sentence's ``index``) and never inside a direct
+    quotation, except scare quotes, which are reported whole (marks included) with kind ``scare-quote``.
+    """
+    _check(article, sentences)
+    text = article.text
+    folded = _fold(text)
+    ordered = sorted(sentences, key=lambda s: s.start)
+    quotes = _quotations(text, folded, ordered)
+    lexicon = _lexicon()
+    candidates: list[_Candidate] = []
+    for sentence in ordered:
+        tokens = _tokenize(folded, sentence.start, sentence.end)
+        candidates.extend(_lexicon_matches(text, tokens, lexicon, sentence.index))
+    candidates.extend(_scare_quotes(text, folded, quotes, candidates, lexicon, ordered))
+    kept = _select(_outside_speech(candidates, quotes), lexicon.priority)
+    return tuple(
+        LoadedTerm(text=text[c.start : c.end], start=c.start, end=c.end, sentence=c.sentence, kind=c.kind)
+        for c in kept
+        if c.kind
+    )
+
+
+def score_tone(article: Article, sentences: Sequence[Sentence]) -> float:
+    """The article's tone, -1 (negative) .. +1 (positive): VADER's compound score of each sentence without its
+    quotations, averaged with the sentences' word counts as weights; 0.0 when no sentence has words of its own."""
+    _check(article, sentences)
+    text = article.text
+    folded = _fold(text)
+    ordered = sorted(sentences, key=lambda s: s.start)
+    quotes = [q for q in _quotations(text, folded, ordered) if q.skip]
+    analyzer = _analyzer()
+    plain = text.translate(_FOLD)  # VADER knows "don't", not "don’t"; keep case (it reads CAPS as emphasis)
+    total = weight = 0.0
+    for sentence in ordered:
+        own = _without(plain, sentence.start, sentence.end, quotes)
+        words = len(re.findall(r"\w+", own))
+        if not words:
+            continue
+        total += float(analyzer.polarity_scores(own)["compound"]) * words
+        weight += words
+    if not weight:
+        return 0.0
+    return max(-1.0, min(1.0, total / weight))
+
+
+# --- lexicon -------------------------------------------------------------------------------------------------------
+
+
+@cache
+def _lexicon() -> _Lexicon:
+    """The compiled lexicon shipped with the package (read and compiled once)."""
+    try:
+        raw = resources.files("parallax").joinpath(LEXICON_RESOURCE).read_text(encoding="utf-8")
+        data = json.loads(raw)
+        return _compile(data)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModelError(
+            f"the loaded-language lexicon {LEXICON_RESOURCE} is missing or invalid: {exc}",
+            hint="reinstall parallax-news; if you edited the lexicon, see the format in parallax/framing.py",
+        ) from exc
+
+
+def _compile(data: Mapping[str, Any]) -> _Lexicon:
+    """Compile the lexicon's JSON; raises ValueError on any invalid entry."""
+    if data.get("format") != 1:
+        raise ValueError(f"unknown lexicon format {data.get('format')!r}")
+    kinds: Mapping[str, Sequence[str]] = data["kinds"]
+    unknown = set(kinds) - set(KINDS)
+    if unknown:
+        raise ValueError(f"unknown kinds {sorted(unknown)}")
+    index: dict[str, list[_Pattern]] = {}
+    scare_markers: set[str] = set()
+    seen: set[str] = set()
+    entries = [(kind, entry) for kind, items in kinds.items() for entry in items]
+    entries += [("", entry) for entry in data.get("exclude", [])]
+    for kind, entry in entries:
+        if entry in seen:
+            raise ValueError(f"entry listed twice: {entry!r}")
+        seen.add(entry)
+        for pattern in _parse_entry(entry, kind):
+            first = pattern.core[0]
+            for key in first.words or {first.punct}:
+                index.setdefault(key, []).append(pattern)
+        if kind == "scare-quote" and " " not in entry.strip():
+            scare_markers.add(entry)
+    compounds = tuple(_parse_compound(rule, kinds) for rule in data.get("compounds", []))
+    priority = {kind: rank for rank, kind in enumerate(kinds)}
+    return _Lexicon(
+        index={key: tuple(patterns) for key, patterns in index.items()},
+        compounds=compounds,
+        priority=priority,
+        scare_markers=frozenset(scare_markers),
+    )
+
+
+def _parse_entry(entry: str, kind: str = "") -> list[_Pattern]:
+    """The patterns one ENTRY stands for (several when a hyphenated alternative also matches fused or spaced)."""
+    if not isinstance(entry, str) or not entry.strip() or entry != entry.lower() or entry != entry.strip():
+        raise ValueError(f"entry must be a non-empty, trimmed, lower-case string: {entry!r}")
+    items = re.sub(r"(?<=[\w'])([,;:!?])(?=\s|$)", r" \1", entry).split()
+    lead: list[_Slot] = []
+    trail: list[_Slot] = []
+    core_options: list[list[tuple[_Slot, ...]]] = []
+    for position, item in enumerate(items):
+        match = _ENTRY_TOKEN_RE.match(item)
+        if match is None:
+            raise ValueError(f"bad token {item!r} in entry {entry!r}")
+        if match["ctx"] is not None:
+            slot = _context_slot(match["ctx"], entry)
+            if not core_options:
+                lead.append(slot)
+            elif position == len(items) - 1 or trail:
+                trail.append(slot)
+            else:
+                raise ValueError(f"context <...> only at the start or end of an entry: {entry!r}")
+            continue
+        if trail:
+            raise ValueError(f"context <...> only at the start or end of an entry: {entry!r}")
+        if match["gap"] is not None:
+            if not core_options:
+                raise ValueError(f"an entry cannot start with a gap: {entry!r}")
+            lo, hi = {"*": (1, 1), "*?": (0, 1), "**": (0, 3)}[match["gap"]]
+            core_options.append([(_Slot(gap=(lo, hi)),)])
+            continue
+        core_options.append(_alternatives(match["alts"], entry))
+    if not core_options:
+        raise ValueError(f"entry has no words: {entry!r}")
+    if core_options[-1][0][0].gap is not None:
+        raise ValueError(f"an entry cannot end with a gap: {entry!r}")
+    if any(slot.start for slot in trail) or any(slot.start for slot in lead[1:]):
+        raise ValueError(f"<^> must come first: {entry!r}")
+    sequences: list[tuple[_Slot, ...]] = [()]
+    for options in core_options:
+        sequences = [seq + option for seq in sequences for option in options]
+        if len(sequences) > 64:
+            raise ValueError(f"entry expands to too many variants: {entry!r}")
+    return [_Pattern(kind, tuple(lead), seq, tuple(trail), entry) for seq in sequences]
+
+
+def _context_slot(ctx: str, entry: str) -> _Slot:
+    if ctx == "^":
+        return _Slot(start=True)
+    tokens = _tokenize(ctx, 0, len(ctx))
+    if len(tokens) != 1:
+        raise ValueError(f"context must be one token: <{ctx}> in {entry!r}")
+    token = tokens[0]
+    return _Slot(words=frozenset({token.form})) if token.word else _Slot(punct=token.form)
+
+
+def _alternatives(item: str, entry: str) -> list[tuple[_Slot, ...]]:
+    """The slot sequences for one ``a|b/v|c-d`` item: one-word alternatives share a slot."""
+    single: set[str] = set()
+    multi: list[tuple[_Slot, ...]] = []
+    for alt in item.split("|"):
+        match = _ALT_RE.match(alt)
+        if match is None or (not re.search(r"[a-z0-9]", match["body"]) and len(match["body"]) != 1):
+            raise ValueError(f"bad alternative {alt!r} in entry {entry!r}")
+        body, tag = match["body"], match["tag"] or ""
+        variants = [body] if "-" not in body.strip("-") else [body, body.replace("-", "")]
+        for variant in variants:
+            tokens = _tokenize(variant, 0, len(variant))
+            if not tokens:
+                raise ValueError(f"bad alternative {alt!r} in entry {entry!r}")
+            slots: list[_Slot] = []
+            for k, token in enumerate(tokens):
+                if not token.word:
+                    slots.append(_Slot(punct=token.form))
+                    continue
+                forms = _inflect(token.form, tag) if k == len(tokens) - 1 else {token.form}
+                slots.append(_Slot(words=frozenset(forms | {_base(f) for f in forms})))
+            if len(slots) == 1 and slots[0].words:
+                single |= slots[0].words
+            else:
+                multi.append(tuple(slots))
+    options = [(_Slot(words=frozenset(single)),)] if single else []
+    return options + multi
+
+
+def _parse_compound(rule: Mapping[str, Any], kinds: Mapping[str, Sequence[str]]) -> _Compound:
+    kind = rule["kind"]
+    if kind not in kinds:
+        raise ValueError(f"compound rule of unknown kind {kind!r}")
+    prefixes = frozenset(rule["prefixes"])
+    spaced = frozenset(rule.get("spaced", []))
+    if not prefixes or not spaced <= prefixes or any(p != p.lower() or not p.isalpha() for p in prefixes):
+        raise ValueError(f"bad prefixes in compound rule {rule!r}")
+    stems: set[tuple[str, ...]] = set()
+    for stem in rule["stems"]:
+        match = _ALT_RE.match(stem)
+        if match is None or stem != stem.lower():
+            raise ValueError(f"bad stem {stem!r} in compound rule")
+        parts = [t.form for t in _tokenize(match["body"], 0, len(match["body"])) if t.word]
+        for form in _inflect(parts[-1], match["tag"] or ""):
+            stems.add((*parts[:-1], form))
+    fused = frozenset("".join(stem) for stem in stems)
+    return _Compound(kind, prefixes, spaced, frozenset(stems), fused)
+
+
+def _inflect(word: str, tag: str) -> set[str]:
+    """Regular English inflection; over-generation is harmless (a non-word never matches)."""
+    if tag == "n":
+        if word.endswith("man"):
+            return {word, word[:-3] + "men"}
+        if re.search(r"[^aeiou]y$", word):
+            return {word, word[:-1] + "ies"}
+        if word.endswith(("s", "x", "z", "ch", "sh")):
+            return {word, word + "es"}
+        return {word, word + "s"}
+    if tag != "v":
+        return {word}
+    if word.endswith("e"):
+        forms = {word, word + "s", word + "d", (word if word.endswith(("ee", "ye", "oe")) else word[:-1]) + "ing"}
+    elif re.search(r"[^aeiou]y$", word):
+        forms = {word, word[:-1] + "ies", word[:-1] + "ied", word + "ing"}
+    elif word.endswith(("s", "x", "z", "ch", "sh")):
+        forms = {word, word + "es", word + "ed", word + "ing"}
+    else:
+        forms = {word, word + "s", word + "ed", word + "ing"}
+    if re.search(r"(?:^|[^aeiou]|qu)[aeiou][bdfgklmnprtvz]$", word):  # slam -> slammed; over-generates "targetted"
+        forms |= {word + word[-1] + "ed", word + word[-1] + "ing"}
+    return forms
+
+
+# --- matching ------------------------------------------------------------------------------------------------------
+
+
+def _fold(text: str) -> str:
+    """Lower-case, ASCII quotes and hyphens; the same length as ``text``, so offsets carry over."""
+    folded = text.translate(_FOLD)
+    lowered = folded.lower()
+    if len(lowered) == len(folded):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in folded)
+
+
+def _base(form: str) -> str:
+    return form[:-2] if form.endswith("'s") and len(form) > 2 else form
+
+
+def _tokenize(folded: str, start: int, end: int) -> list[_Token]:
+    """Words and punctuation of ``folded[start:end]``; a hyphen between two words joins them (and is dropped), an
+    apostrophe right after a word is a possessive (and is dropped)."""
+    tokens: list[_Token] = []
+    joined = False
+    for match in _TOKEN_RE.finditer(folded, start, end):
+        s, e = match.span()
+        if match["w"] is not None:
+            form = match["w"]
+            tokens.append(_Token(form, _base(form), s, e, True, joined))
+            joined = False
+            continue
+        mark = match["p"]
+        after_word = bool(tokens) and tokens[-1].word and tokens[-1].end == s
+        before_word = e < end and (folded[e].isalnum() or folded[e] == "_")
+        if mark == "-" and after_word and before_word:
+            joined = True
+            continue
+        if mark == "'" and after_word and not before_word:
+            continue
+        tokens.append(_Token(mark, mark, s, e, False, False))
+        joined = False
+    return tokens
+
+
+def _lexicon_matches(text: str, tokens: Sequence[_Token], lexicon: _Lexicon, sentence: int) -> Iterator[_Candidate]:
+    first_word = next((i for i, t in enumerate(tokens) if t.word), 0)
+    for i, token in enumerate(tokens):
+        for key in {token.form, token.base}:
+            for pattern in lexicon.index.get(key, ()):
+                end = _longest(pattern.core, tokens, i)
+                if end is None or not _context_ok(pattern, tokens, i, end, first_word):
+                    continue
+                if pattern.kind and _in_name(text, tokens, i, end, first_word):
+                    continue
+                yield _Candidate(tokens[i].start, tokens[end - 1].end, pattern.kind, sentence)
+        yield from _compound_matches(tokens, i, lexicon.compounds, sentence)
+
+
+def _in_name(text: str, tokens: Sequence[_Token], i: int, end: int, first_word: int) -> bool:
+    """Capitalised words inside a run of capitalised words mid-sentence are part of a name ("International
+    Astronomical Union", "House of Cards"), not the outlet's wording."""
+
+    def capital(t: _Token) -> bool:
+        return t.word and text[t.start].isupper()
+
+    if i == first_word or not all(capital(t) for t in tokens[i:end] if t.word):
+        return False
+    return (i > 0 and capital(tokens[i - 1])) or (end < len(tokens) and capital(tokens[end]))
+
+
+def _longest(core: Sequence[_Slot], tokens: Sequence[_Token], i: int) -> int | None:
+    ends = list(_ends(core, 0, tokens, i))
+    return max(ends) if ends else None
+
+
+def _ends(core: Sequence[_Slot], k: int, tokens: Sequence[_Token], i: int) -> Iterator[int]:
+    """Token indexes just past each way ``core[k:]`` matches from token ``i``."""
+    if k == len(core):
+        yield i
+        return
+    slot = core[k]
+    if slot.gap is not None:
+        lo, hi = slot.gap
+        for n in range(lo, hi + 1):
+            if n and (i + n > len(tokens) or not tokens[i + n - 1].word):
+                break
+            yield from _ends(core, k + 1, tokens, i + n)
+        return
+    if i < len(tokens) and slot.accepts(tokens[i]):
+        yield from _ends(core, k + 1, tokens, i + 1)
+
+
+def _context_ok(pattern: _Pattern, tokens: Sequence[_Token], i: int, end: int, first_word: int) -> bool:
+    lead = [slot for slot in pattern.lead if not slot.start]
+    if any(slot.start for slot in pattern.lead) and i - len(lead) != first_word:
+        return False
+    if i < len(lead) or end + len(pattern.trail) > len(tokens):
+        return False
+    before = tokens[i - len(lead) : i]
+    after = tokens[end : end + len(pattern.trail)]
+    return all(s.accepts(t) for s, t in zip(lead, before, strict=True)) and all(
+        s.accepts(t) for s, t in zip(pattern.trail, after, strict=True)
+    )
+
+
+def _compound_matches(
+    tokens: Sequence[_Token], i: int, compounds: Sequence[_Compound], sentence: int
+) -> Iterator[_Candidate]:
+    token = tokens[i]
+    if not token.word:
+        return
+    for rule in compounds:
+        if token.form in rule.prefixes:
+            for size in (2, 1):
+                parts = tokens[i + 1 : i + 1 + size]
+                if len(parts) != size or not all(t.word for t in parts) or not all(t.joined for t in parts[1:]):
+                    continue
+                if not (parts[0].joined or token.form in rule.spaced):
+                    continue
+                if tuple(t.form for t in parts) in rule.stems:
+                    yield _Candidate(token.start, parts[-1].end, rule.kind, sentence)
+                    break
+            continue
+        for prefix in rule.prefixes:
+            rest = token.form[len(prefix) :]
+            if token.form.startswith(prefix) and len(rest) > 3 and rest in rule.fused:
+                yield _Candidate(token.start, token.end, rule.kind, sentence)
+                break
+
+
+def _select(candidates: Sequence[_Candidate], priority: Mapping[str, int]) -> list[_Candidate]:
+    """Longest first, then leftmost, then by kind priority (exclusions first); no overlaps."""
+    ranked = sorted(
+        set(candidates), key=lambda c: (c.start - c.end, c.start, -1 if not c.kind else priority.get(c.kind, 99))
+    )
+    kept: list[_Candidate] = []
+    taken: list[tuple[int, int]] = []
+    for c in ranked:
+        if any(c.start < e and s < c.end for s, e in taken):
+            continue
+        taken.append((c.start, c.end))
+        kept.append(c)
+    return sorted(kept, key=lambda c: c.start)
+
+
+# --- quotations ----------------------------------------------------------------------------------------------------
+
+
+def _quotations(text: str, folded: str, sentences: Sequence[Sentence]) -> list[_Quote]:
+    """Every quotation in ``text``, classified as speech or a name (skipped), the outlet's scare quote, or neither."""
+    spans = _quote_spans(text)
+    starts = [s.start for s in sentences]
+    per_sentence: dict[int, int] = {}
+    for start, _ in spans:
+        k = bisect.bisect_right(starts, start) - 1
+        per_sentence[k] = per_sentence.get(k, 0) + 1
+    quotes: list[_Quote] = []
+    for start, end in spans:
+        words = re.findall(r"\w+(?:['-]\w+)*", folded[start + 1 : end])
+        before = folded[max(0, start - 40) : start].rstrip()
+        prev_match = re.search(r"([\w-]+)\W*$", before)
+        prev = prev_match.group(1) if prev_match else ""
+        if (prev in _lexicon().scare_markers or before.endswith("so called")) and (
+            0 < len(words) <= SO_CALLED_QUOTE_MAX_WORDS
+        ):
+            quotes.append(_Quote(start, end, len(words), skip=False, scare=True))
+            continue
+        k = bisect.bisect_right(starts, start) - 1
+        opens_sentence = k < 0 or not re.search(r"\w", folded[sentences[k].start : start])
+        skip = (
+            len(words) >= SPEECH_QUOTE_MIN_WORDS
+            or per_sentence.get(k, 0) > 1  # several quotations: a speaker's words, quoted piecemeal
+            or bool(_FIRST_PERSON.intersection(words))  # "I'm sorry", "my friend": someone speaking
+            or _is_name(text[start + 1 : end], opens_sentence)
+            or prev in _MENTION_CUES
+            or before.endswith(":")  # He replied: "Says who?"
+            or before.endswith("known as")
+            or bool(_speech_cue_re().search(own := _own_context(folded, start, end, spans, sentences, starts)))
+            or not re.search(r"\w", own)  # the quotation is the whole sentence
+            or (len(words) > 1 and prev in _ARTICLES)  # a "grand bargain", the "doc fix": a term of art
+            or _modifies_next(folded, end)  # "active shooter" training, the "settings" menu: a term of art
+        )
+        scare = not skip and 0 < len(words) <= SCARE_QUOTE_MAX_WORDS
+        quotes.append(_Quote(start, end, len(words), skip=skip, scare=scare))
+    return quotes
+
+
+def _quote_spans(text: str) -> list[tuple[int, int]]:
+    """(opening mark, after closing mark) of each quotation, paragraph by paragraph (a line is a paragraph)."""
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for line in text.split("\n"):
+        doubles = _double_spans(line)
+        spans.extend((offset + s, offset + e) for s, e in doubles)
+        for s, e in _single_spans(line):
+            if not any(ds <= s < de for ds, de in doubles):
+                spans.append((offset + s, offset + e))
+        offset += len(line) + 1
+    return sorted(spans)
+
+
+def _double_spans(line: str) -> list[tuple[int, int]]:
+    """Double-quoted spans; a straight mark's direction is read from its neighbours (space before: opening)."""
+    spans: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for match in _QUOTE_MARK_RE.finditer(line):
+        mark, pos = match.group(), match.start()
+        prev = line[pos - 1] if pos else " "
+        nxt = line[pos + 1] if pos + 1 < len(line) else " "
+        if mark in _DOUBLE_ANY:
+            opening = (prev.isspace() or prev in "([{—–-") and not nxt.isspace()
+            closing = not prev.isspace() and (nxt.isspace() or not nxt.isalnum())
+            if opening == closing:  # no telling from the neighbours: alternate
+                opening = open_at is None
+        else:
+            opening = mark in _DOUBLE_OPEN
+        if opening:
+            open_at = pos  # an opening mark while one is open: the earlier one was never closed
+        elif open_at is not None:
+            spans.append((open_at, pos + 1))
+            open_at = None
+    if open_at is not None and line[open_at + 1 :].strip():
+        spans.append((open_at, len(line.rstrip())))  # continues in the next paragraph
+    return spans
+
+
+def _single_spans(line: str) -> list[tuple[int, int]]:
+    """Single-quoted spans; an apostrophe inside a word ("Russia’s") is never a mark, nor one around a letter
+    ("rock 'n' roll")."""
+    spans: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for match in _SINGLE_MARK_RE.finditer(line):
+        mark, pos = match.group(), match.start()
+        prev = line[pos - 1] if pos else " "
+        nxt = line[pos + 1] if pos + 1 < len(line) else " "
+        opens = (
+            (mark in _SINGLE_OPEN or mark == "'")
+            and (prev.isspace() or prev in '([{“"—–-')
+            and nxt.isalnum()
+            and not _CONTRACTION_RE.match(line, pos + 1)  # "you 'll", "rock 'n' roll", "the '90s"
+        )
+        closes = mark in _SINGLE_CLOSE and not prev.isspace() and not nxt.isalnum()
+        if open_at is not None and closes:
+            words = re.findall(r"\w+", line[open_at:pos])
+            if words and len(words) <= SINGLE_QUOTE_MAX_WORDS and max(map(len, words)) > 1:
+                spans.append((open_at, pos + 1))
+            open_at = None
+        elif opens:
+            open_at = pos
+    return spans
+
+
+def _own_context(
+    folded: str,
+    start: int,
+    end: int,
+    spans: Sequence[tuple[int, int]],
+    sentences: Sequence[Sentence],
+    starts: Sequence[int],
+) -> str:
+    """The words of the sentences around a quotation that are not themselves quoted (where a speaker would be).
+
+    A quotation opening its sentence right after a sentence ending in a colon ("He said:") takes that one too.
+    """
+    if not sentences:
+        return ""
+    first = max(0, bisect.bisect_right(starts, start) - 1)
+    last = max(first, bisect.bisect_left(starts, end) - 1)
+    lo, hi = sentences[first].start, sentences[last].end
+    if first > 0 and not re.search(r"\w", folded[lo:start]) and folded[:lo].rstrip().endswith(":"):
+        lo = sentences[first - 1].start
+    pieces: list[str] = []
+    cursor = lo
+    for s, e in spans:
+        if e <= lo or s >= hi:
+            continue
+        pieces.append(folded[cursor : max(cursor, s)])
+        cursor = max(cursor, e)
+    pieces.append(folded[cursor:hi])
+    return " ".join(pieces)
+
+
+def _modifies_next(folded: str, end: int) -> bool:
+    """The quotation is followed by a content word: it names a kind of thing ("zero-tolerance" approach)."""
+    match = re.match(r" ([a-z][a-z-]*)\b", folded[end : end + 30])
+    return match is not None and match.group(1) not in _FUNCTION_WORDS and folded[end - 2 : end - 1] not in ",.;:!?"
+
+
+def _is_name(quoted: str, opens_sentence: bool) -> bool:
+    """A name or a title: title-case words (small words aside), or a capital first word inside a sentence."""
+    words = re.findall(r"\w+(?:['’-]\w+)*", quoted)
+    if not words:
+        return False
+    if not opens_sentence and words[0][0].isupper():
+        return True
+    capital = [w for w in words if w.lower() not in _NAME_FILLERS]
+    return bool(capital) and all(w[0].isupper() or w[0].isdigit() for w in capital)
+
+
+@cache
+def _speech_cue_re() -> re.Pattern[str]:
+    forms: set[str] = set()
+    for verb in _SPEECH_VERBS:
+        forms |= _inflect(verb, "v")
+    alternation = "|".join(sorted(map(re.escape, forms), key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternation}|{_SPEECH_PHRASES})\b")
+
+
+def _scare_quotes(
+    text: str,
+    folded: str,
+    quotes: Sequence[_Quote],
+    candidates: Sequence[_Candidate],
+    lexicon: _Lexicon,
+    sentences: Sequence[Sentence],
+) -> list[_Candidate]:
+    """A candidate for each scare quote; after "so-called" the marker and the quotation are one term."""
+    starts = [s.start for s in sentences]
+    out: list[_Candidate] = []
+    for quote in quotes:
+        if not quote.scare:
+            continue
+        k = bisect.bisect_right(starts, quote.start) - 1
+        if k < 0 or quote.start >= sentences[k].end:
+            continue
+        start = quote.start
+        for c in candidates:
+            if c.kind == "scare-quote" and c.end <= quote.start and not folded[c.end : quote.start].strip():
+                start = min(start, c.start)
+        out.append(_Candidate(start, quote.end, "scare-quote", sentences[k].index))
+    return out
+
+
+def _outside_speech(candidates: Sequence[_Candidate], quotes: Sequence[_Quote]) -> list[_Candidate]:
+    """Drop lexicon matches that touch a quotation the outlet does not own."""
+    skipped = [(q.start, q.end) for q in quotes if q.skip]
+    return [c for c in candidates if not any(c.start < e and s < c.end for s, e in skipped)]
+
+
+def _without(text: str, start: int, end: int, spans: Sequence[_Quote]) -> str:
+    pieces: list[str] = []
+    cursor = start
+    for q in spans:
+        if q.end <= start or q.start >= end:
+            continue
+        pieces.append(text[cursor : max(cursor, q.start)])
+        cursor = max(cursor, q.end)
+    pieces.append(text[cursor:end])
+    return " ".join(p.strip() for p in pieces if p.strip())
+
+
+# --- tone ----------------------------------------------------------------------------------------------------------
+
+
+@cache
+def _analyzer() -> Any:
+    """VADER's analyzer, built once (it reads its lexicon file)."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # type: ignore[import-untyped]
+
+    return SentimentIntensityAnalyzer()
+
+
+def _check(article: Article, sentences: Sequence[Sentence]) -> None:
+    if not isinstance(article, Article):
+        raise TypeError(f"article must be an Article, not {type(article).__name__}")
+    if isinstance(sentences, (str, bytes)) or not all(isinstance(s, Sentence) for s in sentences):
+        raise TypeError("sentences must be a sequence of Sentence records")

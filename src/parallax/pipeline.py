@@ -1,0 +1,147 @@
+"""Wires the stages together: ingest -> extract -> annotate -> group -> compare -> summarize -> Report.
+
+No analysis happens here; each stage is one call into its module. Bad documents become ``Rejection`` records and
+the batch goes on.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from . import __version__
+from .cluster import group_stories
+from .compare import compare_story
+from .dedup import find_duplicates
+from .embed import encode
+from .errors import InputError
+from .extract import extract
+from .ingest import MAX_BYTES, read_inputs
+from .models import AnnotatedArticle, Article, RawDocument, Rejection, Report, StoryAnalysis
+from .nlp import annotate
+from .summarize import summarize
+
+__all__ = ["Progress", "analyze", "analyze_articles"]
+
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(stage, done, total)`` while a stage runs."""
+
+Matrix = NDArray[np.float32]
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def analyze(
+    paths: Sequence[str | Path],
+    *,
+    max_bytes: int = MAX_BYTES,
+    progress: Progress | None = None,
+) -> Report:
+    """Analyse files and folders of articles into a coverage report.
+
+    Documents that cannot be read or used are listed in ``Report.rejections`` (document, stage, reason); a path
+    that does not exist raises ``InputError``.
+    """
+    report_progress = progress or _quiet
+    timings: list[tuple[str, float]] = []
+    started = time.perf_counter()
+    documents: list[RawDocument] = []
+    rejections: list[Rejection] = []
+    for item in read_inputs(paths, max_bytes=max_bytes):
+        if isinstance(item, Rejection):
+            rejections.append(item)
+        else:
+            documents.append(item)
+    timings.append(("ingest", time.perf_counter() - started))
+
+    lap = time.perf_counter()
+    articles: list[Article] = []
+    for done, doc in enumerate(documents, 1):
+        try:
+            articles.append(extract(doc))
+        except InputError as exc:
+            rejections.append(Rejection(doc.source, "extract", exc.reason, str(exc), exc.hint))
+        report_progress("extract", done, len(documents))
+    timings.append(("extract", time.perf_counter() - lap))
+    return analyze_articles(articles, rejections=rejections, progress=progress, timings=timings)
+
+
+def analyze_articles(
+    articles: Sequence[Article],
+    *,
+    rejections: Sequence[Rejection] = (),
+    progress: Progress | None = None,
+    timings: list[tuple[str, float]] | None = None,
+) -> Report:
+    """Analyse already extracted articles (the part of ``analyze`` after extraction)."""
+    report_progress = progress or _quiet
+    timings = timings if timings is not None else []
+
+    lap = time.perf_counter()
+    annotated: list[AnnotatedArticle] = []
+    for done, item in enumerate(annotate(articles), 1):
+        annotated.append(item)
+        report_progress("annotate", done, len(articles))
+    timings.append(("annotate", time.perf_counter() - lap))
+
+    lap = time.perf_counter()
+    duplicates = find_duplicates([a.article for a in annotated])
+    stories = group_stories(annotated, duplicates=duplicates)
+    timings.append(("group", time.perf_counter() - lap))
+
+    lap = time.perf_counter()
+    by_id = {a.id: a for a in annotated}
+    copies = {copy: group.original for group in duplicates for copy in group.copies}
+    multi = [by_id[i] for story in stories if len(story.articles) > 1 for i in story.articles]
+    sentence_vectors, quote_vectors = _embed(multi)
+    timings.append(("embed", time.perf_counter() - lap))
+
+    lap = time.perf_counter()
+    analyses: list[StoryAnalysis] = []
+    for done, story in enumerate(stories, 1):
+        members = [by_id[i] for i in story.articles]
+        vectors = {a.id: sentence_vectors.get(a.id, _empty(len(a.sentences))) for a in members}
+        analysis = compare_story(story, members, vectors, quote_vectors=quote_vectors, copies=copies)
+        analyses.append(replace(analysis, summary=summarize(analysis, sentence_vectors)))
+        report_progress("compare", done, len(stories))
+    timings.append(("compare", time.perf_counter() - lap))
+
+    return Report(
+        articles=tuple(annotated),
+        stories=tuple(analyses),
+        duplicates=duplicates,
+        rejections=tuple(rejections),
+        generated=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        version=__version__,
+        timings=tuple(timings),
+    )
+
+
+def _empty(rows: int) -> Matrix:
+    # Articles alone in their story are not embedded: their facts are their own sentences. Zero rows keep shapes.
+    return np.zeros((rows, 384), dtype=np.float32)
+
+
+def _embed(articles: Sequence[AnnotatedArticle]) -> tuple[dict[str, Matrix], dict[tuple[str, int], Matrix]]:
+    """One encoder call for every sentence and quote of the articles that share a story with others."""
+    texts: list[str] = []
+    for article in articles:
+        texts.extend(s.text for s in article.sentences)
+    quotes = [(a.id, q.start, q.text) for a in articles for q in a.quotes]
+    texts.extend(text for _, _, text in quotes)
+    vectors = encode(texts) if texts else np.zeros((0, 384), dtype=np.float32)
+    by_article: dict[str, Matrix] = {}
+    row = 0
+    for article in articles:
+        by_article[article.id] = vectors[row : row + len(article.sentences)]
+        row += len(article.sentences)
+    by_quote = {(aid, start): vectors[row + k] for k, (aid, start, _) in enumerate(quotes)}
+    return by_article, by_quote

@@ -1,0 +1,228 @@
+"""The report as Markdown (CommonMark + GitHub tables), for reading in a terminal, a chat or a code review.
+
+Drawn from :func:`parallax.report.to_dict`, so it shows the same data as the JSON. Every piece of article data is
+escaped: Markdown punctuation is backslash-escaped (so a title like ``<script>`` or ``*x*`` shows as written and a
+renderer never turns it into HTML or emphasis), and table cells also escape ``|`` and fold line breaks.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from parallax.models import Report
+from parallax.report import to_dict
+
+__all__ = ["render_markdown"]
+
+# Characters that CommonMark treats as markup inline. Escaping all of them would make the raw text unreadable
+# ("U\.S\."); these are the ones that can change what an inline run shows (emphasis, code, links, raw HTML,
+# tables). Block markers (#, -, +, "1.") never start a line here: every datum follows a prefix we write.
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+_SPACE = re.compile(r"\s+")
+
+CHECK = "✓"
+KIND_HEADINGS = (("wire", "Wires"), ("outlet", "Outlets"), ("institution", "Institutions"))
+
+
+def render_markdown(report: Report) -> str:
+    """The report as one Markdown document: per story its summary, coverage, quotes, sources, conflicts, timeline."""
+    data = to_dict(report)
+    articles: dict[str, dict[str, Any]] = {a["id"]: a for a in data["articles"]}
+    out: list[str] = ["# Parallax coverage report", ""]
+    meta = [
+        f"generated {_esc(data['generated'])}" if data["generated"] else "",
+        f"Parallax {_esc(data['version'])}" if data["version"] else "",
+    ]
+    if any(meta):
+        out += [" · ".join(m for m in meta if m), ""]
+    counts = data["counts"]
+    out += [
+        f"**{counts['articles']}** articles · **{counts['stories']}** stories · **{counts['facts']}** facts · "
+        f"**{counts['duplicates']}** duplicates · **{counts['rejected']}** rejected",
+        "",
+    ]
+    if len(data["stories"]) > 1:
+        out += ["## Stories", ""]
+        for n, story in enumerate(data["stories"], 1):
+            out.append(
+                f"{n}. {_esc(_story_title(story))} ({len(story['articles'])} articles, {len(story['facts'])} facts)"
+            )
+        out.append("")
+    for n, story in enumerate(data["stories"], 1):
+        out += _story(n, story, articles)
+    out += _duplicates(data["duplicates"], articles)
+    out += _rejections(data["rejections"])
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+# --- helpers ------------------------------------------------------------------------------------------------------
+
+
+def _esc(text: Any) -> str:
+    """Inline text with Markdown markup escaped and runs of whitespace (line breaks too) folded to one space."""
+    value = _SPACE.sub(" ", str(text if text is not None else "")).strip()
+    return _ENTITY.sub(r"\\&", _SPECIAL.sub(r"\\\1", value))
+
+
+def _label(aid: str, articles: dict[str, dict[str, Any]]) -> str:
+    art = articles.get(aid)
+    return str(art["label"]) if art else aid
+
+
+def _story_title(story: dict[str, Any]) -> str:
+    return str(story["title"] or f"Story {story['id']}")
+
+
+def _table(header: list[str], rows: list[list[str]], align: list[str] | None = None) -> list[str]:
+    """A GitHub table; cells must already be escaped (``_esc`` escapes ``|`` and folds line breaks)."""
+    align = align or ["---"] * len(header)
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(align) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def _story(n: int, story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> list[str]:
+    out = [f"## {n}. {_esc(_story_title(story))}", ""]
+    out += [f"**Outlets:** {', '.join(_esc(o) for o in story['outlets']) or '–'}", ""]
+    members = story["articles"]
+    rows = []
+    for aid in members:
+        art = articles.get(aid, {})
+        copy_of = art.get("duplicate_of")
+        rows.append(
+            [
+                _esc(_label(aid, articles)),
+                _esc(art.get("title") or ""),
+                _esc(art.get("byline") or ""),
+                _esc(art.get("published") or ""),
+                f"copy of {_esc(_label(copy_of, articles))}" if copy_of else "",
+            ]
+        )
+    out += _table(["Outlet", "Title", "Byline", "Published", "Note"], rows)
+    if story["summary"]:
+        out += ["### Summary", ""]
+        for x in story["summary"]:
+            cites = " ".join(f"[{_esc(_label(a, articles))}]" for a in x["sources"])
+            only = " *(only here)*" if x["exclusive"] else ""
+            out.append(f"- {_esc(x['text'])} {cites}{only}".rstrip())
+        out.append("")
+    if story["facts"]:
+        out += _coverage(story, articles)
+    if story["quotes"]:
+        out += ["### Quotes", ""]
+        by_speaker: dict[str, list[dict[str, Any]]] = {}
+        for q in story["quotes"]:
+            by_speaker.setdefault(q["speaker"] or "Unattributed", []).append(q)
+        for speaker, groups in by_speaker.items():
+            out += [f"**{_esc(speaker)}**", ""]
+            for g in groups:
+                variants = len({m["text"] for m in g["mentions"]})
+                if len(groups) > 1 or variants > 1:
+                    out.append(f"- {len(g['mentions'])} mentions, {variants} wording{'s' if variants > 1 else ''}:")
+                    indent = "  - "
+                else:
+                    indent = "- "
+                for m in g["mentions"]:
+                    kind = "" if m["kind"] == "direct" else f" ({m['kind']})"
+                    out.append(f"{indent}{_esc(_label(m['article'], articles))}{kind}: “{_esc(m['text'])}”")
+            out.append("")
+    out += _sources(story, articles)
+    if story["conflicts"]:
+        out += ["### Conflicts", ""]
+        for c in story["conflicts"]:
+            out.append(f"- **{_esc(c['kind'])}**: {_esc(c['description'])}")
+            for m in c["mentions"]:
+                value = f" — **{_esc(m['value'])}**" if m["value"] else ""
+                out.append(f"  - {_esc(_label(m['article'], articles))}: “{_esc(m['sentence'])}”{value}")
+        out.append("")
+    if story["timeline"]:
+        out += ["### Timeline", ""]
+        for t in sorted(story["timeline"], key=lambda t: str(t["date"])):
+            who = ", ".join(_esc(_label(a, articles)) for a in t["articles"])
+            out.append(
+                f"- **{_esc(t['date'])}** ({_esc(t['precision'])}): {_esc(t['text'])}" + (f" — {who}" if who else "")
+            )
+        out.append("")
+    framing = [f for f in story["framing"] if f["loaded_terms"] or f["tone"]]
+    if framing:
+        out += ["### Framing", ""]
+        rows = [
+            [
+                _esc(_label(f["article"], articles)),
+                f"{f['tone']:+.2f}" if f["tone"] is not None else "",
+                ", ".join(_esc(t) for t in f["loaded_terms"]),
+            ]
+            for f in framing
+        ]
+        out += _table(["Outlet", "Tone", "Loaded terms"], rows, ["---", "--:", "---"])
+    if story["reasons"]:
+        out += ["### Why these articles", ""]
+        out += [f"- {_esc(_label(a, articles))}: {_esc(why)}" for a, why in story["reasons"].items() if a in members]
+        out.append("")
+    return out
+
+
+def _coverage(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> list[str]:
+    """Facts × articles: ✓ where the article states the fact, marked when it is a copy or the only source."""
+    members = story["articles"]
+    exclusive = {fid for fids in story["exclusives"].values() for fid in fids}
+    header = ["Fact", *(_esc(_label(a, articles)) for a in members)]
+    rows = []
+    # Most widely reported first, as on the HTML page; the stage's order breaks ties (sorted() is stable).
+    facts = sorted(story["facts"], key=lambda f: (-len(f["independent"] or f["sources"]), -len(f["sources"])))
+    for n, f in enumerate(facts, 1):
+        stating = set(f["sources"]) | {m["article"] for m in f["mentions"]}
+        independent = set(f["independent"])
+        row = [f"F{n}. {_esc(f['text'])}"]
+        for aid in members:
+            if aid not in stating:
+                row.append("")
+            elif f["id"] in exclusive:
+                row.append(f"{CHECK} only here")
+            elif independent and aid not in independent:
+                row.append(f"{CHECK} copy")
+            else:
+                row.append(CHECK)
+        rows.append(row)
+    return ["### Coverage", "", *_table(header, rows, ["---", *([":-:"] * len(members))])]
+
+
+def _sources(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> list[str]:
+    """Upstream sources per article, split by kind (wire, outlet, institution) where the article's record says."""
+    rows = []
+    for aid, sources in story["citations"].items():
+        if not sources:
+            continue
+        kinds = {c["source"]: c["kind"] for c in reversed(articles.get(aid, {}).get("citations", []))}
+        cells = [", ".join(_esc(s) for s in sources if kinds.get(s, "outlet") == k) for k, _ in KIND_HEADINGS]
+        rows.append([_esc(_label(aid, articles)), *cells])
+    if not rows:
+        return []
+    return ["### Sources cited", "", *_table(["Outlet", *(h for _, h in KIND_HEADINGS)], rows)]
+
+
+def _duplicates(groups: list[dict[str, Any]], articles: dict[str, dict[str, Any]]) -> list[str]:
+    if not groups:
+        return []
+    rows = []
+    for g in groups:
+        sims = [f"{s:.2f}" if s is not None else "?" for s in g["similarity"]]
+        copies = ", ".join(
+            _esc(_label(c, articles)) + (f" ({sims[i]})" if i < len(sims) else "") for i, c in enumerate(g["copies"])
+        )
+        rows.append([_esc(_label(g["original"], articles)), copies, "exact" if g["exact"] else "near"])
+    return ["## Duplicates", "", *_table(["Original", "Copies (similarity)", "Match"], rows)]
+
+
+def _rejections(rejections: list[dict[str, Any]]) -> list[str]:
+    if not rejections:
+        return []
+    rows = [
+        [_esc(r["document"]), _esc(r["stage"]), _esc(r["reason"]), _esc(r["message"]), _esc(r["hint"])]
+        for r in rejections
+    ]
+    return ["## Rejections", "", *_table(["Document", "Stage", "Reason", "Message", "Hint"], rows)]

@@ -1,0 +1,84 @@
+"""The command line, through click's runner and as a real process for the bad-input batch."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from parallax.cli import EXIT_REJECTED, cli
+
+from .conftest import EXAMPLES
+
+CORPUS = EXAMPLES / "corpus"
+
+
+def _commands(group: click.Group) -> list[list[str]]:
+    return [[name] for name in group.commands]
+
+
+@pytest.mark.parametrize("args", [[], *_commands(cli)])
+def test_every_command_has_help(args: list[str]) -> None:
+    result = CliRunner().invoke(cli, [*args, "--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.output
+
+
+def test_usage_error_exits_2() -> None:
+    result = CliRunner().invoke(cli, ["analyze", str(CORPUS), "--format", "pdf"])
+    assert result.exit_code == 2
+
+
+def test_missing_path_is_one_line_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["analyze", str(tmp_path / "nope"), "-q"])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert "nope" in lines[0] and "error" in lines[0]
+
+
+def test_bad_inputs_are_named_and_the_rest_is_reported(tmp_path: Path) -> None:
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    for src in sorted(CORPUS.glob("0[1-4]_*")):
+        (batch / src.name).write_bytes(src.read_bytes())
+    (batch / "empty.txt").write_bytes(b"")
+    (batch / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
+    (batch / "undecodable.txt").write_bytes(b"The report \xff\xfe\x81 said " * 50 + b"\x81\x8d\x8f\x90\x9d" * 400)
+    with (batch / "huge.txt").open("wb") as fh:
+        fh.truncate(50 * 1024 * 1024)
+    out = tmp_path / "report.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "parallax.cli", "analyze", str(batch), "--output", str(out), "-q"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "200"},
+        check=False,
+    )
+    assert proc.returncode == EXIT_REJECTED, proc.stderr
+    rejected = [line for line in proc.stderr.splitlines() if line.startswith("rejected:")]
+    assert len(rejected) == 4, proc.stderr
+    for name, reason in [("empty.txt", "empty"), ("binary.txt", "binary"), ("undecodable.txt", "encoding"),
+                         ("huge.txt", "too-large")]:
+        line = next(line for line in rejected if name in line)
+        assert f": {reason}:" in line, line
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert len(report["articles"]) == 4
+    assert {r["reason"] for r in report["rejections"]} == {"empty", "binary", "encoding", "too-large"}
+
+
+def test_formats_by_extension(tmp_path: Path) -> None:
+    runner = CliRunner()
+    for name in ("r.md", "r.html", "r.json"):
+        result = runner.invoke(cli, ["analyze", str(CORPUS / "04_dunmere_courier.txt"), "-o", str(tmp_path / name), "-q"])
+        assert result.exit_code == 0, result.output
+    assert (tmp_path / "r.html").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["schema"].startswith("parallax.report/")
+    assert (tmp_path / "r.md").read_text(encoding="utf-8").startswith("#")
