@@ -25,7 +25,8 @@ def shared() -> Path:
 def scorer(shared: Path) -> ModuleType:
     """The external scorer, ../shared/eval/score_report.py, imported as a module."""
     spec = importlib.util.spec_from_file_location("score_report", shared / "eval" / "score_report.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules.setdefault("score_report", module)
     spec.loader.exec_module(module)

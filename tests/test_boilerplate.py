@@ -110,6 +110,8 @@ JUNK = [
     "Read more: Council elections set for May",
     "Related: Mayor defends bridge plan",
     "Advertisement",
+    "(Reporting by Jane Doe; Editing by John Roe)",
+    "Reporting by Jane Doe in Riverside; Writing by John Roe; Editing by Ann Poe",
 ]
 
 

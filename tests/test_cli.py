@@ -40,7 +40,8 @@ def test_missing_path_is_one_line_error(tmp_path: Path) -> None:
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1
-    assert "nope" in lines[0] and "error" in lines[0]
+    assert "nope" in lines[0]
+    assert "error" in lines[0]
 
 
 def test_bad_inputs_are_named_and_the_rest_is_reported(tmp_path: Path) -> None:
@@ -77,7 +78,8 @@ def test_bad_inputs_are_named_and_the_rest_is_reported(tmp_path: Path) -> None:
 def test_formats_by_extension(tmp_path: Path) -> None:
     runner = CliRunner()
     for name in ("r.md", "r.html", "r.json"):
-        result = runner.invoke(cli, ["analyze", str(CORPUS / "04_dunmere_courier.txt"), "-o", str(tmp_path / name), "-q"])
+        args = ["analyze", str(CORPUS / "04_dunmere_courier.txt"), "-o", str(tmp_path / name), "-q"]
+        result = runner.invoke(cli, args)
         assert result.exit_code == 0, result.output
     assert (tmp_path / "r.html").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["schema"].startswith("parallax.report/")

@@ -6,6 +6,7 @@ import importlib.util
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -36,10 +37,7 @@ def split(text: str, article_id: str = "a", first_index: int = 0) -> list[Senten
             cursor = match.end()
         spans.append((cursor, line.end(), paragraph))
     spans = [(s, e, p) for s, e, p in spans if text[s:e].strip()]
-    return [
-        Sentence(article_id, first_index + i, s, e, text[s:e], paragraph)
-        for i, (s, e, p) in enumerate(spans)
-    ]
+    return [Sentence(article_id, first_index + i, s, e, text[s:e], p) for i, (s, e, p) in enumerate(spans)]
 
 
 def terms_of(text: str) -> tuple[LoadedTerm, ...]:
@@ -115,7 +113,7 @@ def test_lexicon_has_no_redundant_entries() -> None:
     ["Slam/v", "slam/x", "* slam", "slam **", "<,> slam <,> more", "a <b> c", "", " slam", "a|<b>"],
 )
 def test_invalid_entries_are_rejected(entry: str) -> None:
-    with pytest.raises(ValueError, match="entry|token|alternative"):
+    with pytest.raises(ValueError, match=r"entry|token|alternative"):
         framing._parse_entry(entry)
 
 
@@ -147,7 +145,12 @@ def test_emotive_with_inflections_and_exact_offsets() -> None:
         ("slamming", "emotive"),
         ("chaotic", "emotive"),
     ]
-    assert [t.start for t in terms] == [text.index("slams"), text.index("slammed"), text.index("slamming"), 61]
+    assert [t.start for t in terms] == [
+        text.index("slams"),
+        text.index("slammed"),
+        text.index("slamming"),
+        text.index("chaotic"),
+    ]
     assert [t.sentence for t in terms] == [0, 1, 1, 1]
 
 
@@ -187,6 +190,8 @@ def test_sarcasm_and_productive_compounds() -> None:
         ("hyper-partisan", "intensifier"),
     ]
     assert found("Call it a nonshocker.") == [("nonshocker", "sarcasm")]
+    # <^> context: only at the start of a sentence
+    assert found("Naturally, the minister agreed. Gas occurs naturally, and oil too.") == [("Naturally", "sarcasm")]
     # a prefix on a stem that is not in the rule is not a compound
     assert found("The ultra-wideband chip shipped in a non-binding deal.") == []
 
@@ -232,7 +237,7 @@ def test_quote_left_open_runs_to_the_end_of_its_paragraph() -> None:
 
 
 def test_scare_quotes_are_the_outlets_framing() -> None:
-    text = "The government praised its “volunteers” at the border."
+    text = "The army sent its “volunteers” across the border."
     terms = terms_of(text)
     assert [(t.text, t.kind) for t in terms] == [("“volunteers”", "scare-quote")]
     assert terms[0].start == text.index("“")
@@ -240,7 +245,7 @@ def test_scare_quotes_are_the_outlets_framing() -> None:
     assert found('Observers noted the so-called "peace process" stalled.') == [
         ('so-called "peace process"', "scare-quote")
     ]
-    assert found("They call it a 'rescue', of course.") == [("'rescue'", "scare-quote")]
+    assert found("Troops staged a 'rescue' that left the town in ruins.") == [("'rescue'", "scare-quote")]
 
 
 @pytest.mark.parametrize(
@@ -369,15 +374,17 @@ def _seed(name: str) -> tuple[Article, list[Sentence]]:
     return Article(id=name, source=str(path), text=text), split(text, name)
 
 
-def _loose_match() -> object:
+def _loose_match() -> Callable[[str, str], bool]:
     scorer = SHARED / "eval" / "score_report.py"
     if not scorer.is_file():
         pytest.skip(f"{scorer} is missing")
     spec = importlib.util.spec_from_file_location("score_report", scorer)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.loose_match
+    loose_match: Callable[[str, str], bool] = module.loose_match
+    return loose_match
 
 
 def test_neutral_seed_has_at_most_two_terms() -> None:
@@ -400,8 +407,9 @@ def test_slanted_seeds_cover_the_gold_loaded_language() -> None:
         check_invariants(article, sentences, terms)
         for phrase in gold.get(name) or []:
             total += 1
-            hit += any(loose_match(phrase, t.text) for t in terms)  # type: ignore[operator]
-    assert total and hit / total >= 0.8, (hit, total)
+            hit += any(loose_match(phrase, t.text) for t in terms)
+    assert total
+    assert hit / total >= 0.8, (hit, total)
 
 
 def test_tone_of_seeds_is_in_range() -> None:

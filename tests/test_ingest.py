@@ -242,3 +242,23 @@ def test_a_named_pipe_is_rejected_not_read(tmp_path: Path) -> None:
     docs, rejections = _split(list(read_inputs([tmp_path])))
     assert [d.key for d in docs] == ["a"]
     assert [(Path(r.document).name, r.reason) for r in rejections] == [("pipe.txt", "unreadable")]
+
+
+def test_site_name_from_the_page_title_replaces_a_host_name(tmp_path: Path) -> None:
+    base = {"title": "Ferry keeps running", "maintext": GOOD_TEXT, "source_domain": "www.harbour.example"}
+    records = [
+        {**base, "title_page": "Ferry keeps running | Harbour Gazette"},
+        {**base, "title_page": "Ferry keeps running - Harbour Gazette"},
+        {**base, "title_page": "Another headline | Harbour Gazette"},  # not this article's title: no site name
+        {**base, "title_page": None},
+        {**base, "title_page": "Ferry keeps running | Harbour Gazette", "source_domain": "Harbour Weekly"},
+    ]
+    (tmp_path / "r.jsonl").write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    docs, _ = _split(list(read_inputs([tmp_path])))
+    assert [d.meta_dict()["outlet"] for d in docs] == [
+        "Harbour Gazette",
+        "Harbour Gazette",
+        "www.harbour.example",
+        "www.harbour.example",
+        "Harbour Weekly",
+    ]

@@ -751,6 +751,14 @@ def test_write_new_file_is_readable(report: Report, tmp_path: Path) -> None:
         assert target.stat().st_mode & 0o444 == 0o444
 
 
+def test_write_survives_a_lone_surrogate(tmp_path: Path) -> None:
+    art = Article("x", "x.txt", "Text with a broken \ud800 character.", title="Broken \udc00 title")
+    report = Report(articles=(AnnotatedArticle(art),), stories=())
+    for fmt in ("json", "md", "html"):
+        target = write(report, tmp_path / f"report.{fmt}", fmt)
+        assert "Broken ? title" in target.read_text(encoding="utf-8")
+
+
 def test_write_errors_name_the_path(report: Report, tmp_path: Path) -> None:
     missing = tmp_path / "no-such-folder" / "report.json"
     with pytest.raises(ReportError, match="no-such-folder"):

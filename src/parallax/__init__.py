@@ -5,8 +5,6 @@
     >>> parallax.render(report, "md")
 """
 
-from __future__ import annotations
-
 __version__ = "0.1.0"
 
 from .errors import (

@@ -199,8 +199,9 @@ SECTION_LABELS = _wordset(
     """news breaking analysis opinion exclusive live update updates world business technology tech politics
     sport sports science health editorial commentary feature features"""
 )
-# Photo captions and credits: a line ending in a credit is a caption.
-CAPTION_PATTERNS = (
+# Photo captions and credit lines: a line ending in a photo credit is a caption; a wire's "Reporting by ...;
+# Editing by ..." line credits the staff, it is not part of the story.
+CREDIT_PATTERNS = (
     # "... (Photo: Xinhua)", "(AP Photo/Jane Doe)", "(Image: Getty)", "(File photo)"
     r"\((?:[A-Z][\w.&-]*\s+)?(?:file\s+)?(?:photo|image|picture|photograph|pic|video|graphic|credit)s?\b[^()]{0,80}\)\s*$",
     # "... Photo: Jane Doe", "Photograph by Jane Doe"
@@ -208,6 +209,9 @@ CAPTION_PATTERNS = (
     r"\bgetty\s+images\W*$",
     r"\((?:reuters|afp|ap|epa|xinhua|ria\s+novosti|tass)\s*/[^()]{1,60}\)\s*$",  # "(REUTERS/Jane Doe)"
     r"^(?:photo|image|picture|caption|file\s+photo|pictured)\s*[:|]",
+    # "(Reporting by Jane Doe; Editing by John Roe)", "Reporting by Jane Doe; Writing by John Roe"
+    r"^\(\s*(?:additional\s+)?(?:reporting|writing|editing|compiled|produced)\s+by\b[^()]*\)$",
+    r"^(?:additional\s+)?reporting\s+by\b[^.]*;\s*(?:additional\s+reporting|writing|editing)\s+by\b",
 )
 # Connectors allowed (lower-case) inside names and outlet names.
 NAME_CONNECTORS = _wordset("and & de del der van von da di du la le al el bin of the for")
@@ -221,7 +225,7 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 _WORD = re.compile(r"\w(?:[\w'’.-]*\w)?")
 _BULLET = re.compile(r"^(?:[•·▪►●◦‣∙*+–—-]|\d{1,2}[.)])\s+")
 _DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs"})
-_CAPTIONS = tuple(re.compile(p, re.IGNORECASE) for p in CAPTION_PATTERNS)
+_CREDITS = tuple(re.compile(p, re.IGNORECASE) for p in CREDIT_PATTERNS)
 _PREFIX = re.compile("|".join(re.escape(p) + (r"(?!\w)" if p[-1].isalnum() else "") for p in BOILERPLATE_PREFIXES))
 _BYLINE = re.compile(r"^(?:by|written\s+by|words\s+by|story\s+by|reporting\s+by)\s+(?=\S)", re.IGNORECASE)
 _LABEL = re.compile(
@@ -364,7 +368,7 @@ def clean_text(text: str, *, light: bool = False, title: str | None = None) -> C
 
     # 2. known phrases and captions, anywhere
     for i in nonempty:
-        if keep[i] and (_is_boilerplate_phrase(lines[i]) or _is_caption(lines[i])):
+        if keep[i] and (_is_boilerplate_phrase(lines[i]) or _is_credit(lines[i])):
             drop(i)
 
     # lists under a dropped list heading ("Related:", "Tags:", "Read more"): their short unpunctuated items
@@ -436,7 +440,7 @@ def _is_title_like(line: str) -> bool:
         return False
     if not (line[0].isupper() or line[0].isdigit() or line[0] in "\"'“‘"):
         return False
-    return not (_is_boilerplate_phrase(line) or _is_caption(line) or _parse_header_line(line) or _BULLET.match(line))
+    return not (_is_boilerplate_phrase(line) or _is_credit(line) or _parse_header_line(line) or _BULLET.match(line))
 
 
 def _read_header_zone(
@@ -618,8 +622,8 @@ def _is_boilerplate_phrase(line: str) -> bool:
     return False
 
 
-def _is_caption(line: str) -> bool:
-    return any(p.search(line) for p in _CAPTIONS)
+def _is_credit(line: str) -> bool:
+    return any(p.search(line) for p in _CREDITS)
 
 
 def _is_menu_like(line: str) -> tuple[bool, bool]:

@@ -28,8 +28,8 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from itertools import pairwise
 from importlib import resources
+from itertools import pairwise
 from typing import Any, Literal
 
 from .models import Article, Citation, Entity, Sentence
@@ -59,10 +59,12 @@ _SAY_VERBS = _words(
 )
 # Nouns before "by/from/in" that introduce a source: "a report by", "data from", "a study by".
 _SOURCE_NOUNS = _words(
-    "report reports reporting story stories article articles investigation analysis study studies survey poll "
+    "report reports story stories article articles investigation analysis study studies survey poll "
     "data estimate estimates figures interview interviews column editorial piece op-ed documents research "
     "statistics forecast dispatch"
 )
+# The nouns that may come "from" a source: "data from X" yes, "an interview from Paris" no.
+_FROM_NOUNS = _words("report reports data estimate estimates figures documents research statistics")
 _PASSIVE_SOURCE_VERBS = _words(
     "reported cited quoted published obtained seen released broadcast aired revealed compiled conducted "
     "commissioned reviewed"
@@ -83,10 +85,16 @@ _NEWSY_NAME_WORDS = _words(
     "Press Magazine Observer Express Mirror Inquirer Examiner Courier Dispatch Bulletin Reporter Newswire "
     "Channel Zeitung Ilbo Shimbun Pravda"
 )
+# Capitalised words that make an unknown name an institution whatever verb follows it.
+_INSTITUTION_NAME_WORDS = _words(
+    "Department Ministry Police Agency Office Council Commission University Institute Center Centre Centers "
+    "Bureau Service Court Authority Administration Association Foundation Bank Committee Board Government"
+)
+# NER labels under which a news organisation may hide, recognised by a descriptor ("the newspaper X").
+_MISLABELLED = frozenset(("PERSON", "PRODUCT", "WORK_OF_ART", "FAC"))
 # Extra words an ORG entity may add around a known name and still be that organisation.
 _NAME_EXTRAS = _words(
-    "the news agency newspaper daily tv channel online website magazine broadcaster wire service network radio "
-    "'s ’s"
+    "the news agency newspaper daily tv channel online website magazine broadcaster wire service network radio 's ’s"
 )
 # Cues that institutions (not news organisations) may carry.
 _INSTITUTION_CUES = frozenset(("according to", "citing", "via", "as per", "source", "by", "from", "in"))
@@ -225,28 +233,48 @@ def _mentions(text: str, entities: Sequence[Entity]) -> list[_Mention]:
             continue
         mentions.append(_Mention(match.start(), match.end(), source.name, source.kind, source.ambiguous))
     covered = [(m.start, m.end) for m in mentions]
+    people = [set(e.text.split()) for e in entities if e.label == "PERSON"]
     for entity in entities:
-        if entity.label != "ORG" or any(s < entity.end and entity.start < e for s, e in covered):
+        if any(s < entity.end and entity.start < e for s, e in covered):
             continue
+        if entity.label != "ORG" and not (entity.label in _MISLABELLED and _described_as_news(text, entity)):
+            continue
+        if entity.label == "ORG" and _is_persons_name(entity, people):
+            continue  # "according to Haley": the small NER model often labels surnames ORG
         name = _TRAILING.sub("", _LEADING_THE.sub("", entity.text.strip()))
-        if not name or not any(ch.isupper() for ch in name):
-            continue
+        if not name or not (name[0].isupper() or name[0].isdigit()):
+            continue  # "pro-Kremlin newspaper X": a modifier, not a name
         start = entity.start + entity.text.find(name) if name in entity.text else entity.start
         mentions.append(_Mention(start, start + len(name), name, None))
     mentions.sort(key=lambda m: m.start)
     return mentions
 
 
+def _is_persons_name(entity: Entity, people: list[set[str]]) -> bool:
+    words = set(_TRAILING.sub("", entity.text).split())
+    return bool(words) and any(words <= person and len(person) > len(words) for person in people)
+
+
+def _described_as_news(text: str, entity: Entity) -> bool:
+    """ "local media outlet Northfield Courier": the NER's PERSON or PRODUCT is a news organisation."""
+    before = text[max(0, entity.start - 30) : entity.start].split()
+    after = text[entity.end : entity.end + 30].split()
+    return bool(before and before[-1].lower() in _NEWS_DESCRIPTORS) or bool(
+        after and after[0].lower() in _NEWS_DESCRIPTORS | {"agency"}
+    )
+
+
 def _inside_other_name(text: str, start: int, end: int, entities: Sequence[Entity]) -> bool:
     """True when a known name is part of a longer, different name: "Michael Bloomberg", "Reuters Institute"."""
     for entity in entities:
         if entity.start <= start and end <= entity.end and (entity.start, entity.end) != (start, end):
-            if entity.label == "PERSON":
-                return True
-            extra = (text[entity.start : start] + " " + text[end : entity.end]).split()
-            names = [w for w in extra if w[0].isupper() and not w.endswith(("'s", "’s"))]
-            if any(w.casefold() not in _NAME_EXTRAS for w in names):
-                return True
+            # Only the words touching the name decide: "Reuters Institute" is another name, while
+            # "The Canadian Press through Access to Information" is the NER running on past it.
+            before = text[entity.start : start].split()[-1:]
+            after = text[end : entity.end].split()[:1]
+            touching = [w for w in before + after if not w.endswith(("'s", "’s"))]
+            if any(w[0].isupper() and w.casefold() not in _NAME_EXTRAS for w in touching):
+                return entity.label != "PERSON" or bool(before)
     return False
 
 
@@ -326,7 +354,7 @@ def _left_cue(doc: Any, span: Any, i: int) -> str | None:
         return "according to"
     if low == "via":
         return "via"
-    if low in ("citing", "cites", "cited", "cite") and token.dep_ != "amod":
+    if low == "citing":  # "..., citing Xinhua"; "she cited the report" is a mention, not a credit
         return "citing"
     if low == "per" and prev == "as":
         return "as per"
@@ -341,6 +369,8 @@ def _left_cue(doc: Any, span: Any, i: int) -> str | None:
         while j >= 0 and doc[j].lower_ in ("first", "originally", "earlier", "recently", "also", "widely"):
             j -= 1
         word: str = doc[j].lower_ if j >= 0 else ""
+        if (low == "from" and word not in _FROM_NOUNS) or (j > 0 and doc[j - 1].lower_ == "this"):
+            return None  # "an interview from Paris"; "contributed to this report from Niamey" (the article itself)
         if word in _SOURCE_NOUNS or (low == "by" and word in _PASSIVE_SOURCE_VERBS):
             return "report " + low if word in _SOURCE_NOUNS else word + " " + low
         if low == "in" and word in ("published", "wrote", "written", "quoted", "cited", "reported"):
@@ -383,11 +413,16 @@ def _right_cue(doc: Any, span: Any, after: int) -> str | None:
 
 
 def _unknown_kind(name: str, cue: str, descriptor: str | None) -> Kind:
+    words = re.split(r"[\s-]+", name)
     if descriptor == "wire":
         return "wire"
+    if any(word in _INSTITUTION_NAME_WORDS for word in words):
+        return "institution"  # "Los Angeles Police Department reported": not a newsroom
+    if lookup_source(words[0]) is not None:
+        return "outlet"  # "CBS Chicago", "BBC Persian"
     if descriptor == "outlet" or cue in _MAKES_OUTLET or cue.removeprefix("first ") in _REPORT_VERBS:
         return "outlet"
-    if any(word in _NEWSY_NAME_WORDS for word in name.split()):
+    if any(word in _NEWSY_NAME_WORDS for word in words):
         return "outlet"
     return "institution"
 

@@ -43,7 +43,9 @@ def cli() -> None:
     help="Report format; by default taken from --output's extension, else html.",
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=MAX_BYTES, show_default=True, help="Largest input file.")
+@click.option(
+    "--max-bytes", type=click.IntRange(min=1), default=MAX_BYTES, show_default=True, help="Largest input file."
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars or summary lines.")
 def analyze(articles: tuple[Path, ...], fmt: str | None, output: Path | None, max_bytes: int, quiet: bool) -> None:
     """Analyse ARTICLES (files or folders: .txt, .html, .json, .jsonl) into a coverage report."""
@@ -52,7 +54,7 @@ def analyze(articles: tuple[Path, ...], fmt: str | None, output: Path | None, ma
     err = Console(stderr=True)
     if fmt is None:
         suffix = output.suffix.lower().lstrip(".") if output else ""
-        fmt = {"htm": "html", "markdown": "md"}.get(suffix, suffix) if suffix in FORMATS | {"htm"} else "html"
+        fmt = {"htm": "html", "markdown": "md"}.get(suffix, suffix) if suffix in set(FORMATS) | {"htm"} else "html"
     try:
         with Progress(
             TextColumn("{task.description:<9}"),

@@ -29,6 +29,7 @@ from .models import (
     Conflict,
     ConflictMention,
     Fact,
+    Precision,
     Quote,
     QuoteGroup,
     QuoteMention,
@@ -167,7 +168,9 @@ def _conflicts(story_id: str, facts: Sequence[Fact], by_id: dict[str, AnnotatedA
     return found
 
 
-def _attribution_conflicts(story_id: str, quotes: Sequence[QuoteGroup], by_id: dict[str, AnnotatedArticle]) -> list[Conflict]:
+def _attribution_conflicts(
+    story_id: str, quotes: Sequence[QuoteGroup], by_id: dict[str, AnnotatedArticle]
+) -> list[Conflict]:
     found = []
     for group in quotes:
         speakers: dict[str, tuple[QuoteMention, str]] = {}
@@ -203,7 +206,8 @@ def _story_reference(articles: Sequence[AnnotatedArticle]) -> date | None:
 
 def _timeline(articles: Sequence[AnnotatedArticle]) -> tuple[TimelineEntry, ...]:
     reference = _story_reference(articles)
-    entries: dict[tuple[str, str], dict[str, object]] = {}
+    # (date, sentence text) -> precision, articles, (article, sentence index) pairs
+    entries: dict[tuple[str, str], tuple[Precision, list[str], list[tuple[str, int]]]] = {}
     for article in articles:
         sentences = {s.index: s for s in article.sentences}
         for expr in article.dates:
@@ -217,25 +221,13 @@ def _timeline(articles: Sequence[AnnotatedArticle]) -> tuple[TimelineEntry, ...]
             sentence = sentences.get(resolved.sentence)
             if sentence is None:
                 continue
-            key = (resolved.value, sentence.text)
-            entry = entries.setdefault(
-                key, {"precision": resolved.precision, "articles": [], "sentences": []}
-            )
-            arts = entry["articles"]
-            sents = entry["sentences"]
-            assert isinstance(arts, list) and isinstance(sents, list)
+            _, arts, refs = entries.setdefault((resolved.value, sentence.text), (resolved.precision, [], []))
             if article.id not in arts:
                 arts.append(article.id)
-            sents.append((article.id, sentence.index))
+            refs.append((article.id, sentence.index))
     out = [
-        TimelineEntry(
-            date=value,
-            precision=str(entry["precision"]),  # type: ignore[arg-type]
-            text=text,
-            articles=tuple(entry["articles"]),  # type: ignore[arg-type]
-            sentences=tuple(entry["sentences"]),  # type: ignore[arg-type]
-        )
-        for (value, text), entry in entries.items()
+        TimelineEntry(date=value, precision=precision, text=text, articles=tuple(arts), sentences=tuple(refs))
+        for (value, text), (precision, arts, refs) in entries.items()
     ]
     out.sort(key=lambda e: (e.date, e.text))
     return tuple(out)

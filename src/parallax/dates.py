@@ -3,9 +3,9 @@
 A small rule set rather than dateparser: news uses a handful of forms, and rules are fast, deterministic and say
 exactly why "on Sunday" became 2020-08-23. Relative forms ("on Sunday", "last year", "in March") are resolved
 against a reference date, the publication date, with news conventions: a weekday is the latest one on or before
-publication unless the verb is in the future tense; a month-day without a year is the nearest one not far in the
-future. Vague spans ("last week", "recently", "in recent weeks") and durations ("90 days", "the past year") are
-not dates and are skipped.
+publication unless the verb is in the future tense; a month-day without a year is this year's unless the tense
+or the distance says otherwise ("was signed on December 30" in January is last year's). Vague spans ("last week",
+"recently", "in recent weeks") and durations ("90 days", "the past year") are not dates and are skipped.
 
 Reads: the spaCy ``Doc`` (its text and DATE/name entities, and the parse for tense) and the sentences.
 Writes: ``TimeExpression`` records with offsets into the article text.
@@ -43,8 +43,12 @@ TEMPORAL_PREPOSITIONS = frozenset(
         "summer", "autumn", "fall", "winter"
     }
 )  # fmt: skip
-# Auxiliaries and verbs that put an event in the future ("will meet on Friday" is the next Friday).
-FUTURE_WORDS = frozenset({"will", "'ll", "’ll", "shall", "wo", "scheduled", "slated", "due"})
+# Auxiliaries and verbs that put an event in the future ("will meet on Friday" is the next Friday; "sentencing
+# was scheduled for June 28" is the next June 28 even though the verb is past).
+FUTURE_WORDS = frozenset({"will", "'ll", "’ll", "shall", "wo", "scheduled", "slated", "due", "planned", "expected"})
+# A past-tense verb moves a month-day that is a little ahead of publication back a year ("signed on May 2" in a
+# paper of 30 April is last May); this many days of slack absorb time zones and late-night publication.
+PAST_SLACK_DAYS = 2
 # Words before a weekday that make it a day with a name of its own, not a date.
 NAMED_DAY_PREFIXES = frozenset({"black", "cyber", "super", "bloody", "good", "holy", "easter", "ash", "palm", "maundy"})
 # Entity labels inside which a year or weekday is part of a name ("2020 Vision Summit", "Sunday Times").
@@ -156,7 +160,7 @@ def find_dates(doc: Doc, sentences: Sequence[Sentence], reference: date | None) 
         tokens = _tokens(doc, token_starts, start, end)
         if not tokens or not _accepted(match, text, doc, tokens):
             continue
-        parsed = _interpret(match, reference, future=_future(tokens))
+        parsed = _interpret(match, reference, tense=_tense(tokens))
         if parsed is None:
             continue
         value, precision, relative = parsed
@@ -198,20 +202,27 @@ def _accepted(match: re.Match[str], text: str, doc: Doc, tokens: Sequence[Token]
     previous = _previous_word(text, match.start())
     in_name = any(t.ent_type_ in NAME_LABELS for t in tokens)
     is_date = any(t.ent_type_ in ("DATE", "TIME") for t in tokens)
+    if in_name and not is_date and kind not in ("weekday", "year", "bare-month"):
+        return False  # "the 17 February Brigade"
     if kind in ("relative-year", "relative-month") and previous in ("the", "past", "over", "coming"):
         return False  # "over the next year", "the last month": durations
     if kind == "relative-day" and text[match.end() : match.end() + 2] in ("'s", "’s"):
         return False  # "today's world": the present in general
     if kind == "weekday":
-        weekday = next(t for t in tokens if t.lower_ in WEEKDAYS)
+        at = match.start("wd")
+        weekday = next((t for t in tokens if t.idx <= at < t.idx + len(t)), tokens[-1])
         # "Black Friday", "Super Tuesday" are days with names of their own; "Sunday Times" is a newspaper.
-        named = any(c.i < weekday.i and c.lower_ in NAMED_DAY_PREFIXES for c in weekday.children)
+        named = _names_what_follows(weekday) or any(
+            c.i < weekday.i and c.lower_ in NAMED_DAY_PREFIXES for c in weekday.children
+        )
         # The small model glues a bare weekday onto the name before it ("Putin Monday signed"): a weekday that ends
         # a person's or an organisation's name is still the date.
         ends_name = weekday.ent_type_ in ("PERSON", "ORG") and (
             weekday.i + 1 == len(doc) or doc[weekday.i + 1].ent_iob_ != "I"
         )
         return not (named or (weekday.ent_type_ in NAME_LABELS and not ends_name))
+    if kind == "month-day" and _names_what_follows(tokens[-1]):
+        return False  # "the 17 February Brigade"
     if kind in ("bare-month", "year"):
         if in_name and not is_date:
             return False
@@ -223,6 +234,12 @@ def _accepted(match: re.Match[str], text: str, doc: Doc, tokens: Sequence[Token]
             return False  # "2000 people" (the small model tags it DATE), but not "the 2016 elections"
         return is_date or previous in TEMPORAL_PREPOSITIONS
     return True
+
+
+def _names_what_follows(token: Token) -> bool:
+    """Whether ``token`` is the modifier of a proper noun right after it: part of a name, not a date."""
+    head = token.head
+    return token.dep_ in ("compound", "nmod", "amod") and head.i == token.i + 1 and head.pos_ == "PROPN"
 
 
 def _counts_plural(token: Token) -> bool:
@@ -237,23 +254,29 @@ def _previous_word(text: str, pos: int) -> str:
     return before[-1].lower().strip(",(") if before else ""
 
 
-def _future(tokens: Sequence[Token]) -> bool:
-    """Whether the verb the expression attaches to is in the future tense ("will meet on Friday")."""
+def _tense(tokens: Sequence[Token]) -> str:
+    """The tense of the verb the expression attaches to: "future" ("will meet on Friday"), "past" or ""."""
     token = tokens[0]
     for _ in range(4):
         if token.pos_ in ("VERB", "AUX") or token.head is token:
             break
         token = token.head
-    words = {child.lower_ for child in token.children} | {token.lower_}
-    return bool(words & FUTURE_WORDS)
+    if token.pos_ not in ("VERB", "AUX"):
+        return ""
+    children = list(token.children)
+    words = {child.lower_ for child in children} | {token.lower_}
+    scheduled = token.lower_ == "set" and any(c.lower_ == "for" for c in children)  # "set for June 28"
+    if words & FUTURE_WORDS or scheduled:
+        return "future"
+    if token.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in children):
+        return "past"
+    return ""
 
 
 # --- resolving --------------------------------------------------------------------------------------------------------
 
 
-def _interpret(
-    match: re.Match[str], reference: date | None, *, future: bool = False
-) -> tuple[str, Precision, bool] | None:
+def _interpret(match: re.Match[str], reference: date | None, *, tense: str = "") -> tuple[str, Precision, bool] | None:
     """(ISO value, precision, relative) for one matched expression; ``None`` if it is not a valid date."""
     g = match.groupdict()
     kind, precision = _kind(match)
@@ -273,12 +296,12 @@ def _interpret(
         candidate = _safe_date(ref.year, month, day)
         if candidate is None:
             return None if month != 2 else _day(ref.year - 1, month, day, relative=True)  # 29 February
-        if future and candidate < ref:
-            year = ref.year + 1
-        elif not future and candidate > ref + timedelta(days=FUTURE_TOLERANCE_DAYS):
-            year = ref.year - 1
+        ahead = (candidate - ref).days
+        if tense == "future":
+            year = ref.year + 1 if ahead < 0 else ref.year
         else:
-            year = ref.year
+            slack = PAST_SLACK_DAYS if tense == "past" else FUTURE_TOLERANCE_DAYS
+            year = ref.year - 1 if ahead > slack else ref.year
         return _day(year, month, day, relative=True)
     if kind == "rel-year-month":
         shift = _shift(g["rym_rel"] or g["mry_rel"])
@@ -293,12 +316,13 @@ def _interpret(
         elif modifier == "this":
             year = ref.year
         elif month > ref.month:
-            year = ref.year if future else ref.year - 1
+            year = ref.year if tense == "future" else ref.year - 1
         else:
-            year = ref.year + 1 if future and month < ref.month else ref.year
+            year = ref.year + 1 if tense == "future" and month < ref.month else ref.year
         return f"{year:04d}-{month:02d}", "month", True
     if kind == "weekday":
-        return _weekday(ref, WEEKDAYS[g["wd"].lower()], (g["wd_mod"] or "").lower(), future).isoformat(), "day", True
+        weekday = _weekday(ref, WEEKDAYS[g["wd"].lower()], (g["wd_mod"] or "").lower(), tense == "future")
+        return weekday.isoformat(), "day", True
     if kind == "relative-day":
         offset = {"yesterday": -1, "tomorrow": 1}.get(g["rd"].lower(), 0)
         return (ref + timedelta(days=offset)).isoformat(), "day", True

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import replace
 from typing import Any
 
-from .boilerplate import STOP_WORDS, clean_text, iso_date, normalise
+from .boilerplate import STOP_WORDS, CleanText, clean_text, iso_date, normalise
 from .errors import EmptyInputError, FormatError, InputError, LanguageError
 from .ingest import decode_bytes
 from .models import Article, RawDocument
@@ -108,19 +108,6 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
 }
 
 
-@dataclass(slots=True)
-class _Found:
-    """What one reader found; fields may be empty."""
-
-    paragraphs: tuple[str, ...]
-    title: str | None = None
-    byline: str | None = None
-    outlet: str | None = None
-    published: str | None = None
-    url: str | None = None
-    removed: tuple[str, ...] = field(default=())
-
-
 def extract(doc: RawDocument) -> Article:
     """The clean article in ``doc``: body paragraphs joined by a blank line, title, outlet, byline, date, URL.
 
@@ -139,60 +126,39 @@ def extract(doc: RawDocument) -> Article:
 
 def _extract(doc: RawDocument) -> Article:
     declared = {k: (v if k == "text" else _field(v)) for k, v in doc.meta}  # the body keeps its line breaks
+    url = declared.get("url")
     if doc.format == "html":
-        found = _from_html(decode_bytes(doc.data, html=True), declared.get("url"))
+        clean, url = _from_html(decode_bytes(doc.data, html=True), url)
     elif doc.format == "text":
-        found = _from_text(decode_bytes(doc.data))
+        clean = clean_text(decode_bytes(doc.data))
     elif doc.format == "record":
-        found = _from_record(declared)
+        clean = clean_text(declared.get("text") or "", light=True, title=declared.get("title"))
     else:
         raise FormatError(f"unknown document format {doc.format!r}")
-    text = "\n\n".join(found.paragraphs)
+    text = "\n\n".join(clean.paragraphs)
     _check_language(text)  # first: Chinese or Japanese text has few spaces, so few "words"
     n_words = len(text.split())
     if n_words < MIN_WORDS:
         raise EmptyInputError(f"only {n_words} words of article text after cleaning (at least {MIN_WORDS} needed)")
-    published = declared.get("published") or found.published
+    published = declared.get("published")
     return Article(
         id=doc.key,
         source=doc.source,
         text=text,
-        title=declared.get("title") or found.title,
-        outlet=declared.get("outlet") or found.outlet,
-        byline=_byline(declared.get("byline")) or found.byline,
-        published=(iso_date(published) if published else None),
-        url=declared.get("url") or found.url,
+        title=declared.get("title") or clean.title,
+        outlet=declared.get("outlet") or clean.outlet,
+        byline=_byline(declared.get("byline")) or clean.byline,
+        published=(iso_date(published) if published else None) or clean.published,
+        url=declared.get("url") or url,
         language="en",
         format=doc.format,
-        removed=found.removed,
-    )
-
-
-def _from_text(text: str) -> _Found:
-    clean = clean_text(text)
-    return _Found(
-        paragraphs=clean.paragraphs,
-        title=clean.title,
-        byline=clean.byline,
-        outlet=clean.outlet,
-        published=clean.published,
         removed=clean.removed,
     )
 
 
-def _from_record(meta: dict[str, str | None]) -> _Found:
-    title = meta.get("title")
-    clean = clean_text(meta.get("text") or "", light=True, title=title)
-    return _Found(
-        paragraphs=clean.paragraphs,
-        byline=clean.byline,
-        outlet=clean.outlet,
-        published=clean.published,
-        removed=clean.removed,
-    )
-
-
-def _from_html(html: str, url: str | None) -> _Found:
+def _from_html(html: str, url: str | None) -> tuple[CleanText, str | None]:
+    """trafilatura's main text, lightly cleaned, with its metadata (metadata lines in the text fill the gaps);
+    and the page's canonical URL."""
     # Imported here: trafilatura (with lxml, courlan, htmldate) costs ~0.15 s to import, and only HTML needs it.
     import trafilatura
     from trafilatura.settings import Document
@@ -203,18 +169,16 @@ def _from_html(html: str, url: str | None) -> _Found:
         raise FormatError(f"cannot parse the HTML: {type(exc).__name__}: {exc}") from exc
     if not isinstance(result, Document) or not result.text or not result.text.strip():
         raise EmptyInputError("no article text found in the HTML page")
-    body: str = result.text
     title = _field(result.title)
-    clean = clean_text(body, light=True, title=title)
-    return _Found(
-        paragraphs=clean.paragraphs,
+    clean = clean_text(result.text, light=True, title=title)
+    found = replace(
+        clean,
         title=title,
         byline=_byline(result.author) or clean.byline,
         outlet=_field(result.sitename) or clean.outlet,
-        published=_field(result.date) or clean.published,
-        url=_field(result.url),
-        removed=clean.removed,
+        published=(iso_date(result.date) if result.date else None) or clean.published,
     )
+    return found, _field(result.url) or url
 
 
 def _byline(author: str | None) -> str | None:

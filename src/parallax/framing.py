@@ -28,7 +28,7 @@ An ENTRY is a lower-case phrase, one token per space-separated item:
     Any one word; zero or one word; zero to three words: ``dance/v to ** tune``.
 ``<tok>``
     Context, first or last only: it must be there but is not part of the match. ``<^>`` is the start of the
-    sentence: ``<^> of course <,>`` flags "Of course, ..." but not "a course of course-work".
+    sentence: ``<^> naturally <,>`` flags "Naturally, the minister agreed" but not "gas occurs naturally, and ...".
 
 A compound rule catches productive formations without listing them: a prefix joined by a hyphen ("non-shocker",
 "ultra-hawkish") or fused ("nonshocker") to one of its stems; prefixes named in ``spaced`` may also stand apart
@@ -39,10 +39,13 @@ ASCII for matching only: every ``LoadedTerm`` has ``text == article.text[start:e
 terms never overlap; an ``exclude`` phrase that wins suppresses the terms it covers ("sanctions regime").
 
 Quotations: a span between quotation marks (straight or curly, double or single, with a quote left open running to
-the end of its paragraph) is someone's speech when it is long, when it is a whole sentence, or when its sentence
-has a speech cue outside the marks ("said", "according to", "insisted"...). Terms inside speech, and inside quoted
-names and titles ("Territory of Meanings"), are skipped. A short quote with no speaker, or one right after
-"so-called", is a scare quote: the outlet's distance from the words, reported with kind ``scare-quote``.
+the end of its paragraph) is someone's speech when it is long, is a whole sentence, speaks in the first person, shares
+its sentence with other quotations, follows a colon, or when its sentence has a speech cue outside the marks
+("said", "according to", "insisted"...). Quoted names and titles ("Territory of Meanings"), mentions ("the word
+“terror”", "known as “X”") and terms of art ("the “doc fix”", "“active shooter” training") are not scare quotes
+either. Terms inside all of these are skipped. A short quotation left over (at most ``SCARE_QUOTE_MAX_WORDS``), or
+one right after "so-called", is a scare quote: the outlet's distance from the words, reported with kind
+``scare-quote`` (marks included; "so-called" and its quotation are one term).
 """
 
 from __future__ import annotations
@@ -102,9 +105,9 @@ _SPEECH_VERBS = _words(
     "continue put read credit blame refer defend dismiss object decry deride mock characterise characterize define "
     "mouth"
 )
-_SPEECH_PHRASES = (
-    r"according to|per|in the words of|statement|interview|remarks|press conference|news conference|briefing|"
-    r"spokesman|spokeswoman|spokesperson"
+_SPEECH_PHRASE_RE = re.compile(
+    r"\b(?:according to|per|in the words of|statement|interview|remarks|press conference|news conference|briefing|"
+    r"spokesman|spokeswoman|spokesperson)\b"
 )
 # Words right before a quotation that make it a mention or a name, not a scare quote ("the word “terror”").
 _MENTION_CUES = _words(
@@ -113,7 +116,6 @@ _MENTION_CUES = _words(
     "called dubbed nicknamed known motto caption banner sign signs reading marked codenamed code-named operation "
     "song album book film movie show series novel program programme campaign project"
 )
-# Small words a quoted name or title may keep lower-case ("Territory of Meanings").
 # A quotation with these words is someone speaking, not the outlet's distance from a word.
 _FIRST_PERSON = _words("i i'm i've i'd i'll me my mine we we're we've our ours us you you're your yours")
 # "a “grand bargain”", "the “doc fix”": a quoted term of art after an article.
@@ -124,31 +126,15 @@ _FUNCTION_WORDS = _words(
     "being has have had do does did will would could should may might must can not it its they them their he him "
     "his she her we us our you your i me my this these those there here than then so if when while where because "
     "after before into over under about against between through during without within around also only just even "
-    "still yet all any some more most less per since until unless though although whether each every no"
+    "still yet all any some more most less per since until unless though although whether each every no across "
+    "along toward towards behind beyond near onto upon via amid among despite inside outside like up down out off "
+    "back away again too now today yesterday tomorrow instead rather either neither both such what how why"
 )
+# Small words a quoted name or title may keep lower-case ("Territory of Meanings").
 _NAME_FILLERS = _words("of the and for in on a an to at de la le von van du des with by or")
 
-_FOLD = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "\u02bc": "'",
-        "`": "'",
-        "\u00b4": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u201f": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
-        "\u2033": '"',
-        "\u2010": "-",
-        "\u2011": "-",
-    }
-)
+# Curly and typographic apostrophes, quotation marks and Unicode hyphens, folded to ASCII for matching.
+_FOLD = str.maketrans("‘’‚‛′ʼ`´“”„‟«»″‐‑", "'" * 8 + '"' * 7 + "-" * 2)
 _TOKEN_RE = re.compile(r"(?P<w>\w+(?:'\w+)*)|(?P<p>[^\w\s])")
 _DOUBLE_OPEN = frozenset("“„«‟")
 _DOUBLE_CLOSE = frozenset("”»")
@@ -159,6 +145,7 @@ _QUOTE_MARK_RE = re.compile(r"[\"“”„«»‟″]")
 _CONTRACTION_RE = re.compile(r"(?:ll|s|re|ve|d|m|t|n|em|cause|til|tis|\d\ds?)\b")
 _SINGLE_MARK_RE = re.compile(r"['‘’′‛]")
 _ENTRY_TOKEN_RE = re.compile(r"^(?:<(?P<ctx>[^<>\s]+)>|(?P<gap>\*\*|\*\?|\*)|(?P<alts>[^<>\s*]+))$")
+_SIMPLE_ENTRY_RE = re.compile(r"^(?P<word>[a-z0-9]+)(?:/(?P<tag>[vn]))?$")
 _ALT_RE = re.compile(r"^(?P<body>[a-z0-9'.,;:!?&-]+?)(?:/(?P<tag>[vn]))?$")
 
 
@@ -196,7 +183,6 @@ class _Pattern:
     lead: tuple[_Slot, ...]
     core: tuple[_Slot, ...]
     trail: tuple[_Slot, ...]
-    entry: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +206,6 @@ class _Lexicon:
 class _Quote:
     start: int  # the opening mark
     end: int  # after the closing mark, or the end of the paragraph when left open
-    words: int
     skip: bool  # someone's speech, or a quoted name: terms inside are not the outlet's
     scare: bool  # the outlet's own scare quote
 
@@ -252,7 +237,7 @@ def find_loaded_terms(article: Article, sentences: Sequence[Sentence]) -> tuple[
     for sentence in ordered:
         tokens = _tokenize(folded, sentence.start, sentence.end)
         candidates.extend(_lexicon_matches(text, tokens, lexicon, sentence.index))
-    candidates.extend(_scare_quotes(text, folded, quotes, candidates, lexicon, ordered))
+    candidates.extend(_scare_quotes(folded, quotes, candidates, ordered))
     kept = _select(_outside_speech(candidates, quotes), lexicon.priority)
     return tuple(
         LoadedTerm(text=text[c.start : c.end], start=c.start, end=c.end, sentence=c.sentence, kind=c.kind)
@@ -338,6 +323,10 @@ def _parse_entry(entry: str, kind: str = "") -> list[_Pattern]:
     """The patterns one ENTRY stands for (several when a hyphenated alternative also matches fused or spaced)."""
     if not isinstance(entry, str) or not entry.strip() or entry != entry.lower() or entry != entry.strip():
         raise ValueError(f"entry must be a non-empty, trimmed, lower-case string: {entry!r}")
+    simple = _SIMPLE_ENTRY_RE.match(entry)
+    if simple:  # one plain word, the common case: skip the general parser (compiling is on the first call's clock)
+        forms = frozenset(_inflect(simple["word"], simple["tag"] or ""))
+        return [_Pattern(kind, (), (_Slot(words=forms),), ())]
     items = re.sub(r"(?<=[\w'])([,;:!?])(?=\s|$)", r" \1", entry).split()
     lead: list[_Slot] = []
     trail: list[_Slot] = []
@@ -375,7 +364,7 @@ def _parse_entry(entry: str, kind: str = "") -> list[_Pattern]:
         sequences = [seq + option for seq in sequences for option in options]
         if len(sequences) > 64:
             raise ValueError(f"entry expands to too many variants: {entry!r}")
-    return [_Pattern(kind, tuple(lead), seq, tuple(trail), entry) for seq in sequences]
+    return [_Pattern(kind, tuple(lead), seq, tuple(trail)) for seq in sequences]
 
 
 def _context_slot(ctx: str, entry: str) -> _Slot:
@@ -399,6 +388,9 @@ def _alternatives(item: str, entry: str) -> list[tuple[_Slot, ...]]:
         body, tag = match["body"], match["tag"] or ""
         variants = [body] if "-" not in body.strip("-") else [body, body.replace("-", "")]
         for variant in variants:
+            if variant.isalnum():  # the common case, without the tokenizer (compiling is on the first call's clock)
+                single |= _inflect(variant, tag)
+                continue
             tokens = _tokenize(variant, 0, len(variant))
             if not tokens:
                 raise ValueError(f"bad alternative {alt!r} in entry {entry!r}")
@@ -508,12 +500,16 @@ def _lexicon_matches(text: str, tokens: Sequence[_Token], lexicon: _Lexicon, sen
     for i, token in enumerate(tokens):
         for key in {token.form, token.base}:
             for pattern in lexicon.index.get(key, ()):
-                end = _longest(pattern.core, tokens, i)
+                end = max(_ends(pattern.core, 0, tokens, i), default=None)
                 if end is None or not _context_ok(pattern, tokens, i, end, first_word):
                     continue
                 if pattern.kind and _in_name(text, tokens, i, end, first_word):
                     continue
-                yield _Candidate(tokens[i].start, tokens[end - 1].end, pattern.kind, sentence)
+                last = tokens[end - 1]
+                stop = last.end
+                if last.form != last.base and last.form not in pattern.core[-1].words:
+                    stop -= len(last.form) - len(last.base)  # "the regime's": the term is "regime"
+                yield _Candidate(tokens[i].start, stop, pattern.kind, sentence)
         yield from _compound_matches(tokens, i, lexicon.compounds, sentence)
 
 
@@ -527,11 +523,6 @@ def _in_name(text: str, tokens: Sequence[_Token], i: int, end: int, first_word: 
     if i == first_word or not all(capital(t) for t in tokens[i:end] if t.word):
         return False
     return (i > 0 and capital(tokens[i - 1])) or (end < len(tokens) and capital(tokens[end]))
-
-
-def _longest(core: Sequence[_Slot], tokens: Sequence[_Token], i: int) -> int | None:
-    ends = list(_ends(core, 0, tokens, i))
-    return max(ends) if ends else None
 
 
 def _ends(core: Sequence[_Slot], k: int, tokens: Sequence[_Token], i: int) -> Iterator[int]:
@@ -624,10 +615,11 @@ def _quotations(text: str, folded: str, sentences: Sequence[Sentence]) -> list[_
         if (prev in _lexicon().scare_markers or before.endswith("so called")) and (
             0 < len(words) <= SO_CALLED_QUOTE_MAX_WORDS
         ):
-            quotes.append(_Quote(start, end, len(words), skip=False, scare=True))
+            quotes.append(_Quote(start, end, skip=False, scare=True))
             continue
         k = bisect.bisect_right(starts, start) - 1
         opens_sentence = k < 0 or not re.search(r"\w", folded[sentences[k].start : start])
+        own = _own_context(folded, start, end, spans, sentences, starts)  # where a speaker would be named
         skip = (
             len(words) >= SPEECH_QUOTE_MIN_WORDS
             or per_sentence.get(k, 0) > 1  # several quotations: a speaker's words, quoted piecemeal
@@ -636,13 +628,13 @@ def _quotations(text: str, folded: str, sentences: Sequence[Sentence]) -> list[_
             or prev in _MENTION_CUES
             or before.endswith(":")  # He replied: "Says who?"
             or before.endswith("known as")
-            or bool(_speech_cue_re().search(own := _own_context(folded, start, end, spans, sentences, starts)))
+            or _has_speech_cue(own)
             or not re.search(r"\w", own)  # the quotation is the whole sentence
             or (len(words) > 1 and prev in _ARTICLES)  # a "grand bargain", the "doc fix": a term of art
             or _modifies_next(folded, end)  # "active shooter" training, the "settings" menu: a term of art
         )
         scare = not skip and 0 < len(words) <= SCARE_QUOTE_MAX_WORDS
-        quotes.append(_Quote(start, end, len(words), skip=skip, scare=scare))
+        quotes.append(_Quote(start, end, skip=skip, scare=scare))
     return quotes
 
 
@@ -759,21 +751,18 @@ def _is_name(quoted: str, opens_sentence: bool) -> bool:
 
 
 @cache
-def _speech_cue_re() -> re.Pattern[str]:
-    forms: set[str] = set()
-    for verb in _SPEECH_VERBS:
-        forms |= _inflect(verb, "v")
-    alternation = "|".join(sorted(map(re.escape, forms), key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternation}|{_SPEECH_PHRASES})\b")
+def _speech_verb_forms() -> frozenset[str]:
+    return frozenset(form for verb in _SPEECH_VERBS for form in _inflect(verb, "v"))
+
+
+def _has_speech_cue(context: str) -> bool:
+    """A speech verb or attribution phrase in the words around a quotation."""
+    forms = _speech_verb_forms()
+    return any(word in forms for word in re.findall(r"[a-z]+", context)) or bool(_SPEECH_PHRASE_RE.search(context))
 
 
 def _scare_quotes(
-    text: str,
-    folded: str,
-    quotes: Sequence[_Quote],
-    candidates: Sequence[_Candidate],
-    lexicon: _Lexicon,
-    sentences: Sequence[Sentence],
+    folded: str, quotes: Sequence[_Quote], candidates: Sequence[_Candidate], sentences: Sequence[Sentence]
 ) -> list[_Candidate]:
     """A candidate for each scare quote; after "so-called" the marker and the quotation are one term."""
     starts = [s.start for s in sentences]
@@ -786,7 +775,8 @@ def _scare_quotes(
             continue
         start = quote.start
         for c in candidates:
-            if c.kind == "scare-quote" and c.end <= quote.start and not folded[c.end : quote.start].strip():
+            between = folded[c.end : quote.start]
+            if c.kind == "scare-quote" and c.sentence == sentences[k].index and not between.strip(" \t"):
                 start = min(start, c.start)
         out.append(_Candidate(start, quote.end, "scare-quote", sentences[k].index))
     return out

@@ -62,6 +62,10 @@ RECORD_FIELDS: dict[str, tuple[str, ...]] = {
     "byline": ("authors", "author"),
     "language": ("language",),
 }
+# news-please's source_domain is a host name ("www.example.com"); its title_page, the page's <title>, usually ends
+# with the site's own name ("Headline | Example News"), which names the outlet better.
+SITE_NAME_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ")
+SITE_NAME_MAX_WORDS = 6
 MAGIC_NUMBERS = (b"\x89PNG", b"%PDF", b"PK\x03\x04", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b", b"\x7fELF", b"MZ\x90")
 
 _BOMS = (
@@ -74,6 +78,7 @@ _BOMS = (
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _CONTROL_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B} | {0x7F}
 _URL = re.compile(r"^https?://", re.IGNORECASE)
+_HOST = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+$", re.IGNORECASE)  # "www.example.com", no spaces
 
 
 def read_inputs(paths: Sequence[str | Path], *, max_bytes: int = MAX_BYTES) -> Iterator[RawDocument | Rejection]:
@@ -341,6 +346,9 @@ def _record_meta(record: dict[str, Any]) -> tuple[tuple[str, str], ...]:
                 continue
             meta[name] = value
             break
+    site = _site_name(_as_text(record.get("title_page")), meta.get("title", ""))
+    if site and _HOST.match(meta.get("outlet", "")):
+        meta["outlet"] = site
     if "text" not in meta:
         if any(field in record for field in RECORD_FIELDS["text"]):
             raise EmptyInputError("the record's text field is empty")
@@ -349,6 +357,15 @@ def _record_meta(record: dict[str, Any]) -> tuple[tuple[str, str], ...]:
             hint="records must be news-please or trafilatura JSON, with the article text in one of those fields",
         )
     return tuple(meta.items())
+
+
+def _site_name(page_title: str, title: str) -> str | None:
+    """ "Example News" from the page title "Headline | Example News" when the headline part is ``title``."""
+    for separator in SITE_NAME_SEPARATORS:
+        head, found, tail = page_title.rpartition(separator)
+        if found and head.strip().casefold() == title.casefold() and 1 <= len(tail.split()) <= SITE_NAME_MAX_WORDS:
+            return tail.strip()
+    return None
 
 
 def _as_text(value: Any) -> str:

@@ -369,8 +369,9 @@ def find_entities(doc: Doc, sentences: Sequence[Sentence]) -> tuple[Entity, ...]
 
     ``Entity.name`` is the fullest form the article uses: a surname maps to the full name with that surname
     (the latest one before it, else the only one after it); a short ORG maps to the longest ORG that extends it with
-    corporate words ("Acme" -> "Acme Holdings Co"). A single-word ORG mention that matches a
-    person's surname is relabelled PERSON ("Lavrov's remarks" is often tagged ORG).
+    corporate words ("Acme" -> "Acme Holdings Co"). A single-word ORG mention that matches a person's surname is
+    relabelled PERSON (the small model often tags "Surname's remarks" as ORG), and bare surnames of people named in
+    full that the model missed are added.
     """
     text = doc.text
     starts = [s.start for s in sentences]
@@ -386,7 +387,28 @@ def find_entities(doc: Doc, sentences: Sequence[Sentence]) -> tuple[Entity, ...]
         if index < 0 or start >= sentences[index].end:
             continue  # outside every sentence (whitespace only); cannot happen with segment_sentences' output
         raw.append((text[start:end], str(ent.label_), start, end, index))
+    raw.extend(_missed_surnames(doc, raw, starts))
+    raw.sort(key=lambda item: item[2])
     return _resolve_names(raw)
+
+
+def _missed_surnames(
+    doc: Doc, raw: Sequence[tuple[str, str, int, int, int]], starts: Sequence[int]
+) -> Iterator[tuple[str, str, int, int, int]]:
+    """Bare surnames of people named in full that the small model did not tag ("Lopez said ...")."""
+    surnames = set()
+    for surface, label, *_ in raw:
+        words = [w for w in surface.split() if w.lower().rstrip(".") not in HONORIFICS]
+        if label == "PERSON" and len(words) > 1 and len(words[-1]) > 2 and words[-1].istitle():
+            surnames.add(words[-1])
+    if not surnames:
+        return
+    for token in doc:
+        if token.text in surnames and token.ent_iob_ == "O" and token.pos_ == "PROPN":
+            start = int(token.idx)
+            index = bisect.bisect_right(starts, start) - 1
+            if index >= 0:
+                yield token.text, "PERSON", start, start + len(token.text), index
 
 
 def _trim_entity(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -397,6 +419,9 @@ def _trim_entity(text: str, start: int, end: int) -> tuple[int, int] | None:
         if stripped != chunk:
             start += chunk.index(stripped) if stripped else len(chunk)
             end = start + len(stripped)
+            continue
+        if ": " in chunk:
+            start += chunk.rindex(": ") + 2  # "Photo: Agency", "Source: Outlet": a label, then the name
             continue
         lowered = chunk.lower()
         if lowered.startswith("the ") and chunk[4:].strip().lower() not in KEEP_THE:

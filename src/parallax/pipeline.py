@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -119,7 +119,7 @@ def analyze_articles(
         stories=tuple(analyses),
         duplicates=duplicates,
         rejections=tuple(rejections),
-        generated=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        generated=datetime.now(UTC).replace(microsecond=0).isoformat(),
         version=__version__,
         timings=tuple(timings),
     )

@@ -46,7 +46,7 @@ NAME_LABELS = frozenset({"ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "FAC",
 # Words before a number that make it an identifier, not an amount.
 IDENTIFIER_WORDS = frozenset({"no", "no.", "#", "number", "nos", "nos.", "page", "p.", "pp.", "aged", "age", "ages"})
 
-SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+SCALES = {"dozen": 12.0, "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 # Glued abbreviations ("2.5bn", "$5m", "10k"); "m" is only a million after a currency sign ("100m" may be metres).
 SUFFIX_SCALES = {"k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "b": 1e9, "bn": 1e9, "bln": 1e9, "tn": 1e12, "trn": 1e12}
 CURRENCY_SIGNS = {
@@ -76,7 +76,7 @@ WORD_NUMBERS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
     "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }  # fmt: skip
 
 _DIGITS = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
@@ -110,7 +110,8 @@ def find_quantities(doc: Doc, sentences: Sequence[Sentence]) -> tuple[Quantity, 
 
 def _number_group(doc: Doc, i: int) -> list[Token]:
     """The tokens of one number starting at ``i`` ("1.2 million", "twenty - five", "2.5bn"), or []."""
-    if _number_value(doc[i]) is None:
+    a_scale = doc[i].lower_ in SCALES and i > 0 and doc[i - 1].lower_ in ("a", "an")  # "a dozen", "a million"
+    if _number_value(doc[i]) is None and not a_scale:
         return []
     group = [doc[i]]
     j = i + 1
@@ -128,13 +129,13 @@ def _number_group(doc: Doc, i: int) -> list[Token]:
                 token.lower_ == "-"
                 and _is_word_number(previous)
                 and following is not None
-                and _is_word_number(following)
+                and (_is_word_number(following) or following.lower_ in SCALES)
             )
             or (
                 token.lower_ == "and"
                 and previous.lower_ == "hundred"
                 and following is not None
-                and _is_word_number(following)
+                and (_is_word_number(following) or following.lower_ in SCALES)
             )
         )
         if not joins:
@@ -249,8 +250,8 @@ def _not_an_amount(doc: Doc, group: list[Token], before: Token | None, after: To
         return True  # the tail of "COVID-19", "24/7", a score or a time
     if after is not None and after.text in ("-", "/", ":") and after.idx == group[-1].idx + len(group[-1]):
         nxt = doc[after.i + 1] if after.i + 1 < len(doc) else None
-        if after.text != "-" or (nxt is not None and nxt.lower_ in ("year", "years", "month", "old")):
-            return True  # "9/11", "3:30", "50-year-old"; "a 38-member team" still counts members
+        if after.text != "-" or (nxt is not None and (nxt.lower_ in ("year", "years", "month", "old") or nxt.is_digit)):
+            return True  # "9/11", "3:30", "50-year-old", a "52-48" tally; "a 38-member team" still counts members
     if _is_word_number(first) and first.is_title and not first.is_sent_start:
         return True  # "the Five Eyes", "Big Four": a name
     if "DATE" in kinds and not _is_duration(doc, group):

@@ -33,6 +33,11 @@ from .models import Article, Entity, Quote, Sentence
 
 __all__ = ["find_quotes"]
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # --- tuning constants -----------------------------------------------------------------------------------------
 # Calibrated by reading the seed articles and measuring on the GenderGapTracker quote set
 # (../shared/data/quotes_ggt, 49 articles): quote F1 at 0.3 overlap and speaker accuracy.
@@ -54,19 +59,18 @@ ROLE_FALLBACK_SENTENCES = 2
 # A reported clause shorter than this many tokens is not a statement ("he said so").
 MIN_REPORTED_TOKENS = 4
 
-SPEECH_VERBS = frozenset(
-    (
-        "say tell add note stress warn claim argue write insist highlight explain state announce confirm deny "
-        "acknowledge admit suggest emphasize emphasise assert contend declare reply respond retort tweet recall "
-        "remark comment observe predict promise vow urge ask complain concede allege testify joke quip reveal "
-        "mention reiterate repeat caution conclude underline underscore lament boast shout chant scream yell "
-        "whisper report describe call dub brand label term agree disagree blurt recount muse plead pledge "
-        "propose threaten proclaim exclaim demand accuse criticize criticise express voice echo counter object "
-        "maintain point"
-    ).split()
+SPEECH_VERBS = _words(
+    "say tell add note stress warn claim argue write insist highlight explain state announce confirm deny "
+    "acknowledge admit suggest emphasize emphasise assert contend declare reply respond retort tweet recall "
+    "remark comment observe predict promise vow urge ask complain concede allege testify joke quip reveal "
+    "mention reiterate repeat caution conclude underline underscore lament boast shout chant scream yell "
+    "whisper report describe call dub brand label term agree disagree blurt recount muse plead pledge "
+    "propose threaten proclaim exclaim demand accuse criticize criticise express voice echo counter object "
+    "maintain point"
 )
-# Verbs that introduce a name for something ("called it “chicken”") rather than a statement: direct quotes only.
-_LABEL_VERBS = frozenset("describe call dub brand label term express voice".split())
+# Verbs that introduce a name for something ("called it “chicken”") or a question rather than a statement:
+# they attribute direct quotes only.
+_NOT_REPORTING = _words("describe call dub brand label term express voice ask")
 _IRREGULAR = {
     "say": ("says", "said", "saying"),
     "tell": ("tells", "told", "telling"),
@@ -74,26 +78,30 @@ _IRREGULAR = {
 }
 _DOUBLED = frozenset(("admit", "quip"))
 _SCARE_PREFIXES = ("so-called", "so called", "dubbed", "termed", "known as", "named", "titled", "entitled", "term")
-_SMALL_WORDS = frozenset("a an the of and or in on at to for by with from as vs".split())
+_SMALL_WORDS = _words("a an the of and or in on at to for by with from as vs")
 _PERSONAL = {"he": "sg", "she": "sg", "him": "sg", "her": "sg", "it": "org"}
 # Nouns naming a person by role: with no matching title earlier, "the analyst" may still be the last person named.
-_PERSON_ROLES = frozenset(
-    (
-        "minister president spokesman spokeswoman spokesperson official chairman chairwoman chair ceo founder "
-        "director executive analyst expert professor researcher economist lawyer attorney senator governor mayor "
-        "premier secretary ambassador diplomat leader chief head commissioner judge officer coach manager author "
-        "scientist doctor commander representative lawmaker legislator congressman congresswoman chancellor "
-        "candidate activist advocate owner partner councillor councilor superintendent principal teacher student "
-        "resident victim witness suspect mother father son daughter wife husband woman man fellow scholar "
-        "historian journalist reporter editor columnist strategist consultant adviser advisor engineer investor "
-        "banker trader prosecutor detective sergeant inspector constable"
-    ).split()
+_PERSON_ROLES = _words(
+    "minister president spokesman spokeswoman spokesperson official chairman chairwoman chair ceo founder "
+    "director executive analyst expert professor researcher economist lawyer attorney senator governor mayor "
+    "premier secretary ambassador diplomat leader chief head commissioner judge officer coach manager author "
+    "scientist doctor commander representative lawmaker legislator congressman congresswoman chancellor "
+    "candidate activist advocate owner partner councillor councilor superintendent principal teacher student "
+    "resident victim witness suspect mother father son daughter wife husband woman man fellow scholar "
+    "historian journalist reporter editor columnist strategist consultant adviser advisor engineer investor "
+    "banker trader prosecutor detective sergeant inspector constable"
 )
 # Nouns naming an organisation: "the company said" is the organisation named just before.
-_ORG_ROLES = frozenset(
+_ORG_ROLES = _words(
     "company firm giant maker manufacturer carrier operator retailer corporation startup bank airline automaker "
-    "insurer lender group".split()
+    "insurer lender group"
 )
+# Speech verbs whose infinitive complement is the statement ("urged the city to act"); "say" is there because the
+# parser sometimes takes "said having X back was a boost" for one.
+_XCOMP_VERBS = frozenset(("urge", "vow", "pledge", "promise", "say"))
+# Dependents of a speech verb that belong to the attribution ("X, a fellow at Y, told the paper on Monday").
+_ATTRIBUTION_DEPS = _words("nsubj nsubjpass dobj dative prep npadvmod advmod aux neg agent")
+_INVERTED = frozenset(("said", "says", "added", "wrote", "asked", "told", "continued", "explained"))
 _DEMONSTRATIVE = frozenset(("that", "this", "these", "those", "which", "what", "there"))
 _RELATIVE = frozenset(("who", "that", "which", "whom"))
 
@@ -187,6 +195,7 @@ def find_quotes(
         return ()
     spans = list(_quote_spans(article.text))
     quoted = [(s.start - 1, s.end + 1) for s in spans]
+    entities = _by_line(entities)
     entity_at = _entity_index(doc, entities)
     ctx = _Context(article, doc, sentences, [s.start for s in sentences], entity_at, [], [], [], quoted)
     ctx.persons = sorted((e for e in entities if e.label == "PERSON"), key=lambda e: e.start)
@@ -207,8 +216,11 @@ def find_quotes(
 
 def _quote_spans(text: str) -> Iterator[_Span]:
     lines = (m for m in re.finditer(r"[^\n]+", text) if not m.group(0).isspace())
+    carry = False
     for line, match in enumerate(lines):
-        yield from _line_spans(text, match.start(), match.end(), line)
+        spans = list(_line_spans(text, match.start(), match.end(), line, carry))
+        carry = any(s.continues for s in spans)
+        yield from spans
 
 
 def _direction(text: str, i: int) -> Literal["open", "close"] | None:
@@ -223,9 +235,12 @@ def _direction(text: str, i: int) -> Literal["open", "close"] | None:
     return None
 
 
-def _line_spans(text: str, lo: int, hi: int, line: int) -> Iterator[_Span]:
+def _line_spans(text: str, lo: int, hi: int, line: int, carry: bool) -> Iterator[_Span]:
+    """Quoted spans in one paragraph; ``carry`` when the paragraph before left a quote open: a closing mark
+    before any opening one then ends that quote here (the writer did not repeat the opening mark)."""
     stack: list[int] = []
     doubles: list[_Span] = []
+    opened = False
     for i in range(lo, hi):
         ch = text[i]
         if ch not in _OPEN_DOUBLE and ch not in _CLOSE_DOUBLE and ch != '"':
@@ -235,6 +250,9 @@ def _line_spans(text: str, lo: int, hi: int, line: int) -> Iterator[_Span]:
             way = "open" if ch in _OPEN_DOUBLE or (ch == '"' and not stack) else "close"
         if way == "open":
             stack.append(i)
+            opened = True
+        elif carry and not opened and not doubles:
+            doubles.append(_Span(lo, i, line))
         elif stack:
             start = stack.pop()
             if not stack:
@@ -302,19 +320,27 @@ def _direct_quotes(ctx: _Context, spans: list[_Span]) -> list[Quote]:
         if best is None and quotes and quotes[-1].speaker and span.line - lines[-1] <= FLOATING_PARAGRAPHS:
             last = quotes[-1]
             speaker = _Speaker(last.speaker, last.speaker_start or 0, last.speaker_end or 0)
-        text = ctx.article.text[span.start : span.end]
-        quotes.append(_quote(ctx, text, span.start, span.end, "direct", speaker, cue))
+        end = span.end - 1 if ctx.article.text[span.end - 1] == "," else span.end  # "“...,” she said"
+        quotes.append(_quote(ctx, ctx.article.text[span.start : end], span.start, end, "direct", speaker, cue))
         lines.append(span.line)
     # A paragraph left open continues in the next one: it shares the speaker named after the continuation.
     for k in range(len(quotes) - 2, -1, -1):
-        if quotes[k].speaker is None and quotes[k + 1].speaker and lines[k + 1] == lines[k] + 1 and _open_end(
-            ctx, quotes[k]
+        if (
+            quotes[k].speaker is None
+            and quotes[k + 1].speaker
+            and lines[k + 1] == lines[k] + 1
+            and _open_end(ctx, quotes[k])
         ):
             nxt = quotes[k + 1]
             quotes[k] = _quote(
-                ctx, quotes[k].text, quotes[k].start, quotes[k].end, "direct",
-                _Speaker(nxt.speaker, nxt.speaker_start or 0, nxt.speaker_end or 0), nxt.cue,
-            )  # fmt: skip
+                ctx,
+                quotes[k].text,
+                quotes[k].start,
+                quotes[k].end,
+                "direct",
+                _Speaker(nxt.speaker, nxt.speaker_start or 0, nxt.speaker_end or 0),
+                nxt.cue,
+            )
     return quotes
 
 
@@ -324,15 +350,27 @@ def _open_end(ctx: _Context, quote: Quote) -> bool:
 
 
 def _quote(
-    ctx: _Context, text: str, start: int, end: int, kind: Literal["direct", "reported"], speaker: _Speaker | None,
+    ctx: _Context,
+    text: str,
+    start: int,
+    end: int,
+    kind: Literal["direct", "reported"],
+    speaker: _Speaker | None,
     cue: str | None,
-) -> Quote:  # fmt: skip
+) -> Quote:
     has = speaker is not None and speaker.name is not None
     return Quote(
-        ctx.article.id, text, start, end, ctx.sentences[ctx.sentence_of(start)].index, kind,
+        ctx.article.id,
+        text,
+        start,
+        end,
+        ctx.sentences[ctx.sentence_of(start)].index,
+        kind,
         speaker.name if has and speaker else None,
-        speaker.start if speaker else None, speaker.end if speaker else None, cue,
-    )  # fmt: skip
+        speaker.start if speaker else None,
+        speaker.end if speaker else None,
+        cue,
+    )
 
 
 def _cues(ctx: _Context, span: _Span, qspan: Any) -> list[_Cue]:
@@ -383,10 +421,7 @@ def _path(roots: list[Any], cue: Any, inside: set[int]) -> int | None:
 
 
 def _gap(doc: Any, qspan: Any, token: Any) -> int:
-    if token.i >= qspan.end:
-        between = doc[qspan.end : token.i]
-    else:
-        between = doc[token.i + 1 : qspan.start]
+    between = doc[qspan.end : token.i] if token.i >= qspan.end else doc[token.i + 1 : qspan.start]
     return sum(1 for t in between if not t.is_punct and not t.is_space)
 
 
@@ -419,16 +454,14 @@ def _is_quote(ctx: _Context, span: _Span, qspan: Any, cues: list[_Cue]) -> bool:
     if span.single:
         return any(c.gap <= 3 or (c.path is not None and c.path <= 2) for c in cues) and len(words) > 1
     if len(words) <= SHORT_QUOTE_WORDS:
-        if spoken and (cues or _whole_sentence(ctx, span)):
+        if span.continues or (spoken and text[max(0, span.start - 8) : span.start - 1].rstrip().endswith(":")):
+            return True  # a quote running on into the next paragraph, or one introduced by a colon
+        if spoken and (_whole_sentence(ctx, span) or any(c.gap <= 3 or (c.path or 99) <= 2 for c in cues)):
             return True
         if any(t.tag_.startswith("VB") or t.pos_ == "PRON" for t in qspan):
-            return any(
-                (c.path or 99) <= SHORT_QUOTE_MAX_PATH and c.gap <= SHORT_QUOTE_MAX_GAP for c in linked
-            )
+            return any((c.path or 99) <= SHORT_QUOTE_MAX_PATH and c.gap <= SHORT_QUOTE_MAX_GAP for c in linked)
         return any(c.path == 1 and c.gap <= 2 for c in linked)
-    if not spoken and not linked and _title_like(words):
-        return False
-    return True
+    return spoken or bool(linked) or not _title_like(words)
 
 
 def _whole_sentence(ctx: _Context, span: _Span) -> bool:
@@ -444,6 +477,21 @@ def _title_like(words: list[str]) -> bool:
 
 
 # --- speakers --------------------------------------------------------------------------------------------------
+
+
+def _by_line(entities: Sequence[Entity]) -> list[Entity]:
+    """Entities cut at line breaks: NER sometimes runs a heading into the next paragraph's first name."""
+    out: list[Entity] = []
+    for entity in entities:
+        if "\n" not in entity.text:
+            out.append(entity)
+            continue
+        for part in re.finditer(r"[^\n]+", entity.text):
+            piece = part.group(0).strip()
+            if piece:
+                start = entity.start + part.start() + part.group(0).find(piece)
+                out.append(Entity(piece, entity.label, start, start + len(piece), entity.sentence, piece))
+    return out
 
 
 def _entity_index(doc: Any, entities: Sequence[Entity]) -> dict[int, Entity]:
@@ -480,8 +528,7 @@ def _is_person(ctx: _Context, entity: Entity) -> bool:
         return False
     words = set(_clean_name(entity.text).split())
     return bool(words) and any(
-        words <= set(_clean_name(p.text).split()) and len(_clean_name(p.text).split()) > len(words)
-        for p in ctx.persons
+        words <= set(_clean_name(p.text).split()) and len(_clean_name(p.text).split()) > len(words) for p in ctx.persons
     )
 
 
@@ -527,42 +574,85 @@ def _roles(ctx: _Context, entity: Entity) -> frozenset[str]:
     return frozenset(roles)
 
 
-def _subject(token: Any) -> Any | None:
-    """The subject of a speech verb, inherited through "..., adding that" and "quoted X as saying"."""
+def _subject(ctx: _Context, token: Any) -> Any | None:
+    """The subject of a speech verb, inherited through "..., adding that" and "quoted X as saying"; never outside
+    the verb's sentence (the parser sometimes runs two paragraphs together)."""
     if token.lower_ == "according":
         to = token.doc[token.i + 1]
         return next((c for c in to.children if c.dep_ == "pobj"), None)
+    sentence = ctx.sentences[ctx.sentence_of(token.idx)]
+
+    def inside(t: Any) -> bool:
+        return bool(sentence.start <= t.idx < sentence.end)
+
     current = token
     for _ in range(4):
         subj = next((c for c in current.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None and not inside(subj):
+            return _left_subject(ctx, token, sentence)
         if subj is not None:
             if subj.lower_ in _RELATIVE and current.dep_ == "relcl":
-                return current.head
+                return current.head if inside(current.head) else None
             return subj
         if current.lower_ in ("quoted", "cited"):
             obj = next((c for c in current.children if c.dep_ == "dobj"), None)
             if obj is not None:
                 return obj
         after = next(
-            (c for c in current.children if c.dep_ in ("dobj", "attr", "npadvmod") and c.i > current.i
-             and c.pos_ == "PROPN"), None,
-        )  # fmt: skip
-        if after is not None and current.lower_ in ("said", "says", "added", "wrote", "asked"):
+            (
+                c
+                for c in current.children
+                if c.dep_ in ("dobj", "attr", "npadvmod") and c.i > current.i and c.pos_ == "PROPN"
+            ),
+            None,
+        )
+        named = ctx.entity_at.get(after.i) if after is not None else None
+        if named is not None and named.label in ("PERSON", "ORG") and current.lower_ in _INVERTED:
             return after  # "“...,” said John Smith"
         if current.dep_ in ("conj", "advcl", "xcomp", "pcomp", "prep") and current.head.i != current.i:
             current = current.head
-            continue
-        return None
+            if inside(current):
+                continue
+        return _left_subject(ctx, token, sentence) if inside(token.doc[max(token.i - 1, 0)]) else None
     return None
 
 
+def _left_subject(ctx: _Context, verb: Any, sentence: Sentence) -> Any | None:
+    """A noun phrase right before a verb the parser left without a subject ("A spokeswoman for X said ...",
+    "Adam Smith, who played for the other team, said ...")."""
+    if verb.i == 0 or verb.tag_ == "VBG":
+        return None
+    token = verb.doc[verb.i - 1]
+    if token.text == ",":
+        first = ctx.doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+        entity = ctx.entity_at.get(first.start) if first is not None else None
+        if entity is None or entity.label not in ("PERSON", "ORG"):
+            return None
+        end = first.start
+        while end + 1 < verb.i and ctx.entity_at.get(end + 1) is entity:
+            end += 1
+        return ctx.doc[end] if ctx.doc[end + 1].text == "," else None
+    if token.pos_ not in ("NOUN", "PROPN"):
+        return None
+    while token.dep_ == "pobj" and token.head.dep_ == "prep" and token.head.head.i < token.i:
+        token = token.head.head  # "spokeswoman for Trudeau" -> "spokeswoman"
+        if verb.i - token.i > 6 or token.pos_ not in ("NOUN", "PROPN"):
+            return None
+    return token
+
+
 def _speaker(ctx: _Context, cue: Any) -> _Speaker | None:
-    subj = _subject(cue)
+    subj = _subject(ctx, cue)
     if subj is None:
         return None
-    apposed = next((c for c in subj.children if c.dep_ == "appos" and ctx.entity_at.get(c.i, None)), None)
-    if apposed is not None and ctx.entity_at[apposed.i].label == "PERSON" and subj.i not in ctx.entity_at:
-        subj = apposed  # "the country's foreign minister, Sergei Lavrov, said"
+    if subj.i not in ctx.entity_at:
+        # "the country's foreign minister, Sergei Lavrov, said"; "Keeper of the Seal, Syed Ahmad, said"
+        apposed = next(
+            (t for t in subj.subtree if t.dep_ == "appos" and getattr(ctx.entity_at.get(t.i), "label", "") == "PERSON"),
+            None,
+        )
+        if apposed is not None:
+            subj = apposed
     entity = ctx.entity_at.get(subj.i)
     if entity is not None and entity.label in ("PERSON", "ORG", "GPE", "NORP"):
         return _entity_speaker(ctx, entity)
@@ -581,6 +671,14 @@ def _speaker(ctx: _Context, cue: Any) -> _Speaker | None:
     known = lookup_source(ctx.article.text[start:end])
     if known is not None:
         return _Speaker(known[0], start, end, news=True)
+    if subj.pos_ == "PROPN" and subj.tag_ == "NNP":
+        # A name the NER missed ("Lopez said"): the person it shortens, else the name as written.
+        first = subj
+        while first.i > 0 and first.doc[first.i - 1].tag_ == "NNP" and first.doc[first.i - 1].head.i == subj.i:
+            first = first.doc[first.i - 1]
+        words = set(_clean_name(ctx.article.text[first.idx : end]).split())
+        person = next((p for p in reversed(ctx.people) if p.start < start and words <= set(p.name.split())), None)
+        return _Speaker(person.name if person else _clean_name(ctx.article.text[first.idx : end]), first.idx, end)
     if subj.tag_ in ("NNS", "NNPS") or low in ("police", "people") or any(c.dep_ == "conj" for c in subj.children):
         return _Speaker(None, start, end)
     if low in _ORG_ROLES:
@@ -656,26 +754,24 @@ def _reported_quotes(ctx: _Context, covered: set[int]) -> list[Quote]:
             found = _reported(ctx, token, span)
             if found is None:
                 continue
-            (lo, hi), speaker, cue = found
-            taken.append((lo, hi))
-            start = ctx.doc[lo].idx
-            end = ctx.doc[hi - 1].idx + len(ctx.doc[hi - 1])
-            text = ctx.article.text[start:end]
-            quotes.append(_quote(ctx, text, start, end, "reported", speaker, cue))
+            pieces, speaker, cue = found
+            taken.extend(pieces)
+            for lo, hi in pieces:
+                start = ctx.doc[lo].idx
+                end = ctx.doc[hi - 1].idx + len(ctx.doc[hi - 1])
+                quotes.append(_quote(ctx, ctx.article.text[start:end], start, end, "reported", speaker, cue))
     return quotes
 
 
-def _reported(ctx: _Context, token: Any, sent: Any) -> tuple[tuple[int, int], _Speaker | None, str] | None:
-    """A reported statement at this token: (token range of the clause, speaker, cue), or None."""
+def _reported(ctx: _Context, token: Any, sent: Any) -> tuple[list[tuple[int, int]], _Speaker | None, str] | None:
+    """A reported statement at this token: (token ranges of the statement, speaker, cue), or None."""
     low = token.lower_
     if low == "according" and token.i + 1 < sent.end and ctx.doc[token.i + 1].lower_ == "to":
-        subj = _subject(token)
+        subj = _subject(ctx, token)
         entity = ctx.entity_at.get(subj.i) if subj is not None else None
         if entity is None or entity.label not in ("PERSON", "ORG"):
             return None
-        speaker = _entity_speaker(ctx, entity)
-        if speaker.news:
-            return None
+        source = _entity_speaker(ctx, entity)
         phrase = (token.i, token.right_edge.i + 1)
         if phrase[0] - sent.start <= 1:
             clause = (phrase[1], sent.end)
@@ -683,37 +779,64 @@ def _reported(ctx: _Context, token: Any, sent: Any) -> tuple[tuple[int, int], _S
             clause = (sent.start, phrase[0])
         else:
             return None
-        return (_strip(ctx.doc, clause), speaker, "according to") if _clause_ok(ctx.doc, clause) else None
-    if low not in _SPEECH_FORMS or not token.tag_.startswith("VB") or _SPEECH_FORMS[low] in _LABEL_VERBS:
+        return ([_strip(ctx.doc, clause)], source, "according to") if _clause_ok(ctx.doc, clause) else None
+    if low not in _SPEECH_FORMS or not token.tag_.startswith("VB") or _SPEECH_FORMS[low] in _NOT_REPORTING:
         return None
     speaker = _speaker(ctx, token)
     if speaker is None:
         return None
-    if speaker.news:
-        cited = _cited_person(ctx, token)
-        if cited is None:
-            return None
-        speaker = cited
-    if ctx.article.text[speaker.start : speaker.end].lower() in ("i", "we", "you", "they", "it"):
-        return None
-    clause = _clause(ctx.doc, token, sent)
-    if clause is None or not _clause_ok(ctx.doc, clause):
-        return None
-    return _strip(ctx.doc, clause), speaker, low
+    if speaker.name not in {p.name for p in ctx.people}:
+        # "..., the paper reported, citing Mayor X": the outlet is a citation; the statement is the person's it
+        # cites, else the outlet's own.
+        speaker = _cited_person(ctx, token) or speaker
+    if ctx.article.text[speaker.start : speaker.end].lower() in ("i", "we", "you"):
+        return None  # the writer or a reader, not a source
+    pieces = [_strip(ctx.doc, p) for p in _clauses(ctx.doc, token, sent)]
+    pieces = [p for p in pieces if _clause_ok(ctx.doc, p) and ctx.doc[p[0]].lower_ != "according"]
+    return (pieces, speaker, low) if pieces else None
 
 
-def _clause(doc: Any, verb: Any, sent: Any) -> tuple[int, int] | None:
-    comp = next((c for c in verb.children if c.dep_ == "ccomp"), None)
-    if comp is not None and not (comp.left_edge.i <= verb.i <= comp.right_edge.i):
-        return comp.left_edge.i, comp.right_edge.i + 1
-    # "..., X told the paper on Monday.": the attribution closes the sentence, the statement precedes it.
-    left = verb.left_edge.i
+def _clauses(doc: Any, verb: Any, sent: Any) -> list[tuple[int, int]]:
+    """The statement a speech verb introduces: its clause complement ("said (that) ..."), or the text around a
+    parenthetical attribution ("..., he said, ..." / "..., X told the paper on Monday.")."""
+    lo, hi = sent.start, sent.end
+    comps = [c for c in verb.children if c.dep_ == "ccomp" and lo <= c.i < hi]
+    if not comps and _SPEECH_FORMS[verb.lower_] in _XCOMP_VERBS and not any(c.dep_ == "auxpass" for c in verb.children):
+        comps = [c for c in verb.children if c.dep_ == "xcomp" and lo <= c.i < hi]
+    right = [c for c in comps if c.i > verb.i]
+    if right:
+        comp = max(right, key=lambda c: c.right_edge.i - c.left_edge.i)
+        end = comp.right_edge.i + 1
+        for child in verb.children:
+            # What the parser hung on the verb after the statement still belongs to it ("..., because ...",
+            # "he drank too much, used drugs"), unless it is another attribution or has a subject of its own.
+            if child.i <= comp.right_edge.i or child.dep_ in ("punct", "cc") or child.lower_ in _SPEECH_FORMS:
+                continue
+            if child.dep_ != "conj" or not any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children):
+                end = max(end, child.right_edge.i + 1)
+        return [(max(comp.left_edge.i, verb.i + 1, lo), min(end, hi))]
     if any(c.dep_ in ("dobj", "xcomp") for c in verb.children) and _SPEECH_FORMS[verb.lower_] != "tell":
-        return None  # "as X has mentioned an unnamed mathematician": an object, not an attribution
-    if verb.dep_ in ("parataxis", "ccomp", "advcl", "conj") and verb.head.i < left and verb.right_edge.i >= sent.end - 2:
-        if left - 1 > sent.start and doc[left - 1].text == ",":
-            return sent.start, left - 1
-    return None
+        return []  # "as X has mentioned an unnamed mathematician": an object, not an attribution
+    a_lo, a_hi = _attribution(verb, lo, hi)
+    pieces: list[tuple[int, int]] = []
+    left = [c for c in comps if c.i < verb.i]
+    if left:
+        pieces.append((max(min(c.left_edge.i for c in left), lo), a_lo))
+    elif a_lo - 1 > lo and doc[a_lo - 1].text in (",", "—", "–"):
+        pieces.append((lo, a_lo - 1))
+    if pieces and a_hi + 2 < hi and doc[a_hi + 1].text == ",":
+        pieces.append((a_hi + 2, hi))  # "..., he says, and are mostly meant to ..."
+    return pieces
+
+
+def _attribution(verb: Any, lo: int, hi: int) -> tuple[int, int]:
+    """The token range of "X, a senior fellow at Y, told the paper on Monday" around a speech verb."""
+    a_lo = a_hi = verb.i
+    for child in verb.children:
+        if child.dep_ in _ATTRIBUTION_DEPS or child.lower_ in ("citing", "quoting", "speaking", "referring"):
+            a_lo = min(a_lo, child.left_edge.i)
+            a_hi = max(a_hi, child.right_edge.i)
+    return max(a_lo, lo), min(a_hi, hi - 1)
 
 
 def _clause_ok(doc: Any, clause: tuple[int, int]) -> bool:
@@ -723,9 +846,9 @@ def _clause_ok(doc: Any, clause: tuple[int, int]) -> bool:
 
 def _strip(doc: Any, clause: tuple[int, int]) -> tuple[int, int]:
     lo, hi = clause
-    while lo < hi and (doc[lo].is_punct or (doc[lo].dep_ == "mark" and doc[lo].lower_ == "that")):
+    while lo < hi and (doc[lo].is_punct or doc[lo].is_space or (doc[lo].dep_ == "mark" and doc[lo].lower_ == "that")):
         lo += 1
-    while hi > lo and doc[hi - 1].is_punct and doc[hi - 1].text not in ")]":
+    while hi > lo and (doc[hi - 1].is_space or (doc[hi - 1].is_punct and doc[hi - 1].text not in ")]")):
         hi -= 1
     return lo, hi
 

@@ -335,25 +335,34 @@ def _story(
 
 
 def _diff(text: str, reference: str) -> list[dict[str, Any]]:
-    """``text`` cut into words, each flagged when it is not in ``reference`` (case and punctuation ignored).
+    """``text`` cut into runs of words, flagged where they are not in ``reference`` (case and punctuation ignored).
 
-    Each word keeps the whitespace after it apart (``space``), so that a highlight covers the word only.
+    Neighbouring changed words form one run; each run keeps the whitespace after it apart (``space``), so that a
+    highlight covers words only.
     """
-    words = [(m.group(1), m.group(2)) for m in _WORD.finditer(text)]
     ref = [_NON_WORD.sub("", m.group(1)).lower() for m in _WORD.finditer(reference)]
+    words = [(m.group(1), m.group(2)) for m in _WORD.finditer(text)]
     own = [_NON_WORD.sub("", w).lower() for w, _ in words]
     same = [False] * len(words)
     for block in difflib.SequenceMatcher(None, ref, own, autojunk=False).get_matching_blocks():
         for i in range(block.b, block.b + block.size):
             same[i] = True
     lead = text[: len(text) - len(text.lstrip())]
-    out = [{"text": "", "space": lead, "changed": False}] if lead else []
-    return out + [{"text": w, "space": sp, "changed": not same[i] and bool(own[i])} for i, (w, sp) in enumerate(words)]
+    out: list[dict[str, Any]] = [{"text": "", "space": lead, "changed": False}] if lead else []
+    for i, (word, space) in enumerate(words):
+        changed = not same[i] and bool(own[i])
+        if out and out[-1]["changed"] == changed and out[-1]["text"]:
+            out[-1]["text"] += out[-1]["space"] + word
+            out[-1]["space"] = space
+        else:
+            out.append({"text": word, "space": space, "changed": changed})
+    return out
 
 
 def _quotes(story: dict[str, Any], ix: _Index) -> list[dict[str, Any]]:
-    """Quote groups by speaker; within a group each wording is diffed against the most common one."""
-    speakers: dict[str, list[dict[str, Any]]] = {}
+    """Quotes by speaker: groups worded by several articles (each wording diffed against the most common one),
+    then the quotes only one article carries, together."""
+    speakers: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for q in story["quotes"]:
         texts = [m["text"] for m in q["mentions"]]
         if not texts:
@@ -363,6 +372,7 @@ def _quotes(story: dict[str, Any], ix: _Index) -> list[dict[str, Any]]:
         variants = [
             {
                 **ix.ref(m["article"]),
+                "anchor": f"quote-{_slug(q['id'])}",
                 "kind": m["kind"],
                 "words": _diff(m["text"], reference)
                 if wordings > 1
@@ -371,10 +381,12 @@ def _quotes(story: dict[str, Any], ix: _Index) -> list[dict[str, Any]]:
             }
             for m in q["mentions"]
         ]
-        speakers.setdefault(q["speaker"] or "", []).append(
-            {"anchor": f"quote-{_slug(q['id'])}", "variants": variants, "wordings": wordings}
-        )
-    return [{"speaker": name, "groups": groups} for name, groups in speakers.items()]
+        entry = speakers.setdefault(q["speaker"] or "", {"groups": [], "singles": []})
+        if len(variants) == 1:
+            entry["singles"].append(variants[0])
+        else:
+            entry["groups"].append({"anchor": variants[0]["anchor"], "variants": variants, "wordings": wordings})
+    return [{"speaker": name, **entry} for name, entry in speakers.items()]
 
 
 def _sources(story: dict[str, Any], ix: _Index) -> list[dict[str, Any]]:

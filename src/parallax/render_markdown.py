@@ -39,19 +39,32 @@ def render_markdown(report: Report) -> str:
         out += [" · ".join(m for m in meta if m), ""]
     counts = data["counts"]
     out += [
-        f"**{counts['articles']}** articles · **{counts['stories']}** stories · **{counts['facts']}** facts · "
-        f"**{counts['duplicates']}** duplicates · **{counts['rejected']}** rejected",
+        " · ".join(
+            _count(counts[key], word, bold=True)
+            for key, word in (
+                ("articles", "article"),
+                ("stories", "story"),
+                ("facts", "fact"),
+                ("duplicates", "duplicate"),
+                ("rejected", "rejected"),
+            )
+        ),
         "",
     ]
     if len(data["stories"]) > 1:
         out += ["## Stories", ""]
         for n, story in enumerate(data["stories"], 1):
             out.append(
-                f"{n}. {_esc(_story_title(story))} ({len(story['articles'])} articles, {len(story['facts'])} facts)"
+                f"{n}. {_esc(_story_title(story))} "
+                f"({_count(len(story['articles']), 'article')}, {_count(len(story['facts']), 'fact')})"
             )
         out.append("")
     for n, story in enumerate(data["stories"], 1):
         out += _story(n, story, articles)
+    in_story = {aid for story in data["stories"] for aid in story["articles"]}
+    loose = [aid for aid in articles if aid not in in_story]
+    if loose:
+        out += ["## Articles in no story", "", *_articles(loose, articles)]
     out += _duplicates(data["duplicates"], articles)
     out += _rejections(data["rejections"])
     while out and not out[-1]:
@@ -66,6 +79,13 @@ def _esc(text: Any) -> str:
     """Inline text with Markdown markup escaped and runs of whitespace (line breaks too) folded to one space."""
     value = _SPACE.sub(" ", str(text if text is not None else "")).strip()
     return _ENTITY.sub(r"\\&", _SPECIAL.sub(r"\\\1", value))
+
+
+def _count(n: int, word: str, *, bold: bool = False) -> str:
+    """ "1 article", "2 articles" ("story" → "stories"; "rejected" stays)."""
+    if n != 1 and word != "rejected":
+        word = word[:-1] + "ies" if word.endswith("y") else word + "s"
+    return f"**{n}** {word}" if bold else f"{n} {word}"
 
 
 def _label(aid: str, articles: dict[str, dict[str, Any]]) -> str:
@@ -85,12 +105,10 @@ def _table(header: list[str], rows: list[list[str]], align: list[str] | None = N
     return [*lines, ""]
 
 
-def _story(n: int, story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> list[str]:
-    out = [f"## {n}. {_esc(_story_title(story))}", ""]
-    out += [f"**Outlets:** {', '.join(_esc(o) for o in story['outlets']) or '–'}", ""]
-    members = story["articles"]
+def _articles(ids: list[str], articles: dict[str, dict[str, Any]]) -> list[str]:
+    """A table of articles: who published what, when, and which are copies."""
     rows = []
-    for aid in members:
+    for aid in ids:
         art = articles.get(aid, {})
         copy_of = art.get("duplicate_of")
         rows.append(
@@ -99,10 +117,17 @@ def _story(n: int, story: dict[str, Any], articles: dict[str, dict[str, Any]]) -
                 _esc(art.get("title") or ""),
                 _esc(art.get("byline") or ""),
                 _esc(art.get("published") or ""),
-                f"copy of {_esc(_label(copy_of, articles))}" if copy_of else "",
+                f"copy of {_esc(_label(copy_of, articles))}" if copy_of else ("not in this report" if not art else ""),
             ]
         )
-    out += _table(["Outlet", "Title", "Byline", "Published", "Note"], rows)
+    return _table(["Outlet", "Title", "Byline", "Published", "Note"], rows)
+
+
+def _story(n: int, story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> list[str]:
+    out = [f"## {n}. {_esc(_story_title(story))}", ""]
+    out += [f"**Outlets:** {', '.join(_esc(o) for o in story['outlets']) or '–'}", ""]
+    members = story["articles"]
+    out += _articles(members, articles)
     if story["summary"]:
         out += ["### Summary", ""]
         for x in story["summary"]:

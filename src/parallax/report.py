@@ -25,8 +25,9 @@ __all__ = ["FORMATS", "SCHEMA", "render", "to_dict", "write"]
 
 SCHEMA = "parallax.report/1"
 
-# Accepted ``fmt`` names, mapped to the renderer they select.
-FORMATS = {"json": "json", "md": "md", "markdown": "md", "html": "html"}
+# Accepted ``fmt`` names (a set, for CLI choices); _RENDERERS maps each to the renderer it selects.
+FORMATS = frozenset({"json", "md", "markdown", "html"})
+_RENDERERS = {"json": "json", "md": "md", "markdown": "md", "html": "html"}
 
 # Floats (similarities, tone, quantities) are rounded so that the JSON stays readable and byte-stable across
 # platforms; 4 decimals is finer than any threshold the pipeline uses (they are tuned in steps of 0.01).
@@ -110,7 +111,8 @@ def write(report: Report, path: str | os.PathLike[str], fmt: str) -> Path:
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"write() expects a path, not {type(path).__name__}")
     target = Path(path)
-    text = render(report, fmt)
+    # A lone surrogate (from a badly decoded input) cannot be encoded as UTF-8; one "?" beats losing the report.
+    data = render(report, fmt).encode("utf-8", errors="replace")
     folder = target.parent
     if target.is_dir():
         raise ReportError(f"cannot write report to {target}: it is a folder", hint="give a file name, e.g. report.html")
@@ -122,8 +124,8 @@ def write(report: Report, path: str | os.PathLike[str], fmt: str) -> Path:
     except OSError as exc:
         raise ReportError(f"cannot write report to {target}: {exc.strerror or exc}") from exc
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp_name, mode)
@@ -140,9 +142,9 @@ def write(report: Report, path: str | os.PathLike[str], fmt: str) -> Path:
 def _format(fmt: str) -> str:
     if not isinstance(fmt, str):
         raise TypeError(f"report format must be a string, not {type(fmt).__name__}")
-    kind = FORMATS.get(fmt.strip().lower())
+    kind = _RENDERERS.get(fmt.strip().lower())
     if kind is None:
-        raise ConfigError(f"unknown report format {fmt!r}", hint=f"use one of: {', '.join(sorted(set(FORMATS)))}")
+        raise ConfigError(f"unknown report format {fmt!r}", hint=f"use one of: {', '.join(sorted(FORMATS))}")
     return kind
 
 

@@ -31,7 +31,8 @@ def _vector(fact: Fact, vectors: dict[str, Matrix]) -> Matrix | None:
         if mention.text == fact.text and mention.article_id in vectors:
             rows = vectors[mention.article_id]
             if mention.sentence < len(rows):
-                return rows[mention.sentence]
+                row: Matrix = rows[mention.sentence]
+                return row
     return None
 
 

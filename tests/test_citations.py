@@ -1,0 +1,158 @@
+"""Citations of upstream sources: each cue pattern, photo credits and self-references left out, unknown
+organisations classified by context, the bundled source list; and the seed articles measured as
+../shared/eval/score_report.py measures cites."""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from importlib import resources
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from parallax.citations import find_citations, lookup_source
+from parallax.models import Article, Citation, Entity, Sentence
+from parallax.resources import spacy_model
+
+
+def annotate(text: str, article_id: str = "t", outlet: str | None = None) -> tuple[Article, Any, list, list]:
+    """The inputs nlp.py hands over, built directly: sentences from spaCy cut at line breaks, entities from NER."""
+    doc = spacy_model()(text)
+    sentences: list[Sentence] = []
+    for sent in doc.sents:
+        for line in re.finditer(r"[^\n]+", text[sent.start_char : sent.end_char]):
+            piece = line.group(0)
+            start = sent.start_char + line.start() + len(piece) - len(piece.lstrip())
+            end = sent.start_char + line.end() - (len(piece) - len(piece.rstrip()))
+            if end > start:
+                sentences.append(Sentence(article_id, len(sentences), start, end, text[start:end]))
+    starts = [s.start for s in sentences]
+    entities = [
+        Entity(e.text, e.label_, e.start_char, e.end_char, max(bisect_right(starts, e.start_char) - 1, 0), e.text)
+        for e in doc.ents
+    ]
+    return Article(id=article_id, source=article_id, text=text, outlet=outlet), doc, sentences, entities
+
+
+def cites(text: str, outlet: str | None = None) -> list[Citation]:
+    article, doc, sentences, entities = annotate(text, outlet=outlet)
+    found = list(find_citations(article, doc, sentences, entities))
+    for c in found:
+        assert c.kind in ("wire", "outlet", "institution")
+        assert 0 <= c.sentence < len(sentences)
+        assert sentences[c.sentence].start <= c.start < c.end <= sentences[c.sentence].end
+    return found
+
+
+def sources(text: str, outlet: str | None = None) -> list[tuple[str, str, str]]:
+    return [(c.source, c.kind, c.cue) for c in cites(text, outlet)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("According to Reuters, the plant will close in March.", ("Reuters", "wire", "according to")),
+        ("The plant will close in March (via Reuters).", ("Reuters", "wire", "via")),
+        ("The plant will close in March, the ministry said, citing Xinhua.", ("Xinhua", "wire", "citing")),
+        ("As per a report from the Interfax news agency, the plant will close.", ("Interfax", "wire", "report from")),
+        ("A report by Bloomberg said the plant will close in March.", ("Bloomberg", "wire", "report by")),
+        ("The plant will close in March, Kyodo first reported on Friday.", ("Kyodo", "wire", "first reported")),
+        ("Sputnik News said the plant will close in March.", ("Sputnik", "wire", "said")),
+        ("Xinhua quoted the manager as saying that the plant will close.", ("Xinhua", "wire", "quoted")),
+        ("The manager said in an interview with the BBC that the plant will close.", ("BBC", "outlet", "interview with")),
+        ("The plant will close in March, the manager told CNN on Sunday.", ("CNN", "outlet", "told")),
+        ("According to Russian state-run outlet TASS, the plant will close.", ("TASS", "wire", "according to")),
+        ("MOSCOW (AP) — The plant will close in March, officials said.", ("Associated Press", "wire", "dateline")),
+    ],
+)
+def test_cue_patterns(text: str, expected: tuple[str, str, str]) -> None:
+    assert sources(text) == [expected]
+
+
+def test_coordinated_sources_share_the_cue() -> None:
+    found = sources("According to Reuters and AFP, the plant will close in March.")
+    assert [s[0] for s in found] == ["Reuters", "AFP"]
+
+
+def test_known_name_without_a_cue_is_not_a_citation() -> None:
+    assert cites("Reuters employs thousands of journalists around the world.") == []
+
+
+def test_photo_credits_are_not_citations() -> None:
+    text = (
+        "Workers repair a power line in the north of the country. (Photo: Xinhua)\n\n"
+        "Photo: AFP\n\n"
+        "A technician checks the cables. / Reuters\n\n"
+        "The plant will close in March. Getty Images"
+    )
+    assert cites(text) == []
+
+
+def test_own_outlet_is_not_a_citation() -> None:
+    text = "The plant will close in March, the manager told the Global Times on Monday."
+    assert cites(text, outlet="Global Times") == []
+    assert sources(text, outlet="China Daily") == [("Global Times", "outlet", "told")]
+
+
+def test_unknown_organisations_by_context() -> None:
+    assert sources("Local media outlet Northfield Courier reported that the plant will close.") == [
+        ("Northfield Courier", "outlet", "reported")
+    ]
+    found = sources("According to Brookfield Analytics, the plant lost money for three years.")
+    assert found == [("Brookfield Analytics", "institution", "according to")]
+    # an institution that speaks is a quote's speaker, not a source
+    assert cites("Brookfield Analytics said the plant lost money for three years.") == []
+    # a company reporting its results is not a news organisation reporting
+    assert cites("Brookfield Analytics reported a loss of $3 million for the quarter.") == []
+
+
+def test_one_citation_per_source_at_its_first_cited_mention() -> None:
+    text = "The plant will close, Reuters reported.\n\nWorkers were told on Friday, according to Reuters."
+    found = cites(text)
+    assert [(c.source, c.start) for c in found] == [("Reuters", text.index("Reuters"))]
+
+
+def test_lookup_source() -> None:
+    assert lookup_source("the Interfax news agency") == ("Interfax", "wire")
+    assert lookup_source("Sputnik News") == ("Sputnik", "wire")
+    assert lookup_source("The New York Times") == ("The New York Times", "outlet")
+    assert lookup_source("Time") == ("Time", "outlet")  # ambiguous names only as written
+    assert lookup_source("time") is None
+    assert lookup_source("Brookfield Analytics") is None
+    with pytest.raises(TypeError):
+        lookup_source(None)  # type: ignore[arg-type]
+
+
+def test_source_list_is_consistent() -> None:
+    raw = json.loads(resources.files("parallax").joinpath("data/sources.json").read_text(encoding="utf-8"))
+    seen: set[str] = set()
+    for entry in raw["sources"]:
+        assert entry["kind"] in ("wire", "outlet")
+        for alias in (entry["name"], *entry["aliases"]):
+            assert alias not in seen, alias
+            seen.add(alias)
+    assert 100 < len(raw["sources"]) < 500
+
+
+def test_rejects_a_wrong_type() -> None:
+    with pytest.raises(TypeError):
+        find_citations("not an article", None, [], [])  # type: ignore[arg-type]
+
+
+def test_seed_cites(shared: Path, scorer: ModuleType) -> None:
+    gold = json.loads((shared / "eval" / "seeds.gold.json").read_text(encoding="utf-8"))
+    tp = fp = fn = 0
+    for path in sorted((shared / "corpus" / "seeds").glob("*.txt")):
+        g = gold["articles"][path.stem]
+        article, doc, sentences, entities = annotate(path.read_text(encoding="utf-8"), path.stem, g.get("outlet"))
+        got = [c.source for c in find_citations(article, doc, sentences, entities) if c.kind != "institution"]
+        want, allowed = g.get("cites", []), g.get("cites", []) + g.get("cites_allowed", [])
+        tp += sum(any(scorer.loose_match(w, c) for c in got) for w in want)
+        fn += sum(not any(scorer.loose_match(w, c) for c in got) for w in want)
+        fp += sum(not any(scorer.loose_match(c, a) for a in allowed) for c in got)
+    precision, recall = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+    assert 2 * precision * recall / (precision + recall) >= 0.9

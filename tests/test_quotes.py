@@ -1,0 +1,278 @@
+"""Quotes and speakers: quotation-mark pairing, scare quotes, attribution patterns, speaker resolution, reported
+speech; and the seed articles measured as ../shared/eval/score_report.py measures quotes."""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from parallax.models import Article, Entity, Quote, Sentence
+from parallax.quotes import find_quotes
+from parallax.resources import spacy_model
+
+
+def annotate(text: str, article_id: str = "t", outlet: str | None = None) -> tuple[Article, Any, list, list]:
+    """The inputs nlp.py hands over, built directly: sentences from spaCy cut at line breaks, entities from NER."""
+    doc = spacy_model()(text)
+    sentences: list[Sentence] = []
+    for sent in doc.sents:
+        for line in re.finditer(r"[^\n]+", text[sent.start_char : sent.end_char]):
+            piece = line.group(0)
+            start = sent.start_char + line.start() + len(piece) - len(piece.lstrip())
+            end = sent.start_char + line.end() - (len(piece) - len(piece.rstrip()))
+            if end > start:
+                paragraph = text.count("\n\n", 0, start)
+                sentences.append(Sentence(article_id, len(sentences), start, end, text[start:end], paragraph))
+    starts = [s.start for s in sentences]
+    entities = [
+        Entity(e.text, e.label_, e.start_char, e.end_char, max(bisect_right(starts, e.start_char) - 1, 0), e.text)
+        for e in doc.ents
+    ]
+    return Article(id=article_id, source=article_id, text=text, outlet=outlet), doc, sentences, entities
+
+
+def quotes_of(text: str) -> tuple[Article, tuple[Quote, ...]]:
+    article, doc, sentences, entities = annotate(text)
+    quotes = find_quotes(article, doc, sentences, entities)
+    for q in quotes:  # offsets always point at the words, and at the speaker mention
+        assert q.text == article.text[q.start : q.end]
+        assert q.text == q.text.strip()
+        assert q.text[:1] not in '“”"«»'
+        if q.speaker_start is not None:
+            assert q.speaker_end is not None
+            assert q.speaker_end > q.speaker_start
+    return article, quotes
+
+
+def direct(text: str) -> list[Quote]:
+    return [q for q in quotes_of(text)[1] if q.kind == "direct"]
+
+
+def reported(text: str) -> list[Quote]:
+    return [q for q in quotes_of(text)[1] if q.kind == "reported"]
+
+
+def only(quotes: list[Quote]) -> Quote:
+    assert len(quotes) == 1, quotes
+    return quotes[0]
+
+
+# --- quotation marks --------------------------------------------------------------------------------------------
+
+
+def test_curly_quote_with_trailing_attribution() -> None:
+    q = only(direct("“We will open the new terminal before the winter,” John Carter said on Tuesday."))
+    assert q.text == "We will open the new terminal before the winter"
+    assert (q.speaker, q.cue) == ("John Carter", "said")
+
+
+def test_straight_quotes_and_mixed_marks_pair_up() -> None:
+    q = only(direct('"The harbour will stay open all year round," John Carter said.'))
+    assert q.text == "The harbour will stay open all year round"
+    # an opening straight quote closed by a curly one, as typed in the wild
+    q = only(direct('John Carter said the city is "ready to work with every shipping line that asks,” as he left.'))
+    assert q.text.startswith("ready to work with every shipping line")
+    assert q.speaker == "John Carter"
+
+
+def test_guillemets() -> None:
+    q = only(direct("«We are ready to talk to anyone who wants a deal,» John Carter said."))
+    assert (q.text, q.speaker) == ("We are ready to talk to anyone who wants a deal", "John Carter")
+
+
+def test_nested_quote_stays_inside_the_outer_one() -> None:
+    q = only(direct("“He looked at me and said ‘never again’ before he walked out,” John Carter said."))
+    assert "‘never again’" in q.text
+    assert q.speaker == "John Carter"
+
+
+def test_quote_continued_in_the_next_paragraph() -> None:
+    text = (
+        "Maria Lopez opened the meeting.\n\n"
+        "“The port has lost half of its traffic in two years and the losses keep growing.\n\n"
+        "“We cannot wait for another study before we act,” Lopez said."
+    )
+    quotes = direct(text)
+    assert len(quotes) == 2
+    assert quotes[0].text.startswith("The port has lost half")
+    assert quotes[0].text.endswith("keep growing.")
+    assert [q.speaker for q in quotes] == ["Maria Lopez", "Maria Lopez"]
+
+
+def test_quote_without_attribution_takes_the_previous_speaker() -> None:
+    text = (
+        "“The budget is balanced for the first time in a decade,” Maria Lopez told reporters.\n\n"
+        "“Nobody expected that when we started, and nobody believed us.”"
+    )
+    quotes = direct(text)
+    assert [q.speaker for q in quotes] == ["Maria Lopez", "Maria Lopez"]
+    assert quotes[1].cue is None
+
+
+def test_scare_quotes_titles_and_apostrophes_are_not_quotes() -> None:
+    assert direct("Critics dismissed the so-called “green deal” as a gimmick for the elections.") == []
+    assert direct("She spoke at the “Future of Cities” forum in Lisbon on Friday.") == []
+    assert direct("Engineers worry about possible “back doors” in the routers sold to the city.") == []
+    assert direct("We’re filing this one under ‘least surprising news of the year′. Nobody’s shocked.") == []
+
+
+def test_short_partial_quote_under_a_speech_verb_counts() -> None:
+    text = "Maria Lopez insisted that the city has no intention of “following the example” of its neighbours."
+    q = only(direct(text))
+    assert (q.text, q.speaker, q.cue) == ("following the example", "Maria Lopez", "insisted")
+
+
+def test_short_spoken_quote_counts() -> None:
+    q = only(direct("“Never,” John Carter said when asked about a merger."))
+    assert (q.text, q.speaker) == ("Never", "John Carter")
+
+
+# --- attribution patterns ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("“The bridge will be finished in May,” said Maria Lopez, the city engineer.", "said"),
+        ("Maria Lopez said: “The bridge will be finished in May.”", "said"),
+        ("Maria Lopez said “the bridge will be finished in May” at the briefing.", "said"),
+        ("According to Maria Lopez, “the bridge will be finished in May.”", "according to"),
+        ("Maria Lopez told reporters “the bridge will be finished in May” after the vote.", "told"),
+        ("“The bridge will be finished in May,” Maria Lopez told the Harbour Gazette.", "told"),
+        ("Maria Lopez, a senior engineer at the Port Authority, said “the bridge will be finished in May.”", "said"),
+        ("Maria Lopez warned that “the bridge will be finished in May at the earliest.”", "warned"),
+    ],
+)
+def test_attribution_patterns(text: str, cue: str) -> None:
+    q = only(direct(text))
+    assert q.text.startswith(("The bridge", "the bridge"))
+    assert (q.speaker, q.cue) == ("Maria Lopez", cue)
+    article = Article(id="t", source="t", text=text)
+    assert q.speaker_start is not None
+    assert article.text[q.speaker_start : q.speaker_end] == "Maria Lopez"
+
+
+def test_person_named_in_the_sentence_wins_over_the_outlet() -> None:
+    text = (
+        "Maria Lopez stressed that the city would not “give up on the harbour project under any circumstances,” "
+        "Reuters reported."
+    )
+    q = only(direct(text))
+    assert q.speaker == "Maria Lopez"
+
+
+def test_outlet_is_the_speaker_when_no_one_else_is() -> None:
+    text = 'Reuters reported that the firm will install the system "on 4,000 of its buses by next spring."'
+    q = only(direct(text))
+    assert (q.speaker, q.cue) == ("Reuters", "reported")
+
+
+# --- speaker resolution -----------------------------------------------------------------------------------------
+
+
+def test_surname_resolves_to_the_full_name() -> None:
+    text = (
+        "Port director Maria Lopez opened the terminal on Monday.\n\n"
+        "“This is the biggest investment the city has made in fifty years,” Lopez said."
+    )
+    q = only(direct(text))
+    assert q.speaker == "Maria Lopez"
+    assert text[q.speaker_start : q.speaker_end] == "Lopez"
+
+
+def test_role_and_pronoun_resolve_to_the_titled_person() -> None:
+    text = (
+        "Transport Minister Maria Lopez met union leaders on Monday.\n\n"
+        "The minister said “the strike has to end before the holidays.”\n\n"
+        "“Nobody wins if the trains stay in the depots,” she said."
+    )
+    quotes = direct(text)
+    assert [q.speaker for q in quotes] == ["Maria Lopez", "Maria Lopez"]
+    assert text[quotes[0].speaker_start : quotes[0].speaker_end] == "The minister"
+    assert text[quotes[1].speaker_start : quotes[1].speaker_end] == "she"
+
+
+def test_pronoun_in_a_relative_clause() -> None:
+    text = "John Carter criticised the regulators, who he said “simply refuse to read the engineering reports.”"
+    q = only(direct(text))
+    assert q.speaker == "John Carter"
+
+
+def test_unknown_role_stays_unresolved() -> None:
+    text = "The spokesman said “the company will not comment on rumours about the sale.”"
+    q = only(direct(text))
+    assert q.speaker is None
+    assert q.speaker_start is not None
+    assert text[q.speaker_start : q.speaker_end] == "The spokesman"
+
+
+# --- reported speech --------------------------------------------------------------------------------------------
+
+
+def test_reported_said_that() -> None:
+    q = only(reported("Maria Lopez said that the bridge would reopen to traffic in May."))
+    assert (q.text, q.speaker, q.cue) == ("the bridge would reopen to traffic in May", "Maria Lopez", "said")
+
+
+def test_reported_attribution_after_the_statement() -> None:
+    text = (
+        "The bridge will reopen to traffic in May, Maria Lopez, a veteran city planner, told the Harbour Gazette "
+        "on Monday.\n\nThe repairs will cost less than planned, Lopez noted."
+    )
+    quotes = reported(text)
+    assert [(q.text, q.speaker, q.cue) for q in quotes] == [
+        ("The bridge will reopen to traffic in May", "Maria Lopez", "told"),
+        ("The repairs will cost less than planned", "Maria Lopez", "noted"),
+    ]
+
+
+def test_reported_according_to() -> None:
+    q = only(reported("According to Maria Lopez, the bridge will reopen to traffic in May."))
+    assert (q.text, q.speaker, q.cue) == ("the bridge will reopen to traffic in May", "Maria Lopez", "according to")
+
+
+def test_reported_from_an_outlet_citing_a_person() -> None:
+    text = "The port will reopen next week, the Harbour Gazette reported on Sunday, citing Mayor Maria Lopez."
+    q = only(reported(text))
+    assert (q.text, q.speaker) == ("The port will reopen next week", "Maria Lopez")
+
+
+def test_no_reported_quote_over_a_direct_one() -> None:
+    _, quotes = quotes_of("Maria Lopez said the bridge “will reopen to traffic in May at the latest.”")
+    assert [q.kind for q in quotes] == ["direct"]
+
+
+def test_no_quotes_in_plain_narration() -> None:
+    _, quotes = quotes_of("The bridge reopened in May. Traffic returned to normal within a week.")
+    assert quotes == ()
+
+
+def test_rejects_a_wrong_type() -> None:
+    with pytest.raises(TypeError):
+        find_quotes("not an article", None, [], [])  # type: ignore[arg-type]
+
+
+# --- the seed articles, as the scorer measures them ------------------------------------------------------------
+
+
+def test_seed_quotes_found_and_attributed(shared: Path, scorer: ModuleType) -> None:
+    gold = json.loads((shared / "eval" / "seeds.gold.json").read_text(encoding="utf-8"))
+    found: dict[str, list[Quote]] = {}
+    for path in sorted((shared / "corpus" / "seeds").glob("*.txt")):
+        article, doc, sentences, entities = annotate(path.read_text(encoding="utf-8"), path.stem)
+        found[path.stem] = list(find_quotes(article, doc, sentences, entities))
+    hits = attributed = total = 0
+    for gq in gold["quotes"]:
+        for article_id, anchor in gq["anchors"]:
+            total += 1
+            hit = [q for q in found[article_id] if scorer.loose_match(q.text, anchor)]
+            hits += bool(hit)
+            attributed += any(scorer.norm(s) in scorer.norm(q.speaker or "") for q in hit for s in gq["speaker"])
+    assert hits / total >= 0.9
+    assert attributed / total >= 0.8
