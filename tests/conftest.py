@@ -9,6 +9,8 @@ from types import ModuleType
 
 import pytest
 
+from parallax import Report, analyze
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 EXAMPLES = ROOT / "examples"
@@ -31,3 +33,15 @@ def scorer(shared: Path) -> ModuleType:
     sys.modules.setdefault("score_report", module)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="session")
+def example_report() -> Report:
+    """The bundled example corpus, analysed once per test session."""
+    return analyze([EXAMPLES / "corpus"])
+
+
+@pytest.fixture(scope="session")
+def seed_report(shared: Path) -> Report:
+    """The seed corpus in ../shared, analysed once per test session."""
+    return analyze([shared / "corpus" / "seeds"])

@@ -97,7 +97,7 @@ def test_html_page() -> None:
     assert article.title == "Library opens a seed bank for gardeners"
     assert article.byline == "Alma Reyes"
     assert article.outlet == "Northfield Courier"
-    assert article.published == "2023-05-02"
+    assert article.published == "2023-05-02T07:45:00+00:00"  # the day from trafilatura, the time from the meta
     assert article.url == "https://courier.example/2023/05/02/library-seed-bank"
     assert article.format == "html"
     for kept in (

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from parallax import analyze
+from parallax import Report
 from parallax.report import to_dict
 
 from .conftest import EXAMPLES
@@ -18,20 +18,20 @@ from .conftest import EXAMPLES
 FLOORS = json.loads((Path(__file__).parent / "quality_floors.json").read_text(encoding="utf-8"))
 
 
-def _scores(scorer: ModuleType, corpus: Path, gold: Path) -> dict[str, float]:
-    report = json.loads(json.dumps(to_dict(analyze([corpus]))))
-    result: dict[str, Any] = scorer.score(report, json.loads(gold.read_text(encoding="utf-8")))
+def _scores(scorer: ModuleType, report: Report, gold: Path) -> dict[str, float]:
+    report_json = json.loads(json.dumps(to_dict(report)))
+    result: dict[str, Any] = scorer.score(report_json, json.loads(gold.read_text(encoding="utf-8")))
     return {k: float(v) for k, v in result.items()}
 
 
 @pytest.fixture(scope="module")
-def seed_scores(scorer: ModuleType, shared: Path) -> dict[str, float]:
-    return _scores(scorer, shared / "corpus" / "seeds", shared / "eval" / "seeds.gold.json")
+def seed_scores(scorer: ModuleType, shared: Path, seed_report: Report) -> dict[str, float]:
+    return _scores(scorer, seed_report, shared / "eval" / "seeds.gold.json")
 
 
 @pytest.fixture(scope="module")
-def example_scores(scorer: ModuleType) -> dict[str, float]:
-    return _scores(scorer, EXAMPLES / "corpus", EXAMPLES / "corpus.gold.json")
+def example_scores(scorer: ModuleType, example_report: Report) -> dict[str, float]:
+    return _scores(scorer, example_report, EXAMPLES / "corpus.gold.json")
 
 
 @pytest.mark.parametrize("measure", sorted(FLOORS["seeds"]))

@@ -29,7 +29,9 @@ from .models import (
     Conflict,
     ConflictMention,
     Fact,
+    FactMention,
     Precision,
+    Quantity,
     Quote,
     QuoteGroup,
     QuoteMention,
@@ -45,6 +47,10 @@ __all__ = ["compare_story"]
 QUOTE_FUZZ_MIN = 70.0  # rapidfuzz token_set_ratio at which two quotes are variants of one (checked on seeds+examples)
 QUOTE_COSINE_MIN = 0.80  # or MiniLM cosine of the quoted words at/above this (paraphrased quotes)
 COUNTS_OVERLAP_MIN = 0.5  # two quantities count the same thing when their head-noun words overlap this much
+# A misreported figure is near the right one (38 vs 36 injured); numbers far apart in one aligned sentence pair are
+# nearly always two different things (revenue vs a fine). Same for dates: a wrong month, not a different year.
+VALUE_RATIO_MAX = 3.0
+DATE_GAP_MAX_DAYS = 250
 CITED_KINDS = ("wire", "outlet")
 
 Matrix = NDArray[np.float32]
@@ -103,6 +109,22 @@ def _words(text: str) -> set[str]:
     return {w.rstrip("s") for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 2}
 
 
+def _far_enough(a: float, b: float) -> bool:
+    """Two values differ, but by less than VALUE_RATIO_MAX: a conflicting report of one figure."""
+    if a <= 0 or b <= 0 or abs(a - b) < 1e-9 * max(a, b):
+        return False
+    return max(a, b) / min(a, b) <= VALUE_RATIO_MAX
+
+
+def _near_dates(a: str, b: str) -> bool:
+    try:
+        first = date.fromisoformat(a if len(a) == 10 else f"{a}-01")
+        second = date.fromisoformat(b if len(b) == 10 else f"{b}-01")
+    except ValueError:
+        return False
+    return abs((first - second).days) <= DATE_GAP_MAX_DAYS
+
+
 def _conflicts(story_id: str, facts: Sequence[Fact], by_id: dict[str, AnnotatedArticle]) -> list[Conflict]:
     found: list[Conflict] = []
     for fact in facts:
@@ -114,30 +136,51 @@ def _conflicts(story_id: str, facts: Sequence[Fact], by_id: dict[str, AnnotatedA
             for q in by_id[mention.article_id].quantities:
                 if q.sentence == mention.sentence and q.counts:
                     numbers.append((mention, q))
-        seen: set[tuple[str, str]] = set()
-        for x, (ma, qa) in enumerate(numbers):
-            for mb, qb in numbers[x + 1 :]:
-                if ma.article_id == mb.article_id or qa.value == qb.value or qa.unit != qb.unit:
-                    continue
-                wa, wb = _words(qa.counts), _words(qb.counts)
-                if not wa or not wb or len(wa & wb) / min(len(wa), len(wb)) < COUNTS_OVERLAP_MIN:
-                    continue
-                pair = (min(qa.text, qb.text), max(qa.text, qb.text))
-                if pair in seen:
-                    continue
-                seen.add(pair)
-                found.append(
-                    Conflict(
-                        id=f"c-{content_id(story_id, fact.id, *pair)[:10]}",
-                        kind="number",
-                        description=f"{qa.text} vs {qb.text} ({qa.counts})",
-                        mentions=(
-                            ConflictMention(ma.article_id, ma.sentence, ma.text, qa.text),
-                            ConflictMention(mb.article_id, mb.sentence, mb.text, qb.text),
-                        ),
-                        fact_id=fact.id,
-                    )
+        # group the figures of this fact by what they count, then look for disagreeing values in a group
+        groups: list[list[tuple[FactMention, Quantity]]] = []
+        for item in numbers:
+            words = _words(item[1].counts)
+            for group in groups:
+                other = group[0][1]
+                shared = words & _words(other.counts)
+                if other.unit == item[1].unit and words and shared and len(shared) / min(
+                    len(words), len(_words(other.counts))
+                ) >= COUNTS_OVERLAP_MIN:
+                    group.append(item)
+                    break
+            else:
+                groups.append([item])
+        for group in groups:
+            values: dict[float, list[tuple[FactMention, Quantity]]] = {}
+            for mention, quantity in group:
+                values.setdefault(quantity.value, []).append((mention, quantity))
+            if len(values) < 2 or len({m.article_id for m, _ in group}) < 2:
+                continue
+            ranked = sorted(values.items(), key=lambda kv: (-len({m.article_id for m, _ in kv[1]}), kv[0]))
+            main_value, main_items = ranked[0]
+            rivals = [(v, items) for v, items in ranked[1:] if _far_enough(main_value, v)]
+            if not rivals:
+                continue
+            counted = main_items[0][1].counts
+            description = " vs ".join(
+                f"{items[0][1].text} ({len({m.article_id for m, _ in items})} article"
+                f"{'s' if len({m.article_id for m, _ in items}) > 1 else ''})"
+                for _, items in [(main_value, main_items), *rivals]
+            )
+            mentions = tuple(
+                ConflictMention(m.article_id, m.sentence, m.text, q.text)
+                for _, items in [(main_value, main_items), *rivals]
+                for m, q in items
+            )
+            found.append(
+                Conflict(
+                    id=f"c-{content_id(story_id, fact.id, counted, *sorted(str(v) for v in values))[:10]}",
+                    kind="number",
+                    description=f"{description}: {counted}",
+                    mentions=mentions,
+                    fact_id=fact.id,
                 )
+            )
         # dates: one event dated differently at the same precision
         dated = []
         for mention in fact.mentions:
@@ -147,6 +190,8 @@ def _conflicts(story_id: str, facts: Sequence[Fact], by_id: dict[str, AnnotatedA
         for x, (ma, da) in enumerate(dated):
             for mb, db in dated[x + 1 :]:
                 if ma.article_id == mb.article_id or da.precision != db.precision or da.value == db.value:
+                    continue
+                if da.precision == "year" or not _near_dates(da.value, db.value):
                     continue
                 # only when neither sentence also carries the other's date (then they date different things)
                 values_a = {d.value for m, d in dated if m is ma}

@@ -16,6 +16,7 @@ rejection.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from dataclasses import replace
@@ -176,9 +177,30 @@ def _from_html(html: str, url: str | None) -> tuple[CleanText, str | None]:
         title=title,
         byline=_byline(result.author) or clean.byline,
         outlet=_field(result.sitename) or clean.outlet,
-        published=(iso_date(result.date) if result.date else None) or clean.published,
+        published=_with_time(html, iso_date(result.date) if result.date else None) or clean.published,
     )
     return found, _field(result.url) or url
+
+
+# Publication timestamps in page metadata: Open Graph / schema.org / <time datetime>. trafilatura keeps only the day;
+# the time tells which of two same-day copies came first.
+_TIMESTAMP = re.compile(
+    r"""(?:article:published_time|datePublished|pubdate|<time)[^>]{0,200}?"""
+    r"""(?:content|datetime)\s*=\s*["']"""
+    r"""(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)["']""",
+    re.IGNORECASE,
+)
+
+
+def _with_time(html: str, day: str | None) -> str | None:
+    """``day`` (an ISO date) with the time of day the page's metadata gives for that same day, when it gives one."""
+    if not day or len(day) != 10:
+        return day
+    for match in _TIMESTAMP.finditer(html[:500_000]):
+        stamp = iso_date(match.group(1).replace(" ", "T"))
+        if stamp and stamp.startswith(day) and len(stamp) > 10:
+            return stamp
+    return day
 
 
 def _byline(author: str | None) -> str | None:

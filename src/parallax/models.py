@@ -235,6 +235,7 @@ class AnnotatedArticle:
     dates: tuple[TimeExpression, ...] = ()
     quantities: tuple[Quantity, ...] = ()
     loaded_terms: tuple[LoadedTerm, ...] = ()
+    title_terms: tuple[LoadedTerm, ...] = ()  # offsets into ``article.title``; ``sentence`` is -1
     tone: float = 0.0  # -1 (negative) .. +1 (positive), over the whole article
 
     @property

@@ -14,13 +14,14 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
 from . import resources
 from .dates import find_dates
-from .models import AnnotatedArticle, Article, Entity, Sentence
+from .models import AnnotatedArticle, Article, Entity, LoadedTerm, Sentence
 from .quantities import find_quantities
 
 if TYPE_CHECKING:
@@ -128,8 +129,21 @@ def annotate(articles: Iterable[Article], *, batch_size: int = 16) -> Iterator[A
             dates=find_dates(doc, sentences, reference_date(article.published)),
             quantities=find_quantities(doc, sentences),
             loaded_terms=tuple(find_loaded_terms(article, sentences)),
+            title_terms=_title_terms(article, find_loaded_terms),
             tone=float(score_tone(article, sentences)),
         )
+
+
+def _title_terms(
+    article: Article, finder: Callable[[Article, Sequence[Sentence]], Sequence[LoadedTerm]]
+) -> tuple[LoadedTerm, ...]:
+    """Loaded terms in the headline (offsets into the title): headlines carry much of an outlet's framing."""
+    title = article.title or ""
+    if not title.strip():
+        return ()
+    headline = Article(id=article.id, source=article.source, text=title)
+    terms = finder(headline, [Sentence(article.id, 0, 0, len(title), title)])
+    return tuple(replace(t, sentence=-1) for t in terms)
 
 
 def reference_date(published: str | None) -> date | None:

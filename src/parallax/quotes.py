@@ -1,23 +1,14 @@
 """Quotes and who said them: direct quotes in quotation marks and reported speech ("X said that ...").
 
-Direct quotes are found by pairing quotation marks paragraph by paragraph: straight and curly double quotes
-(typed inconsistently in the wild: ``"...”`` pairs too), guillemets, and curly single quotes where they cannot be
-apostrophes. A mark's direction comes from its neighbours (space before and a word after: opening), only nested
-quotes' outermost span is kept, and a quote left open at the end of a paragraph runs to that paragraph's end (the
-next paragraph repeats the opening mark). Scare quotes and titles ("so-called “Russian interference”", a forum's
-name) are not quotes: a span of at most ``SHORT_QUOTE_WORDS`` words counts only when it is spoken (ends with
-punctuation inside the marks) or hangs off a speech verb in the dependency parse.
-
-The speaker comes from the attribution clause around the quote: the speech verb (``SPEECH_VERBS``) linked to the
-quote in the parse, else the nearest one in the same sentence, and its subject ("“...,” X said", "said X",
-"X told Y: “...”", "according to X, “...”", "X, a senior fellow at Y, said", "quoted X as saying"). A news
-organisation credited in the same sentence ("..., Sputnik reported") yields to a person who spoke there. Speakers
-are resolved to the fullest name the article gives: a surname to the full name, a role ("the minister") to the
-nearest earlier person with that title or apposition, "he"/"she" to the most recent person; when unsure, the
-speaker stays ``None``. A quote with no attribution of its own takes the speaker of the quote just before it.
-
-Reported speech is a speech verb with a person or organisation subject and a clause: "X said (that) ...",
-"..., X told the paper on Monday.", "according to X, ...", in sentences without a direct quote.
+Direct quotes: quotation marks paired per paragraph (straight, curly, mixed ``"...”``, guillemets, curly single
+quotes that cannot be apostrophes), outermost span only, a quote left open at a paragraph's end running on into the
+next. Scare quotes and titles are dropped: a span of at most ``SHORT_QUOTE_WORDS`` words counts only when spoken
+(punctuation inside the marks) or hanging off a speech verb in the parse. The speaker is the subject of the speech
+verb linked to the quote in the parse (else the nearest in its sentence), or of "according to"; a person who spoke
+in the sentence wins over a news outlet credited there. Names resolve to the fullest form in the article, roles
+("the minister") to the person given that title, "he"/"she" to the last person named; unsure means ``None``.
+A quote without attribution takes the speaker of the quote before it. Reported speech: a speech verb with a subject
+and a clause complement, or a parenthetical attribution, in sentences without a direct quote.
 """
 
 from __future__ import annotations
@@ -25,7 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from .citations import lookup_source
@@ -54,7 +45,7 @@ CUE_WINDOW = 12
 # A quote without an attribution of its own inherits the speaker of a quote at most this many paragraphs back.
 FLOATING_PARAGRAPHS = 1
 # How many sentences back a pronoun or an unmatched role looks for its person.
-PRONOUN_SENTENCES = 3
+PRONOUN_SENTENCES = 8
 ROLE_FALLBACK_SENTENCES = 2
 # A reported clause shorter than this many tokens is not a statement ("he said so").
 MIN_REPORTED_TOKENS = 4
@@ -79,7 +70,14 @@ _IRREGULAR = {
 _DOUBLED = frozenset(("admit", "quip"))
 _SCARE_PREFIXES = ("so-called", "so called", "dubbed", "termed", "known as", "named", "titled", "entitled", "term")
 _SMALL_WORDS = _words("a an the of and or in on at to for by with from as vs")
-_PERSONAL = {"he": "sg", "she": "sg", "him": "sg", "her": "sg", "it": "org"}
+# Grammatical gender of pronouns, titles and roles: +1 masculine, -1 feminine.
+_GENDERED = {
+    **dict.fromkeys("he him his himself mr sir spokesman chairman father husband son brother man king".split(), 1),
+    **dict.fromkeys(
+        "she her hers herself mrs ms miss madam spokeswoman chairwoman mother wife daughter sister woman queen".split(),
+        -1,
+    ),
+}
 # Nouns naming a person by role: with no matching title earlier, "the analyst" may still be the last person named.
 _PERSON_ROLES = _words(
     "minister president spokesman spokeswoman spokesperson official chairman chairwoman chair ceo founder "
@@ -102,6 +100,8 @@ _XCOMP_VERBS = frozenset(("urge", "vow", "pledge", "promise", "say"))
 # Dependents of a speech verb that belong to the attribution ("X, a fellow at Y, told the paper on Monday").
 _ATTRIBUTION_DEPS = _words("nsubj nsubjpass dobj dative prep npadvmod advmod aux neg agent")
 _INVERTED = frozenset(("said", "says", "added", "wrote", "asked", "told", "continued", "explained"))
+_INVERTED_DEPS = frozenset(("dobj", "attr", "npadvmod"))
+_NAMED = frozenset(("PERSON", "ORG"))
 _DEMONSTRATIVE = frozenset(("that", "this", "these", "those", "which", "what", "there"))
 _RELATIVE = frozenset(("who", "that", "which", "whom"))
 
@@ -158,6 +158,7 @@ class _Person:
     name: str
     sentence: int
     roles: frozenset[str]
+    subject: bool  # the mention is a clause subject: the likelier antecedent of a later "he"/"she"
 
 
 @dataclass(slots=True)
@@ -170,6 +171,7 @@ class _Context:
     starts: list[int]
     entity_at: dict[int, Entity]
     people: list[_Person]
+    genders: dict[str, str]
     persons: list[Entity]
     orgs: list[Entity]
     quoted: list[tuple[int, int]]
@@ -197,9 +199,10 @@ def find_quotes(
     quoted = [(s.start - 1, s.end + 1) for s in spans]
     entities = _by_line(entities)
     entity_at = _entity_index(doc, entities)
-    ctx = _Context(article, doc, sentences, [s.start for s in sentences], entity_at, [], [], [], quoted)
+    ctx = _Context(article, doc, sentences, [s.start for s in sentences], entity_at, [], {}, [], [], quoted)
     ctx.persons = sorted((e for e in entities if e.label == "PERSON"), key=lambda e: e.start)
     ctx.people = _people(ctx, entities)
+    ctx.genders = _genders(ctx)
     named = {(p.start, p.end) for p in ctx.people}
     ctx.orgs = sorted(
         (e for e in entities if e.label == "ORG" and not ctx.in_quote(e.start) and (e.start, e.end) not in named),
@@ -321,25 +324,18 @@ def _direct_quotes(ctx: _Context, spans: list[_Span]) -> list[Quote]:
             last = quotes[-1]
             speaker = _Speaker(last.speaker, last.speaker_start or 0, last.speaker_end or 0)
         end = span.end - 1 if ctx.article.text[span.end - 1] == "," else span.end  # "“...,” she said"
-        quotes.append(_quote(ctx, ctx.article.text[span.start : end], span.start, end, "direct", speaker, cue))
+        quotes.append(_quote(ctx, span.start, end, "direct", speaker, cue))
         lines.append(span.line)
     # A paragraph left open continues in the next one: it shares the speaker named after the continuation.
     for k in range(len(quotes) - 2, -1, -1):
-        if (
-            quotes[k].speaker is None
-            and quotes[k + 1].speaker
-            and lines[k + 1] == lines[k] + 1
-            and _open_end(ctx, quotes[k])
-        ):
-            nxt = quotes[k + 1]
-            quotes[k] = _quote(
-                ctx,
-                quotes[k].text,
-                quotes[k].start,
-                quotes[k].end,
-                "direct",
-                _Speaker(nxt.speaker, nxt.speaker_start or 0, nxt.speaker_end or 0),
-                nxt.cue,
+        nxt = quotes[k + 1]
+        if quotes[k].speaker is None and nxt.speaker and lines[k + 1] == lines[k] + 1 and _open_end(ctx, quotes[k]):
+            quotes[k] = replace(
+                quotes[k],
+                speaker=nxt.speaker,
+                speaker_start=nxt.speaker_start,
+                speaker_end=nxt.speaker_end,
+                cue=nxt.cue,
             )
     return quotes
 
@@ -350,27 +346,12 @@ def _open_end(ctx: _Context, quote: Quote) -> bool:
 
 
 def _quote(
-    ctx: _Context,
-    text: str,
-    start: int,
-    end: int,
-    kind: Literal["direct", "reported"],
-    speaker: _Speaker | None,
-    cue: str | None,
+    ctx: _Context, start: int, end: int, kind: Literal["direct", "reported"], who: _Speaker | None, cue: str | None
 ) -> Quote:
-    has = speaker is not None and speaker.name is not None
-    return Quote(
-        ctx.article.id,
-        text,
-        start,
-        end,
-        ctx.sentences[ctx.sentence_of(start)].index,
-        kind,
-        speaker.name if has and speaker else None,
-        speaker.start if speaker else None,
-        speaker.end if speaker else None,
-        cue,
-    )
+    text, sentence = ctx.article.text[start:end], ctx.sentences[ctx.sentence_of(start)].index
+    if who is None:
+        return Quote(ctx.article.id, text, start, end, sentence, kind, cue=cue)
+    return Quote(ctx.article.id, text, start, end, sentence, kind, who.name, who.start, who.end, cue)
 
 
 def _cues(ctx: _Context, span: _Span, qspan: Any) -> list[_Cue]:
@@ -517,8 +498,34 @@ def _people(ctx: _Context, entities: Sequence[Entity]) -> list[_Person]:
         if ctx.in_quote(entity.start) or not _is_person(ctx, entity):
             continue
         name = _fullest(entity, ctx.persons)
-        people.append(_Person(entity.start, entity.end, name, ctx.sentence_of(entity.start), _roles(ctx, entity)))
+        span = ctx.doc.char_span(entity.start, entity.end, alignment_mode="expand")
+        subject = span is not None and span.root.dep_ in ("nsubj", "nsubjpass", "appos")
+        sentence = ctx.sentence_of(entity.start)
+        people.append(_Person(entity.start, entity.end, name, sentence, _roles(ctx, entity), subject))
     return people
+
+
+def _genders(ctx: _Context) -> dict[str, str]:
+    """Each person's grammatical gender as the article shows it: a title ("Ms."), a gendered role ("spokeswoman"),
+    or the pronouns in the sentences where that person is the only one named (votes; a tie leaves it open)."""
+    votes: dict[str, int] = {}
+    by_sentence: dict[int, set[str]] = {}
+    for person in ctx.people:
+        by_sentence.setdefault(person.sentence, set()).add(person.name)
+        before = ctx.article.text[max(0, person.start - 5) : person.start].split()[-1:]
+        for word in [*before, *person.roles]:
+            votes[person.name] = votes.get(person.name, 0) + _GENDERED.get(word.lower().rstrip("."), 0) * 3
+    for k, names in by_sentence.items():
+        if len(names) != 1:
+            continue
+        name = next(iter(names))
+        lo = ctx.sentences[k].start
+        hi = ctx.sentences[k + 1].end if k + 1 < len(ctx.sentences) and k + 1 not in by_sentence else None
+        span = ctx.doc.char_span(lo, hi if hi is not None else ctx.sentences[k].end, alignment_mode="expand")
+        for token in span if span is not None else ():
+            if not ctx.in_quote(token.idx):
+                votes[name] = votes.get(name, 0) + _GENDERED.get(token.lower_, 0)
+    return {name: ("m" if v > 0 else "f") for name, v in votes.items() if v}
 
 
 def _is_person(ctx: _Context, entity: Entity) -> bool:
@@ -598,17 +605,10 @@ def _subject(ctx: _Context, token: Any) -> Any | None:
             obj = next((c for c in current.children if c.dep_ == "dobj"), None)
             if obj is not None:
                 return obj
-        after = next(
-            (
-                c
-                for c in current.children
-                if c.dep_ in ("dobj", "attr", "npadvmod") and c.i > current.i and c.pos_ == "PROPN"
-            ),
-            None,
-        )
-        named = ctx.entity_at.get(after.i) if after is not None else None
-        if named is not None and named.label in ("PERSON", "ORG") and current.lower_ in _INVERTED:
-            return after  # "“...,” said John Smith"
+        for after in current.children:  # "“...,” said John Smith"
+            label = getattr(ctx.entity_at.get(after.i), "label", "")
+            if after.i > current.i and after.dep_ in _INVERTED_DEPS and current.lower_ in _INVERTED and label in _NAMED:
+                return after
         if current.dep_ in ("conj", "advcl", "xcomp", "pcomp", "prep") and current.head.i != current.i:
             current = current.head
             if inside(current):
@@ -653,6 +653,9 @@ def _speaker(ctx: _Context, cue: Any) -> _Speaker | None:
         )
         if apposed is not None:
             subj = apposed
+    if any(c.dep_ == "conj" for c in subj.children):  # "X and Y said": no single speaker
+        first = subj.left_edge
+        return _Speaker(None, first.idx, subj.right_edge.idx + len(subj.right_edge))
     entity = ctx.entity_at.get(subj.i)
     if entity is not None and entity.label in ("PERSON", "ORG", "GPE", "NORP"):
         return _entity_speaker(ctx, entity)
@@ -679,7 +682,7 @@ def _speaker(ctx: _Context, cue: Any) -> _Speaker | None:
         words = set(_clean_name(ctx.article.text[first.idx : end]).split())
         person = next((p for p in reversed(ctx.people) if p.start < start and words <= set(p.name.split())), None)
         return _Speaker(person.name if person else _clean_name(ctx.article.text[first.idx : end]), first.idx, end)
-    if subj.tag_ in ("NNS", "NNPS") or low in ("police", "people") or any(c.dep_ == "conj" for c in subj.children):
+    if subj.tag_ in ("NNS", "NNPS") or low in ("police", "people"):
         return _Speaker(None, start, end)
     if low in _ORG_ROLES:
         return _Speaker(_recent_org(ctx, start), start, end)
@@ -699,17 +702,21 @@ def _entity_speaker(ctx: _Context, entity: Entity) -> _Speaker:
 
 
 def _pronoun(ctx: _Context, token: Any) -> str | None:
-    kind = _PERSONAL.get(token.lower_)
-    here = ctx.sentence_of(token.idx)
-    if kind == "sg":
-        for person in reversed(ctx.people):
-            if person.start < token.idx and here - person.sentence <= PRONOUN_SENTENCES:
-                return person.name
-            if person.start < token.idx:
-                return None
-    if kind == "org":
+    """ "he"/"she": the last person of that gender named within a few sentences, a subject first."""
+    low = token.lower_
+    if low == "it":
         return _recent_org(ctx, token.idx)
-    return None
+    if low not in _GENDERED:
+        return None  # "they", "we", "I": no single person
+    want = "m" if _GENDERED[low] > 0 else "f"
+    here = ctx.sentence_of(token.idx)
+    candidates = [
+        p
+        for p in reversed(ctx.people)
+        if p.start < token.idx and here - p.sentence <= PRONOUN_SENTENCES and ctx.genders.get(p.name, want) == want
+    ]
+    best = next((p for p in candidates if p.subject), candidates[0] if candidates else None)
+    return best.name if best else None
 
 
 def _recent_org(ctx: _Context, offset: int) -> str | None:
@@ -759,7 +766,7 @@ def _reported_quotes(ctx: _Context, covered: set[int]) -> list[Quote]:
             for lo, hi in pieces:
                 start = ctx.doc[lo].idx
                 end = ctx.doc[hi - 1].idx + len(ctx.doc[hi - 1])
-                quotes.append(_quote(ctx, ctx.article.text[start:end], start, end, "reported", speaker, cue))
+                quotes.append(_quote(ctx, start, end, "reported", speaker, cue))
     return quotes
 
 

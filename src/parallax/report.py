@@ -244,6 +244,7 @@ def _article(a: AnnotatedArticle, duplicate_of: str | None, label: str) -> dict[
             {"text": t.text, "kind": t.kind, "start": t.start, "end": t.end, "sentence": t.sentence}
             for t in a.loaded_terms
         ],
+        "title_terms": [{"text": t.text, "kind": t.kind, "start": t.start, "end": t.end} for t in a.title_terms],
         "tone": _num(a.tone),
         "duplicate_of": duplicate_of,
         "label": label,
@@ -357,7 +358,7 @@ def _story(s: StoryAnalysis, articles: dict[str, AnnotatedArticle]) -> dict[str,
             {
                 "article": a.id,
                 "tone": _num(a.tone),
-                "loaded_terms": _unique(t.text for t in a.loaded_terms),
+                "loaded_terms": _unique(t.text for t in (*a.title_terms, *a.loaded_terms)),
                 "terms": [{"text": t.text, "kind": t.kind, "start": t.start, "end": t.end} for t in a.loaded_terms],
             }
             for a in members
