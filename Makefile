@@ -14,8 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/parallax analyze examples/corpus --format html --output report.html
-	$(BIN)/parallax analyze examples/corpus --format json --output report.json --quiet
+	$(BIN)/parallax analyze examples/corpus --output report.html --output report.json
 	@echo "Wrote report.html and report.json: open report.html in a browser."
 
 test: $(STAMP)

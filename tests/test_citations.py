@@ -63,7 +63,10 @@ def sources(text: str, outlet: str | None = None) -> list[tuple[str, str, str]]:
         ("The plant will close in March, Kyodo first reported on Friday.", ("Kyodo", "wire", "first reported")),
         ("Sputnik News said the plant will close in March.", ("Sputnik", "wire", "said")),
         ("Xinhua quoted the manager as saying that the plant will close.", ("Xinhua", "wire", "quoted")),
-        ("The manager said in an interview with the BBC that the plant will close.", ("BBC", "outlet", "interview with")),
+        (
+            "The manager said in an interview with the BBC that the plant will close.",
+            ("BBC", "outlet", "interview with"),
+        ),
         ("The plant will close in March, the manager told CNN on Sunday.", ("CNN", "outlet", "told")),
         ("According to Russian state-run outlet TASS, the plant will close.", ("TASS", "wire", "according to")),
         ("MOSCOW (AP) — The plant will close in March, officials said.", ("Associated Press", "wire", "dateline")),

@@ -74,3 +74,20 @@ def test_timeline_is_sorted_and_dated(example_report: Report) -> None:
         dates = [entry.date for entry in story.timeline]
         assert dates == sorted(dates)
         assert all(entry.articles for entry in story.timeline)
+
+
+def test_summary_voices_each_fact_by_its_plainest_original_wording(example_report: Report) -> None:
+    loaded: dict[tuple[str, int], int] = {}
+    for article in example_report.articles:
+        for term in article.loaded_terms:
+            if term.kind != "hedge":
+                loaded[(article.id, term.sentence)] = loaded.get((article.id, term.sentence), 0) + 1
+    copies = {copy for group in example_report.duplicates for copy in group.copies}
+    for story in example_report.stories:
+        facts = {f.id: f for f in story.facts}
+        for sentence in story.summary:
+            fact = facts[sentence.fact_id or ""]
+            fewest = min(loaded.get((m.article_id, m.sentence), 0) for m in fact.mentions)
+            assert loaded.get((sentence.article_id, sentence.sentence), 0) == fewest
+            if any(m.article_id not in copies and m.text == sentence.text for m in fact.mentions):
+                assert sentence.article_id not in copies

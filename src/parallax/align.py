@@ -42,6 +42,11 @@ STRONG_MIN = 0.75  # any cross-article pair this similar links, mutual or not (n
 AVERAGE_MIN = 0.35  # two groups merge only when their mean pairwise similarity reaches this
 SAME_ARTICLE_MIN = 0.85  # two sentences of one article share a fact only when this similar
 ATTACH_MIN = 0.55  # a lone sentence joins its best fact at this mean similarity to other articles' sentences
+ATTACH_MARGIN = 0.0  # ... and beats its second-best fact by this much
+REPEAT_MIN = 9.0  # a sentence may join a fact holding a sentence of its own article when at least this similar to it
+DELTA = 0.0  # margin mutual NN: a pair links when within DELTA of both sentences' best match in the other article
+LEX_CORE = False  # lexical similarity on the claim core (attribution clauses stripped)
+REASSIGN_MARGIN = 9.0  # a member moves to another multi-article fact it fits better by this margin
 MIN_WORDS = 4  # shorter sentences (datelines, fragments) are facts of their own and never aligned
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*|\d[\d.,]*", re.UNICODE)
@@ -54,6 +59,23 @@ _STOP = frozenset(
     which while who whom why will with would you your yours yourself yourselves said says say told according
     reported report reports one two new also however would could may might""".split()
 )
+
+_VERB = (r"(?:said|says|say|reported|reports|told|tells|noted|notes|added|adds|stated|insisted|insists|"
+         r"highlighted|stressed|wrote|writes|claimed|claims|argued|argues|explained|warned|warns|confirmed|estimated|believes|"
+         r"added)")
+_SUBJ = r"(?:[^,\"“”]{1,70}?(?:,[^,\"“”]{1,80},)?)"
+_LEAD_ACCORDING = re.compile(r"^(?:according to|as per|citing)\b[^,\"“”]{0,90},\s*", re.I)
+_TRAIL_ACCORDING = re.compile(r",?\s*\(?(?:according to|citing|via)\b[^\"“”,]{0,100}\)?[.]?$", re.I)
+_TRAIL_ATTR = re.compile(r",[\"”’]?\s*" + _SUBJ + r"\s" + _VERB + r"\b(?:\W+(?!that\b)[^\W]+){0,8}\W*$", re.I)
+_TRAIL_ATTR2 = re.compile(r",[\"”’]?\s*" + _VERB + r"\s+(?:[A-Z]|the\s|a\s|an\s)[^\"“”,]{0,50}(?:,[^\"“”]{0,80})?$")
+_LEAD_SAID = re.compile(r"^" + _SUBJ + r"\s" + _VERB + r"(?:\s+(?:on|in)\s+\w+)?(?:\s+that\s+|\s*:\s*|\s+(?=[\"“]))", re.I)
+_PAREN = re.compile(r"\s*\((?:via|citing|according to|source)\b[^)]*\)", re.I)
+def core(text):
+    c = _PAREN.sub("", text.strip())
+    for rx in (_LEAD_ACCORDING, _TRAIL_ACCORDING, _TRAIL_ATTR, _TRAIL_ATTR2, _LEAD_SAID):
+        c2 = rx.sub("", c, count=1)
+        if len(c2.split()) >= 4: c = c2
+    return c.strip(" .,:;\"“”'’") or text
 
 Matrix = NDArray[np.float32]
 
@@ -104,7 +126,8 @@ def _lexical(texts: Sequence[str]) -> Matrix:
 def sentence_similarity(texts: Sequence[str], vectors: Matrix) -> Matrix:
     """The mixed similarity used for alignment: ``EMBEDDING_WEIGHT`` x cosine + the rest x lexical cosine."""
     semantic = vectors @ vectors.T
-    mixed: Matrix = EMBEDDING_WEIGHT * semantic + (1.0 - EMBEDDING_WEIGHT) * _lexical(texts)
+    lexical = _lexical([core(t) for t in texts] if LEX_CORE else texts)
+    mixed: Matrix = EMBEDDING_WEIGHT * semantic + (1.0 - EMBEDDING_WEIGHT) * lexical
     return mixed
 
 
@@ -116,22 +139,25 @@ def _links(sim: Matrix, owner: NDArray[np.int64], usable: NDArray[np.bool_]) -> 
         for b in articles[x + 1 :]:
             cols = np.where((owner == b) & usable)[0]
             block = sim[np.ix_(rows, cols)]
-            best_col = block.argmax(axis=1)
-            best_row = block.argmax(axis=0)
+            best_col = block.max(axis=1)
+            best_row = block.max(axis=0)
             for r, i in enumerate(rows):
                 for c, j in enumerate(cols):
                     score = float(block[r, c])
-                    mutual = best_col[r] == c and best_row[c] == r
+                    mutual = score >= best_col[r] - DELTA and score >= best_row[c] - DELTA
                     if (mutual and score >= MNN_MIN) or score >= STRONG_MIN:
                         links.append((score, int(i), int(j)))
     links.sort(key=lambda link: (-link[0], link[1], link[2]))
     return links
 
 
-def _compatible(sim: Matrix, owner: NDArray[np.int64], left: list[int], right: list[int]) -> bool:
+def _compatible(
+    sim: Matrix, owner: NDArray[np.int64], left: list[int], right: list[int], limit: float = -1.0
+) -> bool:
+    limit = SAME_ARTICLE_MIN if limit < 0 else limit
     for i in left:
         for j in right:
-            if owner[i] == owner[j] and sim[i, j] < SAME_ARTICLE_MIN:
+            if owner[i] == owner[j] and sim[i, j] < limit:
                 return False
     return True
 
@@ -157,20 +183,46 @@ def _group(sim: Matrix, owner: NDArray[np.int64], usable: NDArray[np.bool_]) -> 
     for i in range(n):
         if not usable[i] or len(groups[group_of[i]]) > 1:
             continue
-        best, best_score = -1, ATTACH_MIN
+        scored = []
         for g, members in cores.items():
             others = [k for k in members if owner[k] != owner[i]]
-            if not others or not _compatible(sim, owner, [i], members):
+            if not others:
                 continue
             score = float(sim[i, others].mean())
-            if score >= best_score:
-                best, best_score = g, score
-        if best >= 0:
-            moves.append((i, best))
+            if not _compatible(sim, owner, [i], members, min(SAME_ARTICLE_MIN, REPEAT_MIN)):
+                continue
+            scored.append((score, g))
+        scored.sort(reverse=True)
+        if scored and scored[0][0] >= ATTACH_MIN and (len(scored) < 2 or scored[0][0] - scored[1][0] >= ATTACH_MARGIN):
+            moves.append((i, scored[0][1]))
     for i, g in moves:
         groups.pop(group_of[i])
         groups[g].append(i)
         group_of[i] = g
+    if REASSIGN_MARGIN < 5:
+        for i in range(n):
+            if not usable[i]:
+                continue
+            cur = group_of[i]
+
+            def fit(g: int) -> float:
+                others = [k for k in groups[g] if owner[k] != owner[i] and k != i]
+                return float(sim[i, others].mean()) if others else -1.0
+
+            here = fit(cur)
+            best, best_fit = cur, here + REASSIGN_MARGIN
+            for g, members in groups.items():
+                if g == cur or len(set(owner[members].tolist())) < 2:
+                    continue
+                if not _compatible(sim, owner, [i], members, min(SAME_ARTICLE_MIN, REPEAT_MIN)):
+                    continue
+                f = fit(g)
+                if f > best_fit:
+                    best, best_fit = g, f
+            if best != cur and len(groups[cur]) > 1:
+                groups[cur].remove(i)
+                groups[best].append(i)
+                group_of[i] = best
     return [sorted(m) for m in groups.values()]
 
 

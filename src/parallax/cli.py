@@ -40,21 +40,28 @@ def cli() -> None:
     "fmt",
     type=click.Choice(sorted(FORMATS)),
     default=None,
-    help="Report format; by default taken from --output's extension, else html.",
+    help="Report format; by default taken from each --output's extension, else html.",
 )
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@click.option(
+    "--output",
+    "-o",
+    "outputs",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write here instead of stdout; repeat for several formats from one analysis (format from each extension).",
+)
 @click.option(
     "--max-bytes", type=click.IntRange(min=1), default=MAX_BYTES, show_default=True, help="Largest input file."
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars or summary lines.")
-def analyze(articles: tuple[Path, ...], fmt: str | None, output: Path | None, max_bytes: int, quiet: bool) -> None:
+def analyze(
+    articles: tuple[Path, ...], fmt: str | None, outputs: tuple[Path, ...], max_bytes: int, quiet: bool
+) -> None:
     """Analyse ARTICLES (files or folders: .txt, .html, .json, .jsonl) into a coverage report."""
     from .pipeline import analyze as run_analysis  # imported late so that --help stays fast
 
     err = Console(stderr=True)
-    if fmt is None:
-        suffix = output.suffix.lower().lstrip(".") if output else ""
-        fmt = {"htm": "html", "markdown": "md"}.get(suffix, suffix) if suffix in set(FORMATS) | {"htm"} else "html"
+    targets = [(path, fmt or _format_of(path)) for path in outputs]
     try:
         with Progress(
             TextColumn("{task.description:<9}"),
@@ -73,10 +80,10 @@ def analyze(articles: tuple[Path, ...], fmt: str | None, output: Path | None, ma
                 bars.update(tasks[stage], completed=done)  # type: ignore[arg-type]
 
             report = run_analysis(list(articles), max_bytes=max_bytes, progress=progress)
-        if output is None:
-            click.echo(render(report, fmt), nl=False)
-        else:
-            write(report, output, fmt)
+        if not targets:
+            click.echo(render(report, fmt or "html"), nl=False)
+        for path, target_format in targets:
+            write(report, path, target_format)
     except ParallaxError as exc:
         _fail(err, exc)
         sys.exit(1)
@@ -86,7 +93,7 @@ def analyze(articles: tuple[Path, ...], fmt: str | None, output: Path | None, ma
                   highlight=False, soft_wrap=True)
     if not quiet:
         facts = sum(len(s.facts) for s in report.stories)
-        where = f" -> {output}" if output else ""
+        where = f" -> {', '.join(str(path) for path, _ in targets)}" if targets else ""
         err.print(
             f"{len(report.articles)} articles, {len(report.stories)} stories, {facts} facts, "
             f"{len(report.rejections)} rejected{where}",
@@ -94,6 +101,13 @@ def analyze(articles: tuple[Path, ...], fmt: str | None, output: Path | None, ma
         )
     if report.rejections:
         sys.exit(EXIT_REJECTED)
+
+
+def _format_of(path: Path) -> str:
+    """The report format an output file's extension asks for (html when it says nothing we know)."""
+    suffix = path.suffix.lower().lstrip(".")
+    suffix = {"htm": "html", "markdown": "md"}.get(suffix, suffix)
+    return suffix if suffix in FORMATS else "html"
 
 
 def main() -> None:

@@ -5,38 +5,7 @@ loaded idioms, adverbs, verbs and labels, and hedges) with a curated lexicon; ``
 sentiment (-1 .. +1) with VADER. Both judge the outlet's own words only: text inside direct quotations is someone
 else's and is skipped, except scare quotes, which are the outlet's framing.
 
-Lexicon format (``data/loaded_terms.json``)::
-
-    {"format": 1,
-     "kinds": {KIND: [ENTRY, ...], ...},        # in priority order: the first kind wins a tie
-     "compounds": [{"kind": KIND, "prefixes": [...], "stems": [WORD, ...], "spaced": [...]}, ...],
-     "exclude": [ENTRY, ...]}                  # neutral phrases that contain a lexicon word
-
-An ENTRY is a lower-case phrase, one token per space-separated item:
-
-``word``
-    The word. A hyphen inside it also matches a space or nothing ("knee-jerk" matches "knee jerk" and "kneejerk");
-    a possessive in the text is ignored ("achilles heel" matches "Achilles' heel" and "Achilles’s heel").
-    Punctuation is a token of its own ("surprise , surprise"; a comma or semicolon after a word is split off).
-``word/v``
-    The regular verb forms: ``slam/v`` is slam, slams, slammed, slamming. Irregular forms are alternatives.
-``word/n``
-    Singular and plural: ``crony/n`` is crony, cronies; ``henchman/n`` is henchman, henchmen.
-``a|b|c``
-    Any one of the alternatives, each with its own tag: ``strike/v|struck fear``.
-``*``, ``*?``, ``**``
-    Any one word; zero or one word; zero to three words: ``dance/v to ** tune``.
-``<tok>``
-    Context, first or last only: it must be there but is not part of the match. ``<^>`` is the start of the
-    sentence: ``<^> naturally <,>`` flags "Naturally, the minister agreed" but not "gas occurs naturally, and ...".
-
-A compound rule catches productive formations without listing them: a prefix joined by a hyphen ("non-shocker",
-"ultra-hawkish") or fused ("nonshocker") to one of its stems; prefixes named in ``spaced`` may also stand apart
-("least surprising"). Stems take the same ``/v`` and ``/n`` tags.
-
-Matching is case-insensitive on whole words, with curly apostrophes, quotation marks and Unicode hyphens folded to
-ASCII for matching only: every ``LoadedTerm`` has ``text == article.text[start:end]``. The longest match wins and
-terms never overlap; an ``exclude`` phrase that wins suppresses the terms it covers ("sanctions regime").
+The lexicon, its entry grammar and its compiler are in ``framing_lexicon``.
 
 Quotations: a span between quotation marks (straight or curly, double or single, with a quote left open running to
 the end of its paragraph) is someone's speech when it is long, is a whole sentence, speaks in the first person, shares
@@ -51,18 +20,29 @@ one right after "so-called", is a scare quote: the outlet's distance from the wo
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
-from .errors import ModelError
+from .framing_lexicon import (
+    FOLD_TABLE,
+    KINDS,
+    LEXICON_RESOURCE,
+    Compound,
+    Lexicon,
+    Pattern,
+    Slot,
+    Token,
+    fold,
+    inflect,
+    load_lexicon,
+    tokenize,
+)
 from .models import Article, LoadedTerm, Sentence
 
-__all__ = ["find_loaded_terms", "score_tone"]
+__all__ = ["KINDS", "LEXICON_RESOURCE", "find_loaded_terms", "score_tone"]
 
 
 def _words(spaced: str) -> frozenset[str]:
@@ -79,20 +59,6 @@ SPEECH_QUOTE_MIN_WORDS = 6
 SINGLE_QUOTE_MAX_WORDS = 12
 # "so-called" right before a quotation makes it a scare quote up to this many words.
 SO_CALLED_QUOTE_MAX_WORDS = 6
-# Every kind the lexicon may use; the JSON's order of kinds is the priority order.
-KINDS = (
-    "scare-quote",
-    "sarcasm",
-    "dismissive",
-    "idiom",
-    "loaded-label",
-    "loaded-adverb",
-    "loaded-verb",
-    "emotive",
-    "intensifier",
-    "hedge",
-)
-LEXICON_RESOURCE = "data/loaded_terms.json"
 
 # Verbs (and a few nouns) that attribute words to a speaker; inflected with the lexicon's verb morphology.
 _SPEECH_VERBS = _words(
@@ -134,8 +100,6 @@ _FUNCTION_WORDS = _words(
 _NAME_FILLERS = _words("of the and for in on a an to at de la le von van du des with by or")
 
 # Curly and typographic apostrophes, quotation marks and Unicode hyphens, folded to ASCII for matching.
-_FOLD = str.maketrans("‘’‚‛′ʼ`´“”„‟«»″‐‑", "'" * 8 + '"' * 7 + "-" * 2)
-_TOKEN_RE = re.compile(r"(?P<w>\w+(?:'\w+)*)|(?P<p>[^\w\s])")
 _DOUBLE_OPEN = frozenset("“„«‟")
 _DOUBLE_CLOSE = frozenset("”»")
 _DOUBLE_ANY = frozenset('"″')
@@ -144,62 +108,7 @@ _SINGLE_CLOSE = frozenset("’′'")
 _QUOTE_MARK_RE = re.compile(r"[\"“”„«»‟″]")
 _CONTRACTION_RE = re.compile(r"(?:ll|s|re|ve|d|m|t|n|em|cause|til|tis|\d\ds?)\b")
 _SINGLE_MARK_RE = re.compile(r"['‘’′‛]")
-_ENTRY_TOKEN_RE = re.compile(r"^(?:<(?P<ctx>[^<>\s]+)>|(?P<gap>\*\*|\*\?|\*)|(?P<alts>[^<>\s*]+))$")
-_SIMPLE_ENTRY_RE = re.compile(r"^(?P<word>[a-z0-9]+)(?:/(?P<tag>[vn]))?$")
-_ALT_RE = re.compile(r"^(?P<body>[a-z0-9'.,;:!?&-]+?)(?:/(?P<tag>[vn]))?$")
 
-
-# --- records -------------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Token:
-    form: str  # normalised (folded, lower-case) text
-    base: str  # the form without a possessive 's
-    start: int
-    end: int
-    word: bool
-    joined: bool  # attached to the previous word by a hyphen
-
-
-@dataclass(frozen=True, slots=True)
-class _Slot:
-    """One position of a compiled entry: a set of word forms, one punctuation mark, or a gap of lo..hi words."""
-
-    words: frozenset[str] = frozenset()
-    punct: str = ""
-    gap: tuple[int, int] | None = None
-    start: bool = False  # the <^> anchor (context only)
-
-    def accepts(self, token: _Token) -> bool:
-        if self.punct:
-            return not token.word and token.form == self.punct
-        return token.word and (token.form in self.words or token.base in self.words)
-
-
-@dataclass(frozen=True, slots=True)
-class _Pattern:
-    kind: str  # "" for an exclusion
-    lead: tuple[_Slot, ...]
-    core: tuple[_Slot, ...]
-    trail: tuple[_Slot, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class _Compound:
-    kind: str
-    prefixes: frozenset[str]
-    spaced: frozenset[str]
-    stems: frozenset[tuple[str, ...]]
-    fused: frozenset[str]
-
-
-@dataclass(frozen=True, slots=True)
-class _Lexicon:
-    index: Mapping[str, tuple[_Pattern, ...]]  # first core word form (or mark) -> patterns
-    compounds: tuple[_Compound, ...]
-    priority: Mapping[str, int]
-    scare_markers: frozenset[str]  # entries of kind scare-quote, normalised, for "so-called “...”"
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,13 +138,13 @@ def find_loaded_terms(article: Article, sentences: Sequence[Sentence]) -> tuple[
     """
     _check(article, sentences)
     text = article.text
-    folded = _fold(text)
+    folded = fold(text)
     ordered = sorted(sentences, key=lambda s: s.start)
     quotes = _quotations(text, folded, ordered)
-    lexicon = _lexicon()
+    lexicon = load_lexicon()
     candidates: list[_Candidate] = []
     for sentence in ordered:
-        tokens = _tokenize(folded, sentence.start, sentence.end)
+        tokens = tokenize(folded, sentence.start, sentence.end)
         candidates.extend(_lexicon_matches(text, tokens, lexicon, sentence.index))
     candidates.extend(_scare_quotes(folded, quotes, candidates, ordered))
     kept = _select(_outside_speech(candidates, quotes), lexicon.priority)
@@ -251,11 +160,11 @@ def score_tone(article: Article, sentences: Sequence[Sentence]) -> float:
     quotations, averaged with the sentences' word counts as weights; 0.0 when no sentence has words of its own."""
     _check(article, sentences)
     text = article.text
-    folded = _fold(text)
+    folded = fold(text)
     ordered = sorted(sentences, key=lambda s: s.start)
     quotes = [q for q in _quotations(text, folded, ordered) if q.skip]
     analyzer = _analyzer()
-    plain = text.translate(_FOLD)  # VADER knows "don't", not "don’t"; keep case (it reads CAPS as emphasis)
+    plain = text.translate(FOLD_TABLE)  # VADER knows "don't", not "don’t"; keep case (it reads CAPS as emphasis)
     total = weight = 0.0
     for sentence in ordered:
         own = _without(plain, sentence.start, sentence.end, quotes)
@@ -269,233 +178,10 @@ def score_tone(article: Article, sentences: Sequence[Sentence]) -> float:
     return max(-1.0, min(1.0, total / weight))
 
 
-# --- lexicon -------------------------------------------------------------------------------------------------------
-
-
-@cache
-def _lexicon() -> _Lexicon:
-    """The compiled lexicon shipped with the package (read and compiled once)."""
-    try:
-        raw = resources.files("parallax").joinpath(LEXICON_RESOURCE).read_text(encoding="utf-8")
-        data = json.loads(raw)
-        return _compile(data)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ModelError(
-            f"the loaded-language lexicon {LEXICON_RESOURCE} is missing or invalid: {exc}",
-            hint="reinstall parallax-news; if you edited the lexicon, see the format in parallax/framing.py",
-        ) from exc
-
-
-def _compile(data: Mapping[str, Any]) -> _Lexicon:
-    """Compile the lexicon's JSON; raises ValueError on any invalid entry."""
-    if data.get("format") != 1:
-        raise ValueError(f"unknown lexicon format {data.get('format')!r}")
-    kinds: Mapping[str, Sequence[str]] = data["kinds"]
-    unknown = set(kinds) - set(KINDS)
-    if unknown:
-        raise ValueError(f"unknown kinds {sorted(unknown)}")
-    index: dict[str, list[_Pattern]] = {}
-    scare_markers: set[str] = set()
-    seen: set[str] = set()
-    entries = [(kind, entry) for kind, items in kinds.items() for entry in items]
-    entries += [("", entry) for entry in data.get("exclude", [])]
-    for kind, entry in entries:
-        if entry in seen:
-            raise ValueError(f"entry listed twice: {entry!r}")
-        seen.add(entry)
-        for pattern in _parse_entry(entry, kind):
-            first = pattern.core[0]
-            for key in first.words or {first.punct}:
-                index.setdefault(key, []).append(pattern)
-        if kind == "scare-quote" and " " not in entry.strip():
-            scare_markers.add(entry)
-    compounds = tuple(_parse_compound(rule, kinds) for rule in data.get("compounds", []))
-    priority = {kind: rank for rank, kind in enumerate(kinds)}
-    return _Lexicon(
-        index={key: tuple(patterns) for key, patterns in index.items()},
-        compounds=compounds,
-        priority=priority,
-        scare_markers=frozenset(scare_markers),
-    )
-
-
-def _parse_entry(entry: str, kind: str = "") -> list[_Pattern]:
-    """The patterns one ENTRY stands for (several when a hyphenated alternative also matches fused or spaced)."""
-    if not isinstance(entry, str) or not entry.strip() or entry != entry.lower() or entry != entry.strip():
-        raise ValueError(f"entry must be a non-empty, trimmed, lower-case string: {entry!r}")
-    simple = _SIMPLE_ENTRY_RE.match(entry)
-    if simple:  # one plain word, the common case: skip the general parser (compiling is on the first call's clock)
-        forms = frozenset(_inflect(simple["word"], simple["tag"] or ""))
-        return [_Pattern(kind, (), (_Slot(words=forms),), ())]
-    items = re.sub(r"(?<=[\w'])([,;:!?])(?=\s|$)", r" \1", entry).split()
-    lead: list[_Slot] = []
-    trail: list[_Slot] = []
-    core_options: list[list[tuple[_Slot, ...]]] = []
-    for position, item in enumerate(items):
-        match = _ENTRY_TOKEN_RE.match(item)
-        if match is None:
-            raise ValueError(f"bad token {item!r} in entry {entry!r}")
-        if match["ctx"] is not None:
-            slot = _context_slot(match["ctx"], entry)
-            if not core_options:
-                lead.append(slot)
-            elif position == len(items) - 1 or trail:
-                trail.append(slot)
-            else:
-                raise ValueError(f"context <...> only at the start or end of an entry: {entry!r}")
-            continue
-        if trail:
-            raise ValueError(f"context <...> only at the start or end of an entry: {entry!r}")
-        if match["gap"] is not None:
-            if not core_options:
-                raise ValueError(f"an entry cannot start with a gap: {entry!r}")
-            lo, hi = {"*": (1, 1), "*?": (0, 1), "**": (0, 3)}[match["gap"]]
-            core_options.append([(_Slot(gap=(lo, hi)),)])
-            continue
-        core_options.append(_alternatives(match["alts"], entry))
-    if not core_options:
-        raise ValueError(f"entry has no words: {entry!r}")
-    if core_options[-1][0][0].gap is not None:
-        raise ValueError(f"an entry cannot end with a gap: {entry!r}")
-    if any(slot.start for slot in trail) or any(slot.start for slot in lead[1:]):
-        raise ValueError(f"<^> must come first: {entry!r}")
-    sequences: list[tuple[_Slot, ...]] = [()]
-    for options in core_options:
-        sequences = [seq + option for seq in sequences for option in options]
-        if len(sequences) > 64:
-            raise ValueError(f"entry expands to too many variants: {entry!r}")
-    return [_Pattern(kind, tuple(lead), seq, tuple(trail)) for seq in sequences]
-
-
-def _context_slot(ctx: str, entry: str) -> _Slot:
-    if ctx == "^":
-        return _Slot(start=True)
-    tokens = _tokenize(ctx, 0, len(ctx))
-    if len(tokens) != 1:
-        raise ValueError(f"context must be one token: <{ctx}> in {entry!r}")
-    token = tokens[0]
-    return _Slot(words=frozenset({token.form})) if token.word else _Slot(punct=token.form)
-
-
-def _alternatives(item: str, entry: str) -> list[tuple[_Slot, ...]]:
-    """The slot sequences for one ``a|b/v|c-d`` item: one-word alternatives share a slot."""
-    single: set[str] = set()
-    multi: list[tuple[_Slot, ...]] = []
-    for alt in item.split("|"):
-        match = _ALT_RE.match(alt)
-        if match is None or (not re.search(r"[a-z0-9]", match["body"]) and len(match["body"]) != 1):
-            raise ValueError(f"bad alternative {alt!r} in entry {entry!r}")
-        body, tag = match["body"], match["tag"] or ""
-        variants = [body] if "-" not in body.strip("-") else [body, body.replace("-", "")]
-        for variant in variants:
-            if variant.isalnum():  # the common case, without the tokenizer (compiling is on the first call's clock)
-                single |= _inflect(variant, tag)
-                continue
-            tokens = _tokenize(variant, 0, len(variant))
-            if not tokens:
-                raise ValueError(f"bad alternative {alt!r} in entry {entry!r}")
-            slots: list[_Slot] = []
-            for k, token in enumerate(tokens):
-                if not token.word:
-                    slots.append(_Slot(punct=token.form))
-                    continue
-                forms = _inflect(token.form, tag) if k == len(tokens) - 1 else {token.form}
-                slots.append(_Slot(words=frozenset(forms | {_base(f) for f in forms})))
-            if len(slots) == 1 and slots[0].words:
-                single |= slots[0].words
-            else:
-                multi.append(tuple(slots))
-    options = [(_Slot(words=frozenset(single)),)] if single else []
-    return options + multi
-
-
-def _parse_compound(rule: Mapping[str, Any], kinds: Mapping[str, Sequence[str]]) -> _Compound:
-    kind = rule["kind"]
-    if kind not in kinds:
-        raise ValueError(f"compound rule of unknown kind {kind!r}")
-    prefixes = frozenset(rule["prefixes"])
-    spaced = frozenset(rule.get("spaced", []))
-    if not prefixes or not spaced <= prefixes or any(p != p.lower() or not p.isalpha() for p in prefixes):
-        raise ValueError(f"bad prefixes in compound rule {rule!r}")
-    stems: set[tuple[str, ...]] = set()
-    for stem in rule["stems"]:
-        match = _ALT_RE.match(stem)
-        if match is None or stem != stem.lower():
-            raise ValueError(f"bad stem {stem!r} in compound rule")
-        parts = [t.form for t in _tokenize(match["body"], 0, len(match["body"])) if t.word]
-        for form in _inflect(parts[-1], match["tag"] or ""):
-            stems.add((*parts[:-1], form))
-    fused = frozenset("".join(stem) for stem in stems)
-    return _Compound(kind, prefixes, spaced, frozenset(stems), fused)
-
-
-def _inflect(word: str, tag: str) -> set[str]:
-    """Regular English inflection; over-generation is harmless (a non-word never matches)."""
-    if tag == "n":
-        if word.endswith("man"):
-            return {word, word[:-3] + "men"}
-        if re.search(r"[^aeiou]y$", word):
-            return {word, word[:-1] + "ies"}
-        if word.endswith(("s", "x", "z", "ch", "sh")):
-            return {word, word + "es"}
-        return {word, word + "s"}
-    if tag != "v":
-        return {word}
-    if word.endswith("e"):
-        forms = {word, word + "s", word + "d", (word if word.endswith(("ee", "ye", "oe")) else word[:-1]) + "ing"}
-    elif re.search(r"[^aeiou]y$", word):
-        forms = {word, word[:-1] + "ies", word[:-1] + "ied", word + "ing"}
-    elif word.endswith(("s", "x", "z", "ch", "sh")):
-        forms = {word, word + "es", word + "ed", word + "ing"}
-    else:
-        forms = {word, word + "s", word + "ed", word + "ing"}
-    if re.search(r"(?:^|[^aeiou]|qu)[aeiou][bdfgklmnprtvz]$", word):  # slam -> slammed; over-generates "targetted"
-        forms |= {word + word[-1] + "ed", word + word[-1] + "ing"}
-    return forms
-
-
 # --- matching ------------------------------------------------------------------------------------------------------
 
 
-def _fold(text: str) -> str:
-    """Lower-case, ASCII quotes and hyphens; the same length as ``text``, so offsets carry over."""
-    folded = text.translate(_FOLD)
-    lowered = folded.lower()
-    if len(lowered) == len(folded):
-        return lowered
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in folded)
-
-
-def _base(form: str) -> str:
-    return form[:-2] if form.endswith("'s") and len(form) > 2 else form
-
-
-def _tokenize(folded: str, start: int, end: int) -> list[_Token]:
-    """Words and punctuation of ``folded[start:end]``; a hyphen between two words joins them (and is dropped), an
-    apostrophe right after a word is a possessive (and is dropped)."""
-    tokens: list[_Token] = []
-    joined = False
-    for match in _TOKEN_RE.finditer(folded, start, end):
-        s, e = match.span()
-        if match["w"] is not None:
-            form = match["w"]
-            tokens.append(_Token(form, _base(form), s, e, True, joined))
-            joined = False
-            continue
-        mark = match["p"]
-        after_word = bool(tokens) and tokens[-1].word and tokens[-1].end == s
-        before_word = e < end and (folded[e].isalnum() or folded[e] == "_")
-        if mark == "-" and after_word and before_word:
-            joined = True
-            continue
-        if mark == "'" and after_word and not before_word:
-            continue
-        tokens.append(_Token(mark, mark, s, e, False, False))
-        joined = False
-    return tokens
-
-
-def _lexicon_matches(text: str, tokens: Sequence[_Token], lexicon: _Lexicon, sentence: int) -> Iterator[_Candidate]:
+def _lexicon_matches(text: str, tokens: Sequence[Token], lexicon: Lexicon, sentence: int) -> Iterator[_Candidate]:
     first_word = next((i for i, t in enumerate(tokens) if t.word), 0)
     for i, token in enumerate(tokens):
         for key in {token.form, token.base}:
@@ -513,11 +199,11 @@ def _lexicon_matches(text: str, tokens: Sequence[_Token], lexicon: _Lexicon, sen
         yield from _compound_matches(tokens, i, lexicon.compounds, sentence)
 
 
-def _in_name(text: str, tokens: Sequence[_Token], i: int, end: int, first_word: int) -> bool:
+def _in_name(text: str, tokens: Sequence[Token], i: int, end: int, first_word: int) -> bool:
     """Capitalised words inside a run of capitalised words mid-sentence are part of a name ("International
     Astronomical Union", "House of Cards"), not the outlet's wording."""
 
-    def capital(t: _Token) -> bool:
+    def capital(t: Token) -> bool:
         return t.word and text[t.start].isupper()
 
     if i == first_word or not all(capital(t) for t in tokens[i:end] if t.word):
@@ -525,7 +211,7 @@ def _in_name(text: str, tokens: Sequence[_Token], i: int, end: int, first_word: 
     return (i > 0 and capital(tokens[i - 1])) or (end < len(tokens) and capital(tokens[end]))
 
 
-def _ends(core: Sequence[_Slot], k: int, tokens: Sequence[_Token], i: int) -> Iterator[int]:
+def _ends(core: Sequence[Slot], k: int, tokens: Sequence[Token], i: int) -> Iterator[int]:
     """Token indexes just past each way ``core[k:]`` matches from token ``i``."""
     if k == len(core):
         yield i
@@ -542,7 +228,7 @@ def _ends(core: Sequence[_Slot], k: int, tokens: Sequence[_Token], i: int) -> It
         yield from _ends(core, k + 1, tokens, i + 1)
 
 
-def _context_ok(pattern: _Pattern, tokens: Sequence[_Token], i: int, end: int, first_word: int) -> bool:
+def _context_ok(pattern: Pattern, tokens: Sequence[Token], i: int, end: int, first_word: int) -> bool:
     lead = [slot for slot in pattern.lead if not slot.start]
     if any(slot.start for slot in pattern.lead) and i - len(lead) != first_word:
         return False
@@ -556,7 +242,7 @@ def _context_ok(pattern: _Pattern, tokens: Sequence[_Token], i: int, end: int, f
 
 
 def _compound_matches(
-    tokens: Sequence[_Token], i: int, compounds: Sequence[_Compound], sentence: int
+    tokens: Sequence[Token], i: int, compounds: Sequence[Compound], sentence: int
 ) -> Iterator[_Candidate]:
     token = tokens[i]
     if not token.word:
@@ -612,7 +298,7 @@ def _quotations(text: str, folded: str, sentences: Sequence[Sentence]) -> list[_
         before = folded[max(0, start - 40) : start].rstrip()
         prev_match = re.search(r"([\w-]+)\W*$", before)
         prev = prev_match.group(1) if prev_match else ""
-        if (prev in _lexicon().scare_markers or before.endswith("so called")) and (
+        if (prev in load_lexicon().scare_markers or before.endswith("so called")) and (
             0 < len(words) <= SO_CALLED_QUOTE_MAX_WORDS
         ):
             quotes.append(_Quote(start, end, skip=False, scare=True))
@@ -752,7 +438,7 @@ def _is_name(quoted: str, opens_sentence: bool) -> bool:
 
 @cache
 def _speech_verb_forms() -> frozenset[str]:
-    return frozenset(form for verb in _SPEECH_VERBS for form in _inflect(verb, "v"))
+    return frozenset(form for verb in _SPEECH_VERBS for form in inflect(verb, "v"))
 
 
 def _has_speech_cue(context: str) -> bool:

@@ -7,6 +7,7 @@ the batch goes on.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -105,12 +106,13 @@ def analyze_articles(
     timings.append(("embed", time.perf_counter() - lap))
 
     lap = time.perf_counter()
+    loaded = Counter((a.id, t.sentence) for a in annotated for t in a.loaded_terms if t.kind != "hedge")
     analyses: list[StoryAnalysis] = []
     for done, story in enumerate(stories, 1):
         members = [by_id[i] for i in story.articles]
         vectors = {a.id: sentence_vectors.get(a.id, _empty(len(a.sentences))) for a in members}
         analysis = compare_story(story, members, vectors, quote_vectors=quote_vectors, copies=copies)
-        analyses.append(replace(analysis, summary=summarize(analysis, sentence_vectors)))
+        analyses.append(replace(analysis, summary=summarize(analysis, sentence_vectors, loaded)))
         report_progress("compare", done, len(stories))
     timings.append(("compare", time.perf_counter() - lap))
 

@@ -47,6 +47,8 @@ FLOATING_PARAGRAPHS = 1
 # How many sentences back a pronoun or an unmatched role looks for its person.
 PRONOUN_SENTENCES = 8
 ROLE_FALLBACK_SENTENCES = 2
+# "The company said": the organisation named in this or the previous sentence (farther back was measured worse).
+ORG_SENTENCES = 1
 # A reported clause shorter than this many tokens is not a statement ("he said so").
 MIN_REPORTED_TOKENS = 4
 
@@ -92,7 +94,7 @@ _PERSON_ROLES = _words(
 # Nouns naming an organisation: "the company said" is the organisation named just before.
 _ORG_ROLES = _words(
     "company firm giant maker manufacturer carrier operator retailer corporation startup bank airline automaker "
-    "insurer lender group"
+    "insurer lender group agency utility department ministry organization organisation union team club league"
 )
 # Speech verbs whose infinitive complement is the statement ("urged the city to act"); "say" is there because the
 # parser sometimes takes "said having X back was a boost" for one.
@@ -486,8 +488,9 @@ def _entity_index(doc: Any, entities: Sequence[Entity]) -> dict[int, Entity]:
 
 
 def _clean_name(name: str) -> str:
+    """No possessive, no leading "the" or honorific: "Prof Mike Brown's" -> "Mike Brown"."""
     name = re.sub(r"['’]s?$", "", name.strip())
-    return re.sub(r"^(?:the|The)\s+", "", name).strip()
+    return re.sub(r"^(?:(?:the|The|Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Sir|Dame)\.?\s+)+", "", name).strip()
 
 
 def _people(ctx: _Context, entities: Sequence[Entity]) -> list[_Person]:
@@ -540,22 +543,22 @@ def _is_person(ctx: _Context, entity: Entity) -> bool:
 
 
 def _fullest(entity: Entity, persons: Sequence[Entity]) -> str:
-    """The longest name in the article that contains this one's words ("Lavrov" -> "Sergei Lavrov"), preferring
-    names given earlier; ``Entity.name`` is used when the annotator filled it in."""
-    words = _clean_name(entity.text).split()
+    """The full form of a name: the nearest earlier longer name with all its words ("Lavrov" -> "Sergei Lavrov";
+    nearest, as a surname may be shared), else the annotator's ``Entity.name``, else a later full form."""
+    own = _clean_name(entity.text)
+    words = set(own.split())
     if not words:
         return entity.text
-    best = _clean_name(entity.name) if set(words) <= set(_clean_name(entity.name).split()) else " ".join(words)
-    for earlier in (True, False):
-        for other in persons:
-            if earlier and other.start > entity.start:
-                continue
-            other_words = _clean_name(other.text).split()
-            if len(other_words) > len(best.split()) and set(words) <= set(other_words):
-                best = " ".join(other_words)
-        if len(best.split()) > len(words):
-            break
-    return best
+
+    def fuller(other: str) -> bool:
+        return len(other.split()) > len(own.split()) and words <= set(other.split())
+
+    earlier = [_clean_name(p.text) for p in persons if p.start < entity.start]
+    later = [_clean_name(p.text) for p in persons if p.start > entity.start]
+    for name in [*reversed(earlier), _clean_name(entity.name), *later]:
+        if fuller(name):
+            return name
+    return own
 
 
 def _roles(ctx: _Context, entity: Entity) -> frozenset[str]:
@@ -674,7 +677,7 @@ def _speaker(ctx: _Context, cue: Any) -> _Speaker | None:
     known = lookup_source(ctx.article.text[start:end])
     if known is not None:
         return _Speaker(known[0], start, end, news=True)
-    if subj.pos_ == "PROPN" and subj.tag_ == "NNP":
+    if subj.pos_ == "PROPN" and subj.tag_ == "NNP" and low not in _PERSON_ROLES:
         # A name the NER missed ("Lopez said"): the person it shortens, else the name as written.
         first = subj
         while first.i > 0 and first.doc[first.i - 1].tag_ == "NNP" and first.doc[first.i - 1].head.i == subj.i:
@@ -720,13 +723,11 @@ def _pronoun(ctx: _Context, token: Any) -> str | None:
 
 
 def _recent_org(ctx: _Context, offset: int) -> str | None:
-    """The organisation named last before ``offset`` (in this or the previous sentence), unless a news outlet."""
+    """The organisation (not a news outlet) named last before ``offset``, within ``ORG_SENTENCES`` sentences."""
     here = ctx.sentence_of(offset)
     for org in reversed(ctx.orgs):
-        if org.start < offset:
-            if here - ctx.sentence_of(org.start) <= 1 and lookup_source(org.text) is None:
-                return _clean_name(org.text)
-            return None
+        if org.start < offset and lookup_source(org.text) is None:
+            return _clean_name(org.text) if here - ctx.sentence_of(org.start) <= ORG_SENTENCES else None
     return None
 
 
@@ -738,7 +739,7 @@ def _role(ctx: _Context, noun: str, offset: int) -> str | None:
             return person.name
     here = ctx.sentence_of(offset)
     recent = earlier[-1] if earlier else None
-    if recent and noun in _PERSON_ROLES and not recent.roles and here - recent.sentence <= ROLE_FALLBACK_SENTENCES:
+    if recent and noun in _PERSON_ROLES and not recent.roles and recent.subject and here - recent.sentence <= ROLE_FALLBACK_SENTENCES:
         return recent.name
     return None
 

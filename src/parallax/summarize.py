@@ -3,16 +3,19 @@
 Facts are scored by how many independent outlets state them (copies do not count twice) and how central their
 sentence is to the story; sentences are picked greedily with maximal marginal relevance so that the summary does not
 repeat itself. Then come up to ``EXCLUSIVES`` facts that only one outlet reports, marked as such.
+
+Neutrality: each fact is voiced by its plainest wording, the mention with the fewest loaded terms (slanted or
+emotive words found by ``framing``), and a fact only loaded wordings state is ranked down.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
 
-from .models import Fact, StoryAnalysis, SummarySentence
+from .models import Fact, FactMention, StoryAnalysis, SummarySentence
 
 __all__ = ["summarize"]
 
@@ -20,10 +23,24 @@ LENGTH = 5  # sentences covering facts several outlets agree on
 EXCLUSIVES = 3  # then sentences only one outlet reports
 REDUNDANCY_MAX = 0.75  # a candidate this similar (MiniLM cosine) to a chosen sentence is skipped
 MMR_LAMBDA = 0.7  # weight of relevance against novelty in maximal marginal relevance
+LOADED_PENALTY = 0.25  # relevance lost per loaded term in a fact's plainest wording
 MIN_WORDS = 8  # summary sentences are full sentences, not datelines or fragments
 MAX_WORDS = 60
 
 Matrix = NDArray[np.float32]
+
+
+def _plainest(fact: Fact, loaded: Mapping[tuple[str, int], int]) -> FactMention:
+    """The mention with the fewest loaded terms; ties go to an original over a syndicated copy, then to the fact's
+    central sentence, then to reading order."""
+    return min(
+        fact.mentions,
+        key=lambda m: (
+            loaded.get((m.article_id, m.sentence), 0),
+            m.article_id not in fact.independent,
+            m.text != fact.text,
+        ),
+    )
 
 
 def _vector(fact: Fact, vectors: dict[str, Matrix]) -> Matrix | None:
@@ -42,7 +59,11 @@ def _usable(fact: Fact) -> bool:
 
 
 def _pick(
-    candidates: Sequence[Fact], vectors: dict[str, Matrix], chosen: list[Matrix], limit: int
+    candidates: Sequence[Fact],
+    vectors: dict[str, Matrix],
+    chosen: list[Matrix],
+    limit: int,
+    loaded: Mapping[tuple[str, int], int],
 ) -> list[Fact]:
     if not candidates or limit <= 0:
         return []
@@ -57,7 +78,9 @@ def _pick(
     for fact, vec in zip(candidates, vecs, strict=True):
         support = len(fact.independent) / max(top, 1)
         central = float(vec @ centroid) if vec is not None and centroid is not None else 0.0
-        relevance.append(0.7 * support + 0.3 * central)
+        plain = _plainest(fact, loaded)
+        penalty = LOADED_PENALTY * loaded.get((plain.article_id, plain.sentence), 0)
+        relevance.append(0.7 * support + 0.3 * central - penalty)
     picked: list[Fact] = []
     remaining = list(range(len(candidates)))
     while remaining and len(picked) < limit:
@@ -79,25 +102,34 @@ def _pick(
     return picked
 
 
-def summarize(analysis: StoryAnalysis, vectors: dict[str, Matrix]) -> tuple[SummarySentence, ...]:
-    """Summary sentences for one story, in reading order: shared facts first, then exclusives."""
+def summarize(
+    analysis: StoryAnalysis,
+    vectors: dict[str, Matrix],
+    loaded: Mapping[tuple[str, int], int] | None = None,
+) -> tuple[SummarySentence, ...]:
+    """Summary sentences for one story: shared facts first, then exclusives.
+
+    ``vectors``: article id -> one embedding row per sentence; ``loaded``: (article id, sentence index) -> number of
+    loaded terms in that sentence.
+    """
+    loaded = loaded or {}
     facts = [f for f in analysis.facts if _usable(f)]
     shared = [f for f in facts if len(f.independent) > 1]
     single = [f for f in facts if len(f.independent) <= 1]
     chosen: list[Matrix] = []
-    picked = _pick(shared, vectors, chosen, LENGTH)
+    picked = _pick(shared, vectors, chosen, LENGTH, loaded)
     if len(analysis.story.articles) == 1:
         # one article: its lead sentences are the best summary of itself
         picked = sorted(single, key=lambda f: f.mentions[0].sentence)[:LENGTH]
         extra: list[Fact] = []
     else:
-        extra = _pick(single, vectors, chosen, EXCLUSIVES)
+        extra = _pick(single, vectors, chosen, EXCLUSIVES, loaded)
     out = []
     for fact, exclusive in [(f, False) for f in picked] + [(f, True) for f in extra]:
-        mention = next(m for m in fact.mentions if m.text == fact.text)
+        mention = _plainest(fact, loaded)
         out.append(
             SummarySentence(
-                text=fact.text,
+                text=mention.text,
                 article_id=mention.article_id,
                 sentence=mention.sentence,
                 sources=fact.sources,

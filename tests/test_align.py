@@ -1,0 +1,133 @@
+"""Fact alignment on a small invented story: partition properties, paraphrase grouping, distractors kept apart."""
+
+from __future__ import annotations
+
+import pytest
+
+from parallax.align import align_facts, claim_core
+from parallax.embed import encode
+from parallax.models import Article, AnnotatedArticle, Fact
+from parallax.nlp import annotate
+
+# An invented event, written for this test: three outlets paraphrase the same three claims in their own words, each
+# adds one claim of its own (a distractor on the same topic), and a fourth article is a verbatim copy of the first.
+TEXTS = {
+    "a-gazette": (
+        "The Harlow Bridge in Norbury was closed on Tuesday after engineers found cracks in its main support beams. "
+        "The city council said repairs would cost about 4 million pounds. "
+        "Mayor Ellen Tate said the bridge would stay closed for at least six weeks. "
+        "Shop owners near the bridge reported a sharp fall in customers."
+    ),
+    "b-courier": (
+        "Engineers discovered cracks in the main support beams of Norbury's Harlow Bridge, which was shut on Tuesday. "
+        "The bridge will remain closed for at least six weeks, Mayor Ellen Tate told reporters. "
+        "Repairs are expected to cost around 4 million pounds, according to the council. "
+        "A free ferry will carry pedestrians across the river until the bridge reopens."
+    ),
+    "c-times": (
+        "Norbury's Harlow Bridge has been shut after cracks were found in its support beams, officials said. "
+        "Mayor Tate expects the closure to last at least six weeks. "
+        "The bridge was built in 1962 and carries about 30,000 vehicles a day."
+    ),
+}
+TEXTS["d-copy"] = TEXTS["a-gazette"]
+PUBLISHED = {"a-gazette": "2025-03-04", "b-courier": "2025-03-04", "c-times": "2025-03-05", "d-copy": "2025-03-06"}
+COPIES = {"d-copy": "a-gazette"}
+
+
+@pytest.fixture(scope="module")
+def story() -> tuple[list[AnnotatedArticle], dict[str, object]]:
+    articles = [
+        Article(id=key, source=f"{key}.txt", text=text, title=key, published=PUBLISHED[key])
+        for key, text in TEXTS.items()
+    ]
+    annotated = list(annotate(articles))
+    vectors = {a.id: encode([s.text for s in a.sentences]) for a in annotated}
+    return annotated, vectors  # type: ignore[return-value]
+
+
+def _facts(story: tuple[list[AnnotatedArticle], dict[str, object]]) -> tuple[Fact, ...]:
+    articles, vectors = story
+    return align_facts("s1", articles, vectors, copies=COPIES, published=PUBLISHED)  # type: ignore[arg-type]
+
+
+def _fact_of(facts: tuple[Fact, ...], article: str, words: str) -> Fact:
+    found = [f for f in facts for m in f.mentions if m.article_id == article and words in m.text]
+    assert len(found) == 1, (article, words)
+    return found[0]
+
+
+def test_every_sentence_in_exactly_one_fact_with_exact_offsets(story: tuple[list[AnnotatedArticle], dict[str, object]]) -> None:
+    articles, _ = story
+    facts = _facts(story)
+    seen = [(m.article_id, m.sentence) for f in facts for m in f.mentions]
+    expected = [(a.id, s.index) for a in articles for s in a.sentences]
+    assert sorted(seen) == sorted(expected)
+    assert len(seen) == len(set(seen))
+    by_id = {a.id: a for a in articles}
+    for fact in facts:
+        assert fact.story_id == "s1"
+        assert fact.text in {m.text for m in fact.mentions}
+        for m in fact.mentions:
+            sentence = by_id[m.article_id].sentences[m.sentence]
+            assert (m.start, m.end, m.text) == (sentence.start, sentence.end, sentence.text)
+            assert by_id[m.article_id].article.text[m.start : m.end] == m.text
+
+
+def test_paraphrases_group_across_outlets(story: tuple[list[AnnotatedArticle], dict[str, object]]) -> None:
+    facts = _facts(story)
+    cracks = _fact_of(facts, "a-gazette", "found cracks")
+    assert _fact_of(facts, "b-courier", "discovered cracks") is cracks
+    assert _fact_of(facts, "c-times", "cracks were found") is cracks
+    weeks = _fact_of(facts, "a-gazette", "six weeks")
+    assert _fact_of(facts, "b-courier", "six weeks") is weeks
+    assert _fact_of(facts, "c-times", "six weeks") is weeks
+    cost = _fact_of(facts, "a-gazette", "4 million")
+    assert _fact_of(facts, "b-courier", "4 million") is cost
+    assert len({cracks.id, weeks.id, cost.id}) == 3
+
+
+def test_distractors_stay_apart(story: tuple[list[AnnotatedArticle], dict[str, object]]) -> None:
+    facts = _facts(story)
+    for article, words in (("a-gazette", "Shop owners"), ("b-courier", "free ferry"), ("c-times", "built in 1962")):
+        fact = _fact_of(facts, article, words)
+        assert {copy for copy in fact.independent} <= {"a-gazette"}, (words, fact.sources)
+
+
+def test_copies_are_not_independent(story: tuple[list[AnnotatedArticle], dict[str, object]]) -> None:
+    facts = _facts(story)
+    cracks = _fact_of(facts, "a-gazette", "found cracks")
+    assert "d-copy" in cracks.sources
+    assert "d-copy" not in cracks.independent
+    assert set(cracks.independent) == {"a-gazette", "b-courier", "c-times"}
+    assert cracks.first == "a-gazette"
+    # facts come out by number of independent sources, most first
+    counts = [len(f.independent) for f in facts]
+    assert counts == sorted(counts, reverse=True)
+
+
+def test_deterministic(story: tuple[list[AnnotatedArticle], dict[str, object]]) -> None:
+    assert _facts(story) == _facts(story)
+
+
+def test_empty_story() -> None:
+    assert align_facts("s0", [], {}) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "core"),
+    [
+        ("The plant was closed on Monday, the company said.", "The plant was closed on Monday"),
+        ("According to the police, two men were arrested at the scene.", "two men were arrested at the scene"),
+        ("The minister said that taxes would not rise next year.", "taxes would not rise next year"),
+        ("Prices rose by 4% in May (via Reuters).", "Prices rose by 4% in May"),
+        ('"We will rebuild the school," said Anna Berg, the head teacher.', "We will rebuild the school"),
+        # a long report after "said" is the claim itself, not an attribution tail
+        (
+            "Ana Silva, a spokeswoman for the firm, said it had enough stock to last for about three more weeks.",
+            "Ana Silva, a spokeswoman for the firm, said it had enough stock to last for about three more weeks",
+        ),
+    ],
+)
+def test_claim_core(text: str, core: str) -> None:
+    assert claim_core(text) == core
