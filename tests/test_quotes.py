@@ -118,14 +118,14 @@ def test_quote_without_attribution_takes_the_previous_speaker() -> None:
 def test_scare_quotes_titles_and_apostrophes_are_not_quotes() -> None:
     assert direct("Critics dismissed the so-called “green deal” as a gimmick for the elections.") == []
     assert direct("She spoke at the “Future of Cities” forum in Lisbon on Friday.") == []
-    assert direct("Engineers worry about possible “back doors” in the routers sold to the city.") == []
-    assert direct("We’re filing this one under ‘least surprising news of the year′. Nobody’s shocked.") == []
+    assert direct("Engineers worry about hidden “kill switches” in the routers sold to the city.") == []
+    assert direct("We’ll put this one under ‘things nobody saw coming′, as it’s no surprise.") == []
 
 
 def test_short_partial_quote_under_a_speech_verb_counts() -> None:
-    text = "Maria Lopez insisted that the city has no intention of “following the example” of its neighbours."
+    text = "Maria Lopez insisted that the city would never be seen “bowing to outside pressure” on the budget."
     q = only(direct(text))
-    assert (q.text, q.speaker, q.cue) == ("following the example", "Maria Lopez", "insisted")
+    assert (q.text, q.speaker, q.cue) == ("bowing to outside pressure", "Maria Lopez", "insisted")
 
 
 def test_short_spoken_quote_counts() -> None:
@@ -145,7 +145,7 @@ def test_short_spoken_quote_counts() -> None:
         ("According to Maria Lopez, “the bridge will be finished in May.”", "according to"),
         ("Maria Lopez told reporters “the bridge will be finished in May” after the vote.", "told"),
         ("“The bridge will be finished in May,” Maria Lopez told the Harbour Gazette.", "told"),
-        ("Maria Lopez, a senior engineer at the Port Authority, said “the bridge will be finished in May.”", "said"),
+        ("Maria Lopez, chief engineer of the Port Authority, said “the bridge will be finished in May.”", "said"),
         ("Maria Lopez warned that “the bridge will be finished in May at the earliest.”", "warned"),
     ],
 )
@@ -168,7 +168,7 @@ def test_person_named_in_the_sentence_wins_over_the_outlet() -> None:
 
 
 def test_outlet_is_the_speaker_when_no_one_else_is() -> None:
-    text = 'Reuters reported that the firm will install the system "on 4,000 of its buses by next spring."'
+    text = 'Reuters reported that the operator plans to fit the scanners "in all 4,000 buses before next spring."'
     q = only(direct(text))
     assert (q.speaker, q.cue) == ("Reuters", "reported")
 
@@ -199,17 +199,52 @@ def test_role_and_pronoun_resolve_to_the_titled_person() -> None:
 
 
 def test_pronoun_in_a_relative_clause() -> None:
-    text = "John Carter criticised the regulators, who he said “simply refuse to read the engineering reports.”"
+    text = "John Carter criticised the regulators, who he said “never read the engineering reports.”"
     q = only(direct(text))
     assert q.speaker == "John Carter"
 
 
-def test_unknown_role_stays_unresolved() -> None:
-    text = "The spokesman said “the company will not comment on rumours about the sale.”"
-    q = only(direct(text))
+def test_pronoun_agrees_in_gender() -> None:
+    text = (
+        "Ms. Maria Lopez, the port director, met the union leader John Carter on Monday.\n\n"
+        "Carter said his members would strike. “We have waited long enough for a fair offer,” he said.\n\n"
+        "“The offer on the table is fair and it will not change,” she said."
+    )
+    assert [q.speaker for q in direct(text)] == ["John Carter", "Maria Lopez"]
+
+
+def test_company_resolves_to_the_organisation_just_named() -> None:
+    text = (
+        "Northwind Logistics cut 300 jobs this week.\n\n"
+        "The company said “the cuts are painful but necessary to keep the business alive.”"
+    )
+    assert only(direct(text)).speaker == "Northwind Logistics"
+
+
+def test_unnamed_speakers_keep_the_article_s_description() -> None:
+    text = (
+        "Transport Minister Maria Lopez visited the depot.\n\n"
+        "A doctor said “the workers were exhausted after three weeks of double shifts.”\n\n"
+        "“We were never consulted about the new rota,” a Northwind Rail spokeswoman told reporters.\n\n"
+        "The spokesman said “the company will not comment on rumours about the sale.”"
+    )
+    quotes = direct(text)
+    # "a doctor" is someone new, not the minister; the description is all the article gives
+    assert [q.speaker for q in quotes] == ["doctor", "Northwind Rail spokeswoman", "spokesman"]
+    assert text[quotes[2].speaker_start : quotes[2].speaker_end] == "The spokesman"
+
+
+def test_several_speakers_at_once_stay_unresolved() -> None:
+    q = only(direct("Maria Lopez and John Carter said “the depot will stay open for at least another year.”"))
     assert q.speaker is None
-    assert q.speaker_start is not None
-    assert text[q.speaker_start : q.speaker_end] == "The spokesman"
+
+
+def test_the_statement_is_its_issuer_s() -> None:
+    text = (
+        "Northwind Rail said in a statement that the line would reopen on Friday. "
+        "“Safety comes before the timetable,” the statement said."
+    )
+    assert only(direct(text)).speaker == "Northwind Rail"
 
 
 # --- reported speech --------------------------------------------------------------------------------------------
@@ -222,7 +257,7 @@ def test_reported_said_that() -> None:
 
 def test_reported_attribution_after_the_statement() -> None:
     text = (
-        "The bridge will reopen to traffic in May, Maria Lopez, a veteran city planner, told the Harbour Gazette "
+        "The bridge will reopen to traffic in May, Maria Lopez, a planner with the city, told the Harbour Gazette "
         "on Monday.\n\nThe repairs will cost less than planned, Lopez noted."
     )
     quotes = reported(text)
@@ -238,7 +273,7 @@ def test_reported_according_to() -> None:
 
 
 def test_reported_from_an_outlet_citing_a_person() -> None:
-    text = "The port will reopen next week, the Harbour Gazette reported on Sunday, citing Mayor Maria Lopez."
+    text = "The port will reopen next week, the Harbour Gazette reported, citing Mayor Maria Lopez."
     q = only(reported(text))
     assert (q.text, q.speaker) == ("The port will reopen next week", "Maria Lopez")
 

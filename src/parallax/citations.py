@@ -1,5 +1,5 @@
-"""Upstream sources an article credits for its information: "according to Interfax", "(via Reuters)",
-"Sputnik reported", "citing Xinhua", "told CNN", "a report by Bloomberg".
+"""Upstream sources an article credits for its information: "according to TASS", "(via Reuters)",
+"Kyodo reported", "citing Xinhua", "told CNN", "a report by Bloomberg".
 
 A source mention is either a known news organisation (``data/sources.json``: wires and outlets with their
 aliases) or an ORG entity from spaCy's NER. A mention becomes a citation only with a cue next to it, found on
@@ -7,15 +7,15 @@ the dependency parse and the tokens around the mention:
 
 - left cues ("according to", "via", "citing", "as per", "a report by/from/in", "reported by", "told",
   "in an interview with", "Source:", a dateline "MOSCOW (Reuters) -"), allowing a few modifiers between cue and
-  name ("according to Russian state-controlled outlet Sputnik News");
-- right cues: the mention is the subject of a reporting verb ("Reuters reported", "Sputnik News said",
+  name ("according to Japan's public broadcaster NHK");
+- right cues: the mention is the subject of a reporting verb ("Reuters reported", "Kyodo News said",
   "Bloomberg first reported", "Xinhua quoted X as saying"), or "the X news agency", "X's report".
 
-Photo credits ("(Photo: Xinhua)", "/ Reuters", "Getty Images") and the article's own outlet are never citations.
-An ORG not in the list is an ``outlet`` when the context says so ("local media outlet X", "X newspaper",
-"X reported", "told X"), otherwise an ``institution`` ("according to S&P Global Ratings"); institutions count only
-with attribution cues ("according to", "citing", "a study by"), not with "said" or "told", which make them
-speakers of quotes rather than sources.
+Photo credits ("(Photo: Kyodo)", "/ Reuters", "Getty Images") and the article's own outlet are never citations.
+An ORG not in the list is an ``outlet`` when the context says so ("regional newspaper X", "X newspaper", a
+newspaper-like name, "X reported", "in an interview with X"), an ``institution`` otherwise ("according to Moody's
+Investors Service"); institutions count only with attribution cues ("according to", "citing", "a study by"), not
+with "said" or "told", which make them speakers of quotes rather than sources.
 
 ``find_citations`` returns one Citation per source (the first mention's offsets), in order of first mention.
 """
@@ -43,8 +43,11 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-# How many modifier tokens may sit between a cue and the name: "according to [Russian state - controlled
-# outlet] Sputnik News" has five. Six covers the descriptive phrases seen in news copy without reaching across
+# Calibrated on the seed articles and by reading every citation found in the GenderGapTracker articles and 40
+# Multi-News clusters (../shared/data), where the false positives led to the photo, byline and "this report" rules.
+#
+# How many modifier tokens may sit between a cue and the name: "according to [the country 's state - run
+# broadcaster] NHK" has six. Six covers the descriptive phrases seen in news copy without reaching across
 # clauses (fillers are only determiners, adjectives, nouns, numbers, hyphens and possessives).
 MAX_FILLER_TOKENS = 6
 # A dateline credit "MOSCOW (Reuters) -" sits within the first few tokens of its paragraph.
@@ -104,9 +107,14 @@ _OUTLET_CUES = frozenset(("told", "speaking to", "interview with", "dateline", "
 _MAKES_OUTLET = frozenset(("interview with", "dateline", "news agency"))
 _STRONG_CUES = _INSTITUTION_CUES | _OUTLET_CUES | {"report"}
 
+_WIRE_NAME = re.compile(r"\b(?:News|Press) (?:Agency|Service)\b|\bNewswire\b|\bWire Service\b")
+# A run of capitalised words ("Radio Northfield"): a name the NER may have missed.
+_PROPER_RUN = re.compile(r"\b[A-Z][\w&.'’-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w&.'’-]*)+")
 _FILLER_POS = frozenset(("DET", "ADJ", "NOUN", "PROPN", "NUM"))
 _LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
-_TRAILING = re.compile(r"(?:\s*['’]s?|\s+(?:news agency|News Agency|newspaper|daily|agency))+$")
+_TRAILING = re.compile(r"(?:\s*['’]s?|\s+(?:news agency|newspaper|agency))+$")
+# "Vostrian News Agency (VNA)": an acronym the article defines, which may clash with a known one.
+_DEFINED = re.compile(r"((?:[A-Z][\w'’&.-]*\s+(?:(?:of|and|for|the|de)\s+)?){1,6})\(([A-Z]{2,6})\)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,12 +159,12 @@ def _catalogue() -> _Catalogue:
 
 def _key(name: str) -> str:
     """A case-insensitive lookup key: no leading "the", no possessive or "news agency" tail, single spaces."""
-    name = _TRAILING.sub("", _LEADING_THE.sub("", name.strip()))
-    return re.sub(r"\s+", " ", name).casefold()
+    name = _TRAILING.sub("", _LEADING_THE.sub("", name.strip().casefold()))
+    return re.sub(r"\s+", " ", name)
 
 
 def lookup_source(name: str) -> tuple[str, Literal["wire", "outlet"]] | None:
-    """The canonical name and kind of a known news organisation ("the Interfax news agency" -> ("Interfax",
+    """The canonical name and kind of a known news organisation ("the Anadolu news agency" -> ("Anadolu",
     "wire")), or ``None`` when ``name`` is not one. Ambiguous common-word names ("Time", "Mint") match only
     exactly as written."""
     if not isinstance(name, str):
@@ -197,7 +205,7 @@ def find_citations(
         kind = mention.kind or _unknown_kind(mention.name, cue, descriptor)
         if not _cue_fits(cue, kind, mention):
             continue
-        if _key(mention.name) in own:
+        if _is_own(mention.name, own):
             continue
         sentence = max(bisect_right(starts, mention.start) - 1, 0)
         citation = Citation(article.id, mention.name, kind, cue, sentence, mention.start, mention.end)
@@ -210,6 +218,14 @@ def find_citations(
                 article.id, previous.source, kind, previous.cue, previous.sentence, previous.start, previous.end
             )
     return tuple(sorted(found.values(), key=lambda c: c.start))
+
+
+def _is_own(name: str, own: frozenset[str]) -> bool:
+    """The article's own outlet, also shortened ("the Courier" in the Northfield Courier) or as one of its desks or
+    editions ("CTV Vancouver" in CTV News, "HuffPost Canada" in HuffPost)."""
+    key = f" {_key(name)} "
+    known = lookup_source(name.split()[0]) if name.split() else None
+    return any(key in f" {o} " for o in own) or (known is not None and _key(known[0]) in own)
 
 
 def _own_names(outlet: str | None) -> frozenset[str]:
@@ -226,10 +242,15 @@ def _mentions(text: str, entities: Sequence[Entity]) -> list[_Mention]:
     """Known-name matches in the text, plus ORG entities that are not known names, in text order."""
     cat = _catalogue()
     orgs = [e for e in entities if e.label in ("ORG", "PERSON", "WORK_OF_ART", "FAC", "PRODUCT")]
+    defined = _acronyms(text)
     mentions: list[_Mention] = []
     for match in cat.pattern.finditer(text):
         source = cat.by_alias[match.group(0)]
         if _inside_other_name(text, match.start(), match.end(), orgs):
+            continue
+        full = defined.get(match.group(0))
+        if full is not None and lookup_source(full) != (source.name, source.kind):
+            mentions.append(_Mention(match.start(), match.end(), full, None))  # this article's own acronym
             continue
         mentions.append(_Mention(match.start(), match.end(), source.name, source.kind, source.ambiguous))
     covered = [(m.start, m.end) for m in mentions]
@@ -240,14 +261,37 @@ def _mentions(text: str, entities: Sequence[Entity]) -> list[_Mention]:
         if entity.label != "ORG" and not (entity.label in _MISLABELLED and _described_as_news(text, entity)):
             continue
         if entity.label == "ORG" and _is_persons_name(entity, people):
-            continue  # "according to Haley": the small NER model often labels surnames ORG
+            continue  # "according to Carter": the small NER model often labels surnames ORG
         name = _TRAILING.sub("", _LEADING_THE.sub("", entity.text.strip()))
         if not name or not (name[0].isupper() or name[0].isdigit()):
-            continue  # "pro-Kremlin newspaper X": a modifier, not a name
+            continue  # "pro-government newspaper X": a modifier, not a name
         start = entity.start + entity.text.find(name) if name in entity.text else entity.start
         mentions.append(_Mention(start, start + len(name), name, None))
+    covered = [(m.start, m.end) for m in mentions]
+    for match in _PROPER_RUN.finditer(text):
+        words = re.split(r"[\s-]+", match.group(0))
+        overlaps = any(s < match.end() and match.start() < e for s, e in covered)
+        if len(words) > 1 and any(w in _NEWSY_NAME_WORDS for w in words) and not overlaps:
+            mentions.append(_Mention(match.start(), match.end(), match.group(0), None))
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def _acronyms(text: str) -> dict[str, str]:
+    """Acronyms the article defines, "Vostrian News Agency (VNA)" -> {"VNA": "Vostrian News Agency"}."""
+    found: dict[str, str] = {}
+    for match in _DEFINED.finditer(text):
+        words = match.group(1).split()
+        initials = "".join(w[0] for w in words if w[0].isupper())
+        acronym = match.group(2)
+        for k in range(len(words)):  # the name may start after some leading capitalised words
+            if "".join(w[0] for w in words[k:] if w[0].isupper()) == acronym:
+                found.setdefault(acronym, " ".join(words[k:]))
+                break
+        else:
+            if initials.endswith(acronym):
+                found.setdefault(acronym, " ".join(words))
+    return found
 
 
 def _is_persons_name(entity: Entity, people: list[set[str]]) -> bool:
@@ -269,7 +313,7 @@ def _inside_other_name(text: str, start: int, end: int, entities: Sequence[Entit
     for entity in entities:
         if entity.start <= start and end <= entity.end and (entity.start, entity.end) != (start, end):
             # Only the words touching the name decide: "Reuters Institute" is another name, while
-            # "The Canadian Press through Access to Information" is the NER running on past it.
+            # "The Canadian Press under freedom-of-information law" is the NER running on past it.
             before = text[entity.start : start].split()[-1:]
             after = text[end : entity.end].split()[:1]
             touching = [w for w in before + after if not w.endswith(("'s", "’s"))]
@@ -328,7 +372,7 @@ def _is_filler(token: Any) -> bool:
 
 
 def _photo_credit(doc: Any, span: Any, i: int) -> bool:
-    """A picture credit: "(Photo: Xinhua)", "Photo: AFP", "Huawei logo / Reuters", "Reuters photo"."""
+    """A picture credit: "(Photo: Kyodo)", "Photo: AFP", "A company logo / Reuters", "Reuters photo"."""
     if any(w in span.text for w in ("Images", "Photo", "Pictures")):
         return True
     if i >= 0:
@@ -370,7 +414,7 @@ def _left_cue(doc: Any, span: Any, i: int) -> str | None:
             j -= 1
         word: str = doc[j].lower_ if j >= 0 else ""
         if (low == "from" and word not in _FROM_NOUNS) or (j > 0 and doc[j - 1].lower_ == "this"):
-            return None  # "an interview from Paris"; "contributed to this report from Niamey" (the article itself)
+            return None  # "an interview from Paris"; "contributed to this report from the capital" (the article itself)
         if word in _SOURCE_NOUNS or (low == "by" and word in _PASSIVE_SOURCE_VERBS):
             return "report " + low if word in _SOURCE_NOUNS else word + " " + low
         if low == "in" and word in ("published", "wrote", "written", "quoted", "cited", "reported"):
@@ -414,15 +458,13 @@ def _right_cue(doc: Any, span: Any, after: int) -> str | None:
 
 def _unknown_kind(name: str, cue: str, descriptor: str | None) -> Kind:
     words = re.split(r"[\s-]+", name)
-    if descriptor == "wire":
-        return "wire"
+    if descriptor == "wire" or _WIRE_NAME.search(name):
+        return "wire"  # "the Fars news agency", "Northline News Service"
+    if lookup_source(words[0]) is not None or any(word in _NEWSY_NAME_WORDS for word in words):
+        return "outlet"  # "CNN Brasil", "Radio Northfield", "Northfield Express-News"
     if any(word in _INSTITUTION_NAME_WORDS for word in words):
-        return "institution"  # "Los Angeles Police Department reported": not a newsroom
-    if lookup_source(words[0]) is not None:
-        return "outlet"  # "CBS Chicago", "BBC Persian"
+        return "institution"  # "the City Police Department reported": not a newsroom
     if descriptor == "outlet" or cue in _MAKES_OUTLET or cue.removeprefix("first ") in _REPORT_VERBS:
-        return "outlet"
-    if any(word in _NEWSY_NAME_WORDS for word in words):
         return "outlet"
     return "institution"
 

@@ -15,7 +15,8 @@ them and off the articles' annotations:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import numpy as np
@@ -46,6 +47,7 @@ __all__ = ["compare_story"]
 
 QUOTE_FUZZ_MIN = 70.0  # rapidfuzz token_set_ratio at which two quotes are variants of one (checked on seeds+examples)
 QUOTE_COSINE_MIN = 0.80  # or MiniLM cosine of the quoted words at/above this (paraphrased quotes)
+QUOTE_EMBED_MIN_WORDS = 4  # shorter quotes are compared by wording only: a few words say too little to embed
 COUNTS_OVERLAP_MIN = 0.5  # two quantities count the same thing when their head-noun words overlap this much
 # A misreported figure is near the right one (38 vs 36 injured); numbers far apart in one aligned sentence pair are
 # nearly always two different things (revenue vs a fine). Same for dates: a wrong month, not a different year.
@@ -54,6 +56,7 @@ DATE_GAP_MAX_DAYS = 250
 CITED_KINDS = ("wire", "outlet")
 
 Matrix = NDArray[np.float32]
+Encode = Callable[[Sequence[str]], Matrix]
 
 
 def _surname(name: str | None) -> str:
@@ -68,29 +71,70 @@ def _speakers_compatible(a: str | None, b: str | None) -> bool:
 
 
 def _group_quotes(
-    story_id: str, articles: Sequence[AnnotatedArticle], vectors: dict[tuple[str, int], Matrix]
+    story_id: str, articles: Sequence[AnnotatedArticle], encode: Encode | None, facts: Sequence[Fact] = ()
 ) -> tuple[QuoteGroup, ...]:
-    quotes: list[Quote] = [q for a in articles for q in a.quotes]
+    # Reported speech whose speaker could not be resolved says nothing about who said what: it stays in the
+    # article's annotations but is not compared across outlets. Direct quotes are kept even without a speaker.
+    quotes: list[Quote] = [q for a in articles for q in a.quotes if q.kind == "direct" or q.speaker]
+    vectors: dict[tuple[str, int], Matrix] = {}
+    fact_of = {(m.article_id, m.sentence): f.id for f in facts if len(f.sources) > 1 for m in f.mentions}
+
+    def vector(quote: Quote) -> Matrix | None:
+        # embedded only when wording alone cannot tell (most variants share most words), then cached
+        if encode is None:
+            return None
+        key = (quote.article_id, quote.start)
+        if key not in vectors:
+            vectors[key] = encode([quote.text])[0]
+        return vectors[key]
+
+    # a speaker's quotes per sentence: the aligned-claim rule below only holds when a sentence has one of them
+    per_sentence = Counter((q.article_id, q.sentence, _surname(q.speaker)) for q in quotes)
+
+    def lone(q: Quote) -> bool:
+        return per_sentence[(q.article_id, q.sentence, _surname(q.speaker))] == 1
+
     groups: list[list[Quote]] = []
     for quote in quotes:
-        placed = False
+        best: list[Quote] | None = None
+        best_score = 0.0
+        fallback: list[Quote] | None = None
         for group in groups:
             if any(member.article_id == quote.article_id for member in group):
                 continue
             if not all(_speakers_compatible(member.speaker, quote.speaker) for member in group):
                 continue
             head = group[0]
-            close = fuzz.token_set_ratio(head.text.lower(), quote.text.lower()) >= QUOTE_FUZZ_MIN
-            if not close:
-                va = vectors.get((head.article_id, head.start))
-                vb = vectors.get((quote.article_id, quote.start))
-                close = va is not None and vb is not None and float(va @ vb) >= QUOTE_COSINE_MIN
-            if close:
-                group.append(quote)
-                placed = True
-                break
-        if not placed:
+            score = fuzz.token_set_ratio(head.text.lower(), quote.text.lower()) / 100.0
+            if score < QUOTE_FUZZ_MIN / 100.0 and min(len(head.text.split()), len(quote.text.split())) >= (
+                QUOTE_EMBED_MIN_WORDS
+            ):
+                va, vb = vector(head), vector(quote)
+                if va is not None and vb is not None and float(va @ vb) >= QUOTE_COSINE_MIN:
+                    score = float(va @ vb)
+            if score >= QUOTE_FUZZ_MIN / 100.0 or score >= QUOTE_COSINE_MIN:
+                if score > best_score:
+                    best, best_score = group, score
+            elif (
+                fallback is None
+                and quote.speaker
+                and lone(quote)
+                and any(
+                    _surname(m.speaker) == _surname(quote.speaker)
+                    and lone(m)
+                    and fact_of.get((m.article_id, m.sentence)) == fact_of.get((quote.article_id, quote.sentence))
+                    is not None
+                    for m in group
+                )
+            ):
+                # one speaker, one quote of theirs in each sentence, and the two sentences were aligned as one
+                # claim: the same statement, worded differently
+                fallback = group
+        target = best or fallback
+        if target is None:
             groups.append([quote])
+        else:
+            target.append(quote)
     out = []
     for group in groups:
         names = [q.speaker for q in group if q.speaker]
@@ -283,15 +327,15 @@ def compare_story(
     articles: Sequence[AnnotatedArticle],
     sentence_vectors: dict[str, Matrix],
     *,
-    quote_vectors: dict[tuple[str, int], Matrix] | None = None,
+    encode: Encode | None = None,
     copies: dict[str, str] | None = None,
 ) -> StoryAnalysis:
     """Compare a story's articles (in story order). ``sentence_vectors``: article id -> one row per sentence;
-    ``quote_vectors``: (article id, quote start) -> embedding of the quoted words; ``copies``: copy -> original."""
+    ``encode``: the sentence encoder, for quotes whose wording alone does not tell; ``copies``: copy -> original."""
     by_id = {a.id: a for a in articles}
     published = {a.id: a.article.published or "" for a in articles}
     facts = align_facts(story.id, articles, sentence_vectors, copies=copies, published=published)
-    quotes = _group_quotes(story.id, articles, quote_vectors or {})
+    quotes = _group_quotes(story.id, articles, encode, facts)
     conflicts = _conflicts(story.id, facts, by_id) + _attribution_conflicts(story.id, quotes, by_id)
     citations = tuple(
         (a.id, tuple(dict.fromkeys(c.source for c in a.citations if c.kind in CITED_KINDS))) for a in articles

@@ -110,7 +110,6 @@ _CONTRACTION_RE = re.compile(r"(?:ll|s|re|ve|d|m|t|n|em|cause|til|tis|\d\ds?)\b"
 _SINGLE_MARK_RE = re.compile(r"['‘’′‛]")
 
 
-
 @dataclass(frozen=True, slots=True)
 class _Quote:
     start: int  # the opening mark

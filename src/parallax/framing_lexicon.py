@@ -27,7 +27,13 @@ An ENTRY is a lower-case phrase, one token per space-separated item:
 
 A compound rule catches productive formations without listing them: a prefix joined by a hyphen ("non-shocker",
 "ultra-hawkish") or fused ("nonshocker") to one of its stems; prefixes named in ``spaced`` may also stand apart
-("least surprising"). Stems take the same ``/v`` and ``/n`` tags.
+("least surprising", "genuinely astonishing"). Stems take the same ``/v`` and ``/n`` tags.
+
+Productive sarcasm is written as entries with gaps and alternatives rather than code: the ironic "managed to" is
+``manage/v to ** alienate/v|anger/v|...`` (a self-inflicted harm within three words), so "managed to reach the
+survivors" stays quiet; "for a change" needs a clause end after it (``for a change <,>``), so "called for a change
+in the rules" does too. A hyphenated entry also matches the spaced words, so an entry whose spaced form is an
+ordinary phrase ("has been", "crisis hit") must not be written with a hyphen.
 
 Matching is case-insensitive on whole words, with curly apostrophes, quotation marks and Unicode hyphens folded to
 ASCII for matching only: every ``LoadedTerm`` has ``text == article.text[start:end]``. The longest match wins and
@@ -136,7 +142,6 @@ class Lexicon:
     compounds: tuple[Compound, ...]
     priority: Mapping[str, int]
     scare_markers: frozenset[str]  # entries of kind scare-quote, normalised, for "so-called “...”"
-
 
 
 # --- compiling -----------------------------------------------------------------------------------------------------
@@ -324,7 +329,6 @@ def inflect(word: str, tag: str) -> set[str]:
     return forms
 
 
-
 # --- tokens --------------------------------------------------------------------------------------------------------
 
 
@@ -364,4 +368,3 @@ def tokenize(folded: str, start: int, end: int) -> list[Token]:
         tokens.append(Token(mark, mark, s, e, False, False))
         joined = False
     return tokens
-

@@ -102,7 +102,7 @@ def analyze_articles(
     by_id = {a.id: a for a in annotated}
     copies = {copy: group.original for group in duplicates for copy in group.copies}
     multi = [by_id[i] for story in stories if len(story.articles) > 1 for i in story.articles]
-    sentence_vectors, quote_vectors = _embed(multi)
+    sentence_vectors = _embed(multi)
     timings.append(("embed", time.perf_counter() - lap))
 
     lap = time.perf_counter()
@@ -111,7 +111,7 @@ def analyze_articles(
     for done, story in enumerate(stories, 1):
         members = [by_id[i] for i in story.articles]
         vectors = {a.id: sentence_vectors.get(a.id, _empty(len(a.sentences))) for a in members}
-        analysis = compare_story(story, members, vectors, quote_vectors=quote_vectors, copies=copies)
+        analysis = compare_story(story, members, vectors, encode=encode, copies=copies)
         analyses.append(replace(analysis, summary=summarize(analysis, sentence_vectors, loaded)))
         report_progress("compare", done, len(stories))
     timings.append(("compare", time.perf_counter() - lap))
@@ -132,18 +132,13 @@ def _empty(rows: int) -> Matrix:
     return np.zeros((rows, 384), dtype=np.float32)
 
 
-def _embed(articles: Sequence[AnnotatedArticle]) -> tuple[dict[str, Matrix], dict[tuple[str, int], Matrix]]:
-    """One encoder call for every sentence and quote of the articles that share a story with others."""
-    texts: list[str] = []
-    for article in articles:
-        texts.extend(s.text for s in article.sentences)
-    quotes = [(a.id, q.start, q.text) for a in articles for q in a.quotes]
-    texts.extend(text for _, _, text in quotes)
+def _embed(articles: Sequence[AnnotatedArticle]) -> dict[str, Matrix]:
+    """One encoder call for every sentence of the articles that share a story with others."""
+    texts = [s.text for article in articles for s in article.sentences]
     vectors = encode(texts) if texts else np.zeros((0, 384), dtype=np.float32)
     by_article: dict[str, Matrix] = {}
     row = 0
     for article in articles:
         by_article[article.id] = vectors[row : row + len(article.sentences)]
         row += len(article.sentences)
-    by_quote = {(aid, start): vectors[row + k] for k, (aid, start, _) in enumerate(quotes)}
-    return by_article, by_quote
+    return by_article

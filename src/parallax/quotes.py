@@ -34,7 +34,7 @@ def _words(text: str) -> frozenset[str]:
 # (../shared/data/quotes_ggt, 49 articles): quote F1 at 0.3 overlap and speaker accuracy.
 #
 # A quoted span of at most this many words is a scare quote or a title unless it is spoken or attached to a
-# speech verb ("“Russian interference”", "“back doors”" vs "insisted it will not “follow the example”").
+# speech verb ("so-called “green deal”", a “Future of Cities” forum vs "insisted it will not “bow to pressure”").
 SHORT_QUOTE_WORDS = 3
 # A short quote that contains a verb may sit this deep under its speech verb, this many tokens away from it.
 SHORT_QUOTE_MAX_PATH = 5
@@ -89,7 +89,15 @@ _PERSON_ROLES = _words(
     "candidate activist advocate owner partner councillor councilor superintendent principal teacher student "
     "resident victim witness suspect mother father son daughter wife husband woman man fellow scholar "
     "historian journalist reporter editor columnist strategist consultant adviser advisor engineer investor "
-    "banker trader prosecutor detective sergeant inspector constable"
+    "banker trader prosecutor detective sergeant inspector constable technician worker employee nurse firefighter "
+    "driver pilot farmer survivor relative friend colleague member insider aide staffer neighbour neighbor"
+)
+# Plural or collective nouns for people who speak as a group ("officials said", "police said").
+_GROUPS = _words(
+    "officials authorities police people sources analysts experts critics observers residents protesters "
+    "protestors witnesses prosecutors investigators researchers scientists doctors lawyers workers employees "
+    "activists organizers organisers lawmakers legislators diplomats leaders economists parents students "
+    "person source spokesperson"
 )
 # Nouns naming an organisation: "the company said" is the organisation named just before.
 _ORG_ROLES = _words(
@@ -97,7 +105,7 @@ _ORG_ROLES = _words(
     "insurer lender group agency utility department ministry organization organisation union team club league"
 )
 # Speech verbs whose infinitive complement is the statement ("urged the city to act"); "say" is there because the
-# parser sometimes takes "said having X back was a boost" for one.
+# parser sometimes takes a gerund clause ("said having her back helps") for one.
 _XCOMP_VERBS = frozenset(("urge", "vow", "pledge", "promise", "say"))
 # Dependents of a speech verb that belong to the attribution ("X, a fellow at Y, told the paper on Monday").
 _ATTRIBUTION_DEPS = _words("nsubj nsubjpass dobj dative prep npadvmod advmod aux neg agent")
@@ -150,7 +158,8 @@ class _Speaker:
     name: str | None
     start: int
     end: int
-    news: bool = False
+    news: bool = False  # a news organisation: a citation more than a speaker
+    described: bool = False  # no name, only the article's description ("officials", "a spokeswoman")
 
 
 @dataclass(frozen=True, slots=True)
@@ -414,15 +423,11 @@ def _best_cue(cues: list[_Cue]) -> _Cue | None:
     ordered = linked + near
     if not ordered:
         return None
-    with_speaker = [c for c in ordered if c.speaker is not None and c.speaker.name is not None]
-    if not with_speaker:
-        return ordered[0]
-    best = with_speaker[0]
-    if best.speaker is not None and best.speaker.news:
-        person = next((c for c in with_speaker if c.speaker is not None and not c.speaker.news), None)
-        if person is not None:
-            return person
-    return best
+    # The closest cue whose subject has a name, a person's before a news outlet's; then one with a description.
+    named = [c for c in ordered if c.speaker is not None and c.speaker.name and not c.speaker.described]
+    person = next((c for c in named if c.speaker is not None and not c.speaker.news), None)
+    described = [c for c in ordered if c.speaker is not None and c.speaker.name]
+    return person or (named or described or ordered)[0]
 
 
 def _is_quote(ctx: _Context, span: _Span, qspan: Any, cues: list[_Cue]) -> bool:
@@ -453,7 +458,7 @@ def _whole_sentence(ctx: _Context, span: _Span) -> bool:
 
 
 def _title_like(words: list[str]) -> bool:
-    """ "Territory of Meanings", "The Art of the Deal": every word capitalised but the small ones."""
+    """ "Future of Cities", "The Art of the Deal": every word capitalised but the small ones."""
     big = [w.strip("'’\"“”‘(),.:;!?") for w in words if w.lower() not in _SMALL_WORDS]
     big = [w for w in big if w]
     return bool(big) and all(w[0].isupper() or not w[0].isalpha() for w in big)
@@ -495,7 +500,7 @@ def _clean_name(name: str) -> str:
 
 def _people(ctx: _Context, entities: Sequence[Entity]) -> list[_Person]:
     """Person mentions outside quotes, with their fullest name and the titles given them. The small NER model
-    often labels a bare surname ORG ("Lavrov said"): a name whose words all belong to a PERSON is a person."""
+    often labels a bare surname ORG ("Carter said"): a name whose words all belong to a PERSON is a person."""
     people: list[_Person] = []
     for entity in sorted(entities, key=lambda e: e.start):
         if ctx.in_quote(entity.start) or not _is_person(ctx, entity):
@@ -543,7 +548,7 @@ def _is_person(ctx: _Context, entity: Entity) -> bool:
 
 
 def _fullest(entity: Entity, persons: Sequence[Entity]) -> str:
-    """The full form of a name: the nearest earlier longer name with all its words ("Lavrov" -> "Sergei Lavrov";
+    """The full form of a name: the nearest earlier longer name with all its words ("Carter" -> "John Carter";
     nearest, as a surname may be shared), else the annotator's ``Entity.name``, else a later full form."""
     own = _clean_name(entity.text)
     words = set(own.split())
@@ -562,7 +567,7 @@ def _fullest(entity: Entity, persons: Sequence[Entity]) -> str:
 
 
 def _roles(ctx: _Context, entity: Entity) -> frozenset[str]:
-    """Title words before the name ("Foreign Minister Sergei Lavrov") and appositions ("Ma, an analyst")."""
+    """Title words before the name ("Transport Minister Maria Lopez") and appositions ("Lopez, an engineer")."""
     span = ctx.doc.char_span(entity.start, entity.end, alignment_mode="expand")
     if span is None:
         return frozenset()
@@ -622,7 +627,7 @@ def _subject(ctx: _Context, token: Any) -> Any | None:
 
 def _left_subject(ctx: _Context, verb: Any, sentence: Sentence) -> Any | None:
     """A noun phrase right before a verb the parser left without a subject ("A spokeswoman for X said ...",
-    "Adam Smith, who played for the other team, said ...")."""
+    "Anna Berg, who chairs the board, said ...")."""
     if verb.i == 0 or verb.tag_ == "VBG":
         return None
     token = verb.doc[verb.i - 1]
@@ -649,7 +654,7 @@ def _speaker(ctx: _Context, cue: Any) -> _Speaker | None:
     if subj is None:
         return None
     if subj.i not in ctx.entity_at:
-        # "the country's foreign minister, Sergei Lavrov, said"; "Keeper of the Seal, Syed Ahmad, said"
+        # "the city's transport minister, Maria Lopez, said"; "Head of the Port Board, Anna Berg, said"
         apposed = next(
             (t for t in subj.subtree if t.dep_ == "appos" and getattr(ctx.entity_at.get(t.i), "label", "") == "PERSON"),
             None,
@@ -685,11 +690,40 @@ def _speaker(ctx: _Context, cue: Any) -> _Speaker | None:
         words = set(_clean_name(ctx.article.text[first.idx : end]).split())
         person = next((p for p in reversed(ctx.people) if p.start < start and words <= set(p.name.split())), None)
         return _Speaker(person.name if person else _clean_name(ctx.article.text[first.idx : end]), first.idx, end)
-    if subj.tag_ in ("NNS", "NNPS") or low in ("police", "people"):
-        return _Speaker(None, start, end)
-    if low in _ORG_ROLES:
-        return _Speaker(_recent_org(ctx, start), start, end)
-    return _Speaker(_role(ctx, low, start), start, end)
+    # "the company", "the minister" point back; "a doctor", "a lobby group", "officials" introduce someone new.
+    definite = any(c.dep_ in ("det", "poss") and c.lower_ not in ("a", "an", "another") for c in subj.children)
+    name: str | None = None
+    if definite and low in ("statement", "release"):
+        name = _statement_owner(ctx, subj) or _recent_org(ctx, start)
+    elif definite and subj.tag_ not in ("NNS", "NNPS") and low in _ORG_ROLES:
+        name = _recent_org(ctx, start)
+    elif definite and subj.tag_ not in ("NNS", "NNPS"):
+        name = _role(ctx, low, start, all(c.dep_ == "det" for c in subj.children if c.i < subj.i))
+    return _Speaker(name, start, end) if name else _Speaker(_description(ctx, subj, left), start, end, described=True)
+
+
+def _statement_owner(ctx: _Context, noun: Any) -> str | None:
+    """ "X said in a statement ... “...,” the statement said": X, from this or the two sentences before."""
+    here = ctx.sentence_of(noun.idx)
+    lo = ctx.sentences[max(here - 2, 0)].start
+    for token in reversed(ctx.doc[: noun.i]):
+        if token.idx < lo:
+            break
+        verb = token.head.head
+        if token.lower_ == noun.lower_ and token.head.lower_ == "in" and verb.lower_ in _SPEECH_FORMS:
+            speaker = _speaker(ctx, verb)
+            return speaker.name if speaker is not None and not speaker.described else None
+    return None
+
+
+def _description(ctx: _Context, head: Any, left: Any) -> str | None:
+    """An unnamed speaker as the article describes them ("a Northwind spokeswoman" -> "Northwind spokeswoman",
+    "officials", "technician"): only a person or organisation role, or a phrase naming one, is a speaker."""
+    words = [t for t in ctx.doc[left.i : head.i + 1] if t.dep_ not in ("det", "nummod", "predet") and not t.is_punct]
+    role = head.lower_ in _PERSON_ROLES | _ORG_ROLES | _GROUPS or head.lower_.removesuffix("s") in _PERSON_ROLES
+    if not words or not (role or any(t.i in ctx.entity_at for t in words)):
+        return None
+    return ctx.article.text[words[0].idx : head.idx + len(head)]
 
 
 def _entity_speaker(ctx: _Context, entity: Entity) -> _Speaker:
@@ -731,16 +765,17 @@ def _recent_org(ctx: _Context, offset: int) -> str | None:
     return None
 
 
-def _role(ctx: _Context, noun: str, offset: int) -> str | None:
-    """ "the minister" -> the nearest earlier person titled minister; else a recent person with no title."""
+def _role(ctx: _Context, noun: str, offset: int, bare: bool) -> str | None:
+    """ "the minister" -> the nearest earlier person titled minister; else, for a bare role, the person just named
+    as a subject if no title was given them ("the city's fire chief" describes someone new)."""
     earlier = [p for p in ctx.people if p.start < offset]
     for person in reversed(earlier):
         if noun in person.roles:
             return person.name
     here = ctx.sentence_of(offset)
     recent = earlier[-1] if earlier else None
-    if recent and noun in _PERSON_ROLES and not recent.roles and recent.subject and here - recent.sentence <= ROLE_FALLBACK_SENTENCES:
-        return recent.name
+    if recent and bare and noun in _PERSON_ROLES and not recent.roles and recent.subject:
+        return recent.name if here - recent.sentence <= ROLE_FALLBACK_SENTENCES else None
     return None
 
 
@@ -817,14 +852,14 @@ def _clauses(doc: Any, verb: Any, sent: Any) -> list[tuple[int, int]]:
         end = comp.right_edge.i + 1
         for child in verb.children:
             # What the parser hung on the verb after the statement still belongs to it ("..., because ...",
-            # "he drank too much, used drugs"), unless it is another attribution or has a subject of its own.
+            # "he quit the job, sold the house"), unless it is another attribution or has a subject of its own.
             if child.i <= comp.right_edge.i or child.dep_ in ("punct", "cc") or child.lower_ in _SPEECH_FORMS:
                 continue
             if child.dep_ != "conj" or not any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children):
                 end = max(end, child.right_edge.i + 1)
         return [(max(comp.left_edge.i, verb.i + 1, lo), min(end, hi))]
     if any(c.dep_ in ("dobj", "xcomp") for c in verb.children) and _SPEECH_FORMS[verb.lower_] != "tell":
-        return []  # "as X has mentioned an unnamed mathematician": an object, not an attribution
+        return []  # "as X has mentioned a colleague": an object, not an attribution
     a_lo, a_hi = _attribution(verb, lo, hi)
     pieces: list[tuple[int, int]] = []
     left = [c for c in comps if c.i < verb.i]
@@ -838,7 +873,7 @@ def _clauses(doc: Any, verb: Any, sent: Any) -> list[tuple[int, int]]:
 
 
 def _attribution(verb: Any, lo: int, hi: int) -> tuple[int, int]:
-    """The token range of "X, a senior fellow at Y, told the paper on Monday" around a speech verb."""
+    """The token range of "X, chief engineer of Y, told the paper on Monday" around a speech verb."""
     a_lo = a_hi = verb.i
     for child in verb.children:
         if child.dep_ in _ATTRIBUTION_DEPS or child.lower_ in ("citing", "quoting", "speaking", "referring"):
@@ -862,7 +897,7 @@ def _strip(doc: Any, clause: tuple[int, int]) -> tuple[int, int]:
 
 
 def _cited_person(ctx: _Context, verb: Any) -> _Speaker | None:
-    """ "Interfax reported, citing Foreign Minister Sergei Lavrov": the person the outlet cites."""
+    """ "the agency reported, citing Mayor Maria Lopez": the person the outlet cites."""
     for token in verb.subtree:
         if token.lower_ == "citing":
             for obj in token.subtree:
