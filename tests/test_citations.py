@@ -5,37 +5,18 @@ organisations classified by context, the bundled source list; and the seed artic
 from __future__ import annotations
 
 import json
-import re
-from bisect import bisect_right
 from importlib import resources
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 import pytest
 
 from parallax.citations import find_citations, lookup_source
-from parallax.models import Article, Citation, Entity, Sentence
-from parallax.resources import spacy_model
+from parallax.models import Citation
 
+from .conftest import annotate_text
 
-def annotate(text: str, article_id: str = "t", outlet: str | None = None) -> tuple[Article, Any, list, list]:
-    """The inputs nlp.py hands over, built directly: sentences from spaCy cut at line breaks, entities from NER."""
-    doc = spacy_model()(text)
-    sentences: list[Sentence] = []
-    for sent in doc.sents:
-        for line in re.finditer(r"[^\n]+", text[sent.start_char : sent.end_char]):
-            piece = line.group(0)
-            start = sent.start_char + line.start() + len(piece) - len(piece.lstrip())
-            end = sent.start_char + line.end() - (len(piece) - len(piece.rstrip()))
-            if end > start:
-                sentences.append(Sentence(article_id, len(sentences), start, end, text[start:end]))
-    starts = [s.start for s in sentences]
-    entities = [
-        Entity(e.text, e.label_, e.start_char, e.end_char, max(bisect_right(starts, e.start_char) - 1, 0), e.text)
-        for e in doc.ents
-    ]
-    return Article(id=article_id, source=article_id, text=text, outlet=outlet), doc, sentences, entities
+annotate = annotate_text
 
 
 def cites(text: str, outlet: str | None = None) -> list[Citation]:

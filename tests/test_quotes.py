@@ -4,37 +4,17 @@ speech; and the seed articles measured as ../shared/eval/score_report.py measure
 from __future__ import annotations
 
 import json
-import re
-from bisect import bisect_right
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 import pytest
 
-from parallax.models import Article, Entity, Quote, Sentence
+from parallax.models import Article, Quote
 from parallax.quotes import find_quotes
-from parallax.resources import spacy_model
 
+from .conftest import annotate_text
 
-def annotate(text: str, article_id: str = "t", outlet: str | None = None) -> tuple[Article, Any, list, list]:
-    """The inputs nlp.py hands over, built directly: sentences from spaCy cut at line breaks, entities from NER."""
-    doc = spacy_model()(text)
-    sentences: list[Sentence] = []
-    for sent in doc.sents:
-        for line in re.finditer(r"[^\n]+", text[sent.start_char : sent.end_char]):
-            piece = line.group(0)
-            start = sent.start_char + line.start() + len(piece) - len(piece.lstrip())
-            end = sent.start_char + line.end() - (len(piece) - len(piece.rstrip()))
-            if end > start:
-                paragraph = text.count("\n\n", 0, start)
-                sentences.append(Sentence(article_id, len(sentences), start, end, text[start:end], paragraph))
-    starts = [s.start for s in sentences]
-    entities = [
-        Entity(e.text, e.label_, e.start_char, e.end_char, max(bisect_right(starts, e.start_char) - 1, 0), e.text)
-        for e in doc.ents
-    ]
-    return Article(id=article_id, source=article_id, text=text, outlet=outlet), doc, sentences, entities
+annotate = annotate_text
 
 
 def quotes_of(text: str) -> tuple[Article, tuple[Quote, ...]]:

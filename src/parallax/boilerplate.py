@@ -28,6 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from .dates import MONTHS
+
 __all__ = ["STOP_WORDS", "CleanText", "clean_text", "iso_date", "normalise"]
 
 
@@ -241,27 +243,7 @@ _SEPARATOR = re.compile(r"\s+[|•·]\s+|\s+[–—-]\s+|\s*\|\s*")
 
 # --- dates ----------------------------------------------------------------------------------------------------------
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
+# month names and abbreviations -> number: one table, in dates.py
 _TIME = re.compile(
     r"[\s,T]*(?:at\s+|-\s*)?(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
     r"(?:\s*(?P<ampm>[ap])\.?\s?m\b\.?)?",
