@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import random
-import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parallax.cluster import cluster_vectors, group_stories
-from parallax.embed import load_encoder
 from parallax.models import AnnotatedArticle, Article, DuplicateGroup, Entity, RawDocument, Sentence, content_id
 
 
@@ -48,14 +46,6 @@ def test_seeds_gold_partition(seeds: list[AnnotatedArticle], gold_events: set[fr
         assert story.title
     assert sum("starts the story" in why for s in stories for _, why in s.reasons) == len(stories)
     assert any("closest to" in why for _, why in stories[0].reasons)
-
-
-def test_seeds_fast_once_model_loaded(seeds: list[AnnotatedArticle]) -> None:
-    load_encoder()
-    group_stories(seeds)  # first call imports scipy
-    started = time.perf_counter()
-    group_stories(seeds)
-    assert time.perf_counter() - started < 0.3
 
 
 def test_seeds_shuffled_same_partition(seeds: list[AnnotatedArticle], gold_events: set[frozenset[str]]) -> None:

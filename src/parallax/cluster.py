@@ -4,18 +4,20 @@ Two articles are scored on three kinds of evidence, each in [0, 1]:
 
 - **lead**: cosine similarity of the all-MiniLM-L6-v2 embeddings of their title + lead (one short text per
   article keeps the encoder cheap: the lead says what happened);
-- **names**: overlap of the named entities they mention, each weighted by how distinctive it is (a person or a
-  specific organisation or event says more than a country; within a batch big enough, also by inverse document
-  frequency, so the names every article shares count for little);
-- **body words**: TF-IDF cosine of the whole body's content words, which sees the specific details (places,
-  numbers, victims) that a lead embedding blurs;
+- **names**: cosine of the named entities they mention, each weighted by its type (a person or a named event
+  identifies an event, a country hardly does) and how often the article names it;
+- **words**: cosine of the body's content words, weighted by how rare each word is in general English (a static
+  IDF, see ``_rarity``), which sees the specific details (places, numbers, victims) that a lead embedding blurs;
 
-and two kinds of time evidence turn into a penalty: publication dates far apart, and mentioned dates that sit in
-different periods (an article about a 2019 launch against one about remarks in August 2020).
+and three kinds of evidence against: both articles are about named people and neither names anyone the other is
+about ("strangers"), publication dates far apart, and mentioned dates centred on different periods.
+No weight depends on what else is in the batch (no batch IDF), so one threshold serves a batch of five articles on
+one topic as well as hundreds on many, and adding an unrelated article never regroups the others.
 
 The combined similarity goes into **average-linkage** agglomerative clustering cut at ``THRESHOLD``: a cluster
 joins another only if its articles are similar *on average*, so one shared word or name cannot chain two events
 (single linkage would). Copies found by ``dedup`` are not clustered on their own: each joins its original's story.
+Articles are clustered in the order of their ids, so the partition does not depend on the input order.
 
 Reads: ``AnnotatedArticle`` (article title, text, publication date; sentences, entities, dates).
 Writes: ``Story`` records with, per article, a one-line reason why it joined.
@@ -29,6 +31,8 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -43,24 +47,28 @@ def _word_set(words: str) -> frozenset[str]:
 
 
 # --- tuning constants -----------------------------------------------------------------------------------------------
-# Calibrated on ECB+ (446 documents, 40 events in 20 topics, two events per topic: the event-vs-topic problem) by a
-# grid search over weights and threshold maximising BCubed F1; reported unchanged on BASIL and the seeds.
-# See the module docstring for what each part measures.
-WEIGHT_LEAD = 0.3
+# Weights, threshold and PEOPLE_PENALTY calibrated on ECB+ (446 documents, 40 events in 20 topics, two events per
+# topic: the event-vs-topic problem): grid over weights (steps of 0.1), penalty and threshold, maximising BCubed F1
+# averaged over the threshold +-0.02 (a plateau, not a spike). ECB+ BCubed F1 0.926; reported unchanged: BASIL
+# 0.986, seeds 1.0. ECB+ is flat (within 0.003) for PEOPLE_PENALTY 0.05-0.15; the top of that range was taken.
+WEIGHT_LEAD = 0.2
 WEIGHT_NAMES = 0.3
-WEIGHT_WORDS = 0.4
-THRESHOLD = 0.28  # average-linkage cut on the combined similarity
-# Publication dates this many days apart cost nothing (outlets report an event over a few days); the penalty grows
-# linearly to PUB_PENALTY at PUB_FULL_DAYS.
-PUB_GRACE_DAYS = 3
-PUB_FULL_DAYS = 30
+WEIGHT_WORDS = 0.5
+THRESHOLD = 0.22  # average-linkage cut on the combined similarity
+# Publication dates this many days apart cost nothing (outlets report an event over a few days: BASIL's 50
+# triplets span at most 4 days, 48 of them 2 or fewer); the penalty grows linearly to PUB_PENALTY at PUB_FULL_DAYS.
+# ECB+ has no dates: these are a prior from that spread, not fitted.
+PUB_GRACE_DAYS = 2
+PUB_FULL_DAYS = 14
 PUB_PENALTY = 0.5
-# Mentioned dates: each article's "time focus" is the median of the days it mentions (with the publication date);
-# focuses further apart than FOCUS_GRACE_DAYS cost up to FOCUS_PENALTY at FOCUS_FULL_DAYS.
+# Where an article is undated, its "time focus" is the median of the days it mentions; focuses further apart than
+# FOCUS_GRACE_DAYS cost up to FOCUS_PENALTY at FOCUS_FULL_DAYS. A prior (background paragraphs cite older days, so
+# the grace is wide). Between two dated articles only publication dates count: a median of mentioned days there
+# split one BASIL event whose article recounted five years of history.
 FOCUS_GRACE_DAYS = 60
 FOCUS_FULL_DAYS = 365
 FOCUS_PENALTY = 0.3
-# How much each kind of name counts before IDF: people and named events identify an event, places rarely do.
+# How much each kind of name counts: people and named events identify an event, places rarely do.
 # (Grid on ECB+: this sharp profile beat flatter ones, PERSON 1 / ORG 0.7 / GPE 0.3, by 0.015 BCubed F1.)
 TYPE_WEIGHTS = {
     "PERSON": 1.0,
@@ -83,8 +91,14 @@ ORG_DESIGNATORS = _word_set(
 # about different people pay PEOPLE_PENALTY.
 PEOPLE_MIN_MENTIONS = 2
 LEAD_SENTENCES = 2
-PEOPLE_PENALTY = 0.1
-LEAD_WORDS = 60  # title + the first sentences up to this many words: the lead
+PEOPLE_PENALTY = 0.15
+# Static word rarity (see _rarity): Zipf frequency from the vocabulary rank; words at COMMON_ZIPF or above weigh
+# nothing. COMMON_ZIPF 7 and OOV_ZIPF 2.5 were the best of a small grid on ECB+ (6-8, 2-3).
+ZIPF_INTERCEPT = 10.818
+ZIPF_SLOPE = 0.746
+OOV_ZIPF = 2.5
+COMMON_ZIPF = 7.0
+LEAD_WORDS = 40  # title + the first sentences up to this many words: the lead
 MIN_WORD_LENGTH = 3
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
@@ -121,7 +135,8 @@ class _Evidence:
     lead: Matrix
     names: Matrix
     words: Matrix
-    penalty: Matrix
+    strangers: Matrix
+    time: Matrix
     combined: Matrix
 
 
@@ -288,23 +303,22 @@ def _lead(annotated: AnnotatedArticle) -> str:
 def _evidence(profiles: Sequence[_Profile]) -> _Evidence:
     from .embed import encode
 
-    n = len(profiles)
     vectors = encode([p.lead for p in profiles]).astype(np.float64)
     lead = np.clip(vectors @ vectors.T, 0.0, 1.0)
     names = _cosine(_name_vectors(profiles))
     words = _cosine(_word_vectors(profiles))
-    penalty = _time_penalty(profiles)
-    combined = WEIGHT_LEAD * lead + WEIGHT_NAMES * names + WEIGHT_WORDS * words - penalty
-    np.fill_diagonal(combined, 1.0)
-    if n:
-        np.fill_diagonal(lead, 1.0)
-    return _Evidence(lead, names, words, penalty, combined)
+    strangers = _strangers(profiles)
+    time = _time_penalty(profiles)
+    combined = WEIGHT_LEAD * lead + WEIGHT_NAMES * names + WEIGHT_WORDS * words - PEOPLE_PENALTY * strangers - time
+    for matrix in (lead, combined):
+        np.fill_diagonal(matrix, 1.0)
+    return _Evidence(lead, names, words, strangers, time, combined)
 
 
 # No inverse document frequency from the batch: it would make scores depend on what else is in the batch (a
-# name in all five articles of a small batch weighs nothing), and one threshold has to serve a batch of five
-# articles on one topic as well as hundreds on many (ECB+ gained 0.002 BCubed F1 with it; the seeds lost their
-# separation). Type weights and a stop list stand in for it.
+# name in all five articles of a small batch would weigh nothing), and one threshold has to serve a batch of five
+# articles on one topic as well as hundreds on many. Names get type weights; words a static rarity estimated from
+# the sentence encoder's WordPiece vocabulary (see _rarity).
 
 
 def _name_vectors(profiles: Sequence[_Profile]) -> list[dict[str, float]]:
@@ -314,57 +328,101 @@ def _name_vectors(profiles: Sequence[_Profile]) -> list[dict[str, float]]:
 
 
 def _word_vectors(profiles: Sequence[_Profile]) -> list[dict[str, float]]:
-    return [{w: 1.0 + math.log(c) for w, c in p.words.items()} for p in profiles]
+    vocabulary = _vocabulary()
+    rarity: dict[str, float] = {}
+    for p in profiles:
+        for w in p.words:
+            if w not in rarity:
+                rarity[w] = _rarity(w, vocabulary)
+    return [{w: (1.0 + math.log(c)) * rarity[w] for w, c in p.words.items()} for p in profiles]
+
+
+@cache
+def _vocabulary() -> dict[str, int]:
+    from .embed import load_encoder
+
+    vocabulary: dict[str, int] = load_encoder().tokenizer.get_vocab()
+    return vocabulary
+
+
+def _rarity(word: str, vocabulary: dict[str, int]) -> float:
+    """How rare a word is in general English, as an IDF that does not depend on the batch.
+
+    The encoder's WordPiece vocabulary lists whole words roughly by corpus frequency: log(rank) predicts a word's
+    Zipf frequency with correlation -0.89 (checked against the wordfreq lists: Zipf ~ 10.8 - 0.746 log(rank)).
+    Words outside the vocabulary (most names: "lavrov", "qeshm") count as rare, at Zipf OOV_ZIPF.
+    """
+    rank = vocabulary.get(word)
+    zipf = ZIPF_INTERCEPT - ZIPF_SLOPE * math.log(rank) if rank else OOV_ZIPF
+    return max(0.0, COMMON_ZIPF - zipf)
+
+
+def _sparse(rows: Sequence[dict[str, float]], columns: dict[str, int]) -> Any:
+    """A CSR matrix with one row per dict, columns named by ``columns`` (extended with unseen keys)."""
+    from scipy.sparse import csr_matrix
+
+    data: list[float] = []
+    indices: list[int] = []
+    pointers = [0]
+    for row in rows:
+        for key, value in row.items():
+            indices.append(columns.setdefault(key, len(columns)))
+            data.append(value)
+        pointers.append(len(indices))
+    return csr_matrix((data, indices, pointers), shape=(len(rows), max(1, len(columns))), dtype=np.float64)
 
 
 def _cosine(vectors: Sequence[dict[str, float]]) -> Matrix:
-    """Cosine similarities of sparse vectors, through a dense term matrix (batches are small enough)."""
-    vocabulary: dict[str, int] = {}
-    for vector in vectors:
-        for key in vector:
-            vocabulary.setdefault(key, len(vocabulary))
-    matrix = np.zeros((len(vectors), max(1, len(vocabulary))), dtype=np.float64)
-    for row, vector in enumerate(vectors):
-        for key, value in vector.items():
-            matrix[row, vocabulary[key]] = value
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    matrix /= np.maximum(norms, 1e-12)
-    result: Matrix = np.clip(matrix @ matrix.T, 0.0, 1.0)
+    """Cosine similarities of sparse vectors (zero vectors are similar to nothing)."""
+    matrix = _sparse(vectors, {})
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    scale = 1.0 / np.maximum(norms, 1e-12)
+    product = np.asarray((matrix @ matrix.T).todense()) * scale[:, None] * scale[None, :]
+    result: Matrix = np.clip(product, 0.0, 1.0)
+    return result
+
+
+def _strangers(profiles: Sequence[_Profile]) -> Matrix:
+    """1 where both articles are about named people and neither names anyone the other is about, else 0.
+
+    On ECB+ this holds for 63 % of the pairs of different events in one topic and 10 % of same-event pairs.
+    """
+    columns: dict[str, int] = {}
+    named = _sparse([dict.fromkeys(p.names, 1.0) for p in profiles], columns)
+    about = _sparse([dict.fromkeys(p.people, 1.0) for p in profiles], columns)
+    width = len(columns)
+    named.resize((len(profiles), width))
+    about.resize((len(profiles), width))
+    covered = np.asarray((about @ named.T).todense()) > 0  # covered[i, j]: j names someone i is about
+    has_people = np.array([bool(p.people) for p in profiles])
+    result: Matrix = (has_people[:, None] & has_people[None, :] & ~covered & ~covered.T).astype(np.float64)
     return result
 
 
 def _time_penalty(profiles: Sequence[_Profile]) -> Matrix:
-    n = len(profiles)
-    penalty = np.zeros((n, n), dtype=np.float64)
-    focus = [_focus(p) for p in profiles]
-    for i in range(n):
-        for j in range(i + 1, n):
-            cost = 0.0
-            a, b = profiles[i].published, profiles[j].published
-            if a is not None and b is not None:
-                cost += PUB_PENALTY * _ramp(abs((a - b).days), PUB_GRACE_DAYS, PUB_FULL_DAYS)
-            if _strangers(profiles[i], profiles[j]):
-                cost += PEOPLE_PENALTY
-            fa, fb = focus[i], focus[j]
-            if fa is not None and fb is not None:
-                cost += FOCUS_PENALTY * _ramp(abs((fa - fb).days), FOCUS_GRACE_DAYS, FOCUS_FULL_DAYS)
-            penalty[i, j] = penalty[j, i] = cost
+    """Publication dates far apart, or (where one is undated) the periods the articles talk about, as a penalty."""
+    published = [p.published for p in profiles]
+    dated = np.array([d is not None for d in published])
+    by_focus = _date_gap([_focus(p) for p in profiles], FOCUS_GRACE_DAYS, FOCUS_FULL_DAYS)
+    by_focus[dated[:, None] & dated[None, :]] = 0.0  # both dated: the publication dates say it better
+    penalty: Matrix = PUB_PENALTY * _date_gap(published, PUB_GRACE_DAYS, PUB_FULL_DAYS) + FOCUS_PENALTY * by_focus
     return penalty
 
 
-def _strangers(a: _Profile, b: _Profile) -> bool:
-    """Both articles are about named people, and neither names anyone the other is about: different events
-    (on ECB+, 63 % of same-topic pairs of different events and 10 % of same-event pairs)."""
-    return bool(a.people and b.people) and not (a.people & b.names.keys()) and not (b.people & a.names.keys())
+def _date_gap(days: Sequence[date | None], grace: float, full: float) -> Matrix:
+    """0 for dates within ``grace`` days (or unknown), rising linearly to 1 at ``full`` days apart."""
+    ordinal = np.array([d.toordinal() if d else np.nan for d in days], dtype=np.float64)
+    gap = np.abs(ordinal[:, None] - ordinal[None, :])
+    ramp: Matrix = np.nan_to_num(np.clip((gap - grace) / (full - grace), 0.0, 1.0), nan=0.0)
+    return ramp
 
 
 def _focus(profile: _Profile) -> date | None:
-    days = sorted(profile.days + ((profile.published,) if profile.published else ()))
+    """When an article's news happened: its publication day, else the median of the days it mentions."""
+    if profile.published:
+        return profile.published
+    days = sorted(profile.days)
     return days[len(days) // 2] if days else None
-
-
-def _ramp(value: float, grace: float, full: float) -> float:
-    return min(1.0, max(0.0, (value - grace) / (full - grace)))
 
 
 # --- stories --------------------------------------------------------------------------------------------------------
