@@ -327,10 +327,10 @@ def _title_conflicts(story_id: str, articles: Sequence[AnnotatedArticle]) -> lis
     "Economy Minister"): a ``name`` conflict, the majority title first."""
     per_person: dict[tuple[str, str], dict[str, list[tuple[str, int]]]] = {}
     for article in articles:
-        for surname, titles in _titles(article).items():
-            for title, sentence in titles:
+        for surname, written in _titles(article).items():
+            for title, index in written:
                 head = title.split()[-1].lower()
-                per_person.setdefault((surname, head), {}).setdefault(title, []).append((article.id, sentence))
+                per_person.setdefault((surname, head), {}).setdefault(title, []).append((article.id, index))
     found = []
     for (surname, _head), titles in per_person.items():
         if len(titles) < 2:
@@ -345,8 +345,9 @@ def _title_conflicts(story_id: str, articles: Sequence[AnnotatedArticle]) -> lis
         mentions = []
         for title in (main, *rivals):
             for aid, index in titles[title]:
-                sentence = by_id[aid].sentences[index] if index < len(by_id[aid].sentences) else None
-                mentions.append(ConflictMention(aid, index, sentence.text if sentence else "", title))
+                sentences = by_id[aid].sentences
+                text = sentences[index].text if index < len(sentences) else ""
+                mentions.append(ConflictMention(aid, index, text, title))
         name = next((e.name for a in articles for e in a.entities if _surname(e.name) == surname), surname)
         description = " vs ".join(
             f"{title} ({len(articles_of[title])} article{'s' if len(articles_of[title]) > 1 else ''})"
