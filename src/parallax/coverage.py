@@ -31,15 +31,16 @@ def outlet_coverage(
         return copies.get(aid, aid)
 
     voices = list(dict.fromkeys(voice(a) for a in story.articles))
-    stated = [(f, {voice(a) for a in (*f.sources, *(m.article_id for m in f.mentions))}) for f in facts]
+    stated = [(f, {*f.sources, *(m.article_id for m in f.mentions)}) for f in facts]
     out = []
     for aid in story.articles:
         me = voice(aid)
         others = [v for v in voices if v != me]
         omitted: list[str] = []
         exclusive: list[str] = []
-        for fact, by in stated:
-            if by == {me}:
+        for fact, raw in stated:
+            by = {voice(a) for a in raw}
+            if by == {me} and aid in raw:
                 exclusive.append(fact.id)
             elif me not in by and len(others) >= 2:
                 count = len(by & set(others))

@@ -77,9 +77,7 @@ def _passages(article: AnnotatedArticle) -> tuple[RecycledPassage, ...]:
     return tuple(RecycledPassage(article.id, i, texts.get(i, ""), value) for i, value in sorted(seen.items()))
 
 
-def find_recycled(
-    stories: Sequence[Story], articles: Sequence[AnnotatedArticle]
-) -> dict[str, tuple[Recycled, ...]]:
+def find_recycled(stories: Sequence[Story], articles: Sequence[AnnotatedArticle]) -> dict[str, tuple[Recycled, ...]]:
     """Story id -> its recycled articles (stories without any are left out)."""
     by_id = {a.id: a for a in articles}
     reference = _reference(articles)
@@ -115,9 +113,7 @@ def find_recycled(
                         f"published {published.isoformat()}, but the newest date in its text ({value}) is {gap} days "
                         "earlier: republished older reporting"
                     )
-                    found.append(
-                        Recycled(article.id, reason, value, published.isoformat(), gap, _passages(article))
-                    )
+                    found.append(Recycled(article.id, reason, value, published.isoformat(), gap, _passages(article)))
         if found:
             out[story.id] = tuple(found)
     return out
