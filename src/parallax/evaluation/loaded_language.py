@@ -181,9 +181,7 @@ def score_spans(items: Sequence[tuple[str, Sequence[Span], Sequence[Span]]]) -> 
     return Scores(sp, sr, _f1(sp, sr), tp, tr, _f1(tp, tr), n_pred, n_gold)
 
 
-def evaluate(
-    articles: Sequence[BasilArticle], *, own_voice: bool = False, hedges: bool = True
-) -> dict[str, Scores]:
+def evaluate(articles: Sequence[BasilArticle], *, own_voice: bool = False, hedges: bool = True) -> dict[str, Scores]:
     """Parallax and the VADER-lexicon baselines on the same articles (``own_voice``: only gold spans outside
     quotations count as gold; every prediction still counts; ``hedges=False``: Parallax's hedges are left out)."""
     ours = []
