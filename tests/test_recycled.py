@@ -54,3 +54,14 @@ def test_republished_under_a_new_date() -> None:
 def test_nothing_without_dates() -> None:
     articles = [replace(_article("a", None), dates=()), replace(_article("b", None), dates=())]
     assert find_recycled([Story(id="s", articles=("a", "b"))], articles) == {}
+
+
+def test_an_archive_spanning_years_has_no_old_stories() -> None:
+    articles = [_article(f"a{y}", f"{y}-06-01", f"{y}-05-30") for y in range(2010, 2015)]
+    stories = [Story(id=f"s{i}", articles=(a.id,)) for i, a in enumerate(articles)]
+    assert find_recycled(stories, articles) == {}
+    # one old story among a snapshot of current coverage is
+    current = [_article(f"c{i}", "2015-06-0" + str(i + 1), "2015-06-01") for i in range(4)]
+    stories = [*stories[:1], Story(id="now", articles=tuple(a.id for a in current))]
+    found = find_recycled(stories, [articles[0], *current])
+    assert set(found) == {"s0"}

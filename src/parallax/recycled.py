@@ -3,10 +3,11 @@
 ``find_recycled`` is the stage's entry point. The batch's reference date is the median publication date of its
 dated articles. An article is recycled when
 
-* **its story is old**: the newest date its story gives (publication dates, and every date mentioned in its
-  articles, year- and month-precision dates counted at the end of their period) lies more than ``STALE_DAYS``
-  before the batch's reference: an older article mixed in with today's coverage, or an undated article whose
-  content stops long before (a 2019 report republished without a date among 2020 coverage); or
+* **its story is old**: in a batch that is a snapshot of current coverage (``SNAPSHOT_SHARE``), the newest date
+  its story gives (publication dates, and every date mentioned in its articles, year- and month-precision dates
+  counted at the end of their period) lies more than ``STALE_DAYS`` before the batch's reference: an older
+  article mixed in with today's coverage, or an undated article whose content stops long before (a 2019 report
+  republished without a date among 2020 coverage); or
 * **it is republished**: it has a publication date, yet the newest date its own text gives lies more than
   ``STALE_DAYS`` before that publication (older reporting under a new date).
 
@@ -30,6 +31,10 @@ __all__ = ["STALE_DAYS", "find_recycled"]
 # older, on the seeds the 2019 republication 237 days (counting "2019" as 31 December 2019), while every current
 # article's newest date is within days of the batch.
 STALE_DAYS = 180
+# "Old" only means something against a batch that is a snapshot of current coverage: at least this share of its
+# dated articles must lie within STALE_DAYS of the median. An archive spanning years (BASIL's 2010-2014 events) has
+# no "today", so only the republication test applies there.
+SNAPSHOT_SHARE = 0.75
 
 
 def _day(value: str | None) -> date | None:
@@ -65,8 +70,13 @@ def _content_dates(article: AnnotatedArticle) -> list[tuple[date, str, int]]:
 
 
 def _reference(articles: Sequence[AnnotatedArticle]) -> date | None:
+    """The batch's median publication date, or None when the batch is no snapshot (see SNAPSHOT_SHARE)."""
     days = sorted(d for d in (_day(a.article.published) for a in articles) if d is not None)
-    return days[len(days) // 2] if days else None
+    if not days:
+        return None
+    median = days[len(days) // 2]
+    near = sum(1 for d in days if abs((d - median).days) <= STALE_DAYS)
+    return median if near >= SNAPSHOT_SHARE * len(days) else None
 
 
 def _passages(article: AnnotatedArticle) -> tuple[RecycledPassage, ...]:
