@@ -95,9 +95,10 @@ def find_recycled(stories: Sequence[Story], articles: Sequence[AnnotatedArticle]
     for story in stories:
         members = [by_id[i] for i in story.articles if i in by_id]
         found: list[Recycled] = []
-        newest = [d for a in members for d in (_day(a.article.published),) if d is not None]
-        newest += [end for a in members for end, _, _ in _content_dates(a)]
-        story_latest = max(newest) if newest else None
+        # (end of period, as written): "2019" is shown as 2019 but compared as 31 December 2019
+        newest = [(d, d.isoformat()) for a in members for d in (_day(a.article.published),) if d is not None]
+        newest += [(end, value) for a in members for end, value, _ in _content_dates(a)]
+        story_latest, story_value = max(newest) if newest else (None, "")
         for article in members:
             published = _day(article.article.published)
             content = _content_dates(article)
@@ -110,10 +111,11 @@ def find_recycled(stories: Sequence[Story], articles: Sequence[AnnotatedArticle]
                     )
                 else:
                     reason = (
-                        f"undated; its story's newest date ({story_latest.isoformat()}) is {gap} days before the "
+                        f"undated; its story's newest date ({story_value}) is {'' if len(story_value) == 10 else 'at least '}"
+                        f"{gap} days before the "
                         f"rest of the batch ({reference.isoformat()}): older reporting"
                     )
-                latest = published.isoformat() if published else story_latest.isoformat()
+                latest = published.isoformat() if published else story_value
                 found.append(Recycled(article.id, reason, latest, reference.isoformat(), gap, _passages(article)))
             elif published and content:
                 own_latest, value, _ = max(content)
