@@ -110,9 +110,9 @@ def find_recycled(stories: Sequence[Story], articles: Sequence[AnnotatedArticle]
                         f"({reference.isoformat()}): older reporting"
                     )
                 else:
+                    least = "" if len(story_value) == 10 else "at least "
                     reason = (
-                        f"undated; its story's newest date ({story_value}) is {'' if len(story_value) == 10 else 'at least '}"
-                        f"{gap} days before the "
+                        f"undated; its story's newest date ({story_value}) is {least}{gap} days before the "
                         f"rest of the batch ({reference.isoformat()}): older reporting"
                     )
                 latest = published.isoformat() if published else story_value
