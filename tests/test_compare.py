@@ -112,3 +112,12 @@ def test_summary_voices_each_fact_by_its_plainest_original_wording(example_repor
             assert loaded.get((sentence.article_id, sentence.sentence), 0) == fewest
             if any(m.article_id not in copies and m.text == sentence.text for m in fact.mentions):
                 assert sentence.article_id not in copies
+
+
+def test_title_variants_that_do_not_conflict() -> None:
+    from parallax.compare import _compatible_titles
+
+    assert _compatible_titles("Foreign Minister", "Russia’s Foreign Minister")
+    assert _compatible_titles("RNC Chairman", "Republican National Committee Chairman")
+    assert not _compatible_titles("Industry Minister", "Economy Minister")
+    assert not _compatible_titles("RNC Chairman", "DNC Chairman")

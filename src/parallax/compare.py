@@ -316,9 +316,30 @@ def _titles(article: AnnotatedArticle) -> dict[str, list[tuple[str, int]]]:
     return found
 
 
+def _expand_acronyms(words: list[str], other: list[str]) -> list[str]:
+    """``words`` with each acronym replaced by the run of ``other``'s words whose initials spell it
+    ("RNC Chairman" against "Republican National Committee Chairman")."""
+    out: list[str] = []
+    for word in words:
+        if len(word) >= 2 and word.isupper() and word.isalpha():
+            for i in range(len(other) - len(word) + 1):
+                run = other[i : i + len(word)]
+                if "".join(w[:1] for w in run).upper() == word:
+                    out.extend(run)
+                    break
+            else:
+                out.append(word)
+        else:
+            out.append(word)
+    return out
+
+
 def _compatible_titles(a: str, b: str) -> bool:
-    """One title contains the other's words ("Foreign Minister" in "Russia's Foreign Minister")."""
-    wa, wb = ({re.sub(r"['’]s$", "", w.lower()) for w in t.split()} for t in (a, b))
+    """One title contains the other's words ("Foreign Minister" in "Russia's Foreign Minister"), acronyms spelled
+    out ("RNC Chairman" in "Republican National Committee Chairman")."""
+    words_a, words_b = a.split(), b.split()
+    words_a, words_b = _expand_acronyms(words_a, words_b), _expand_acronyms(words_b, words_a)
+    wa, wb = ({re.sub(r"['’]s$", "", w.lower()) for w in t} for t in (words_a, words_b))
     return wa <= wb or wb <= wa
 
 
