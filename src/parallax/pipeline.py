@@ -1,5 +1,8 @@
 """Wires the stages together: ingest -> extract -> annotate -> group -> compare -> summarize -> Report.
 
+Per story, compare is followed by summarize, tone (``tone``), omissions and exclusives (``coverage``) and
+provenance (``provenance``); older reporting (``recycled``) is judged once the whole batch is grouped.
+
 No analysis happens here; each stage is one call into its module. Bad documents become ``Rejection`` records and
 the batch goes on.
 """
