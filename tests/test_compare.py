@@ -34,6 +34,27 @@ def test_planted_number_and_date_conflicts_found_and_none_invented(example_repor
         assert articles <= set(plant["articles"])
 
 
+def test_planted_name_conflict_found_and_no_other_name_or_attribution_conflict(example_report: Report) -> None:
+    story = _story_of(example_report, "wires-1")
+    planted = [c for c in PLANTED["conflicts"] if c["kind"] == "name"]
+    found = [c for c in story.conflicts if c.kind in {"name", "attribution"}]
+    assert len(found) == len(planted)
+    for plant, conflict in zip(planted, found, strict=True):
+        assert conflict.kind == "name"
+        assert all(v in conflict.description for v in plant["values"])
+        by_value = {v: {m.article_id for m in conflict.mentions if m.value == v} for v in plant["values"]}
+        # the minority title is exactly where it was planted, and every mention sentence carries its title
+        assert by_value[plant["values"][1]] == {a for a, anchor in plant["anchors"] if plant["values"][1] in anchor}
+        assert all(m.value in m.text for m in conflict.mentions)
+    other = [c for s in example_report.stories if "wires-1" not in s.story.articles for c in s.conflicts]
+    assert other == []
+
+
+def test_no_conflicts_in_the_seed_stories_title_variants(seed_report: Report) -> None:
+    # "Russia's Foreign Minister" and "Foreign Minister" are one title written more or less fully
+    assert not [c for s in seed_report.stories for c in s.conflicts if c.kind == "name"]
+
+
 def test_syndicated_copy_is_linked_and_not_independent(example_report: Report) -> None:
     pairs = {(g.original, copy) for g in example_report.duplicates for copy in g.copies}
     for item in PLANTED["syndicated"]:
@@ -91,3 +112,12 @@ def test_summary_voices_each_fact_by_its_plainest_original_wording(example_repor
             assert loaded.get((sentence.article_id, sentence.sentence), 0) == fewest
             if any(m.article_id not in copies and m.text == sentence.text for m in fact.mentions):
                 assert sentence.article_id not in copies
+
+
+def test_title_variants_that_do_not_conflict() -> None:
+    from parallax.compare import _compatible_titles
+
+    assert _compatible_titles("Foreign Minister", "Russia’s Foreign Minister")
+    assert _compatible_titles("RNC Chairman", "Republican National Committee Chairman")
+    assert not _compatible_titles("Industry Minister", "Economy Minister")
+    assert not _compatible_titles("RNC Chairman", "DNC Chairman")

@@ -7,7 +7,8 @@ them and off the articles' annotations:
   enough: fuzzy token overlap or embedding cosine), with the fullest speaker name any outlet gives;
 * **citations**: the upstream news organisations each article credits;
 * **conflicts**: aligned sentences (one fact) whose numbers counting the same thing, or whose dates at the same
-  precision, differ ("38 vs 36 Huawei affiliates"); quotes grouped as one whose speakers differ;
+  precision, differ ("38 vs 36 Huawei affiliates"); one person given one office with different qualifiers
+  ("Industry Minister" vs "Economy Minister"); quotes grouped as one whose speakers differ;
 * **timeline**: dated events (resolved dates with the sentences that date them), articles without a publication
   date resolved against the story's date.
 """
@@ -54,6 +55,17 @@ COUNTS_OVERLAP_MIN = 0.5  # two quantities count the same thing when their head-
 VALUE_RATIO_MAX = 3.0
 DATE_GAP_MAX_DAYS = 250
 CITED_KINDS = ("wire", "outlet")
+# Titles written before a person's name ("Industry Minister Petra Hollis"). Two outlets contradict each other when
+# they give one person the same office (head noun) with different capitalised qualifiers ("Industry Minister" vs
+# "Economy Minister"); a bare "Minister", or a different office altogether ("Chairman" vs "Senator"), is no conflict
+# (people hold several). The head nouns are offices that news copy writes before a name.
+TITLE_HEADS = frozenset(
+    "minister secretary president chairman chairwoman chair director governor mayor senator commissioner "
+    "ambassador general admiral colonel chancellor premier judge prosecutor spokesman spokeswoman spokesperson "
+    "chief officer inspector superintendent commander representative deputy".split()
+)
+_TITLE_RE = re.compile(r"((?:[A-Z][\w'’-]*\s+){1,5})$")
+_TITLE_SKIP = frozenset("the a an former acting then new interim".split())
 
 Matrix = NDArray[np.float32]
 Encode = Callable[[Sequence[str]], Matrix]
@@ -283,6 +295,96 @@ def _attribution_conflicts(
     return found
 
 
+def _titles(article: AnnotatedArticle) -> dict[str, list[tuple[str, int]]]:
+    """Per person (surname), the capitalised titles written right before their name, with the sentence index."""
+    text = article.article.text
+    sentences = {s.index: s for s in article.sentences}
+    found: dict[str, list[tuple[str, int]]] = {}
+    for entity in article.entities:
+        sentence = sentences.get(entity.sentence)
+        if entity.label != "PERSON" or sentence is None or entity.start <= sentence.start:
+            continue
+        match = _TITLE_RE.search(text[sentence.start : entity.start])
+        if not match:
+            continue
+        words = match.group(1).split()
+        while words and words[0].lower() in _TITLE_SKIP:
+            words = words[1:]
+        if len(words) < 2 or words[-1].lower() not in TITLE_HEADS:
+            continue
+        found.setdefault(_surname(entity.name), []).append((" ".join(words), entity.sentence))
+    return found
+
+
+def _expand_acronyms(words: list[str], other: list[str]) -> list[str]:
+    """``words`` with each acronym replaced by the run of ``other``'s words whose initials spell it
+    ("RNC Chairman" against "Republican National Committee Chairman")."""
+    out: list[str] = []
+    for word in words:
+        if len(word) >= 2 and word.isupper() and word.isalpha():
+            for i in range(len(other) - len(word) + 1):
+                run = other[i : i + len(word)]
+                if "".join(w[:1] for w in run).upper() == word:
+                    out.extend(run)
+                    break
+            else:
+                out.append(word)
+        else:
+            out.append(word)
+    return out
+
+
+def _compatible_titles(a: str, b: str) -> bool:
+    """One title contains the other's words ("Foreign Minister" in "Russia's Foreign Minister"), acronyms spelled
+    out ("RNC Chairman" in "Republican National Committee Chairman")."""
+    words_a, words_b = a.split(), b.split()
+    words_a, words_b = _expand_acronyms(words_a, words_b), _expand_acronyms(words_b, words_a)
+    wa, wb = ({re.sub(r"['’]s$", "", w.lower()) for w in t} for t in (words_a, words_b))
+    return wa <= wb or wb <= wa
+
+
+def _title_conflicts(story_id: str, articles: Sequence[AnnotatedArticle]) -> list[Conflict]:
+    """One person given the same office with different qualifiers by different outlets ("Industry Minister" vs
+    "Economy Minister"): a ``name`` conflict, the majority title first."""
+    per_person: dict[tuple[str, str], dict[str, list[tuple[str, int]]]] = {}
+    for article in articles:
+        for surname, written in _titles(article).items():
+            for title, index in written:
+                head = title.split()[-1].lower()
+                per_person.setdefault((surname, head), {}).setdefault(title, []).append((article.id, index))
+    found = []
+    for (surname, _head), titles in per_person.items():
+        if len(titles) < 2:
+            continue
+        ranked = sorted(titles.items(), key=lambda kv: (-len({a for a, _ in kv[1]}), kv[0]))
+        articles_of = {title: {a for a, _ in refs} for title, refs in ranked}
+        main = ranked[0][0]
+        rivals = [t for t, _ in ranked[1:] if articles_of[t] - articles_of[main] and not _compatible_titles(main, t)]
+        if not rivals:
+            continue
+        by_id = {a.id: a for a in articles}
+        mentions = []
+        for title in (main, *rivals):
+            for aid, index in titles[title]:
+                sentences = by_id[aid].sentences
+                text = sentences[index].text if index < len(sentences) else ""
+                mentions.append(ConflictMention(aid, index, text, title))
+        name = next((e.name for a in articles for e in a.entities if _surname(e.name) == surname), surname)
+        description = " vs ".join(
+            f"{title} ({len(articles_of[title])} article{'s' if len(articles_of[title]) > 1 else ''})"
+            for title in (main, *rivals)
+        )
+        found.append(
+            Conflict(
+                id=f"c-{content_id(story_id, surname, main, *rivals)[:10]}",
+                kind="name",
+                description=f"{description}: {name}'s title",
+                mentions=tuple(mentions),
+            )
+        )
+    return found
+
+
 def _story_reference(articles: Sequence[AnnotatedArticle]) -> date | None:
     days = sorted(a.article.published[:10] for a in articles if a.article.published)
     if not days:
@@ -336,7 +438,11 @@ def compare_story(
     published = {a.id: a.article.published or "" for a in articles}
     facts = align_facts(story.id, articles, sentence_vectors, copies=copies, published=published)
     quotes = _group_quotes(story.id, articles, encode, facts)
-    conflicts = _conflicts(story.id, facts, by_id) + _attribution_conflicts(story.id, quotes, by_id)
+    conflicts = (
+        _conflicts(story.id, facts, by_id)
+        + _title_conflicts(story.id, articles)
+        + _attribution_conflicts(story.id, quotes, by_id)
+    )
     citations = tuple(
         (a.id, tuple(dict.fromkeys(c.source for c in a.citations if c.kind in CITED_KINDS))) for a in articles
     )

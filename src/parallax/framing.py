@@ -42,7 +42,7 @@ from .framing_lexicon import (
 )
 from .models import Article, LoadedTerm, Sentence
 
-__all__ = ["KINDS", "LEXICON_RESOURCE", "find_loaded_terms", "score_tone"]
+__all__ = ["KINDS", "LEXICON_RESOURCE", "find_loaded_terms", "score_tone", "sentence_tones"]
 
 
 def _words(spaced: str) -> frozenset[str]:
@@ -157,6 +157,18 @@ def find_loaded_terms(article: Article, sentences: Sequence[Sentence]) -> tuple[
 def score_tone(article: Article, sentences: Sequence[Sentence]) -> float:
     """The article's tone, -1 (negative) .. +1 (positive): VADER's compound score of each sentence without its
     quotations, averaged with the sentences' word counts as weights; 0.0 when no sentence has words of its own."""
+    total = weight = 0.0
+    for score, words in sentence_tones(article, sentences).values():
+        total += score * words
+        weight += words
+    if not weight:
+        return 0.0
+    return max(-1.0, min(1.0, total / weight))
+
+
+def sentence_tones(article: Article, sentences: Sequence[Sentence]) -> dict[int, tuple[float, int]]:
+    """Per sentence index: (VADER compound score -1 .. +1, word count) of the sentence in the outlet's own voice,
+    its direct quotations removed. Sentences with no words of their own are left out."""
     _check(article, sentences)
     text = article.text
     folded = fold(text)
@@ -164,17 +176,13 @@ def score_tone(article: Article, sentences: Sequence[Sentence]) -> float:
     quotes = [q for q in _quotations(text, folded, ordered) if q.skip]
     analyzer = _analyzer()
     plain = text.translate(FOLD_TABLE)  # VADER knows "don't", not "don’t"; keep case (it reads CAPS as emphasis)
-    total = weight = 0.0
+    out: dict[int, tuple[float, int]] = {}
     for sentence in ordered:
         own = _without(plain, sentence.start, sentence.end, quotes)
         words = len(re.findall(r"\w+", own))
-        if not words:
-            continue
-        total += float(analyzer.polarity_scores(own)["compound"]) * words
-        weight += words
-    if not weight:
-        return 0.0
-    return max(-1.0, min(1.0, total / weight))
+        if words:
+            out[sentence.index] = (float(analyzer.polarity_scores(own)["compound"]), words)
+    return out
 
 
 # --- matching ------------------------------------------------------------------------------------------------------

@@ -19,22 +19,29 @@ __all__ = [
     "ConflictMention",
     "DuplicateGroup",
     "Entity",
+    "EntityTone",
     "Fact",
     "FactMention",
     "LoadedTerm",
+    "OutletCoverage",
+    "OutletSourcing",
     "Quantity",
     "Quote",
     "QuoteGroup",
     "QuoteMention",
     "RawDocument",
+    "Recycled",
+    "RecycledPassage",
     "Rejection",
     "Report",
     "Sentence",
+    "SourceEdge",
     "Story",
     "StoryAnalysis",
     "SummarySentence",
     "TimeExpression",
     "TimelineEntry",
+    "ToneSentence",
     "content_id",
 ]
 
@@ -360,6 +367,89 @@ class SummarySentence:
 
 
 @dataclass(frozen=True, slots=True)
+class ToneSentence:
+    """One sentence behind a tone score: its VADER compound score in the outlet's own voice (quotations removed)."""
+
+    article_id: str
+    sentence: int
+    text: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class EntityTone:
+    """How one article speaks of one of the story's main entities: the mean of its sentences' scores (-1 .. +1)."""
+
+    entity: str
+    label: str
+    article_id: str
+    score: float
+    sentences: tuple[ToneSentence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OutletCoverage:
+    """Per article: facts most other articles of the story state that it leaves out, and facts only it states."""
+
+    article_id: str
+    omitted: tuple[str, ...] = ()  # fact ids
+    exclusive: tuple[str, ...] = ()  # fact ids
+
+
+@dataclass(frozen=True, slots=True)
+class SourceEdge:
+    """"``article_id`` cites ``source``": a wire, outlet, institution, named person, or anonymous source.
+
+    ``kind`` is ``wire``, ``outlet``, ``institution``, ``person`` or ``anonymous``; ``sentences`` where it happens.
+    """
+
+    article_id: str
+    source: str
+    kind: str
+    sentences: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OutletSourcing:
+    """How one article sources its story: share of sentences that attribute, anonymous sourcing, wire reliance."""
+
+    article_id: str
+    sentences: int
+    attributed: int
+    anonymous: int
+    named_people: int
+    top_wire: str | None = None
+    wire_share: float = 0.0  # the top wire's share of the article's citations of news organisations
+    copy_of: str | None = None  # the article it republishes (syndication), when it is a copy
+
+
+@dataclass(frozen=True, slots=True)
+class RecycledPassage:
+    """A sentence of a recycled article, with the date that places it in older reporting."""
+
+    article_id: str
+    sentence: int
+    text: str
+    date: str
+
+
+@dataclass(frozen=True, slots=True)
+class Recycled:
+    """An article that repeats older reporting: published, or dated by its own content, well before the batch.
+
+    ``latest`` is the newest date the article gives (publication or content), ``reference`` the batch's date it is
+    compared with, ``gap_days`` the distance; ``reason`` says it in words.
+    """
+
+    article_id: str
+    reason: str
+    latest: str
+    reference: str
+    gap_days: int
+    passages: tuple[RecycledPassage, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class StoryAnalysis:
     """Everything compared for one story."""
 
@@ -370,6 +460,11 @@ class StoryAnalysis:
     timeline: tuple[TimelineEntry, ...] = ()
     summary: tuple[SummarySentence, ...] = ()
     citations: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (article id, sources it cites)
+    tone: tuple[EntityTone, ...] = ()
+    coverage: tuple[OutletCoverage, ...] = ()
+    provenance: tuple[SourceEdge, ...] = ()
+    sourcing: tuple[OutletSourcing, ...] = ()
+    recycled: tuple[Recycled, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

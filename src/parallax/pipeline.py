@@ -1,5 +1,8 @@
 """Wires the stages together: ingest -> extract -> annotate -> group -> compare -> summarize -> Report.
 
+Per story, compare is followed by summarize, tone (``tone``), omissions and exclusives (``coverage``) and
+provenance (``provenance``); older reporting (``recycled``) is judged once the whole batch is grouped.
+
 No analysis happens here; each stage is one call into its module. Bad documents become ``Rejection`` records and
 the batch goes on.
 """
@@ -19,6 +22,7 @@ from numpy.typing import NDArray
 from . import __version__
 from .cluster import group_stories
 from .compare import compare_story
+from .coverage import outlet_coverage
 from .dedup import find_duplicates
 from .embed import encode
 from .errors import InputError
@@ -26,7 +30,10 @@ from .extract import extract
 from .ingest import MAX_BYTES, read_inputs
 from .models import AnnotatedArticle, Article, RawDocument, Rejection, Report, StoryAnalysis
 from .nlp import annotate
+from .provenance import trace_sources
+from .recycled import find_recycled
 from .summarize import summarize
+from .tone import entity_tone
 
 __all__ = ["Progress", "analyze", "analyze_articles"]
 
@@ -112,8 +119,20 @@ def analyze_articles(
         members = [by_id[i] for i in story.articles]
         vectors = {a.id: sentence_vectors.get(a.id, _empty(len(a.sentences))) for a in members}
         analysis = compare_story(story, members, vectors, encode=encode, copies=copies)
-        analyses.append(replace(analysis, summary=summarize(analysis, sentence_vectors, loaded)))
+        edges, sourcing = trace_sources(story, members, copies)
+        analyses.append(
+            replace(
+                analysis,
+                summary=summarize(analysis, sentence_vectors, loaded),
+                tone=entity_tone(story, members),
+                coverage=outlet_coverage(story, analysis.facts, copies),
+                provenance=edges,
+                sourcing=sourcing,
+            )
+        )
         report_progress("compare", done, len(stories))
+    recycled = find_recycled(stories, annotated)
+    analyses = [replace(a, recycled=recycled.get(a.story.id, ())) for a in analyses]
     timings.append(("compare", time.perf_counter() - lap))
 
     return Report(

@@ -329,9 +329,96 @@ def _story(
         "conflicts": _conflicts(story, ix, fact_labels),
         "timeline": _timeline(story, ix),
         "framing": [
-            {**ix.ref(fr["article"]), "tone": _tone(fr["tone"]), "terms": fr["terms"]} for fr in story["framing"]
+            {
+                **ix.ref(fr["article"]),
+                "tone": _tone(fr["tone"]),
+                "terms": [{**t, "href": ix.sentence(fr["article"], t.get("sentence", -1))} for t in fr["terms"]],
+            }
+            for fr in story["framing"]
+        ],
+        "tone": _entity_tone(story, ix),
+        "coverage": _omissions(story, ix, fact_labels),
+        "sourcing": _sourcing(story, ix),
+        "recycled": [
+            {
+                **ix.ref(r["article"]),
+                "reason": r["reason"],
+                "passages": [
+                    {"href": ix.sentence(r["article"], p["index"]), "text": p["text"], "date": p["date"]}
+                    for p in r["passages"]
+                ],
+            }
+            for r in story.get("recycled", [])
         ],
     }
+
+
+def _entity_tone(story: dict[str, Any], ix: _Index) -> dict[str, Any]:
+    """Entities × articles: each cell the article's tone toward the entity, with the sentences behind it."""
+    members = list(story["articles"])
+    entities: list[str] = list(dict.fromkeys(t["entity"] for t in story.get("tone", [])))
+    cells = {(t["entity"], t["article"]): t for t in story.get("tone", [])}
+    rows = []
+    for entity in entities:
+        row: list[dict[str, Any] | None] = []
+        for aid in members:
+            t = cells.get((entity, aid))
+            if t is None:
+                row.append(None)
+                continue
+            sentences = [
+                {"href": ix.sentence(aid, x["index"]), "text": x["text"], "score": f"{x['score']:+.2f}"}
+                for x in t["sentences"]
+            ]
+            row.append({**ix.ref(aid), "tone": _tone(t["score"]), "sentences": sentences})
+        rows.append({"entity": entity, "cells": row})
+    return {"columns": [ix.ref(aid) for aid in members], "rows": rows}
+
+
+def _omissions(story: dict[str, Any], ix: _Index, fact_labels: dict[str, str]) -> list[dict[str, Any]]:
+    """Per article: the facts most others state that it leaves out, and how many only it states."""
+    texts = {f["id"]: f["text"] for f in story["facts"]}
+    out = []
+    for c in story.get("coverage", []):
+        omitted = [
+            {**(_fact_ref(fid, fact_labels) or {"label": "?", "href": "#"}), "text": texts.get(fid, "")}
+            for fid in c["omitted"]
+        ]
+        exclusive = [_fact_ref(fid, fact_labels) for fid in c["exclusive"]]
+        out.append({**ix.ref(c["article"]), "omitted": omitted, "exclusive": [x for x in exclusive if x]})
+    return out
+
+
+def _sourcing(story: dict[str, Any], ix: _Index) -> list[dict[str, Any]]:
+    """Per article: its sourcing profile and the people and anonymous sources it leans on, linked to sentences."""
+    graph = story.get("provenance", {"nodes": [], "edges": []})
+    labels = {n["id"]: n["label"] for n in graph["nodes"]}
+    out = []
+    for x in story.get("sourcing", []):
+        aid = x["article"]
+        voices = [
+            {
+                "kind": e["kind"],
+                "label": labels.get(e["to"], e["to"]),
+                "href": ix.sentence(aid, e["sentences"][0]) if e["sentences"] else ix.ref(aid)["href"],
+            }
+            for e in graph["edges"]
+            if e["from"] == aid and e["kind"] in ("person", "anonymous")
+        ]
+        out.append(
+            {
+                **ix.ref(aid),
+                "attributed": f"{x['attributed']} of {x['sentences']}",
+                "share": _pct(x["attributed_share"]),
+                "anonymous": x["anonymous"],
+                "people": x["named_people"],
+                "wire": x["top_wire"],
+                "wire_share": _pct(x["wire_share"]) if x["top_wire"] else "",
+                "copy_of": ix.ref(x["copy_of"]) if x["copy_of"] else None,
+                "voices": voices,
+            }
+        )
+    return out
 
 
 def _diff(text: str, reference: str) -> list[dict[str, Any]]:

@@ -24,6 +24,9 @@ _SPACE = re.compile(r"\s+")
 
 CHECK = "✓"
 KIND_HEADINGS = (("wire", "Wires"), ("outlet", "Outlets"), ("institution", "Institutions"))
+# Sentences shown per outlet and entity under the tone table (all of them are in the JSON); a reader checks a score
+# from a few sentences, and the section stays readable.
+TONE_SENTENCES = 3
 
 
 def render_markdown(report: Report) -> str:
@@ -127,6 +130,14 @@ def _story(n: int, story: dict[str, Any], articles: dict[str, dict[str, Any]]) -
     out = [f"## {n}. {_esc(_story_title(story))}", ""]
     out += [f"**Outlets:** {', '.join(_esc(o) for o in story['outlets']) or '–'}", ""]
     members = story["articles"]
+    for r in story.get("recycled", []):
+        out += [
+            f"> **Older reporting:** {_esc(_label(r['article'], articles))}: {_esc(r['reason'])}. "
+            "Its facts are not news of the day.",
+            ">",
+        ]
+        out += [f"> - ({_esc(p['date'])}) “{_esc(p['text'])}”" for p in r["passages"]]
+        out.append("")
     out += _articles(members, articles)
     if story["summary"]:
         out += ["### Summary", ""]
@@ -184,11 +195,93 @@ def _story(n: int, story: dict[str, Any], articles: dict[str, dict[str, Any]]) -
             for f in framing
         ]
         out += _table(["Outlet", "Tone", "Loaded terms"], rows, ["---", "--:", "---"])
+    out += _entity_tone(story, articles)
+    out += _omissions(story, articles)
+    out += _provenance(story, articles)
     if story["reasons"]:
         out += ["### Why these articles", ""]
         out += [f"- {_esc(_label(a, articles))}: {_esc(why)}" for a, why in story["reasons"].items() if a in members]
         out.append("")
     return out
+
+
+def _entity_tone(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> list[str]:
+    """Entities × outlets, each cell the outlet's tone toward the entity; then the sentences behind each score."""
+    tones = story.get("tone", [])
+    if not tones:
+        return []
+    members = [a for a in story["articles"] if any(t["article"] == a for t in tones)]
+    cells = {(t["entity"], t["article"]): t for t in tones}
+    entities = list(dict.fromkeys(t["entity"] for t in tones))
+    rows = [
+        [_esc(e), *(f"{cells[(e, a)]['score']:+.2f}" if (e, a) in cells else "–" for a in members)] for e in entities
+    ]
+    out = ["### Tone toward the main entities", ""]
+    out += ["Each outlet's own voice (quotations removed), -1 (negative) to +1 (positive); the sentences follow.", ""]
+    out += _table(["Entity", *(_esc(_label(a, articles)) for a in members)], rows, ["---", *(["--:"] * len(members))])
+    for e in entities:
+        lines = []
+        for a in members:
+            t = cells.get((e, a))
+            if t is None:
+                continue
+            said = "; ".join(f"“{_esc(x['text'])}” ({x['score']:+.2f})" for x in t["sentences"][:TONE_SENTENCES])
+            more = len(t["sentences"]) - TONE_SENTENCES
+            lines.append(
+                f"  - {_esc(_label(a, articles))} {t['score']:+.2f}: {said}" + (f" (+{more} more)" if more > 0 else "")
+            )
+        out += [f"- **{_esc(e)}**", *lines]
+    out.append("")
+    return out
+
+
+def _omissions(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> list[str]:
+    """Per outlet, the facts most others report that it leaves out, and how many facts only it reports."""
+    coverage = story.get("coverage", [])
+    if not any(c["omitted"] for c in coverage):
+        return []
+    texts = {f["id"]: f["text"] for f in story["facts"]}
+    out = ["### Omissions and exclusives", ""]
+    for c in coverage:
+        only = f"; {_count(len(c['exclusive']), 'fact')} only here" if c["exclusive"] else ""
+        out.append(
+            f"- **{_esc(_label(c['article'], articles))}** leaves out {_count(len(c['omitted']), 'fact')} "
+            f"most others report{only}"
+        )
+        out += [f"  - “{_esc(texts.get(fid, fid))}”" for fid in c["omitted"]]
+    out.append("")
+    return out
+
+
+def _provenance(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> list[str]:
+    """Per outlet: attributed sentences, anonymous sourcing, the wire it leans on, the people and unnamed sources."""
+    sourcing = story.get("sourcing", [])
+    if not sourcing:
+        return []
+    graph = story.get("provenance", {"nodes": [], "edges": []})
+    labels = {n["id"]: n["label"] for n in graph["nodes"]}
+    rows = []
+    for x in sourcing:
+        aid = x["article"]
+        share = f" ({x['attributed_share']:.0%})" if x["attributed_share"] is not None else ""
+        wire = f"{_esc(x['top_wire'])} ({x['wire_share']:.0%})" if x["top_wire"] else "–"
+        people = ", ".join(
+            _esc(labels.get(e["to"], e["to"])) + (" *(unnamed)*" if e["kind"] == "anonymous" else "")
+            for e in graph["edges"]
+            if e["from"] == aid and e["kind"] in ("person", "anonymous")
+        )
+        copy = f" (copy of {_esc(_label(x['copy_of'], articles))})" if x["copy_of"] else ""
+        rows.append(
+            [
+                _esc(_label(aid, articles)) + copy,
+                f"{x['attributed']} of {x['sentences']}{share}",
+                str(x["anonymous"]),
+                wire,
+                people or "–",
+            ]
+        )
+    header = ["Outlet", "Attributed sentences", "Anonymous", "Main wire (share)", "People and unnamed sources"]
+    return ["### Provenance", "", *_table(header, rows)]
 
 
 def _coverage(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> list[str]:

@@ -23,7 +23,7 @@ from parallax.models import AnnotatedArticle, Fact, Report, StoryAnalysis
 
 __all__ = ["FORMATS", "SCHEMA", "render", "to_dict", "write"]
 
-SCHEMA = "parallax.report/1"
+SCHEMA = "parallax.report/1.1"
 
 # Accepted ``fmt`` names (a set, for CLI choices); _RENDERERS maps each to the renderer it selects.
 FORMATS = frozenset({"json", "md", "markdown", "html"})
@@ -359,8 +359,65 @@ def _story(s: StoryAnalysis, articles: dict[str, AnnotatedArticle]) -> dict[str,
                 "article": a.id,
                 "tone": _num(a.tone),
                 "loaded_terms": _unique(t.text for t in (*a.title_terms, *a.loaded_terms)),
-                "terms": [{"text": t.text, "kind": t.kind, "start": t.start, "end": t.end} for t in a.loaded_terms],
+                "terms": [
+                    {"text": t.text, "kind": t.kind, "start": t.start, "end": t.end, "sentence": t.sentence}
+                    for t in a.loaded_terms
+                ],
             }
             for a in members
         ],
+        "tone": [
+            {
+                "entity": t.entity,
+                "label": t.label,
+                "article": t.article_id,
+                "score": _num(t.score),
+                "sentences": [{"index": x.sentence, "text": x.text, "score": _num(x.score)} for x in t.sentences],
+            }
+            for t in s.tone
+        ],
+        "coverage": [
+            {"article": c.article_id, "omitted": list(c.omitted), "exclusive": list(c.exclusive)} for c in s.coverage
+        ],
+        "provenance": _provenance(s, articles),
+        "sourcing": [
+            {
+                "article": x.article_id,
+                "sentences": x.sentences,
+                "attributed": x.attributed,
+                "attributed_share": _num(x.attributed / x.sentences) if x.sentences else None,
+                "anonymous": x.anonymous,
+                "named_people": x.named_people,
+                "top_wire": x.top_wire,
+                "wire_share": _num(x.wire_share),
+                "copy_of": x.copy_of,
+            }
+            for x in s.sourcing
+        ],
+        "recycled": [
+            {
+                "article": r.article_id,
+                "reason": r.reason,
+                "latest": r.latest,
+                "reference": r.reference,
+                "gap_days": r.gap_days,
+                "passages": [{"index": p.sentence, "text": p.text, "date": p.date} for p in r.passages],
+            }
+            for r in s.recycled
+        ],
     }
+
+
+def _provenance(s: StoryAnalysis, articles: dict[str, AnnotatedArticle]) -> dict[str, Any]:
+    """The story's who-cites-whom graph: article nodes, source nodes (by kind and name), one edge per pair."""
+    nodes: dict[str, dict[str, Any]] = {}
+    for aid in s.story.articles:
+        nodes[aid] = {"id": aid, "kind": "article", "label": _outlet(articles.get(aid)) or aid}
+    edges = []
+    for e in s.provenance:
+        node = f"{e.kind}:{e.source}"
+        nodes.setdefault(node, {"id": node, "kind": e.kind, "label": e.source})
+        edges.append({"from": e.article_id, "to": node, "kind": e.kind, "sentences": list(e.sentences)})
+    for aid, original in ((x.article_id, x.copy_of) for x in s.sourcing if x.copy_of):
+        edges.append({"from": aid, "to": original, "kind": "copy", "sentences": []})
+    return {"nodes": list(nodes.values()), "edges": edges}
