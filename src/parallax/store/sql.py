@@ -405,10 +405,14 @@ class SqlStore(ABC, Store):
             members = self._run("SELECT id FROM articles WHERE story_id = ?", [story.id]) if exists else []
             if {r[0] for r in members} != set(story.articles) - new:
                 raise ConcurrentWriteError(f"story {story.id} changed while this ingest ran")
-        ids = sorted(new)
-        stored = self.find_ids(ids) or set(self.find_checksums(sorted({a.article.checksum for _, a in articles})))
-        if stored:
-            raise ConcurrentWriteError(f"article {sorted(stored)[0]} was stored while this ingest ran")
+        taken = sorted(self.find_ids(sorted(new)))
+        if taken:
+            raise ConcurrentWriteError(f"article {taken[0]} was stored while this ingest ran")
+        same = self.find_checksums(sorted({a.article.checksum for _, a in articles}))
+        if same:
+            raise ConcurrentWriteError(
+                f"the text of article {sorted(same.values())[0]} was stored while this ingest ran"
+            )
 
     def _save_story(self, record: StoryRecord, stamp: str) -> None:
         analysis = record.analysis
