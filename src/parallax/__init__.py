@@ -3,6 +3,8 @@
     >>> import parallax
     >>> report = parallax.analyze(["examples/corpus"])
     >>> parallax.render(report, "md")
+    >>> with parallax.open_store("news.db") as store:  # keep articles and stories between runs
+    ...     parallax.ingest_paths(store, ["examples/corpus"])
 """
 
 __version__ = "0.1.0"
@@ -13,7 +15,9 @@ from .errors import (
     ModelError,
     ParallaxError,
     ReportError,
+    StoreError,
 )
+from .incremental import IngestResult, ingest_paths
 from .models import (
     AnnotatedArticle,
     Article,
@@ -37,6 +41,7 @@ from .models import (
 )
 from .pipeline import analyze, analyze_articles
 from .report import render, to_dict, write
+from .store import Store, open_store
 
 __all__ = [
     "AnnotatedArticle",
@@ -47,6 +52,7 @@ __all__ = [
     "DuplicateGroup",
     "Entity",
     "Fact",
+    "IngestResult",
     "InputError",
     "LoadedTerm",
     "ModelError",
@@ -58,6 +64,8 @@ __all__ = [
     "Report",
     "ReportError",
     "Sentence",
+    "Store",
+    "StoreError",
     "Story",
     "StoryAnalysis",
     "SummarySentence",
@@ -65,6 +73,8 @@ __all__ = [
     "TimelineEntry",
     "analyze",
     "analyze_articles",
+    "ingest_paths",
+    "open_store",
     "render",
     "to_dict",
     "write",

@@ -12,6 +12,8 @@
     │   └── LanguageError         not in a language the pipeline analyses
     ├── ModelError                an offline model or its weights are missing or broken
     ├── ConfigError               a bad option or setting
+    ├── StoreError                the store cannot be opened, read or written
+    │   └── ConcurrentWriteError  another writer changed what a save was based on
     └── ReportError               a report cannot be rendered or written
 
 A wrong Python type passed to a public function is a bug and raises ``TypeError``, not one of these.
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 __all__ = [
     "BinaryInputError",
+    "ConcurrentWriteError",
     "ConfigError",
     "EmptyInputError",
     "EncodingError",
@@ -31,6 +34,7 @@ __all__ = [
     "ModelError",
     "ParallaxError",
     "ReportError",
+    "StoreError",
     "TooLargeError",
 ]
 
@@ -97,6 +101,14 @@ class ModelError(ParallaxError):
 
 class ConfigError(ParallaxError):
     hint = "see 'parallax --help'"
+
+
+class StoreError(ParallaxError):
+    hint = "check the --db path or URL (and that the PostgreSQL server is running)"
+
+
+class ConcurrentWriteError(StoreError):
+    hint = "another ingest changed the same stories at the same time; run this one again"
 
 
 class ReportError(ParallaxError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,14 +28,14 @@ from .embed import encode
 from .errors import InputError
 from .extract import extract
 from .ingest import MAX_BYTES, read_inputs
-from .models import AnnotatedArticle, Article, RawDocument, Rejection, Report, StoryAnalysis
+from .models import AnnotatedArticle, Article, DuplicateGroup, RawDocument, Rejection, Report, Story, StoryAnalysis
 from .nlp import annotate
 from .provenance import trace_sources
 from .recycled import find_recycled
 from .summarize import summarize
 from .tone import entity_tone
 
-__all__ = ["Progress", "analyze", "analyze_articles"]
+__all__ = ["Progress", "analyze", "analyze_articles", "analyze_stories", "embed_sentences"]
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)`` while a stage runs."""
@@ -105,11 +105,42 @@ def analyze_articles(
     stories = group_stories(annotated, duplicates=duplicates)
     timings.append(("group", time.perf_counter() - lap))
 
+    analyses = analyze_stories(stories, annotated, duplicates, progress=progress, timings=timings)
+
+    return Report(
+        articles=tuple(annotated),
+        stories=tuple(analyses),
+        duplicates=duplicates,
+        rejections=tuple(rejections),
+        generated=datetime.now(UTC).replace(microsecond=0).isoformat(),
+        version=__version__,
+        timings=tuple(timings),
+    )
+
+
+def analyze_stories(
+    stories: Sequence[Story],
+    annotated: Sequence[AnnotatedArticle],
+    duplicates: Sequence[DuplicateGroup] = (),
+    *,
+    progress: Progress | None = None,
+    timings: list[tuple[str, float]] | None = None,
+    vectors: Mapping[str, Matrix] | None = None,
+) -> tuple[StoryAnalysis, ...]:
+    """Compare and summarise stories already grouped (the part of ``analyze_articles`` after grouping).
+
+    ``annotated`` must hold every article of every story; ``duplicates`` the copies among them. ``vectors`` may
+    hold sentence vectors computed earlier (``embed_sentences``), by article id; other articles are embedded here.
+    """
+    report_progress = progress or _quiet
+    timings = timings if timings is not None else []
     lap = time.perf_counter()
     by_id = {a.id: a for a in annotated}
     copies = {copy: group.original for group in duplicates for copy in group.copies}
     multi = [by_id[i] for story in stories if len(story.articles) > 1 for i in story.articles]
-    sentence_vectors = _embed(multi)
+    known = vectors or {}
+    sentence_vectors = _embed([a for a in multi if a.id not in known])
+    sentence_vectors.update({a.id: known[a.id] for a in multi if a.id in known})
     timings.append(("embed", time.perf_counter() - lap))
 
     lap = time.perf_counter()
@@ -134,21 +165,17 @@ def analyze_articles(
     recycled = find_recycled(stories, annotated)
     analyses = [replace(a, recycled=recycled.get(a.story.id, ())) for a in analyses]
     timings.append(("compare", time.perf_counter() - lap))
-
-    return Report(
-        articles=tuple(annotated),
-        stories=tuple(analyses),
-        duplicates=duplicates,
-        rejections=tuple(rejections),
-        generated=datetime.now(UTC).replace(microsecond=0).isoformat(),
-        version=__version__,
-        timings=tuple(timings),
-    )
+    return tuple(analyses)
 
 
 def _empty(rows: int) -> Matrix:
     # Articles alone in their story are not embedded: their facts are their own sentences. Zero rows keep shapes.
     return np.zeros((rows, 384), dtype=np.float32)
+
+
+def embed_sentences(articles: Sequence[AnnotatedArticle]) -> dict[str, Matrix]:
+    """Every sentence of the articles as a vector (one encoder call): article id -> (sentences x 384) matrix."""
+    return _embed(articles)
 
 
 def _embed(articles: Sequence[AnnotatedArticle]) -> dict[str, Matrix]:
