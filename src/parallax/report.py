@@ -1,6 +1,6 @@
 """The report stage: a :class:`~parallax.models.Report` as JSON, Markdown or one self-contained HTML page.
 
-The JSON form (schema ``parallax.report/1``, documented field by field in ``docs/REPORT_SCHEMA.md``) is the
+The JSON form (schema ``parallax.report/1.1``, documented field by field in ``docs/REPORT_SCHEMA.md``) is the
 canonical view: :func:`to_dict` builds it, and the Markdown and HTML renderers are drawn from that same dict, so
 everything a reader sees on a page can also be found, with its offsets, in the JSON.
 
@@ -42,7 +42,7 @@ NEWS_KINDS = ("wire", "outlet")
 
 
 def to_dict(report: Report) -> dict[str, Any]:
-    """The report as plain JSON-ready data, schema ``parallax.report/1``, with a stable field order."""
+    """The report as plain JSON-ready data, schema ``parallax.report/1.1``, with a stable field order."""
     if not isinstance(report, Report):
         raise TypeError(f"to_dict() expects a parallax.models.Report, not {type(report).__name__}")
     articles = {a.id: a for a in report.articles}

@@ -18,6 +18,7 @@ import pytest
 from parallax import AnnotatedArticle, Report, render, to_dict
 from parallax.errors import StoreError
 from parallax.incremental import ingest_annotated
+from parallax.report import SCHEMA
 from parallax.store import MARK_END, MARK_START, TABLES, Store, open_store
 
 from .conftest import BACKENDS, make_url
@@ -82,7 +83,7 @@ def test_story_report_matches_the_batch_report(seeded: Store, seed_report: Repor
     for info in seeded.list_stories().items:
         stored = seeded.story_report(info.id)
         assert stored is not None
-        assert stored["schema"] == "parallax.report/1"
+        assert stored["schema"] == SCHEMA
         (story,) = stored["stories"]
         assert story["id"] == info.id
         expected = batch[frozenset(story["articles"])]
