@@ -27,7 +27,11 @@ from markupsafe import Markup
 from parallax.models import Report
 from parallax.report import to_dict
 
-__all__ = ["render_html"]
+__all__ = ["BODY_TEMPLATE", "render_html", "render_report_body"]
+
+# The report's body (masthead, stories, panels, footer) without the document around it: report.html.j2 includes
+# it, and the web app embeds it in its own layout, so that the app's story page shows what the report shows.
+BODY_TEMPLATE = "report_body.html.j2"
 
 # How a date is shown at each precision the pipeline keeps ("2020-08-23" day, "2019-06" month, "2018" year).
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -75,6 +79,13 @@ def render_html(report: Report) -> str:
     # The stylesheet is a packaged file, not data: it goes in as Markup so that its '>' selectors survive, and its
     # hash above must match the element's text byte for byte.
     return template.render(css=Markup(css), csp=csp, **view)
+
+
+def render_report_body(report: Report) -> Markup:
+    """The report's body as HTML to embed in another page (the web app's story page): the same markup as in
+    :func:`render_html`, without ``<head>`` and stylesheet; the host page links ``report.css`` itself."""
+    body = _environment().get_template(BODY_TEMPLATE).render(**_view(to_dict(report)))
+    return Markup(body)  # rendered with autoescape on: every datum in it is already escaped
 
 
 # --- the template environment -------------------------------------------------------------------------------------
