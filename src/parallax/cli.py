@@ -10,21 +10,15 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
+from .cli_common import EXIT_REJECTED, _fail, _print_rejections, _progress
+from .cli_store import export_command, ingest, show, stories
 from .errors import ParallaxError
 from .ingest import MAX_BYTES
 from .report import FORMATS, render, write
 
-__all__ = ["main"]
-
-EXIT_REJECTED = 3
-
-
-def _fail(console: Console, exc: ParallaxError) -> None:
-    hint = f" (hint: {exc.hint})" if exc.hint else ""
-    console.print(f"[bold red]error:[/] {exc}{hint}", highlight=False, soft_wrap=True)
+__all__ = ["EXIT_REJECTED", "main"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -63,22 +57,7 @@ def analyze(
     err = Console(stderr=True)
     targets = [(path, fmt or _format_of(path)) for path in outputs]
     try:
-        with Progress(
-            TextColumn("{task.description:<9}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-            disable=quiet,
-        ) as bars:
-            tasks: dict[str, object] = {}
-
-            def progress(stage: str, done: int, total: int) -> None:
-                if stage not in tasks:
-                    tasks[stage] = bars.add_task(stage, total=total)
-                bars.update(tasks[stage], completed=done)  # type: ignore[arg-type]
-
+        with _progress(err, quiet) as progress:
             report = run_analysis(list(articles), max_bytes=max_bytes, progress=progress)
         if not targets:
             click.echo(render(report, fmt or "html"), nl=False)
@@ -87,10 +66,7 @@ def analyze(
     except ParallaxError as exc:
         _fail(err, exc)
         sys.exit(1)
-    for rejection in report.rejections:
-        hint = f" (hint: {rejection.hint})" if rejection.hint else ""
-        err.print(f"[yellow]rejected:[/] {rejection.document}: {rejection.reason}: {rejection.message}{hint}",
-                  highlight=False, soft_wrap=True)
+    _print_rejections(err, report.rejections)
     if not quiet:
         facts = sum(len(s.facts) for s in report.stories)
         where = f" -> {', '.join(str(path) for path, _ in targets)}" if targets else ""
@@ -133,6 +109,10 @@ def _format_of(path: Path) -> str:
     suffix = path.suffix.lower().lstrip(".")
     suffix = {"htm": "html", "markdown": "md"}.get(suffix, suffix)
     return suffix if suffix in FORMATS else "html"
+
+
+for _command in (ingest, stories, show, export_command):
+    cli.add_command(_command)
 
 
 def main() -> None:
