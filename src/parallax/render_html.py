@@ -107,8 +107,10 @@ def render_article_html(report: Report, article_id: str, base: str = "") -> Mark
 def _rebase(value: Any, base: str) -> Any:
     """``value`` (a view) with every ``href`` that starts with ``#`` prefixed by ``base``."""
     if isinstance(value, dict):
-        return {k: (base + v if k == "href" and isinstance(v, str) and v.startswith("#") else _rebase(v, base))
-                for k, v in value.items()}
+        return {
+            k: (base + v if k == "href" and isinstance(v, str) and v.startswith("#") else _rebase(v, base))
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [_rebase(v, base) for v in value]
     return value
