@@ -84,7 +84,7 @@ def analyze(
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
 def serve(db: str | None, host: str, port: int) -> None:
-    """Serve the web app and JSON API over the store (uploads need $PARALLAX_TOKEN; see README for read tokens)."""
+    """Serve the web app and JSON API over the store; uploads need $PARALLAX_TOKEN (reads: $PARALLAX_READ_TOKEN)."""
     import uvicorn  # imported late so that --help stays fast
 
     from .web import Settings, create_app
