@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from parallax.incremental import IngestResult
 from parallax.store import MARK_END, MARK_START, Page, Store
@@ -163,7 +163,28 @@ def ingest_answer(result: IngestResult) -> dict[str, Any]:
     }
 
 
-@router.post("/ingest", summary="Add articles", tags=["ingest"], responses={401: {}, 403: {}, 413: {}})
+_INGEST_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {"schema": {"type": "object", "required": ["articles"], "properties": {
+            "articles": {"type": "array", "minItems": 1, "maxItems": 1000, "items": ArticleIn.model_json_schema()}}}},
+        "multipart/form-data": {"schema": {"type": "object", "required": ["files"], "properties": {
+            "files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}},
+    },
+}  # fmt: skip
+
+
+@router.post(
+    "/ingest",
+    summary="Add articles",
+    tags=["ingest"],
+    openapi_extra={"requestBody": _INGEST_BODY},
+    responses={
+        401: {"description": "no or wrong write token"},
+        403: {"description": "writes disabled"},
+        413: {"description": "body over the upload limit"},
+    },
+)
 async def ingest(request: Request) -> dict[str, Any]:
     """Add articles: a JSON body ``{"articles": [{"text": ..., "title": ..., "outlet": ...}]}``, or a multipart
     form with one or more ``files`` (.txt, .html, .json, .jsonl). Needs the write token. Articles already stored
@@ -173,7 +194,16 @@ async def ingest(request: Request) -> dict[str, Any]:
     files: list[Upload] = []
     pasted: list[Pasted] = []
     if kind == "application/json":
-        body = IngestIn.model_validate_json(await request.body())
+        try:
+            body = IngestIn.model_validate_json(await request.body())
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(x) for x in first.get("loc", ()))
+            raise WebError(
+                422,
+                f"{where or 'body'}: {first.get('msg', 'invalid')}",
+                hint='send {"articles": [{"text": "...", "title": "...", "outlet": "..."}]}',
+            ) from None
         pasted = [Pasted(**a.model_dump()) for a in body.articles]
     elif kind == "multipart/form-data":
         limit = settings_of(request).max_upload_bytes

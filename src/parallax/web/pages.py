@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from html import unescape
 from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode
 
@@ -150,7 +151,7 @@ def story_report_page(request: Request, story_id: str) -> HTMLResponse:
     policy = _REPORT_CSP.search(html)
     if policy is None:  # the report always carries its policy; refuse to serve it without one
         raise WebError(500, "the report has no Content-Security-Policy")
-    return HTMLResponse(html, headers={"content-security-policy": policy.group(1)})
+    return HTMLResponse(html, headers={"content-security-policy": unescape(policy.group(1))})
 
 
 @reads.get("/articles/{article_id}", summary="Article page")

@@ -62,7 +62,9 @@ def ingest_uploads(store: Store, files: Sequence[Upload] = (), pasted: Sequence[
             names[str(path)] = f"pasted article {n}"
         if not names:
             return IngestResult()
-        result = ingest_paths(store, [folder])
+        # Each file by name, not the folder: a folder walk skips unknown file types silently, a named file is
+        # rejected with its reason.
+        result = ingest_paths(store, [Path(p) for p in names])
     rejections = tuple(replace(r, document=_shown(r.document, names, folder)) for r in result.rejections)
     return replace(result, rejections=rejections)
 
