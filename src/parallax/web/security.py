@@ -74,7 +74,7 @@ def cross_site(headers: Mapping[str, str], host: str) -> bool:
     if site is not None and site not in ("same-origin", "none"):
         return True
     origin = headers.get("origin")
-    if origin is None:
+    if origin is None or origin == "null":  # "null": our Referrer-Policy (no-referrer) makes browsers hide it
         return False
     return origin.split("://", 1)[-1].rstrip("/") != host
 
