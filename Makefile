@@ -3,8 +3,10 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The browser tests drive Debian's chromium through Playwright (never `playwright install`).
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test lint typecheck clean
+.PHONY: demo test lint typecheck clean chromium screenshots
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -17,10 +19,17 @@ demo: $(STAMP)
 	$(BIN)/parallax analyze examples/corpus --output report.html --output report.json
 	@echo "Wrote report.html and report.json: open report.html in a browser."
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
-	$(BIN)/pytest -q
+	PARALLAX_REQUIRE_BROWSER=1 PARALLAX_CHROMIUM=$(CHROMIUM) $(BIN)/pytest -q
+
+chromium:
+	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# Screenshots of the web app over the seed corpus, for docs/screenshots (look at them before committing).
+screenshots: $(STAMP) chromium
+	PARALLAX_CHROMIUM=$(CHROMIUM) $(BIN)/python -m tests.web.screenshots docs/screenshots
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

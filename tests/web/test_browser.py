@@ -64,9 +64,9 @@ def test_list_story_article_search(site: Server, tab: Callable[[Server], Tab]) -
     page.fill("#topq", word)
     page.press("#topq", "Enter")
     page.wait_for_url(re.compile(r"/search\?q="))
-    hits = page.locator(".hit")
+    hits = page.locator(".searchhit")
     assert hits.count() >= 1
-    assert page.locator(".hit mark").count() >= 1
+    assert page.locator(".searchhit mark").count() >= 1
     hits.first.locator("h2 a").click()
     page.wait_for_url(re.compile(r"/articles/"))
     clean(t)

@@ -23,12 +23,12 @@ __all__ = ["Coverage", "Timeline", "coverage_chart", "timeline_chart"]
 CELL = 18  # a matrix cell
 GAP = 3  # between cells
 LABEL_W = 56  # the fact labels' column ("F12")
-HEAD_H = 120  # the rotated article labels above the columns
+HEAD_H = 150  # the rotated article labels above the columns (MAX_LABEL characters at 60 degrees)
 BAR_W = 90  # the independent-outlets bar after each row
-TIMELINE_W = 1000  # the timeline's width
+TIMELINE_W = 680  # the timeline's width: beside the matrix of a few articles on a 1280 px page
 TIMELINE_PAD = 40  # left and right margin, so the first and last labels fit
 LANE_H = 46  # one lane of the timeline
-MAX_LABEL = 28  # characters of an article label drawn in a chart (the full label is in the tooltip)
+MAX_LABEL = 24  # characters of an article label drawn in a chart (the full label is in the tooltip)
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
