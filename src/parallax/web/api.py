@@ -112,7 +112,7 @@ def list_outlets(request: Request) -> dict[str, Any]:
     return {"items": [_plain(o) for o in outlets], "total": len(outlets), "limit": len(outlets), "offset": 0}
 
 
-@reads.get("/outlets/{name}", summary="One outlet", tags=["outlets"])
+@reads.get("/outlets/{name:path}", summary="One outlet", tags=["outlets"])
 def get_outlet(request: Request, name: str, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
     """An outlet's aggregates and its articles, newest first."""
     store = store_of(request)

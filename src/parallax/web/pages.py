@@ -184,7 +184,7 @@ def outlets(request: Request) -> HTMLResponse:
     return _page(request, "outlets.html.j2", title="Outlets", outlets=rows, nav="outlets")
 
 
-@reads.get("/outlets/{name}", summary="Outlet page")
+@reads.get("/outlets/{name:path}", summary="Outlet page")
 def outlet(request: Request, name: str) -> HTMLResponse:
     view = outlet_view(_store(request), name)
     if view is None:
