@@ -36,7 +36,7 @@ from .pipeline import Progress, analyze_stories
 from .report import to_dict
 from .store import Store, StoryRecord
 
-__all__ = ["WINDOW_DAYS", "IngestResult", "ingest_articles", "ingest_paths"]
+__all__ = ["WINDOW_DAYS", "IngestResult", "ingest_annotated", "ingest_articles", "ingest_paths"]
 
 # A new article is compared with stored articles published up to this many days before or after it. At
 # cluster.PUB_FULL_DAYS (14) apart the publication-date penalty is full (0.5), more than any pair's positive
@@ -106,16 +106,42 @@ def ingest_articles(
     progress: Progress | None = None,
 ) -> IngestResult:
     """Ingest extracted articles: store the new ones, assign them to stories, recompute the stories that changed."""
+    if isinstance(articles, (str, bytes)) or not all(isinstance(a, Article) for a in articles):
+        raise TypeError("ingest_articles() takes a sequence of Article records")
     report_progress = progress or _quiet
     new, unchanged = _new_articles(store, articles)
-    if not new:
-        return IngestResult(unchanged=tuple(unchanged), rejections=tuple(rejections))
-
     annotated: list[AnnotatedArticle] = []
     for done, item in enumerate(annotate(new), 1):
         annotated.append(item)
         report_progress("annotate", done, len(new))
+    return _add(store, annotated, unchanged, rejections, report_progress)
 
+
+def ingest_annotated(
+    store: Store,
+    annotated: Sequence[AnnotatedArticle],
+    *,
+    progress: Progress | None = None,
+) -> IngestResult:
+    """Ingest articles annotated elsewhere (e.g. a ``Report``'s articles): as ``ingest_articles``, without NLP."""
+    if isinstance(annotated, (str, bytes)) or not all(isinstance(a, AnnotatedArticle) for a in annotated):
+        raise TypeError("ingest_annotated() takes a sequence of AnnotatedArticle records")
+    new, unchanged = _new_articles(store, [a.article for a in annotated])
+    by_checksum = {a.article.checksum: a for a in annotated}
+    renamed = [_renamed(by_checksum[article.checksum], article.id) for article in new]
+    return _add(store, renamed, unchanged, (), progress or _quiet)
+
+
+def _add(
+    store: Store,
+    annotated: Sequence[AnnotatedArticle],
+    unchanged: Sequence[str],
+    rejections: Sequence[Rejection],
+    report_progress: Progress,
+) -> IngestResult:
+    """Assign new annotated articles to stories, recompute those stories, save everything in one transaction."""
+    if not annotated:
+        return IngestResult(unchanged=tuple(unchanged), rejections=tuple(rejections))
     report_progress("group", 0, 1)
     members, created = _assign(store, annotated)
     report_progress("group", 1, 1)
@@ -137,11 +163,22 @@ def ingest_articles(
     )
 
 
+def _renamed(annotated: AnnotatedArticle, article_id: str) -> AnnotatedArticle:
+    """The annotated article under another id (every span that names its article follows)."""
+    if annotated.id == article_id:
+        return annotated
+    return replace(
+        annotated,
+        article=replace(annotated.article, id=article_id),
+        sentences=tuple(replace(s, article_id=article_id) for s in annotated.sentences),
+        quotes=tuple(replace(q, article_id=article_id) for q in annotated.quotes),
+        citations=tuple(replace(c, article_id=article_id) for c in annotated.citations),
+    )
+
+
 def _new_articles(store: Store, articles: Sequence[Article]) -> tuple[list[Article], list[str]]:
     """The articles not stored yet (by content hash), each with an id not taken in the store; and the stored ids
     of the others (a repeat within the batch counts as its first occurrence)."""
-    if isinstance(articles, (str, bytes)) or not all(isinstance(a, Article) for a in articles):
-        raise TypeError("ingest_articles() takes a sequence of Article records")
     stored = store.find_checksums(sorted({a.checksum for a in articles}))
     first: dict[str, Article] = {}
     unchanged: list[str] = []

@@ -90,7 +90,7 @@ class PostgresStore(SqlStore):
         total = self._run(f"SELECT count(*) FROM articles WHERE search @@ ({query})", terms)[0][0]
         rows = self._run(
             "SELECT id, story_id, title, outlet, published,"
-            f" ts_headline('english', text, q, ?), ts_rank_cd(search, q)"
+            " ts_headline('english', coalesce(title || '. ', '') || text, q, ?), ts_rank_cd(search, q)"
             f" FROM articles, (SELECT {query} AS q) AS query WHERE search @@ q ORDER BY ts_rank_cd(search, q) DESC, id"
             " LIMIT ? OFFSET ?",
             [HEADLINE, *terms, limit, offset],

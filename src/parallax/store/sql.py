@@ -194,17 +194,18 @@ class SqlStore(ABC, Store):
 
     def load_report(self, story_id: str) -> Report | None:
         with self._lock:
-            rows = self._run("SELECT analysis, duplicates, report, updated FROM stories WHERE id = ?", [story_id])
+            rows = self._run("SELECT analysis, duplicates, report FROM stories WHERE id = ?", [story_id])
             if not rows:
                 return None
             articles = self.story_articles(story_id)
-        analysis, duplicates, report, updated = rows[0]
+        analysis, duplicates, report = rows[0]
+        stamp = json.loads(report)
         return Report(
             articles=articles,
             stories=(codec.load(StoryAnalysis, json.loads(analysis)),),
             duplicates=tuple(codec.load(DuplicateGroup, d) for d in json.loads(duplicates)),
-            generated=updated,
-            version=str(json.loads(report).get("version", "")),
+            generated=str(stamp.get("generated", "")),
+            version=str(stamp.get("version", "")),
         )
 
     def list_articles(

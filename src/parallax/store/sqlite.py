@@ -109,7 +109,7 @@ class SqliteStore(SqlStore):
         total = self._run("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", [match])[0][0]
         rows = self._run(
             "SELECT a.id, a.story_id, a.title, a.outlet, a.published,"
-            f" snippet(articles_fts, 2, ?, ?, '…', {SNIPPET_TOKENS}), -bm25(articles_fts, 0.0, {TITLE_WEIGHT}, 1.0)"
+            f" snippet(articles_fts, -1, ?, ?, '…', {SNIPPET_TOKENS}), -bm25(articles_fts, 0.0, {TITLE_WEIGHT}, 1.0)"
             " FROM articles_fts JOIN articles a ON a.id = articles_fts.article_id"
             " WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts, 0.0, ?, 1.0), a.id LIMIT ? OFFSET ?",
             [MARK_START, MARK_END, match, TITLE_WEIGHT, limit, offset],
