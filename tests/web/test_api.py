@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from parallax import analyze
 from parallax.render_html import render_html
 from parallax.store import open_store
 from parallax.web import Settings
@@ -243,3 +244,20 @@ def test_settings_from_env() -> None:
     assert Settings.from_env({}).public is True
     with pytest.raises(Exception, match="PARALLAX_MAX_UPLOAD"):
         Settings.from_env({"PARALLAX_MAX_UPLOAD": "lots"})
+
+
+def _report_main(page: str) -> str:
+    """The report's stories (its ``<main>``), with ids and in-page links left out: a stored story keeps the store's
+    stable id, from which its fact ids derive, where a batch analysis makes its own."""
+    start, end = page.index('<main class="wrap">'), page.index("</main>")
+    return re.sub(r'(id|href|aria-labelledby)="[^"]*"', "", page[start:end])
+
+
+def test_story_page_shows_what_analyze_reports(site: Server) -> None:
+    """The acceptance check: the story page shows the same report as `parallax analyze --format html` run on the
+    story's articles."""
+    with site.client() as http:
+        for story in site.store.list_stories().items:
+            sources = [a.source for a in site.store.list_articles(story_id=story.id).items]
+            page = http.get(f"/stories/{story.id}").text
+            assert _report_main(page) == _report_main(render_html(analyze(sources)))
