@@ -261,3 +261,56 @@ def test_story_page_shows_what_analyze_reports(site: Server) -> None:
             sources = [a.source for a in site.store.list_articles(story_id=story.id).items]
             page = http.get(f"/stories/{story.id}").text
             assert _report_main(page) == _report_main(render_html(analyze(sources)))
+
+
+def test_entity_filter(site: Server) -> None:
+    story = site.store.list_stories(sort="largest").items[0]
+    report = site.store.story_report(story.id)
+    assert report is not None
+    names = [e["name"] for a in report["articles"] for e in a["entities"] if e["label"] in ("PERSON", "ORG", "GPE")]
+    assert names
+    with site.client() as http:
+        found = http.get("/api/stories", params={"entity": names[0]}).json()
+        page = http.get("/", params={"entity": names[0]})
+        none = http.get("/api/stories", params={"entity": "Nobody Anywhere Ever"}).json()
+    assert story.id in [s["id"] for s in found["items"]]
+    assert f'href="/stories/{story.id}"' in page.text
+    assert none["total"] == 0
+
+
+def test_story_list_pages(seed_store) -> None:  # type: ignore[no-untyped-def]
+    with serve(seed_store, Settings(page_size=1)) as server, server.client() as http:
+        first = http.get("/").text
+        second = http.get("/", params={"page": 2}).text
+        beyond = http.get("/", params={"page": 3}).text
+    ids = [s.id for s in seed_store.list_stories().items]
+    assert f'href="/stories/{ids[0]}"' in first
+    assert f'href="/stories/{ids[1]}"' not in first
+    assert "Page 1 of 2" in first
+    assert 'rel="next"' in first
+    assert f'href="/stories/{ids[1]}"' in second
+    assert 'rel="prev"' in second
+    assert "storycard" not in beyond
+
+
+PAYLOADS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(2)>')
+
+
+def test_hostile_metadata_is_escaped_everywhere(empty_site: Server) -> None:
+    text = (EXAMPLES / "corpus" / "04_dunmere_courier.txt").read_text(encoding="utf-8")
+    article = {"text": text, "title": f"Title {PAYLOADS[0]}", "outlet": f"Outlet {PAYLOADS[1]}",
+               "byline": PAYLOADS[0], "url": "javascript:alert(3)"}  # fmt: skip
+    with empty_site.client(headers=AUTH) as http:
+        added = http.post("/api/ingest", json={"articles": [article]}).json()["added"]
+        assert len(added) == 1
+        story = http.get("/api/stories").json()["items"][0]
+        outlet = http.get("/api/outlets").json()["items"][0]["name"]
+        paths = ["/", f"/stories/{story['id']}", f"/stories/{story['id']}/report.html", f"/articles/{added[0]}",
+                 "/outlets", f"/outlets/{outlet}", "/search?q=" + text.split()[0]]  # fmt: skip
+        for path in paths:
+            page = http.get(path)
+            assert page.status_code == 200, path
+            for payload in PAYLOADS:
+                assert payload not in page.text, path
+            assert "<script" not in page.text.lower(), path
+            assert 'href="javascript:' not in page.text, path
