@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # The browser tests drive Debian's chromium through Playwright (never `playwright install`).
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test lint typecheck clean chromium screenshots
+.PHONY: demo test lint typecheck clean postgres chromium screenshots
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -19,13 +19,27 @@ demo: $(STAMP)
 	$(BIN)/parallax analyze examples/corpus --output report.html --output report.json
 	@echo "Wrote report.html and report.json: open report.html in a browser."
 
-test: $(STAMP) chromium
+# The store contract suite runs on a real PostgreSQL server that the tests start themselves (initdb + pg_ctl on
+# 127.0.0.1); install Debian's postgresql when neither pg_ctl nor /usr/lib/postgresql/*/bin/pg_ctl is there.
+postgres:
+	@command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { \
+	  echo "installing PostgreSQL for the store tests (apt-get install postgresql)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null \
+	  || { echo "could not install PostgreSQL: run 'sudo apt-get install postgresql' and retry"; exit 1; }; }
+
+# The browser tests drive Debian's chromium; install it when missing (as the postgres target does PostgreSQL).
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  echo "installing chromium for the browser tests (apt-get install chromium)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+	  || { echo "could not install chromium: run 'sudo apt-get install chromium' and retry"; exit 1; }; }
+
+test: $(STAMP) postgres chromium
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
-	PARALLAX_REQUIRE_BROWSER=1 PARALLAX_CHROMIUM=$(CHROMIUM) $(BIN)/pytest -q
-
-chromium:
-	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	PARALLAX_TEST_POSTGRES=required PARALLAX_REQUIRE_BROWSER=1 PARALLAX_CHROMIUM=$(CHROMIUM) $(BIN)/pytest -q
 
 # Screenshots of the web app over the seed corpus, for docs/screenshots (look at them before committing).
 screenshots: $(STAMP) chromium

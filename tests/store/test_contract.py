@@ -233,14 +233,27 @@ def test_lookups(seeded: Store, seed_report: Report) -> None:
         seeded.rows("sqlite_master")
 
 
-def test_reingest_is_a_no_op(store: Store, seed_report: Report) -> None:
-    first = ingest_annotated(store, seed_report.articles)
-    before = dump(store)
-    again = ingest_annotated(store, seed_report.articles)
+def test_reingest_is_a_no_op(seeded: Store, seed_report: Report) -> None:
+    before = dump(seeded)
+    again = ingest_annotated(seeded, seed_report.articles)
     assert again.added == ()
     assert again.stories == ()
-    assert sorted(again.unchanged) == sorted(first.added)
-    assert dump(store) == before
+    assert sorted(again.unchanged) == sorted(a.id for a in seed_report.articles)
+    assert dump(seeded) == before
+
+
+def test_candidates_are_the_window_and_the_undated(seeded: Store, seed_report: Report) -> None:
+    dated = [a for a in seed_report.articles if a.article.published]
+    undated = {a.id for a in seed_report.articles if not a.article.published}
+    assert dated
+    day = dated[0].article.published[:10]  # type: ignore[index]
+    around = {a.id for _, a in seeded.recent_articles(since=day, until=day, limit=100)}
+    assert around == undated | {a.id for a in dated if a.article.published[:10] == day}  # type: ignore[index]
+    far = {a.id for _, a in seeded.recent_articles(since="2999-01-01", until="2999-12-31", limit=100)}
+    assert far == undated
+    everything = seeded.recent_articles(since=None, until=None, limit=100)
+    assert len(everything) == len(seed_report.articles)
+    assert len(seeded.recent_articles(since=None, until=None, limit=2)) == 2
 
 
 def test_saving_an_article_twice_fails_whole(store: Store, seed_report: Report) -> None:

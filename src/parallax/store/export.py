@@ -60,10 +60,20 @@ def _csv(path: Path, names: list[str], rows: list[list[Any]]) -> None:
 
 
 def _parquet(path: Path, names: list[str], rows: list[list[Any]]) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    import polars as pl
 
     columns = {name: [row[i] for row in rows] for i, name in enumerate(names)}
-    # An empty column has no type to infer; text is the safe guess (every key and label column is text).
-    arrays = [pa.array(values) if values else pa.array([], type=pa.string()) for values in columns.values()]
-    pq.write_table(pa.table(arrays, names=names), path)
+    schema = {name: _dtype(values) for name, values in columns.items()}
+    pl.DataFrame(columns, schema=schema).write_parquet(path)
+
+
+def _dtype(values: list[Any]) -> Any:
+    """The Parquet column type for a column's values: whole numbers, numbers, else text (also when all null)."""
+    import polars as pl
+
+    present = [v for v in values if v is not None]
+    if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+        return pl.Int64
+    if present and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
+        return pl.Float64
+    return pl.String

@@ -1,0 +1,120 @@
+"""The store commands through click's runner: ingest (twice), stories, show, export, and their errors."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from parallax.cli import EXIT_REJECTED, cli
+from parallax.store import TABLES, open_store
+
+from ..conftest import EXAMPLES
+
+
+def _dump(db: Path) -> dict[str, object]:
+    with open_store(db) as store:
+        return {table: store.rows(table) for table in TABLES}
+
+
+@pytest.fixture(scope="module")
+def seeds_db(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> Path:
+    """The seed corpus ingested through the command line (the real pipeline: extraction, spaCy, grouping)."""
+    db = tmp_path_factory.mktemp("cli") / "seeds.db"
+    result = CliRunner().invoke(cli, ["ingest", str(shared / "corpus" / "seeds"), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "5 added, 0 unchanged, 2 new stories, 0 updated, 0 rejected" in result.output
+    return db
+
+
+def test_ingesting_the_same_folder_twice_changes_nothing(seeds_db: Path, shared: Path) -> None:
+    before = _dump(seeds_db)
+    result = CliRunner().invoke(cli, ["ingest", str(shared / "corpus" / "seeds"), "--db", str(seeds_db)])
+    assert result.exit_code == 0, result.output
+    assert "0 added, 5 unchanged, 0 new stories, 0 updated, 0 rejected" in result.output
+    assert _dump(seeds_db) == before
+
+
+def test_stories_and_show(seeds_db: Path, seed_report) -> None:  # type: ignore[no-untyped-def]
+    listed = CliRunner().invoke(cli, ["stories", "--db", str(seeds_db), "--json"])
+    assert listed.exit_code == 0, listed.output
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert sorted(r["articles"] for r in rows) == sorted(len(s.story.articles) for s in seed_report.stories)
+    table = CliRunner().invoke(cli, ["stories", "--db", str(seeds_db), "--sort", "largest"])
+    assert table.exit_code == 0
+    assert all(r["id"] in table.stdout for r in rows)
+
+    for row in rows:
+        shown = CliRunner().invoke(cli, ["show", row["id"], "--db", str(seeds_db), "--format", "json"])
+        assert shown.exit_code == 0, shown.output
+        report = json.loads(shown.stdout)
+        assert [s["id"] for s in report["stories"]] == [row["id"]]
+        assert report["stories"][0]["title"] == row["title"]
+        md = CliRunner().invoke(cli, ["show", row["id"], "--db", str(seeds_db)])
+        assert row["title"] in md.stdout
+
+
+def test_show_an_unknown_story_is_one_line(seeds_db: Path) -> None:
+    result = CliRunner().invoke(cli, ["show", "nope", "--db", str(seeds_db)])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert "nope" in lines[0]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_export_is_readable(seeds_db: Path, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / "export"
+    result = CliRunner().invoke(cli, ["export", "--db", str(seeds_db), "--format", fmt, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    with open_store(seeds_db) as store:
+        expected = {table: store.rows(table) for table in ("stories", "articles", "facts", "entities", "citations")}
+    for table, (columns, rows) in expected.items():
+        path = out / f"{table}.{fmt}"
+        if fmt == "csv":
+            with path.open(encoding="utf-8", newline="") as fh:
+                read = list(csv.DictReader(fh))
+            ids = [r[columns[0]] for r in read]
+        else:
+            import polars as pl
+
+            frame = pl.read_parquet(path)
+            read = frame.to_dicts()
+            ids = frame[columns[0]].to_list()
+        assert len(read) == len(rows), table
+        assert ids == [r[0] for r in rows]
+        assert "annotated" not in (read[0] if read else {})
+    articles = out / f"articles.{fmt}"
+    assert articles.stat().st_size > 1000
+
+
+def test_rejections_are_named_and_the_rest_is_stored(tmp_path: Path) -> None:
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    source = sorted((EXAMPLES / "corpus").glob("0*"))[0]
+    (batch / source.name).write_bytes(source.read_bytes())
+    (batch / "empty.txt").write_bytes(b"")
+    db = tmp_path / "x.db"
+    result = CliRunner().invoke(cli, ["ingest", str(batch), "--db", str(db), "-q"])
+    assert result.exit_code == EXIT_REJECTED
+    rejected = [line for line in result.output.splitlines() if line.startswith("rejected:")]
+    assert len(rejected) == 1
+    assert "empty.txt: empty:" in rejected[0]
+    with open_store(db) as store:
+        assert store.counts()["articles"] == 1
+
+
+def test_errors_are_one_line(tmp_path: Path) -> None:
+    for args in (
+        ["ingest", str(tmp_path / "missing"), "--db", str(tmp_path / "x.db")],
+        ["stories", "--db", "mysql://nowhere/x"],
+        ["stories", "--db", str(tmp_path / "no" / "such" / "x.db")],
+    ):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 1, (args, result.output)
+        lines = [line for line in result.output.splitlines() if line.strip()]
+        assert len(lines) == 1, result.output
+        assert lines[0].startswith("error:")

@@ -1,0 +1,116 @@
+"""Incremental ingest: articles added one at a time end in the same stories as one batch; ids stay stable."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from parallax import Report
+from parallax.incremental import ingest_annotated, ingest_articles
+from parallax.models import AnnotatedArticle
+from parallax.store import Store
+
+
+def _partition(store: Store) -> set[frozenset[str]]:
+    return {frozenset(a.id for a in store.story_articles(s.id)) for s in store.list_stories(limit=500).items}
+
+
+def _batch(report: Report) -> set[frozenset[str]]:
+    return {frozenset(s.story.articles) for s in report.stories}
+
+
+def _story_of(store: Store, article_id: str) -> str:
+    stored = store.get_article(article_id)
+    assert stored is not None
+    return stored.info.story_id
+
+
+def test_one_at_a_time_gives_the_batch_stories(store: Store, seed_report: Report) -> None:
+    ids: dict[str, str] = {}
+    for annotated in seed_report.articles:
+        result = ingest_annotated(store, [annotated])
+        assert result.added == (annotated.id,)
+        assert len(result.stories) == 1
+        (story_id,) = result.stories
+        if result.created:
+            ids[annotated.id] = story_id
+        else:
+            assert story_id in ids.values()  # grew a story made earlier, under its first id
+    assert _partition(store) == _batch(seed_report)
+    # every story still has the id it got from the article that started it
+    assert {s.id for s in store.list_stories().items} == set(ids.values())
+    for first, story_id in ids.items():
+        assert _story_of(store, first) == story_id
+
+
+def test_reverse_order_gives_the_batch_stories(tmp_path, seed_report: Report) -> None:  # type: ignore[no-untyped-def]
+    from parallax.store import open_store
+
+    with open_store(tmp_path / "reverse.db") as store:
+        for annotated in reversed(seed_report.articles):
+            ingest_annotated(store, [annotated])
+        assert _partition(store) == _batch(seed_report)
+
+
+def test_a_batch_into_a_filled_store(tmp_path, seed_report: Report) -> None:  # type: ignore[no-untyped-def]
+    """Two articles first, the rest in one go: the stories the batch would give, the first two stories grown."""
+    from parallax.store import open_store
+
+    with open_store(tmp_path / "halves.db") as store:
+        first = ingest_annotated(store, seed_report.articles[:2])
+        rest = ingest_annotated(store, seed_report.articles[2:])
+        assert set(rest.updated) <= set(first.created)
+        assert _partition(store) == _batch(seed_report)
+
+
+def test_repeats_within_a_batch_count_once(store: Store, seed_report: Report) -> None:
+    article = seed_report.articles[0]
+    result = ingest_annotated(store, [article, article])
+    assert result.added == (article.id,)
+    assert result.unchanged == (article.id,)
+    assert store.counts()["articles"] == 1
+
+
+def test_a_taken_id_with_other_text_gets_its_own_id(store: Store, seed_report: Report) -> None:
+    first, second = seed_report.articles[0], seed_report.articles[-1]
+    ingest_annotated(store, [first])
+    impostor = _renamed(second, first.id)  # another article under an id the store already holds
+    result = ingest_annotated(store, [impostor])
+    (new_id,) = result.added
+    assert new_id != first.id
+    assert new_id.startswith(first.id + "-")
+    stored = store.get_article(new_id)
+    assert stored is not None
+    assert stored.annotated.article.text == second.article.text
+    assert {s.article_id for s in stored.annotated.sentences} == {new_id}
+    assert {q.article_id for q in stored.annotated.quotes} <= {new_id}
+    assert store.get_article(first.id).annotated == first  # type: ignore[union-attr]
+
+
+def _renamed(annotated: AnnotatedArticle, article_id: str) -> AnnotatedArticle:
+    return replace(
+        annotated,
+        article=replace(annotated.article, id=article_id),
+        sentences=tuple(replace(s, article_id=article_id) for s in annotated.sentences),
+        quotes=tuple(replace(q, article_id=article_id) for q in annotated.quotes),
+        citations=tuple(replace(c, article_id=article_id) for c in annotated.citations),
+    )
+
+
+def test_near_copy_joins_its_original_story(tmp_path, seed_report: Report) -> None:  # type: ignore[no-untyped-def]
+    """A trimmed copy of a stored article (new text, so not a no-op) joins the story of the article it copies."""
+    from parallax.store import open_store
+
+    story = max(seed_report.stories, key=lambda s: len(s.story.articles))
+    by_id = {a.id: a for a in seed_report.articles}
+    original = by_id[story.story.articles[-1]]
+    paragraphs = original.article.text.split("\n\n")
+    trimmed = replace(original.article, id="trimmed", text="\n\n".join(paragraphs[:-1]))
+    assert trimmed.checksum != original.article.checksum
+    with open_store(tmp_path / "copies.db") as store:
+        ingest_annotated(store, seed_report.articles)
+        before = {s.id for s in store.list_stories().items}
+        result = ingest_articles(store, [trimmed])  # the real annotator, on one article
+        assert result.created == ()
+        assert result.updated == (_story_of(store, original.id),)
+        assert _story_of(store, "trimmed") == _story_of(store, original.id)
+        assert {s.id for s in store.list_stories().items} == before
