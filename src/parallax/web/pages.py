@@ -249,7 +249,10 @@ async def upload(request: Request) -> HTMLResponse:
     result = await run_in_threadpool(ingest_uploads, _store(request), files, pasted)
     store = _store(request)
     touched = [s for s in (store.get_story(sid) for sid in result.stories) if s is not None]
-    return _page(request, "uploaded.html.j2", title="Articles added", result=result, stories=touched, nav="upload")
+    added = [a.info for a in (store.get_article(aid) for aid in result.added) if a is not None]
+    return _page(
+        request, "uploaded.html.j2", title="Articles added", result=result, stories=touched, added=added, nav="upload"
+    )
 
 
 def _text(value: Any) -> str:

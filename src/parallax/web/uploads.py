@@ -53,11 +53,15 @@ def ingest_uploads(store: Store, files: Sequence[Upload] = (), pasted: Sequence[
         folder = Path(tmp)
         names: dict[str, str] = {}  # file written -> the name to show
         for n, upload in enumerate(files, 1):
-            path = folder / f"{n:04d}-{_safe(upload.name)}"
+            # One folder per file, so that two uploads of the same name do not collide and the file keeps its own
+            # name (ingest derives the article's id from it).
+            path = folder / f"{n:04d}" / _safe(upload.name)
+            path.parent.mkdir()
             path.write_bytes(upload.data)
             names[str(path)] = upload.name or f"file {n}"
         for n, item in enumerate(pasted, 1):
-            path = folder / f"pasted-{n:04d}.json"
+            path = folder / f"pasted-{n:04d}" / "pasted.json"
+            path.parent.mkdir()
             path.write_text(json.dumps(item.record(), ensure_ascii=False), encoding="utf-8")
             names[str(path)] = f"pasted article {n}"
         if not names:
