@@ -314,3 +314,19 @@ def test_hostile_metadata_is_escaped_everywhere(empty_site: Server) -> None:
                 assert payload not in page.text, path
             assert "<script" not in page.text.lower(), path
             assert 'href="javascript:' not in page.text, path
+
+
+def test_sign_in_cookie_holds_no_token(seed_store) -> None:  # type: ignore[no-untyped-def]
+    with serve(seed_store, Settings(token=TOKEN, read_token=READ_TOKEN)) as server, server.client() as http:
+        csrf = re.search(r'name="csrf" value="([^"]+)"', http.get("/login").text).group(1)  # type: ignore[union-attr]
+        bad = http.post("/login", data={"csrf": csrf, "token": "wrong"})
+        assert bad.status_code == 401
+        assert "parallax_token" not in http.cookies
+        good = http.post("/login", data={"csrf": csrf, "token": READ_TOKEN})
+        assert good.status_code == 303
+        cookie = http.cookies["parallax_token"]
+        assert READ_TOKEN not in cookie
+        assert http.get("/api/stories").status_code == 200
+        http.cookies.clear()
+        http.cookies.set("parallax_token", READ_TOKEN)  # the raw token as a cookie is not a sign-in
+        assert http.get("/api/stories").status_code == 401

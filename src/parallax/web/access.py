@@ -1,8 +1,9 @@
 """Who may read and write: the tokens a request presents, checked on every route that needs them.
 
 A client presents a token as ``Authorization: Bearer TOKEN`` or ``X-Parallax-Token: TOKEN``; a browser reading a
-token-protected site presents the cookie that the sign-in page sets. Writes take the write token only, from a header
-or (the upload form) a form field; reads take the read token or the write token.
+token-protected site presents the cookie that the sign-in page sets (a keyed hash of the token, not the token).
+Writes take the write token only, from a header or (the upload form) a form field; reads take the read token or the
+write token.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from fastapi import Request
 
 from parallax.web.errors import WebError
-from parallax.web.security import same_token
+from parallax.web.security import cookie_value, same_token
 from parallax.web.settings import Settings
 
 __all__ = ["COOKIE", "can_read", "presented", "require_read", "require_write", "settings_of"]
@@ -36,10 +37,12 @@ def can_read(request: Request) -> bool:
     settings = settings_of(request)
     if settings.public:
         return True
-    for given in (presented(request), request.cookies.get(COOKIE)):
-        if same_token(given, settings.read_token) or same_token(given, settings.token):
-            return True
-    return False
+    given = presented(request)
+    if same_token(given, settings.read_token) or same_token(given, settings.token):
+        return True
+    cookie = request.cookies.get(COOKIE)
+    tokens = [t for t in (settings.read_token, settings.token) if t]
+    return cookie is not None and any(same_token(cookie, cookie_value(t)) for t in tokens)
 
 
 def require_read(request: Request) -> None:

@@ -26,7 +26,7 @@ from parallax.store import Store
 from parallax.web.access import COOKIE, can_read, require_read, require_write, settings_of
 from parallax.web.charts import coverage_chart, timeline_chart
 from parallax.web.errors import WebError
-from parallax.web.security import cross_site, csrf_token, csrf_valid, same_token
+from parallax.web.security import cookie_value, cross_site, csrf_token, csrf_valid, same_token
 from parallax.web.uploads import Pasted, Upload, ingest_uploads
 from parallax.web.views import outlet_view, snippet, tone
 
@@ -298,7 +298,9 @@ async def login(request: Request) -> Response:
         )
     response = RedirectResponse("/", status_code=303)
     secure = request.url.scheme == "https"
-    response.set_cookie(COOKIE, token, httponly=True, samesite="strict", secure=secure, max_age=30 * 24 * 3600)
+    response.set_cookie(
+        COOKIE, cookie_value(token), httponly=True, samesite="strict", secure=secure, max_age=30 * 24 * 3600
+    )
     return response
 
 

@@ -22,6 +22,7 @@ __all__ = [
     "SECURITY_HEADERS",
     "BodyLimit",
     "SecurityHeaders",
+    "cookie_value",
     "cross_site",
     "csrf_token",
     "csrf_valid",
@@ -49,6 +50,12 @@ def same_token(given: str | None, expected: str | None) -> bool:
     if not expected or given is None:
         return False
     return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
+def cookie_value(token: str) -> str:
+    """What the sign-in cookie holds for ``token``: a keyed hash of it, so the cookie never carries the token itself
+    and stays valid across restarts (it changes when the token does)."""
+    return hmac.new(token.encode("utf-8"), b"parallax sign-in cookie", hashlib.sha256).hexdigest()
 
 
 def csrf_token(secret: bytes, now: float | None = None) -> str:
