@@ -9,6 +9,8 @@
    ``cluster.THRESHOLD`` as the batch, over the stored articles published within ``WINDOW_DAYS``), or start a new
    story; a new article that is a copy of a stored one joins that one's story;
 4. recomputes only the stories that gained articles (compare + summarize) and saves them in one transaction.
+   Sentence vectors are computed once per article, at its ingest, and stored with it: a story that grows only
+   embeds its new articles.
 
 Stories keep the id they were created with (from their first article's content hash) as they grow.
 
@@ -17,7 +19,7 @@ Reads: files (``read_inputs``) or ``Article`` records. Writes: the store; return
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -32,9 +34,9 @@ from .extract import extract
 from .ingest import MAX_BYTES, read_inputs
 from .models import AnnotatedArticle, Article, Rejection, Report, Story, content_id
 from .nlp import annotate
-from .pipeline import Progress, analyze_stories
+from .pipeline import Progress, analyze_stories, embed_sentences
 from .report import to_dict
-from .store import Store, StoryRecord
+from .store import Matrix, Store, StoryRecord
 
 __all__ = ["WINDOW_DAYS", "IngestResult", "ingest_annotated", "ingest_articles", "ingest_paths"]
 
@@ -142,18 +144,23 @@ def _add(
     """Assign new annotated articles to stories, recompute those stories, save everything in one transaction."""
     if not annotated:
         return IngestResult(unchanged=tuple(unchanged), rejections=tuple(rejections))
+    report_progress("embed", 0, 1)
+    fresh = embed_sentences(annotated)  # once per article, ever: stored with it for later recomputations
+    report_progress("embed", 1, 1)
     report_progress("group", 0, 1)
     members, created = _assign(store, annotated)
     report_progress("group", 1, 1)
 
     records: list[StoryRecord] = []
     now = datetime.now(UTC).replace(microsecond=0).isoformat()
+    older = [a.id for group in members.values() for a in group if a.id not in fresh]
+    vectors = {**store.sentence_vectors(older), **fresh}
     for done, (story_id, story_articles) in enumerate(members.items(), 1):
-        records.append(_recompute(story_id, story_articles, now))
+        records.append(_recompute(story_id, story_articles, now, vectors))
         report_progress("compare", done, len(members))
 
     story_of = {a.id: story_id for story_id, group in members.items() for a in group}
-    store.save([(story_of[a.id], a) for a in annotated], records)
+    store.save([(story_of[a.id], a) for a in annotated], records, fresh)
     return IngestResult(
         added=tuple(a.id for a in annotated),
         unchanged=tuple(unchanged),
@@ -280,11 +287,14 @@ def _best_stories(
     return targets
 
 
-def _recompute(story_id: str, articles: Sequence[AnnotatedArticle], now: str) -> StoryRecord:
-    """A story's analysis and report JSON from all its articles (annotations as stored: no NLP reruns)."""
+def _recompute(
+    story_id: str, articles: Sequence[AnnotatedArticle], now: str, vectors: Mapping[str, Matrix]
+) -> StoryRecord:
+    """A story's analysis and report JSON from all its articles (annotations and sentence vectors as stored: no
+    NLP or embedding reruns)."""
     duplicates = find_duplicates([a.article for a in articles])
     story = replace(describe_story(articles, duplicates=duplicates), id=story_id)
-    (analysis,) = analyze_stories([story], articles, duplicates)
+    (analysis,) = analyze_stories([story], articles, duplicates, vectors=vectors)
     by_id = {a.id: a for a in articles}
     report = Report(
         articles=tuple(by_id[i] for i in story.articles),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +28,7 @@ from .models import AnnotatedArticle, Article, DuplicateGroup, RawDocument, Reje
 from .nlp import annotate
 from .summarize import summarize
 
-__all__ = ["Progress", "analyze", "analyze_articles", "analyze_stories"]
+__all__ = ["Progress", "analyze", "analyze_articles", "analyze_stories", "embed_sentences"]
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)`` while a stage runs."""
@@ -118,10 +118,12 @@ def analyze_stories(
     *,
     progress: Progress | None = None,
     timings: list[tuple[str, float]] | None = None,
+    vectors: Mapping[str, Matrix] | None = None,
 ) -> tuple[StoryAnalysis, ...]:
     """Compare and summarise stories already grouped (the part of ``analyze_articles`` after grouping).
 
-    ``annotated`` must hold every article of every story; ``duplicates`` the copies among them.
+    ``annotated`` must hold every article of every story; ``duplicates`` the copies among them. ``vectors`` may
+    hold sentence vectors computed earlier (``embed_sentences``), by article id; other articles are embedded here.
     """
     report_progress = progress or _quiet
     timings = timings if timings is not None else []
@@ -129,7 +131,9 @@ def analyze_stories(
     by_id = {a.id: a for a in annotated}
     copies = {copy: group.original for group in duplicates for copy in group.copies}
     multi = [by_id[i] for story in stories if len(story.articles) > 1 for i in story.articles]
-    sentence_vectors = _embed(multi)
+    known = vectors or {}
+    sentence_vectors = _embed([a for a in multi if a.id not in known])
+    sentence_vectors.update({a.id: known[a.id] for a in multi if a.id in known})
     timings.append(("embed", time.perf_counter() - lap))
 
     lap = time.perf_counter()
@@ -148,6 +152,11 @@ def analyze_stories(
 def _empty(rows: int) -> Matrix:
     # Articles alone in their story are not embedded: their facts are their own sentences. Zero rows keep shapes.
     return np.zeros((rows, 384), dtype=np.float32)
+
+
+def embed_sentences(articles: Sequence[AnnotatedArticle]) -> dict[str, Matrix]:
+    """Every sentence of the articles as a vector (one encoder call): article id -> (sentences x 384) matrix."""
+    return _embed(articles)
 
 
 def _embed(articles: Sequence[AnnotatedArticle]) -> dict[str, Matrix]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
+
+import numpy as np
 
 from parallax import Report
 from parallax.incremental import ingest_annotated, ingest_articles
@@ -114,3 +117,30 @@ def test_near_copy_joins_its_original_story(tmp_path, seed_report: Report) -> No
         assert result.updated == (_story_of(store, original.id),)
         assert _story_of(store, "trimmed") == _story_of(store, original.id)
         assert {s.id for s in store.list_stories().items} == before
+
+
+def test_sentence_vectors_are_stored_once(store: Store, seed_report: Report) -> None:
+    ingest_annotated(store, seed_report.articles)
+    vectors = store.sentence_vectors([a.id for a in seed_report.articles])
+    assert set(vectors) == {a.id for a in seed_report.articles}
+    for annotated in seed_report.articles:
+        assert vectors[annotated.id].shape == (len(annotated.sentences), 384)
+        assert vectors[annotated.id].dtype == np.float32
+
+
+def test_an_older_store_is_migrated_and_grows(tmp_path, seed_report: Report) -> None:  # type: ignore[no-untyped-def]
+    """A store made before 003_sentence_vectors: opening it applies that migration, and its stories still grow
+    (their older articles are embedded again, as they have no stored vectors)."""
+    from parallax.store import open_store
+
+    db = tmp_path / "old.db"
+    with open_store(db) as store:
+        ingest_annotated(store, seed_report.articles[:-1])
+    with sqlite3.connect(db) as raw:
+        raw.execute("ALTER TABLE articles DROP COLUMN vectors")
+        raw.execute("DELETE FROM schema_migrations WHERE name = '003_sentence_vectors'")
+    with open_store(db) as store:
+        assert store.migrations()[-1] == "003_sentence_vectors"
+        assert store.sentence_vectors([a.id for a in seed_report.articles]) == {}
+        ingest_annotated(store, seed_report.articles[-1:])
+        assert _partition(store) == _batch(seed_report)

@@ -20,10 +20,14 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, Literal, Protocol, TypeVar
 from urllib.parse import urlsplit
+
+import numpy as np
+from numpy.typing import NDArray
 
 from ..errors import ConfigError
 from ..models import AnnotatedArticle, DuplicateGroup, Report, StoryAnalysis
@@ -34,7 +38,9 @@ __all__ = [
     "MARK_END",
     "MARK_START",
     "TABLES",
+    "VECTOR_SIZE",
     "ArticleInfo",
+    "Matrix",
     "OutletInfo",
     "Page",
     "SearchHit",
@@ -58,6 +64,8 @@ MARK_END = "\ue001"
 
 # Every table a backend keeps, in the order ``Store.rows`` and ``dump`` list them (full-text indexes excluded).
 TABLES = ("schema_migrations", "stories", "articles", "entities", "citations", "facts")
+
+VECTOR_SIZE = 384  # the sentence encoder's dimension (all-MiniLM-L6-v2)
 
 Sort = Literal["newest", "largest"]
 
@@ -167,6 +175,9 @@ class StoryRecord:
     report: dict[str, Any]
 
 
+Matrix = NDArray[np.float32]
+"""Sentence vectors of one article: one row of ``VECTOR_SIZE`` per sentence."""
+
 Table = tuple[tuple[str, ...], tuple[tuple[Any, ...], ...]]
 """A table's column names and its rows (sorted by primary key), as ``Store.rows`` returns it."""
 
@@ -266,9 +277,19 @@ class Store(Protocol):
         """Every article of a story, in the story's order."""
         ...
 
-    def save(self, articles: list[tuple[str, AnnotatedArticle]], stories: list[StoryRecord]) -> None:
-        """In one transaction: add new articles as (story id, article), and create or replace these stories (an
-        existing story keeps its ``created`` time). Articles already stored by id are an error."""
+    def sentence_vectors(self, article_ids: list[str]) -> dict[str, Matrix]:
+        """The stored sentence vectors of these articles (those that have them), by article id."""
+        ...
+
+    def save(
+        self,
+        articles: list[tuple[str, AnnotatedArticle]],
+        stories: list[StoryRecord],
+        vectors: Mapping[str, Matrix] | None = None,
+    ) -> None:
+        """In one transaction: add new articles as (story id, article) with their sentence ``vectors`` (by article
+        id), and create or replace these stories (an existing story keeps its ``created`` time). Articles already
+        stored by id are an error."""
         ...
 
     # --- maintenance ------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Export a store's tables as CSV or Parquet files, one file per table, for spreadsheets and data frames.
 
-The serialised records (``annotated``, ``analysis``, ``duplicates``, ``report``) are left out: they are the store's
-own format; the JSON API and ``parallax show --format json`` give the same data in the documented report schema.
+The serialised records (``annotated``, ``analysis``, ``duplicates``, ``report``) and sentence vectors are left
+out: they are the store's own format; the JSON API and ``parallax show --format json`` give the same data in the
+documented report schema.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ __all__ = ["EXPORT_FORMATS", "EXPORT_TABLES", "export"]
 
 EXPORT_FORMATS = ("csv", "parquet")
 EXPORT_TABLES = ("stories", "articles", "facts", "entities", "citations")
-_LEFT_OUT = frozenset({"annotated", "analysis", "duplicates", "report"})
+_LEFT_OUT = frozenset({"annotated", "analysis", "duplicates", "report", "vectors"})
 
 
 def export(store: Store, folder: str | os.PathLike[str], fmt: str = "csv") -> list[Path]:

@@ -11,11 +11,13 @@ import re
 import threading
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
+
+import numpy as np
 
 from .. import codec
 from ..errors import StoreError
@@ -24,7 +26,9 @@ from . import (
     MARK_END,
     MARK_START,
     TABLES,
+    VECTOR_SIZE,
     ArticleInfo,
+    Matrix,
     OutletInfo,
     Page,
     SearchHit,
@@ -50,7 +54,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "articles": tuple(
         "id checksum story_id position source title outlet byline published url language text words tone quotes"
-        " citations loaded_terms added annotated".split()
+        " citations loaded_terms added annotated vectors".split()
     ),
     "entities": ("article_id", "name", "label", "mentions"),
     "citations": ("article_id", "source", "kind", "mentions"),
@@ -334,12 +338,28 @@ class SqlStore(ABC, Store):
             )
         return tuple((sid, _annotated(data)) for sid, data in rows)
 
+    def sentence_vectors(self, article_ids: list[str]) -> dict[str, Matrix]:
+        found: dict[str, Matrix] = {}
+        with self._lock:
+            for chunk in _chunks(article_ids):
+                marks = ", ".join("?" * len(chunk))
+                rows = self._run(
+                    f"SELECT id, vectors FROM articles WHERE id IN ({marks}) AND vectors IS NOT NULL", chunk
+                )
+                found.update((aid, _vector_matrix(data)) for aid, data in rows)
+        return found
+
     def story_articles(self, story_id: str) -> tuple[AnnotatedArticle, ...]:
         with self._lock:
             rows = self._run("SELECT annotated FROM articles WHERE story_id = ? ORDER BY position, id", [story_id])
         return tuple(_annotated(r[0]) for r in rows)
 
-    def save(self, articles: list[tuple[str, AnnotatedArticle]], stories: list[StoryRecord]) -> None:
+    def save(
+        self,
+        articles: list[tuple[str, AnnotatedArticle]],
+        stories: list[StoryRecord],
+        vectors: Mapping[str, Matrix] | None = None,
+    ) -> None:
         stamp = now()
         with self._lock, self._transaction():
             for record in stories:
@@ -347,7 +367,7 @@ class SqlStore(ABC, Store):
             self._run_many(
                 f"INSERT INTO articles ({', '.join(COLUMNS['articles'])})"
                 f" VALUES ({', '.join('?' * len(COLUMNS['articles']))})",
-                [_article_row(story_id, a, stamp) for story_id, a in articles],
+                [_article_row(story_id, a, stamp, (vectors or {}).get(a.id)) for story_id, a in articles],
             )
             self._run_many(
                 "INSERT INTO entities (article_id, name, label, mentions) VALUES (?, ?, ?, ?)",
@@ -493,7 +513,7 @@ def _article_info(row: Sequence[Any]) -> ArticleInfo:
     return ArticleInfo(aid, sid, title, outlet, byline, published, url, source, checksum, language, int(words), added)
 
 
-def _article_row(story_id: str, a: AnnotatedArticle, stamp: str) -> list[Any]:
+def _article_row(story_id: str, a: AnnotatedArticle, stamp: str, vectors: Matrix | None) -> list[Any]:
     art = a.article
     return [
         art.id,
@@ -515,7 +535,17 @@ def _article_row(story_id: str, a: AnnotatedArticle, stamp: str) -> list[Any]:
         len(a.loaded_terms),
         stamp,
         _json(codec.dump(a)),
+        _vector_bytes(vectors) if vectors is not None else None,
     ]
+
+
+def _vector_bytes(vectors: Matrix) -> bytes:
+    return np.ascontiguousarray(vectors, dtype="<f4").tobytes()
+
+
+def _vector_matrix(data: bytes) -> Matrix:
+    matrix: Matrix = np.frombuffer(bytes(data), dtype="<f4").astype(np.float32).reshape(-1, VECTOR_SIZE)
+    return matrix
 
 
 def _entity_rows(a: AnnotatedArticle) -> list[list[Any]]:
