@@ -17,6 +17,7 @@ from parallax.store import open_store
 from parallax.web import Settings
 from parallax.web.security import CSP
 from tests.conftest import EXAMPLES
+from tests.test_render import _parse
 from tests.web.conftest import READ_TOKEN, TOKEN, Server, serve
 
 ERROR_KEYS = {"status", "code", "message", "hint"}
@@ -330,3 +331,17 @@ def test_sign_in_cookie_holds_no_token(seed_store) -> None:  # type: ignore[no-u
         http.cookies.clear()
         http.cookies.set("parallax_token", READ_TOKEN)  # the raw token as a cookie is not a sign-in
         assert http.get("/api/stories").status_code == 401
+
+
+def test_pages_nest_and_their_links_land(site: Server) -> None:
+    """Every page is well nested, its ids are unique, and every in-page link (#...) has its target on the page."""
+    story = site.store.list_stories(sort="largest").items[0].id
+    article = site.store.list_articles(story_id=story).items[0].id
+    outlet = site.store.list_outlets()[0].name
+    with site.client() as http:
+        for path in ["/", f"/stories/{story}", f"/articles/{article}", "/outlets", f"/outlets/{outlet}",
+                     "/search?q=a", "/upload", "/login"]:  # fmt: skip
+            parsed = _parse(http.get(path).text)
+            assert len(parsed.ids) == len(set(parsed.ids)), path
+            missing = {h for h in parsed.hrefs if h.startswith("#") and h[1:] not in parsed.ids}
+            assert missing == set(), path
