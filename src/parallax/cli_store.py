@@ -13,10 +13,10 @@ from rich.console import Console
 from rich.table import Table
 
 from .cli_common import EXIT_REJECTED, _fail, _print_rejections, _progress
-from .errors import ParallaxError
-from .ingest import MAX_BYTES
+from .errors import ParallaxError, StoreError
+from .ingest import MAX_BYTES, read_inputs
 from .report import FORMATS, render, write
-from .store import DB_ENV, DEFAULT_DB, Store, open_store
+from .store import DB_ENV, DEFAULT_DB, Store, default_url, open_store
 from .store.export import EXPORT_FORMATS, export
 
 __all__ = ["export_command", "ingest", "show", "stories"]
@@ -31,8 +31,13 @@ db_option = click.option(
 
 
 @contextmanager
-def _opened(err: Console, db: str | None) -> Iterator[Store]:
-    """The store, with library errors turned into one line and exit 1."""
+def _opened(err: Console, db: str | None, *, create: bool = False) -> Iterator[Store]:
+    """The store, with library errors turned into one line and exit 1. Only ``ingest`` creates an SQLite file."""
+    target = db or default_url()
+    path = target[len("sqlite:///") :] if target.lower().startswith("sqlite:///") else target
+    if not create and "://" not in path and path != ":memory:" and not Path(path).expanduser().exists():
+        _fail(err, StoreError(f"no store at {path}", hint="add articles first with `parallax ingest ARTICLES`"))
+        sys.exit(1)
     try:
         with open_store(db) as store:
             yield store
@@ -53,7 +58,12 @@ def ingest(articles: tuple[Path, ...], db: str | None, max_bytes: int, quiet: bo
     from .incremental import ingest_paths  # imported late so that --help stays fast
 
     err = Console(stderr=True)
-    with _opened(err, db) as store, _progress(err, quiet) as progress:
+    try:
+        read_inputs(list(articles), max_bytes=max_bytes)  # a missing path fails here, before a store file is made
+    except ParallaxError as exc:
+        _fail(err, exc)
+        sys.exit(1)
+    with _opened(err, db, create=True) as store, _progress(err, quiet) as progress:
         result = ingest_paths(store, list(articles), max_bytes=max_bytes, progress=progress)
     _print_rejections(err, result.rejections)
     if not quiet:

@@ -13,6 +13,7 @@
     ├── ModelError                an offline model or its weights are missing or broken
     ├── ConfigError               a bad option or setting
     ├── StoreError                the store cannot be opened, read or written
+    │   └── ConcurrentWriteError  another writer changed what a save was based on
     └── ReportError               a report cannot be rendered or written
 
 A wrong Python type passed to a public function is a bug and raises ``TypeError``, not one of these.
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 __all__ = [
     "BinaryInputError",
+    "ConcurrentWriteError",
     "ConfigError",
     "EmptyInputError",
     "EncodingError",
@@ -103,6 +105,10 @@ class ConfigError(ParallaxError):
 
 class StoreError(ParallaxError):
     hint = "check the --db path or URL (and that the PostgreSQL server is running)"
+
+
+class ConcurrentWriteError(StoreError):
+    hint = "another ingest changed the same stories at the same time; run this one again"
 
 
 class ReportError(ParallaxError):

@@ -29,7 +29,7 @@ import numpy as np
 from . import __version__
 from .cluster import THRESHOLD, describe_story, group_stories, similarity
 from .dedup import find_duplicates
-from .errors import InputError
+from .errors import ConcurrentWriteError, InputError
 from .extract import extract
 from .ingest import MAX_BYTES, read_inputs
 from .models import AnnotatedArticle, Article, Rejection, Report, Story, content_id
@@ -44,6 +44,8 @@ __all__ = ["WINDOW_DAYS", "IngestResult", "ingest_annotated", "ingest_articles",
 # cluster.PUB_FULL_DAYS (14) apart the publication-date penalty is full (0.5), more than any pair's positive
 # evidence can outweigh against THRESHOLD, so articles further apart could never join one story anyway.
 WINDOW_DAYS = 14
+# How often an ingest decides again when another ingest changed the same stories between its reading and saving.
+SAVE_ATTEMPTS = 5
 # At most this many stored articles are scored against a batch (most recently added first); undated stored
 # articles are always candidates, within this cap. The cap bounds the lead embeddings an ingest computes.
 MAX_CANDIDATES = 2000
@@ -128,10 +130,7 @@ def ingest_annotated(
     """Ingest articles annotated elsewhere (e.g. a ``Report``'s articles): as ``ingest_articles``, without NLP."""
     if isinstance(annotated, (str, bytes)) or not all(isinstance(a, AnnotatedArticle) for a in annotated):
         raise TypeError("ingest_annotated() takes a sequence of AnnotatedArticle records")
-    new, unchanged = _new_articles(store, [a.article for a in annotated])
-    by_checksum = {a.article.checksum: a for a in annotated}
-    renamed = [_renamed(by_checksum[article.checksum], article.id) for article in new]
-    return _add(store, renamed, unchanged, (), progress or _quiet)
+    return _add(store, annotated, (), (), progress or _quiet)
 
 
 def _add(
@@ -141,33 +140,55 @@ def _add(
     rejections: Sequence[Rejection],
     report_progress: Progress,
 ) -> IngestResult:
-    """Assign new annotated articles to stories, recompute those stories, save everything in one transaction."""
-    if not annotated:
-        return IngestResult(unchanged=tuple(unchanged), rejections=tuple(rejections))
-    report_progress("embed", 0, 1)
-    fresh = embed_sentences(annotated)  # once per article, ever: stored with it for later recomputations
-    report_progress("embed", 1, 1)
-    report_progress("group", 0, 1)
-    members, created = _assign(store, annotated)
-    report_progress("group", 1, 1)
+    """Assign new annotated articles to stories, recompute those stories, save everything in one transaction.
 
-    records: list[StoryRecord] = []
-    now = datetime.now(UTC).replace(microsecond=0).isoformat()
-    older = [a.id for group in members.values() for a in group if a.id not in fresh]
-    vectors = {**store.sentence_vectors(older), **fresh}
-    for done, (story_id, story_articles) in enumerate(members.items(), 1):
-        records.append(_recompute(story_id, story_articles, now, vectors))
-        report_progress("compare", done, len(members))
+    The store may change between reading and saving (another ingest, in this process or another): ``save`` then
+    refuses with ``ConcurrentWriteError`` and the whole decision is made again on the new state, up to
+    SAVE_ATTEMPTS times.
+    """
+    by_checksum: dict[str, AnnotatedArticle] = {}
+    for item in annotated:
+        by_checksum.setdefault(item.article.checksum, item)
+    vectors_of: dict[str, Matrix] = {}  # by checksum: ids may change between attempts, texts do not
+    for attempt in range(1, SAVE_ATTEMPTS + 1):
+        new, repeats = _new_articles(store, [a.article for a in annotated])
+        pending = [_renamed(by_checksum[article.checksum], article.id) for article in new]
+        if not pending:
+            return IngestResult(unchanged=(*unchanged, *repeats), rejections=tuple(rejections))
+        if not vectors_of:
+            report_progress("embed", 0, 1)
+            # once per article, ever: stored with it, so that later recomputations of its story never re-embed it
+            embedded = embed_sentences(pending)
+            vectors_of = {a.article.checksum: embedded[a.id] for a in pending}
+            report_progress("embed", 1, 1)
+        fresh = {a.id: vectors_of[a.article.checksum] for a in pending}
 
-    story_of = {a.id: story_id for story_id, group in members.items() for a in group}
-    store.save([(story_of[a.id], a) for a in annotated], records, fresh)
-    return IngestResult(
-        added=tuple(a.id for a in annotated),
-        unchanged=tuple(unchanged),
-        created=tuple(s for s in members if s in created),
-        updated=tuple(s for s in members if s not in created),
-        rejections=tuple(rejections),
-    )
+        report_progress("group", 0, 1)
+        members, created = _assign(store, pending)
+        report_progress("group", 1, 1)
+        records: list[StoryRecord] = []
+        now = datetime.now(UTC).replace(microsecond=0).isoformat()
+        older = [a.id for group in members.values() for a in group if a.id not in fresh]
+        vectors = {**store.sentence_vectors(older), **fresh}
+        for done, (story_id, story_articles) in enumerate(members.items(), 1):
+            records.append(_recompute(story_id, story_articles, now, vectors))
+            report_progress("compare", done, len(members))
+
+        story_of = {a.id: story_id for story_id, group in members.items() for a in group}
+        try:
+            store.save([(story_of[a.id], a) for a in pending], records, fresh)
+        except ConcurrentWriteError:
+            if attempt == SAVE_ATTEMPTS:
+                raise
+            continue
+        return IngestResult(
+            added=tuple(a.id for a in pending),
+            unchanged=(*unchanged, *repeats),
+            created=tuple(s for s in members if s in created),
+            updated=tuple(s for s in members if s not in created),
+            rejections=tuple(rejections),
+        )
+    raise AssertionError("unreachable")  # the loop returns or raises
 
 
 def _renamed(annotated: AnnotatedArticle, article_id: str) -> AnnotatedArticle:

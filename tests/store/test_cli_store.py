@@ -112,9 +112,13 @@ def test_errors_are_one_line(tmp_path: Path) -> None:
         ["ingest", str(tmp_path / "missing"), "--db", str(tmp_path / "x.db")],
         ["stories", "--db", "mysql://nowhere/x"],
         ["stories", "--db", str(tmp_path / "no" / "such" / "x.db")],
+        ["show", "abc", "--db", str(tmp_path / "never-made.db")],
+        ["export", "-o", str(tmp_path / "out"), "--db", "postgresql://nobody@127.0.0.1:1/none"],
     ):
         result = CliRunner().invoke(cli, args)
         assert result.exit_code == 1, (args, result.output)
         lines = [line for line in result.output.splitlines() if line.strip()]
         assert len(lines) == 1, result.output
         assert lines[0].startswith("error:")
+    assert not (tmp_path / "x.db").exists()  # a mistyped path does not leave an empty store behind
+    assert not (tmp_path / "never-made.db").exists()

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from parallax import Report
+from parallax.errors import ConcurrentWriteError
 from parallax.incremental import ingest_annotated, ingest_articles
 from parallax.models import AnnotatedArticle
-from parallax.store import Store
+from parallax.store import Store, StoryRecord
 
 
 def _partition(store: Store) -> set[frozenset[str]]:
@@ -144,3 +147,52 @@ def test_an_older_store_is_migrated_and_grows(tmp_path, seed_report: Report) -> 
         assert store.sentence_vectors([a.id for a in seed_report.articles]) == {}
         ingest_annotated(store, seed_report.articles[-1:])
         assert _partition(store) == _batch(seed_report)
+
+
+def test_concurrent_ingests_end_consistent(store_url: str, seed_report: Report) -> None:
+    """Two writers (own connections, as two processes would have) ingest overlapping halves at once: every article
+    is stored once, and every story's report holds exactly the articles the store files under it."""
+    from parallax.store import open_store
+
+    articles = list(seed_report.articles)
+    halves = [articles[: len(articles) // 2 + 1], articles[len(articles) // 2 :]]
+    results: list[object] = [None, None]
+    with open_store(store_url), open_store(store_url) as first, open_store(store_url) as second:
+        start = threading.Barrier(2)
+
+        def run(n: int, store: Store) -> None:
+            start.wait()
+            try:
+                results[n] = ingest_annotated(store, halves[n])
+            except Exception as exc:  # reported below, with the other thread's outcome
+                results[n] = exc
+
+        threads = [threading.Thread(target=run, args=(n, s)) for n, s in enumerate((first, second))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=300)
+        assert not any(isinstance(r, Exception) for r in results), results
+        assert first.counts()["articles"] == len(articles)
+        assert _partition(first) == _batch(seed_report)
+        for info in first.list_stories().items:
+            report = first.story_report(info.id)
+            filed = {a.id for a in first.list_articles(story_id=info.id).items}
+            assert report is not None
+            assert set(report["stories"][0]["articles"]) == filed
+
+
+def test_a_save_based_on_a_stale_story_is_refused(store: Store, seed_report: Report) -> None:
+    story = max(seed_report.stories, key=lambda s: len(s.story.articles))
+    by_id = {a.id: a for a in seed_report.articles}
+    first, second, third = (by_id[i] for i in story.story.articles[:3])
+    ingest_annotated(store, [first])
+    (story_id,) = {s.id for s in store.list_stories().items}
+    # decide to add `third` while the story holds only `first`...
+    stale_story = replace(story.story, id=story_id, articles=(first.id, third.id))
+    stale = StoryRecord(replace(story, story=stale_story), (), {"articles": []})
+    ingest_annotated(store, [second])  # ...but another ingest adds `second` first
+    before = {t: store.rows(t) for t in ("stories", "articles")}
+    with pytest.raises(ConcurrentWriteError):
+        store.save([(story_id, third)], [stale])
+    assert {t: store.rows(t) for t in ("stories", "articles")} == before

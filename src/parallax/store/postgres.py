@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from ..errors import StoreError
+from ..errors import ConcurrentWriteError, StoreError
 from ..models import AnnotatedArticle
 from . import MARK_END, MARK_START
 from .sql import SqlStore
@@ -33,6 +33,7 @@ def _safe(url: str) -> str:
 
 class PostgresStore(SqlStore):
     backend = "postgres"
+    lock_rows = " FOR UPDATE"  # a concurrent save of the same story waits, then sees the new members
 
     def __init__(self, url: str) -> None:
         super().__init__(_safe(url))
@@ -41,6 +42,7 @@ class PostgresStore(SqlStore):
         except ImportError as exc:  # pragma: no cover - psycopg is a dependency; this guards a broken install
             raise StoreError("the PostgreSQL store needs psycopg 3", hint="pip install 'psycopg[binary]>=3.1'") from exc
         self._errors = psycopg.Error
+        self._unique = psycopg.errors.UniqueViolation
         try:
             self._db = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
         except psycopg.Error as exc:
@@ -51,6 +53,8 @@ class PostgresStore(SqlStore):
         try:
             cursor = self._db.execute(_pyformat(sql), tuple(params))
             return cursor.fetchall() if cursor.description is not None else []
+        except self._unique as exc:  # another session stored the same row first (its commit was not yet visible)
+            raise ConcurrentWriteError(f"store {self.url}: {_first_line(exc)}") from exc
         except self._errors as exc:
             raise StoreError(f"store {self.url}: {_first_line(exc)}") from exc
 
@@ -59,6 +63,8 @@ class PostgresStore(SqlStore):
             try:
                 with self._db.cursor() as cursor:
                     cursor.executemany(_pyformat(sql), [tuple(r) for r in rows])
+            except self._unique as exc:
+                raise ConcurrentWriteError(f"store {self.url}: {_first_line(exc)}") from exc
             except self._errors as exc:
                 raise StoreError(f"store {self.url}: {_first_line(exc)}") from exc
 

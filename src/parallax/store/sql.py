@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .. import codec
-from ..errors import StoreError
+from ..errors import ConcurrentWriteError, StoreError
 from ..models import AnnotatedArticle, DuplicateGroup, Report, StoryAnalysis
 from . import (
     MARK_END,
@@ -95,6 +95,7 @@ class SqlStore(ABC, Store):
 
     url: str
     backend: str  # the folder of migrations/ this backend reads
+    lock_rows = ""  # what makes a SELECT lock the rows it reads until commit, where the backend needs it
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -362,6 +363,7 @@ class SqlStore(ABC, Store):
     ) -> None:
         stamp = now()
         with self._lock, self._transaction():
+            self._check_unchanged(articles, stories)
             for record in stories:
                 self._save_story(record, stamp)
             self._run_many(
@@ -392,6 +394,21 @@ class SqlStore(ABC, Store):
                         for n, f in enumerate(record.analysis.facts)
                     ],
                 )
+
+    def _check_unchanged(self, articles: list[tuple[str, AnnotatedArticle]], stories: list[StoryRecord]) -> None:
+        """Raise ConcurrentWriteError when the store is no longer what the caller decided on: one of the articles
+        was stored meanwhile, or a story to replace gained or lost articles (its row is locked until commit)."""
+        new = {a.id for _, a in articles}
+        for record in stories:
+            story = record.analysis.story
+            exists = self._run(f"SELECT id FROM stories WHERE id = ?{self.lock_rows}", [story.id])
+            members = self._run("SELECT id FROM articles WHERE story_id = ?", [story.id]) if exists else []
+            if {r[0] for r in members} != set(story.articles) - new:
+                raise ConcurrentWriteError(f"story {story.id} changed while this ingest ran")
+        ids = sorted(new)
+        stored = self.find_ids(ids) or set(self.find_checksums(sorted({a.article.checksum for _, a in articles})))
+        if stored:
+            raise ConcurrentWriteError(f"article {sorted(stored)[0]} was stored while this ingest ran")
 
     def _save_story(self, record: StoryRecord, stamp: str) -> None:
         analysis = record.analysis
