@@ -95,7 +95,8 @@ def serve(db: str | None, host: str, port: int) -> None:
     except ParallaxError as exc:
         _fail(err, exc)
         sys.exit(1)
-    with _opened(err, db) as store:
+    # A server that takes uploads may start on a new, empty store; a read-only one needs an existing store.
+    with _opened(err, db, create=settings.writable) as store:
         writes = "uploads enabled" if settings.writable else "read-only (set PARALLAX_TOKEN to enable uploads)"
         reads = "reads public" if settings.public else "reads need PARALLAX_READ_TOKEN"
         err.print(f"Parallax on http://{host}:{port}/ over {store.url}: {reads}, {writes}", highlight=False)

@@ -52,3 +52,43 @@ def test_serve_shows_the_ingested_stories(seed_store: Store, tmp_path: Path) -> 
             proc.terminate()
             proc.wait(10)
         assert "read-only" in (proc.stderr.read() if proc.stderr else "")
+
+
+def test_serve_needs_a_store_unless_it_takes_uploads(tmp_path: Path) -> None:
+    exe = Path(sys.executable).with_name("parallax")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARALLAX_")}
+    missing = subprocess.run(
+        [str(exe), "serve", "--db", str(tmp_path / "none.db"), "--port", str(_free_port())],
+        capture_output=True, text=True, env=env, timeout=60,
+    )  # fmt: skip
+    assert missing.returncode == 1
+    assert missing.stderr.count("\n") == 1
+    assert "no store at" in missing.stderr
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_serve_with_uploads_starts_on_a_new_store(tmp_path: Path) -> None:
+    exe = Path(sys.executable).with_name("parallax")
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("PARALLAX_")}, "PARALLAX_TOKEN": "t0ken"}
+    port = _free_port()
+    db = tmp_path / "new.db"
+    with subprocess.Popen(
+        [str(exe), "serve", "--db", str(db), "--port", str(port)], stderr=subprocess.PIPE, text=True, env=env
+    ) as proc:
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    home = httpx.get(f"http://127.0.0.1:{port}/", timeout=5)
+                    break
+                except httpx.TransportError:
+                    assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+                    assert time.monotonic() < deadline, "parallax serve did not start"
+                    time.sleep(0.2)
+            assert home.status_code == 200
+            assert "No stories yet" in home.text
+            assert db.exists()
+        finally:
+            proc.terminate()
+            proc.wait(10)
+        assert "uploads enabled" in (proc.stderr.read() if proc.stderr else "")
