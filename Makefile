@@ -3,8 +3,10 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The browser tests drive Debian's chromium through Playwright (never `playwright install`).
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test lint typecheck clean postgres
+.PHONY: demo test lint typecheck clean postgres chromium screenshots
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -26,10 +28,22 @@ postgres:
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null \
 	  || { echo "could not install PostgreSQL: run 'sudo apt-get install postgresql' and retry"; exit 1; }; }
 
-test: $(STAMP) postgres
+# The browser tests drive Debian's chromium; install it when missing (as the postgres target does PostgreSQL).
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  echo "installing chromium for the browser tests (apt-get install chromium)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+	  || { echo "could not install chromium: run 'sudo apt-get install chromium' and retry"; exit 1; }; }
+
+test: $(STAMP) postgres chromium
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
-	PARALLAX_TEST_POSTGRES=required $(BIN)/pytest -q
+	PARALLAX_TEST_POSTGRES=required PARALLAX_REQUIRE_BROWSER=1 PARALLAX_CHROMIUM=$(CHROMIUM) $(BIN)/pytest -q
+
+# Screenshots of the web app over the seed corpus, for docs/screenshots (look at them before committing).
+screenshots: $(STAMP) chromium
+	PARALLAX_CHROMIUM=$(CHROMIUM) $(BIN)/python -m tests.web.screenshots docs/screenshots
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

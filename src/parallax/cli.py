@@ -13,7 +13,7 @@ from rich.console import Console
 
 from . import __version__
 from .cli_common import EXIT_REJECTED, _fail, _print_rejections, _progress
-from .cli_store import export_command, ingest, show, stories
+from .cli_store import _opened, db_option, export_command, ingest, show, stories
 from .errors import ParallaxError
 from .ingest import MAX_BYTES
 from .report import FORMATS, render, write
@@ -77,6 +77,30 @@ def analyze(
         )
     if report.rejections:
         sys.exit(EXIT_REJECTED)
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+def serve(db: str | None, host: str, port: int) -> None:
+    """Serve the web app and JSON API over the store; uploads need $PARALLAX_TOKEN (reads: $PARALLAX_READ_TOKEN)."""
+    import uvicorn  # imported late so that --help stays fast
+
+    from .web import Settings, create_app
+
+    err = Console(stderr=True)
+    try:
+        settings = Settings.from_env()
+    except ParallaxError as exc:
+        _fail(err, exc)
+        sys.exit(1)
+    # A server that takes uploads may start on a new, empty store; a read-only one needs an existing store.
+    with _opened(err, db, create=settings.writable) as store:
+        writes = "uploads enabled" if settings.writable else "read-only (set PARALLAX_TOKEN to enable uploads)"
+        reads = "reads public" if settings.public else "reads need PARALLAX_READ_TOKEN"
+        err.print(f"Parallax on http://{host}:{port}/ over {store.url}: {reads}, {writes}", highlight=False)
+        uvicorn.run(create_app(store, settings), host=host, port=port, log_level="warning", server_header=False)
 
 
 def _format_of(path: Path) -> str:

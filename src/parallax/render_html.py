@@ -27,7 +27,11 @@ from markupsafe import Markup
 from parallax.models import Report
 from parallax.report import to_dict
 
-__all__ = ["render_html"]
+__all__ = ["BODY_TEMPLATE", "render_article_html", "render_html", "render_report_body"]
+
+# The report's body (masthead, stories, panels, footer) without the document around it: report.html.j2 includes
+# it, and the web app embeds it in its own layout, so that the app's story page shows what the report shows.
+BODY_TEMPLATE = "report_body.html.j2"
 
 # How a date is shown at each precision the pipeline keeps ("2020-08-23" day, "2019-06" month, "2018" year).
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -75,6 +79,41 @@ def render_html(report: Report) -> str:
     # The stylesheet is a packaged file, not data: it goes in as Markup so that its '>' selectors survive, and its
     # hash above must match the element's text byte for byte.
     return template.render(css=Markup(css), csp=csp, **view)
+
+
+def render_report_body(report: Report, aside: Markup | None = None) -> Markup:
+    """The report's body as HTML to embed in another page (the web app's story page): the same markup as in
+    :func:`render_html`, without ``<head>`` and stylesheet (the host page links ``report.css`` itself). ``aside``,
+    markup of the host's own (charts), is placed right after the masthead."""
+    extra = {"aside": aside} if aside is not None else {}
+    body = _environment().get_template(BODY_TEMPLATE).render(**_view(to_dict(report)), **extra)
+    return Markup(body)  # rendered with autoescape on: every datum in it is already escaped
+
+
+def render_article_html(report: Report, article_id: str, base: str = "") -> Markup | None:
+    """One article of ``report`` with its marks (quotes, cited sources, loaded terms, the facts each sentence
+    states), as the report draws it; ``None`` when the report does not hold it. Every in-page link in it (``#...``)
+    is prefixed with ``base``: the URL of the page that shows the whole report, where those anchors are."""
+    data = to_dict(report)
+    view = _view(data)
+    shown = [a for s in view["stories"] for a in s["texts"]] + view["loose_articles"]
+    art = next((a for a in shown if a["id"] == article_id), None)
+    if art is None:
+        return None
+    module = _environment().get_template("report_macros.html.j2").module
+    return Markup(module.article(_rebase(art, base)))  # type: ignore[attr-defined]
+
+
+def _rebase(value: Any, base: str) -> Any:
+    """``value`` (a view) with every ``href`` that starts with ``#`` prefixed by ``base``."""
+    if isinstance(value, dict):
+        return {
+            k: (base + v if k == "href" and isinstance(v, str) and v.startswith("#") else _rebase(v, base))
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_rebase(v, base) for v in value]
+    return value
 
 
 # --- the template environment -------------------------------------------------------------------------------------

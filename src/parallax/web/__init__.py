@@ -1,0 +1,13 @@
+"""The web app and JSON API (``parallax serve``): a thin client of the store and the report renderers.
+
+>>> from parallax.store import open_store
+>>> from parallax.web import Settings, create_app
+>>> app = create_app(open_store("parallax.db"), Settings(token="s3cret"))
+"""
+
+from __future__ import annotations
+
+from parallax.web.app import create_app
+from parallax.web.settings import Settings
+
+__all__ = ["Settings", "create_app"]

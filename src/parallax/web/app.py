@@ -1,0 +1,57 @@
+"""The app factory: :func:`create_app` wires a store and settings into a FastAPI application."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+
+from parallax import __version__
+from parallax.store import Store
+from parallax.web import api, pages
+from parallax.web.errors import install_handlers
+from parallax.web.security import BodyLimit, SecurityHeaders
+from parallax.web.settings import Settings
+
+__all__ = ["create_app"]
+
+DESCRIPTION = """Stories, their coverage reports, articles, outlets and full-text search over a Parallax store.
+
+Reads are public unless the server sets a read token; writes (`POST /api/ingest`) need the write token.
+Send a token as `Authorization: Bearer TOKEN`. Every error has the shape
+`{"error": {"status": ..., "code": ..., "message": ..., "hint": ...}}`."""
+
+
+def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
+    """The web app and JSON API over ``store``; ``settings`` default to :meth:`Settings.from_env`.
+
+    The app does not close the store: its owner does (``parallax serve`` on shutdown).
+    """
+    settings = settings if settings is not None else Settings.from_env()
+    app = FastAPI(
+        title="Parallax",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url="/api/openapi.json",
+        docs_url=None,  # Swagger UI and ReDoc load scripts from a CDN, which this app never does
+        redoc_url=None,
+    )
+    app.state.store = store
+    app.state.settings = settings
+    install_handlers(app)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    report_css = files("parallax").joinpath("templates", "report.css").read_bytes()
+
+    @app.get("/static/report.css", include_in_schema=False)
+    def report_stylesheet(request: Request) -> Response:
+        # The report's own stylesheet, so the story page looks like the HTML report.
+        return Response(report_css, media_type="text/css", headers={"cache-control": "public, max-age=3600"})
+
+    app.mount("/static", StaticFiles(packages=[("parallax.web", "static")]), name="static")
+    # The last added is the outermost: the security headers go on every response, the size limit's 413 included.
+    app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)
+    app.add_middleware(SecurityHeaders)
+    return app

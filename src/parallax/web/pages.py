@@ -1,0 +1,307 @@
+"""The HTML pages: story list, story (the full report with charts), article, outlets, search, upload, sign-in.
+
+Server-rendered with Jinja2 (autoescape on, StrictUndefined); no page has a script. The story page embeds the
+report's own body (``render_html.render_report_body``), so it shows exactly what ``parallax analyze --format html``
+shows for the story's articles.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from html import unescape
+from typing import Annotated, Any, Literal
+from urllib.parse import quote, urlencode
+
+import jinja2
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
+
+from parallax import __version__
+from parallax.render_html import render_article_html, render_html, render_report_body
+from parallax.store import Store
+from parallax.web.access import COOKIE, can_read, require_read, require_write, settings_of
+from parallax.web.charts import coverage_chart, timeline_chart
+from parallax.web.errors import WebError
+from parallax.web.security import cookie_value, cross_site, csrf_token, csrf_valid, same_token
+from parallax.web.uploads import Pasted, Upload, ingest_uploads
+from parallax.web.views import outlet_view, snippet, tone
+
+__all__ = ["render_page", "router"]
+
+router = APIRouter(default_response_class=HTMLResponse)
+reads = APIRouter(default_response_class=HTMLResponse, dependencies=[Depends(require_read)])
+
+IsoDate = Annotated[str, Query(pattern=r"^(\d{4}(-\d{2}(-\d{2})?)?)?$")]
+PageNo = Annotated[int, Query(ge=1, le=100_000)]
+# What the layout reads on every page, for pages that do not say (error pages).
+PAGE_DEFAULTS: dict[str, Any] = {"nav": "", "q": "", "writable": False}
+_REPORT_CSP = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
+
+
+@functools.lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("parallax.web", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["urlpart"] = lambda value: quote(str(value), safe="")
+    env.globals["version"] = __version__
+    return env
+
+
+def render_page(template: str, **context: Any) -> str:
+    """A page from the app's templates (``context`` must hold what the template names; ``title`` at least)."""
+    return _environment().get_template(template).render(**{**PAGE_DEFAULTS, **context})
+
+
+def _store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def _page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    settings = settings_of(request)
+    return HTMLResponse(render_page(template, **{"writable": settings.writable, **context}), status_code=status)
+
+
+def _pager(request: Request, page: int, total: int, size: int) -> dict[str, Any]:
+    pages = max(1, math.ceil(total / size))
+    params = {k: v for k, v in request.query_params.items() if k != "page" and v}
+
+    def link(n: int) -> str:
+        return f"{request.url.path}?{urlencode({**params, 'page': n})}"
+
+    return {
+        "page": page,
+        "pages": pages,
+        "prev": link(page - 1) if page > 1 else None,
+        "next": link(page + 1) if page < pages else None,
+    }
+
+
+# --- reads ---------------------------------------------------------------------------------------------------------
+
+
+@reads.get("/", summary="Story list")
+def stories(
+    request: Request,
+    sort: Literal["newest", "largest"] = "newest",
+    outlet: str = "",
+    entity: Annotated[str, Query(max_length=200)] = "",
+    since: IsoDate = "",
+    until: IsoDate = "",
+    page: PageNo = 1,
+) -> HTMLResponse:
+    store = _store(request)
+    size = settings_of(request).page_size
+    result = store.list_stories(
+        sort=sort,
+        outlet=outlet or None,
+        entity=entity.strip() or None,
+        since=since or None,
+        until=until or None,
+        limit=size,
+        offset=(page - 1) * size,
+    )
+    filters = {"sort": sort, "outlet": outlet, "entity": entity, "since": since, "until": until}
+    return _page(
+        request,
+        "stories.html.j2",
+        title="Stories",
+        nav="stories",
+        stories=result.items,
+        total=result.total,
+        counts=store.counts(),
+        outlets=[o.name for o in store.list_outlets()],
+        filters=filters,
+        filtered=any(v for k, v in filters.items() if k != "sort"),
+        pager=_pager(request, page, result.total, size),
+    )
+
+
+@reads.get("/stories/{story_id}", summary="Story page")
+def story(request: Request, story_id: str) -> HTMLResponse:
+    store = _store(request)
+    info = store.get_story(story_id)
+    report = store.load_report(story_id)
+    data = store.story_report(story_id)
+    if info is None or report is None or data is None:
+        raise WebError(404, f"no story {story_id!r}", hint="find stories on the story list at /")
+    charts = render_page("charts.html.j2", coverage=coverage_chart(data), timeline=timeline_chart(data))
+    members = store.list_articles(story_id=story_id, limit=500).items
+    aside = Markup(render_page("story_aside.html.j2", info=info, members=members, charts=Markup(charts)))
+    body = render_report_body(report, aside=aside)
+    return _page(request, "story.html.j2", title=info.title or story_id, info=info, body=body, nav="stories")
+
+
+@reads.get("/stories/{story_id}/report.html", summary="A story's standalone HTML report")
+def story_report_page(request: Request, story_id: str) -> HTMLResponse:
+    """Exactly what ``parallax analyze --format html`` writes for the story's articles, with its own policy."""
+    report = _store(request).load_report(story_id)
+    if report is None:
+        raise WebError(404, f"no story {story_id!r}", hint="find stories on the story list at /")
+    html = render_html(report)
+    policy = _REPORT_CSP.search(html)
+    if policy is None:  # the report always carries its policy; refuse to serve it without one
+        raise WebError(500, "the report has no Content-Security-Policy")
+    return HTMLResponse(html, headers={"content-security-policy": unescape(policy.group(1))})
+
+
+@reads.get("/articles/{article_id}", summary="Article page")
+def article(request: Request, article_id: str) -> HTMLResponse:
+    store = _store(request)
+    stored = store.get_article(article_id)
+    if stored is None:
+        raise WebError(404, f"no article {article_id!r}", hint="search for it at /search")
+    info = stored.info
+    story_info = store.get_story(info.story_id)
+    report = store.load_report(info.story_id)
+    base = f"/stories/{quote(info.story_id, safe='')}"
+    text = render_article_html(report, article_id, base) if report is not None else None
+    return _page(
+        request,
+        "article.html.j2",
+        title=info.title or article_id,
+        info=info,
+        story=story_info,
+        text=text,
+        annotated=stored.annotated,
+        tone=tone(stored.annotated.tone),
+        nav="",
+    )
+
+
+@reads.get("/outlets", summary="Outlet list")
+def outlets(request: Request) -> HTMLResponse:
+    rows = [{"info": o, "tone": tone(o.mean_tone)} for o in _store(request).list_outlets()]
+    return _page(request, "outlets.html.j2", title="Outlets", outlets=rows, nav="outlets")
+
+
+@reads.get("/outlets/{name:path}", summary="Outlet page")
+def outlet(request: Request, name: str) -> HTMLResponse:
+    view = outlet_view(_store(request), name)
+    if view is None:
+        raise WebError(404, f"no outlet {name!r}", hint="see the outlets at /outlets")
+    return _page(request, "outlet.html.j2", title=name, view=view, nav="outlets")
+
+
+@reads.get("/search", summary="Search page")
+def search(request: Request, q: Annotated[str, Query(max_length=500)] = "", page: PageNo = 1) -> HTMLResponse:
+    size = settings_of(request).page_size
+    result = _store(request).search(q, limit=size, offset=(page - 1) * size) if q.strip() else None
+    return _page(
+        request,
+        "search.html.j2",
+        title=f"Search: {q}" if q else "Search",
+        q=q,
+        hits=[snippet(h) for h in result.items] if result else [],
+        total=result.total if result else 0,
+        pager=_pager(request, page, result.total if result else 0, size),
+        nav="search",
+    )
+
+
+# --- upload (a write) ------------------------------------------------------------------------------------------------
+
+
+@reads.get("/upload", summary="Upload form")
+def upload_form(request: Request) -> HTMLResponse:
+    settings = settings_of(request)
+    return _page(
+        request,
+        "upload.html.j2",
+        title="Add articles",
+        csrf=csrf_token(settings.secret),
+        limit=settings.max_upload_bytes,
+        nav="upload",
+    )
+
+
+@router.post("/upload", summary="Upload articles")
+async def upload(request: Request) -> HTMLResponse:
+    settings = settings_of(request)
+    if cross_site(request.headers, request.headers.get("host", "")):
+        raise WebError(403, "cross-site form posts are refused", hint="use the upload form on this site")
+    files: list[Upload] = []
+    pasted: list[Pasted] = []
+    async with request.form(max_files=100, max_fields=20, max_part_size=settings.max_upload_bytes) as form:
+        if not csrf_valid(settings.secret, _text(form.get("csrf")), settings.csrf_ttl):
+            raise WebError(
+                403, "the form has expired or did not come from this site", hint="reload /upload and try again"
+            )
+        require_write(request, _text(form.get("token")))
+        for item in form.getlist("files"):
+            if not isinstance(item, str) and item.filename:
+                files.append(Upload(item.filename, await item.read()))
+        text = _text(form.get("text"))
+        if text.strip():
+            fields = ("title", "outlet", "url", "published", "byline")
+            pasted.append(Pasted(text, **{f: _text(form.get(f)) for f in fields}))
+    if not files and not pasted:
+        raise WebError(400, "nothing to add", hint="choose files or paste an article's text")
+    result = await run_in_threadpool(ingest_uploads, _store(request), files, pasted)
+    store = _store(request)
+    touched = [s for s in (store.get_story(sid) for sid in result.stories) if s is not None]
+    added = [a.info for a in (store.get_article(aid) for aid in result.added) if a is not None]
+    return _page(
+        request, "uploaded.html.j2", title="Articles added", result=result, stories=touched, added=added, nav="upload"
+    )
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+# --- sign-in (only needed when reads are token-protected) ---------------------------------------------------------
+
+
+@router.get("/login", summary="Sign-in form")
+def login_form(request: Request) -> HTMLResponse:
+    settings = settings_of(request)
+    return _page(
+        request,
+        "login.html.j2",
+        title="Sign in",
+        csrf=csrf_token(settings.secret),
+        public=settings.public,
+        failed=False,
+        signed_in=can_read(request),
+    )
+
+
+@router.post("/login", summary="Sign in")
+async def login(request: Request) -> Response:
+    settings = settings_of(request)
+    if cross_site(request.headers, request.headers.get("host", "")):
+        raise WebError(403, "cross-site form posts are refused", hint="use the sign-in form on this site")
+    async with request.form(max_files=0, max_fields=5, max_part_size=4096) as form:
+        if not csrf_valid(settings.secret, _text(form.get("csrf")), settings.csrf_ttl):
+            raise WebError(403, "the form has expired or did not come from this site", hint="reload /login")
+        token = _text(form.get("token"))
+    if not (same_token(token, settings.read_token) or same_token(token, settings.token)):
+        return _page(
+            request,
+            "login.html.j2",
+            status=401,
+            title="Sign in",
+            csrf=csrf_token(settings.secret),
+            public=settings.public,
+            failed=True,
+            signed_in=False,
+        )
+    response = RedirectResponse("/", status_code=303)
+    secure = request.url.scheme == "https"
+    response.set_cookie(
+        COOKIE, cookie_value(token), httponly=True, samesite="strict", secure=secure, max_age=30 * 24 * 3600
+    )
+    return response
+
+
+router.include_router(reads)

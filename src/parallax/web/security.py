@@ -1,0 +1,171 @@
+"""Security for every response and every write: headers, tokens, request size, CSRF.
+
+- Every response carries a strict Content-Security-Policy: only the app's own stylesheets and images, no script
+  at all (the pages need none: charts are SVG drawn on the server), no framing, forms posting only to the app.
+- Tokens are compared in constant time (:func:`hmac.compare_digest`).
+- A request body over the limit is cut off with 413 while it streams in, before any parser sees all of it.
+- The upload form carries a signed, expiring CSRF token, and a cross-site ``Origin`` or ``Sec-Fetch-Site`` on a write
+  is refused as well.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from collections.abc import Mapping
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+__all__ = [
+    "CSP",
+    "SECURITY_HEADERS",
+    "BodyLimit",
+    "SecurityHeaders",
+    "cookie_value",
+    "cross_site",
+    "csrf_token",
+    "csrf_valid",
+    "same_token",
+]
+
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'none'; connect-src 'none'; "
+    "font-src 'none'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"content-security-policy", CSP.encode("ascii")),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+)
+
+
+def same_token(given: str | None, expected: str | None) -> bool:
+    """Whether ``given`` is the configured token, compared in constant time; never true when none is configured."""
+    if not expected or given is None:
+        return False
+    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
+def cookie_value(token: str) -> str:
+    """What the sign-in cookie holds for ``token``: a keyed hash of it, so the cookie never carries the token itself
+    and stays valid across restarts (it changes when the token does)."""
+    return hmac.new(token.encode("utf-8"), b"parallax sign-in cookie", hashlib.sha256).hexdigest()
+
+
+def csrf_token(secret: bytes, now: float | None = None) -> str:
+    """A form token: its issue time and an HMAC of it under the app's secret."""
+    issued = str(int(time.time() if now is None else now))
+    return f"{issued}.{_sign(secret, issued)}"
+
+
+def csrf_valid(secret: bytes, token: str | None, ttl: int, now: float | None = None) -> bool:
+    """Whether ``token`` was issued by this app (same secret) less than ``ttl`` seconds ago."""
+    issued, _, signature = (token or "").partition(".")
+    if not issued.isdigit() or not hmac.compare_digest(
+        signature.encode("ascii", "replace"), _sign(secret, issued).encode()
+    ):
+        return False
+    age = (time.time() if now is None else now) - int(issued)
+    return 0 <= age <= ttl
+
+
+def cross_site(headers: Mapping[str, str], host: str) -> bool:
+    """Whether a browser says this request comes from another site (``Origin`` or ``Sec-Fetch-Site``)."""
+    site = headers.get("sec-fetch-site")
+    if site is not None and site not in ("same-origin", "none"):
+        return True
+    origin = headers.get("origin")
+    if origin is None or origin == "null":  # "null": our Referrer-Policy (no-referrer) makes browsers hide it
+        return False
+    return origin.split("://", 1)[-1].rstrip("/") != host
+
+
+def _sign(secret: bytes, value: str) -> str:
+    return hmac.new(secret, value.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+class SecurityHeaders:
+    """ASGI middleware: the security headers on every HTTP response, errors included."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                names = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in names]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class BodyTooLarge(Exception):
+    """Raised inside a request whose body grows past the limit."""
+
+
+class BodyLimit:
+    """ASGI middleware: refuse (413) a request whose declared or streamed body exceeds ``limit`` bytes."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self._refuse(scope, send)
+            return
+        seen = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise BodyTooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except BodyTooLarge:
+            if not started:
+                await self._refuse(scope, send)
+
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        from parallax.web.errors import error_response  # one error shape for every refusal
+
+        response = error_response(
+            scope,
+            413,
+            "too-large",
+            f"the request body is over the limit of {self.limit} bytes",
+            "upload fewer or smaller files, or raise PARALLAX_MAX_UPLOAD",
+        )
+        await response(scope, _no_receive, send)
+
+
+async def _no_receive() -> Message:
+    return {"type": "http.disconnect"}

@@ -1,0 +1,72 @@
+"""What the web app is configured with: tokens, limits, page sizes. Read from the environment at its edge only.
+
+Writes (``POST /api/ingest``, the upload form) always need the write token (``PARALLAX_TOKEN``); without one set,
+the app is read-only. Reads are public unless a read token (``PARALLAX_READ_TOKEN``) is set; the write token then
+also opens reads.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from parallax.errors import ConfigError
+
+__all__ = ["MAX_UPLOAD_BYTES", "PAGE_SIZE", "Settings"]
+
+# The largest request body the app accepts (an upload of a few articles). News pages run to ~1.5 MB at most (the
+# largest seen in the AEB corpus, see ingest.MAX_BYTES); 10 MiB leaves room for a handful of them in one upload.
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+# Stories per page in the list, and hits per page in search: a screenful, as datasette's default of 100 rows is
+# more than a reader scans on a page of headlines.
+PAGE_SIZE = 50
+
+# How long a form's CSRF token stays valid (seconds): long enough to fill in the upload form without hurrying.
+CSRF_TTL = 2 * 60 * 60
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The web app's configuration. ``secret`` signs the forms' CSRF tokens (random per process by default)."""
+
+    token: str | None = None
+    read_token: str | None = None
+    max_upload_bytes: int = MAX_UPLOAD_BYTES
+    page_size: int = PAGE_SIZE
+    csrf_ttl: int = CSRF_TTL
+    secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
+
+    def __post_init__(self) -> None:
+        if self.max_upload_bytes < 1 or self.page_size < 1 or self.csrf_ttl < 1:
+            raise ConfigError("max_upload_bytes, page_size and csrf_ttl must be positive")
+
+    @property
+    def writable(self) -> bool:
+        """Whether writes are possible at all (a write token is configured)."""
+        return bool(self.token)
+
+    @property
+    def public(self) -> bool:
+        """Whether reads need no token."""
+        return not self.read_token
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Settings from ``PARALLAX_TOKEN``, ``PARALLAX_READ_TOKEN`` and ``PARALLAX_MAX_UPLOAD`` (bytes)."""
+        env = os.environ if env is None else env
+        limit = env.get("PARALLAX_MAX_UPLOAD", "").strip()
+        try:
+            max_upload = int(limit) if limit else MAX_UPLOAD_BYTES
+        except ValueError:
+            raise ConfigError(
+                f"PARALLAX_MAX_UPLOAD must be a number of bytes, not {limit!r}",
+                hint="e.g. PARALLAX_MAX_UPLOAD=10485760",
+            ) from None
+        return cls(
+            token=env.get("PARALLAX_TOKEN") or None,
+            read_token=env.get("PARALLAX_READ_TOKEN") or None,
+            max_upload_bytes=max_upload,
+        )

@@ -1,0 +1,150 @@
+"""Fixtures for the web tests: real SQLite stores, real uvicorn servers on 127.0.0.1, a real Chromium.
+
+The seed store holds ../shared/corpus/seeds, ingested once per session (tests skip without ../shared). Servers run
+in a thread of the test process on a free port; the browser is Debian's chromium driven by Playwright through its
+executable path (``playwright install`` is never run). Without chromium the browser tests skip, unless
+PARALLAX_REQUIRE_BROWSER=1 (``make test`` sets it, after installing chromium when it is missing).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from parallax.incremental import ingest_paths
+from parallax.store import Store, open_store
+from parallax.web import Settings, create_app
+
+CHROMIUM = os.environ.get("PARALLAX_CHROMIUM", "/usr/bin/chromium")
+TOKEN = "test-write-token-0123456789"
+READ_TOKEN = "test-read-token-9876543210"
+
+
+@dataclass
+class Server:
+    url: str
+    store: Store
+    settings: Settings
+
+    def client(self, **kwargs: Any) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=120, **kwargs)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serve(store: Store, settings: Settings) -> Iterator[Server]:
+    """A real uvicorn server for ``create_app(store, settings)`` on a free port, stopped on exit."""
+    port = _free_port()
+    app = create_app(store, settings)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    try:
+        yield Server(f"http://127.0.0.1:{port}", store, settings)
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture(scope="session")
+def seed_store(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """A SQLite store holding the seed corpus (its two stories)."""
+    store = open_store(tmp_path_factory.mktemp("seeds") / "parallax.db")
+    result = ingest_paths(store, [shared / "corpus" / "seeds"])
+    assert not result.rejections
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def site(seed_store: Store) -> Iterator[Server]:
+    """The seed store served read-public, write-protected."""
+    with serve(seed_store, Settings(token=TOKEN)) as server:
+        yield server
+
+
+@pytest.fixture
+def empty_site(tmp_path: Path) -> Iterator[Server]:
+    """A fresh, empty store served with uploads enabled (for tests that write)."""
+    store = open_store(tmp_path / "parallax.db")
+    with serve(store, Settings(token=TOKEN)) as server:
+        yield server
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Debian chromium under Playwright."""
+    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
+        if os.environ.get("PARALLAX_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"no chromium at {CHROMIUM}: install it (apt-get install -y chromium) or set PARALLAX_CHROMIUM")
+        pytest.skip(f"no chromium at {CHROMIUM} (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Tab:
+    """A browser page on one server, recording what the tests must never see: requests leaving the server,
+    Content-Security-Policy violations and script errors."""
+
+    page: Any
+    base: str
+    outside: list[str]
+    problems: list[str]
+
+    def go(self, path: str) -> Any:
+        response = self.page.goto(self.base + path)
+        assert response is not None
+        return response
+
+
+@pytest.fixture
+def tab(browser: Any) -> Iterator[Callable[[Server], Tab]]:
+    contexts: list[Any] = []
+
+    def open_tab(server: Server) -> Tab:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        tab = Tab(page, server.url, [], [])
+
+        def on_request(request: Any) -> None:
+            if not (request.url.startswith(server.url + "/") or request.url.startswith("data:")):
+                tab.outside.append(request.url)
+
+        page.on("request", on_request)
+        page.on("console", lambda m: tab.problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: tab.problems.append(str(e)))
+        return tab
+
+    yield open_tab
+    for context in contexts:
+        context.close()

@@ -1,0 +1,348 @@
+"""The JSON API through a real uvicorn server: reads over the seed store, writes into a fresh one, the error
+shape, tokens, limits and the security headers."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+
+from parallax import analyze
+from parallax.render_html import render_html
+from parallax.report import SCHEMA
+from parallax.store import open_store
+from parallax.web import Settings
+from parallax.web.security import CSP
+from tests.conftest import EXAMPLES
+from tests.test_render import _parse
+from tests.web.conftest import READ_TOKEN, TOKEN, Server, serve
+
+ERROR_KEYS = {"status", "code", "message", "hint"}
+AUTH = {"authorization": f"Bearer {TOKEN}"}
+
+
+def assert_error(response: httpx.Response, status: int, code: str) -> None:
+    """The one error shape, pinned: exactly these keys, a non-empty one-line message."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == ERROR_KEYS
+    assert body["error"]["status"] == status
+    assert body["error"]["code"] == code
+    assert body["error"]["message"]
+    assert "\n" not in body["error"]["message"]
+    assert response.headers["content-security-policy"] == CSP
+
+
+def test_story_list_holds_the_seed_stories(site: Server) -> None:
+    with site.client() as http:
+        body = http.get("/api/stories").json()
+        assert body["total"] == 2
+        assert {"items", "total", "limit", "offset"} == set(body)
+        largest = http.get("/api/stories", params={"sort": "largest"}).json()["items"]
+    assert [s["articles"] for s in largest] == sorted((s["articles"] for s in largest), reverse=True)
+    assert sum(s["articles"] for s in largest) == 5
+    assert all(s["title"] for s in largest)
+
+
+def test_story_filters_by_outlet_and_date(site: Server) -> None:
+    with site.client() as http:
+        stories = http.get("/api/stories").json()["items"]
+        outlet = stories[0]["outlets"][0]
+        only = http.get("/api/stories", params={"outlet": outlet}).json()
+        none = http.get("/api/stories", params={"outlet": "No Such Outlet"}).json()
+        future = http.get("/api/stories", params={"since": "2999-01-01"}).json()
+    assert only["total"] >= 1
+    assert all(outlet in s["outlets"] for s in only["items"])
+    assert none["total"] == 0
+    assert future["total"] == 0
+
+
+def test_story_and_its_report(site: Server) -> None:
+    with site.client() as http:
+        story = http.get("/api/stories", params={"sort": "largest"}).json()["items"][0]
+        detail = http.get(f"/api/stories/{story['id']}").json()
+        report = http.get(f"/api/stories/{story['id']}/report").json()
+    assert detail["id"] == story["id"]
+    assert len(detail["members"]) == story["articles"]
+    assert report["schema"] == SCHEMA
+    assert len(report["stories"]) == 1
+    assert {a["id"] for a in report["articles"]} == {m["id"] for m in detail["members"]}
+    assert report == site.store.story_report(story["id"])
+
+
+def test_article_outlets_and_search(site: Server) -> None:
+    with site.client() as http:
+        story = http.get("/api/stories", params={"sort": "largest"}).json()["items"][0]
+        articles = http.get("/api/articles", params={"story": story["id"]}).json()["items"]
+        article = http.get(f"/api/articles/{articles[0]['id']}").json()
+        outlets = http.get("/api/outlets").json()["items"]
+        outlet = http.get(f"/api/outlets/{outlets[0]['name']}").json()
+        # the longest word of the article's first sentence, as a reader would search for it
+        first = article["article"]["sentences"][0]
+        word = max(re.findall(r"[A-Za-z]+", article["article"]["text"][first["start"] : first["end"]]), key=len)
+        hits = http.get("/api/search", params={"q": word}).json()
+        empty = http.get("/api/search", params={"q": ""}).json()
+    assert article["id"] == articles[0]["id"]
+    assert article["article"]["text"]
+    assert article["article"]["id"] == article["id"]
+    assert outlets
+    assert outlet["name"] == outlets[0]["name"]
+    assert outlet["members"]["total"] == outlets[0]["articles"]
+    assert hits["total"] >= 1
+    assert any(h["article_id"] == article["id"] for h in hits["items"])
+    assert any(h["matches"] for h in hits["items"])  # the matched words, stemmed, as the snippet marks them
+    assert "\ue000" not in json.dumps(hits)
+    assert empty["total"] == 0
+
+
+def test_openapi_describes_every_endpoint(site: Server) -> None:
+    with site.client() as http:
+        spec = http.get("/api/openapi.json").json()
+        docs = http.get("/docs")
+    paths = set(spec["paths"])
+    assert {"/api/stories", "/api/stories/{story_id}", "/api/stories/{story_id}/report", "/api/articles",
+            "/api/articles/{article_id}", "/api/outlets", "/api/outlets/{name}", "/api/search",
+            "/api/ingest"} <= paths  # fmt: skip
+    assert "requestBody" in spec["paths"]["/api/ingest"]["post"]
+    assert docs.status_code == 404  # Swagger UI would load scripts from a CDN
+
+
+def test_error_shape(site: Server) -> None:
+    with site.client() as http:
+        assert_error(http.get("/api/stories/nope"), 404, "not-found")
+        assert_error(http.get("/api/articles/nope"), 404, "not-found")
+        assert_error(http.get("/api/outlets/nope"), 404, "not-found")
+        assert_error(http.get("/api/no-such-endpoint"), 404, "not-found")
+        assert_error(http.get("/api/stories", params={"limit": 0}), 422, "invalid")
+        assert_error(http.get("/api/stories", params={"sort": "oldest"}), 422, "invalid")
+        assert_error(http.get("/api/stories", params={"since": "yesterday"}), 422, "invalid")
+        assert_error(http.post("/api/ingest", json={"articles": [{"text": "x"}]}), 401, "unauthorized")
+        assert_error(http.post("/api/ingest", json={"articles": []}, headers={"authorization": "Bearer wrong"}),
+                     401, "unauthorized")  # fmt: skip
+        assert_error(http.post("/api/ingest", json={"articles": []}, headers=AUTH), 422, "invalid")
+        assert_error(http.post("/api/ingest", content=b"x", headers={**AUTH, "content-type": "text/plain"}),
+                     415, "unsupported-media-type")  # fmt: skip
+        assert_error(http.delete("/api/stories"), 405, "method-not-allowed")
+
+
+def test_pages_answer_errors_as_pages(site: Server) -> None:
+    with site.client(headers={"accept": "text/html"}) as http:
+        response = http.get("/stories/nope")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert "no story &#39;nope&#39;" in response.text or "no story 'nope'" in response.text
+
+
+def test_every_response_carries_the_policy(site: Server) -> None:
+    with site.client() as http:
+        story = http.get("/api/stories").json()["items"][0]["id"]
+        for path in ["/", f"/stories/{story}", "/outlets", "/search?q=a", "/upload", "/login", "/static/app.css",
+                     "/static/report.css", "/api/stories", "/api/openapi.json", "/nope"]:  # fmt: skip
+            response = http.get(path)
+            assert response.headers["content-security-policy"] == CSP, path
+            assert response.headers["x-content-type-options"] == "nosniff"
+            assert response.headers["x-frame-options"] == "DENY"
+        standalone = http.get(f"/stories/{story}/report.html")
+    # the standalone report keeps its own, equally strict policy (its stylesheet by hash, no script)
+    policy = standalone.headers["content-security-policy"]
+    assert "script-src 'none'" in policy
+    assert "default-src 'none'" in policy
+    meta = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', standalone.text)
+    assert meta is not None
+    assert html.unescape(meta.group(1)) == policy
+
+
+def test_standalone_report_is_the_html_report(site: Server) -> None:
+    story = site.store.list_stories().items[0].id
+    report = site.store.load_report(story)
+    assert report is not None
+    with site.client() as http:
+        page = http.get(f"/stories/{story}/report.html").text
+    assert page == render_html(report)
+
+
+def test_ingest_json_and_files(empty_site: Server) -> None:
+    text_file = EXAMPLES / "corpus" / "04_dunmere_courier.txt"
+    html_file = EXAMPLES / "corpus" / "01_brennick_herald.html"
+    with empty_site.client(headers=AUTH) as http:
+        first = http.post("/api/ingest", json={"articles": [{"text": text_file.read_text(), "outlet": "Courier"}]})
+        again = http.post("/api/ingest", json={"articles": [{"text": text_file.read_text(), "outlet": "Courier"}]})
+        parts = [
+            ("files", (html_file.name, html_file.read_bytes(), "text/html")),
+            ("files", ("notes.pdf", b"%PDF-1.4 binary", "application/pdf")),
+        ]
+        files = http.post("/api/ingest", files=parts)
+        stories = http.get("/api/stories").json()
+    assert first.status_code == 200, first.text
+    assert len(first.json()["added"]) == 1
+    assert len(first.json()["created"]) == 1
+    assert again.json()["added"] == []
+    assert len(again.json()["unchanged"]) == 1
+    body = files.json()
+    assert body["added"] == [html_file.stem]  # the id ingest gives the file, as if it were ingested from disk
+    assert [r["document"] for r in body["rejections"]] == ["notes.pdf"]
+    assert body["rejections"][0]["reason"]
+    assert stories["total"] >= 1
+
+
+def test_writes_disabled_without_a_token(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "p.db")
+    with serve(store, Settings()) as server, server.client() as http:
+        assert_error(http.post("/api/ingest", json={"articles": [{"text": "x"}]}, headers=AUTH), 403, "forbidden")
+    store.close()
+
+
+def test_upload_size_limit(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "p.db")
+    with serve(store, Settings(token=TOKEN, max_upload_bytes=1000)) as server, server.client(headers=AUTH) as http:
+        big = http.post("/api/ingest", json={"articles": [{"text": "word " * 1000}]})
+        assert_error(big, 413, "too-large")
+
+        def chunks():  # no Content-Length: the limit must hold while the body streams in
+            for _ in range(10):
+                yield b"x" * 500
+
+        streamed = http.post("/api/ingest", content=chunks(), headers={"content-type": "application/json"})
+        assert_error(streamed, 413, "too-large")
+    assert store.counts()["articles"] == 0
+    store.close()
+
+
+def test_read_token(seed_store) -> None:  # type: ignore[no-untyped-def]
+    with serve(seed_store, Settings(token=TOKEN, read_token=READ_TOKEN)) as server, server.client() as http:
+        assert_error(http.get("/api/stories"), 401, "unauthorized")
+        assert http.get("/", headers={"accept": "text/html"}).status_code == 401
+        assert http.get("/api/stories", headers={"authorization": f"Bearer {READ_TOKEN}"}).status_code == 200
+        assert http.get("/api/stories", headers={"x-parallax-token": TOKEN}).status_code == 200
+        assert http.get("/api/stories", headers={"authorization": "Bearer nope"}).status_code == 401
+        assert http.get("/static/app.css").status_code == 200  # the sign-in page needs its stylesheet
+        assert http.get("/login").status_code == 200
+
+
+def test_upload_form_needs_csrf_and_same_origin(empty_site: Server) -> None:
+    with empty_site.client() as http:
+        form = http.get("/upload").text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+        data = {"token": TOKEN, "text": "Some text.", "csrf": "1.forged"}
+        assert_error(http.post("/upload", data=data), 403, "forbidden")
+        data["csrf"] = csrf
+        cross = http.post("/upload", data=data, headers={"origin": "https://evil.example"})
+        assert_error(cross, 403, "forbidden")
+        wrong = http.post("/upload", data={**data, "token": "wrong"})
+        assert_error(wrong, 401, "unauthorized")
+    assert empty_site.store.counts()["articles"] == 0
+
+
+def test_settings_from_env() -> None:
+    settings = Settings.from_env({"PARALLAX_TOKEN": "a", "PARALLAX_READ_TOKEN": "b", "PARALLAX_MAX_UPLOAD": "99"})
+    assert (settings.token, settings.read_token, settings.max_upload_bytes) == ("a", "b", 99)
+    assert Settings.from_env({}).writable is False
+    assert Settings.from_env({}).public is True
+    with pytest.raises(Exception, match="PARALLAX_MAX_UPLOAD"):
+        Settings.from_env({"PARALLAX_MAX_UPLOAD": "lots"})
+
+
+def _report_main(page: str) -> str:
+    """The report's stories (its ``<main>``), with ids and in-page links left out: a stored story keeps the store's
+    stable id, from which its fact ids derive, where a batch analysis makes its own."""
+    start, end = page.index('<main class="wrap">'), page.index("</main>")
+    return re.sub(r'(id|href|aria-labelledby)="[^"]*"', "", page[start:end])
+
+
+def test_story_page_shows_what_analyze_reports(site: Server) -> None:
+    """The acceptance check: the story page shows the same report as `parallax analyze --format html` run on the
+    story's articles."""
+    with site.client() as http:
+        for story in site.store.list_stories().items:
+            sources = [a.source for a in site.store.list_articles(story_id=story.id).items]
+            page = http.get(f"/stories/{story.id}").text
+            assert _report_main(page) == _report_main(render_html(analyze(sources)))
+
+
+def test_entity_filter(site: Server) -> None:
+    story = site.store.list_stories(sort="largest").items[0]
+    report = site.store.story_report(story.id)
+    assert report is not None
+    names = [e["name"] for a in report["articles"] for e in a["entities"] if e["label"] in ("PERSON", "ORG", "GPE")]
+    assert names
+    with site.client() as http:
+        found = http.get("/api/stories", params={"entity": names[0]}).json()
+        page = http.get("/", params={"entity": names[0]})
+        none = http.get("/api/stories", params={"entity": "Nobody Anywhere Ever"}).json()
+    assert story.id in [s["id"] for s in found["items"]]
+    assert f'href="/stories/{story.id}"' in page.text
+    assert none["total"] == 0
+
+
+def test_story_list_pages(seed_store) -> None:  # type: ignore[no-untyped-def]
+    with serve(seed_store, Settings(page_size=1)) as server, server.client() as http:
+        first = http.get("/").text
+        second = http.get("/", params={"page": 2}).text
+        beyond = http.get("/", params={"page": 3}).text
+    ids = [s.id for s in seed_store.list_stories().items]
+    assert f'href="/stories/{ids[0]}"' in first
+    assert f'href="/stories/{ids[1]}"' not in first
+    assert "Page 1 of 2" in first
+    assert 'rel="next"' in first
+    assert f'href="/stories/{ids[1]}"' in second
+    assert 'rel="prev"' in second
+    assert "storycard" not in beyond
+
+
+PAYLOADS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(2)>')
+
+
+def test_hostile_metadata_is_escaped_everywhere(empty_site: Server) -> None:
+    text = (EXAMPLES / "corpus" / "04_dunmere_courier.txt").read_text(encoding="utf-8")
+    article = {"text": text, "title": f"Title {PAYLOADS[0]}", "outlet": f"Outlet {PAYLOADS[1]}",
+               "byline": PAYLOADS[0], "url": "javascript:alert(3)"}  # fmt: skip
+    with empty_site.client(headers=AUTH) as http:
+        added = http.post("/api/ingest", json={"articles": [article]}).json()["added"]
+        assert len(added) == 1
+        story = http.get("/api/stories").json()["items"][0]
+        outlet = http.get("/api/outlets").json()["items"][0]["name"]
+        paths = ["/", f"/stories/{story['id']}", f"/stories/{story['id']}/report.html", f"/articles/{added[0]}",
+                 "/outlets", f"/outlets/{outlet}", "/search?q=" + text.split()[0]]  # fmt: skip
+        for path in paths:
+            page = http.get(path)
+            assert page.status_code == 200, path
+            for payload in PAYLOADS:
+                assert payload not in page.text, path
+            assert "<script" not in page.text.lower(), path
+            assert 'href="javascript:' not in page.text, path
+
+
+def test_sign_in_cookie_holds_no_token(seed_store) -> None:  # type: ignore[no-untyped-def]
+    with serve(seed_store, Settings(token=TOKEN, read_token=READ_TOKEN)) as server, server.client() as http:
+        csrf = re.search(r'name="csrf" value="([^"]+)"', http.get("/login").text).group(1)  # type: ignore[union-attr]
+        bad = http.post("/login", data={"csrf": csrf, "token": "wrong"})
+        assert bad.status_code == 401
+        assert "parallax_token" not in http.cookies
+        good = http.post("/login", data={"csrf": csrf, "token": READ_TOKEN})
+        assert good.status_code == 303
+        cookie = http.cookies["parallax_token"]
+        assert READ_TOKEN not in cookie
+        assert http.get("/api/stories").status_code == 200
+        http.cookies.clear()
+        http.cookies.set("parallax_token", READ_TOKEN)  # the raw token as a cookie is not a sign-in
+        assert http.get("/api/stories").status_code == 401
+
+
+def test_pages_nest_and_their_links_land(site: Server) -> None:
+    """Every page is well nested, its ids are unique, and every in-page link (#...) has its target on the page."""
+    story = site.store.list_stories(sort="largest").items[0].id
+    article = site.store.list_articles(story_id=story).items[0].id
+    outlet = site.store.list_outlets()[0].name
+    with site.client() as http:
+        for path in ["/", f"/stories/{story}", f"/articles/{article}", "/outlets", f"/outlets/{outlet}",
+                     "/search?q=a", "/upload", "/login"]:  # fmt: skip
+            parsed = _parse(http.get(path).text)
+            assert len(parsed.ids) == len(set(parsed.ids)), path
+            missing = {h for h in parsed.hrefs if h.startswith("#") and h[1:] not in parsed.ids}
+            assert missing == set(), path
