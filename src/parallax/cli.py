@@ -5,7 +5,10 @@ Exit codes: 0 ok; 1 error; 2 usage; 3 the report was written but some inputs wer
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -14,7 +17,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import __version__
 from .errors import ParallaxError
-from .ingest import MAX_BYTES
+from .ingest import MAX_BYTES, IngestCounts, IngestOptions, parse_csv_map
+from .models import Rejection
 from .report import FORMATS, render, write
 
 __all__ = ["main"]
@@ -34,7 +38,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("articles", nargs=-1, required=True)
 @click.option(
     "--format",
     "fmt",
@@ -53,16 +57,42 @@ def cli() -> None:
 @click.option(
     "--max-bytes", type=click.IntRange(min=1), default=MAX_BYTES, show_default=True, help="Largest input file."
 )
+@click.option(
+    "--csv-map", default="", metavar="FIELD=COLUMN,...", help="CSV columns of title, text, published, outlet, url..."
+)
+@click.option(
+    "--allow-private", is_flag=True, help="Fetch from loopback and private addresses (off: the SSRF guard refuses)."
+)
+@click.option(
+    "--host-delay", type=click.FloatRange(min=0), default=None, help="Seconds between requests to one host [1.0]."
+)
+@click.option(
+    "--rejection-log",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write every rejection here as JSON lines (document, stage, reason, message, hint).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars or summary lines.")
 def analyze(
-    articles: tuple[Path, ...], fmt: str | None, outputs: tuple[Path, ...], max_bytes: int, quiet: bool
+    articles: tuple[str, ...],
+    fmt: str | None,
+    outputs: tuple[Path, ...],
+    max_bytes: int,
+    csv_map: str,
+    allow_private: bool,
+    host_delay: float | None,
+    rejection_log: Path | None,
+    quiet: bool,
 ) -> None:
-    """Analyse ARTICLES (files or folders: .txt, .html, .json, .jsonl) into a coverage report."""
+    """Analyse ARTICLES into a coverage report: files or folders (.txt, .html, .json, .jsonl, .csv, .warc[.gz]),
+    http(s) URLs of pages, RSS/Atom feeds or sitemaps, and - for standard input."""
     from .pipeline import analyze as run_analysis  # imported late so that --help stays fast
 
     err = Console(stderr=True)
     targets = [(path, fmt or _format_of(path)) for path in outputs]
+    counts = IngestCounts()
     try:
+        options = _ingest_options(csv_map, allow_private, host_delay, max_bytes)
         with Progress(
             TextColumn("{task.description:<9}"),
             BarColumn(),
@@ -76,10 +106,12 @@ def analyze(
 
             def progress(stage: str, done: int, total: int) -> None:
                 if stage not in tasks:
-                    tasks[stage] = bars.add_task(stage, total=total)
-                bars.update(tasks[stage], completed=done)  # type: ignore[arg-type]
+                    tasks[stage] = bars.add_task(stage, total=total or None)
+                description = f"{stage} ({_counts_line(counts)})" if stage == "ingest" else stage
+                bars.update(tasks[stage], completed=done, description=description)  # type: ignore[arg-type]
 
-            report = run_analysis(list(articles), max_bytes=max_bytes, progress=progress)
+            report = run_analysis(list(articles), max_bytes=max_bytes, progress=progress, options=options,
+                                  counts=counts)
         if not targets:
             click.echo(render(report, fmt or "html"), nl=False)
         for path, target_format in targets:
@@ -91,9 +123,12 @@ def analyze(
         hint = f" (hint: {rejection.hint})" if rejection.hint else ""
         err.print(f"[yellow]rejected:[/] {rejection.document}: {rejection.reason}: {rejection.message}{hint}",
                   highlight=False, soft_wrap=True)
+    if rejection_log is not None:
+        _write_rejection_log(err, rejection_log, report.rejections)
     if not quiet:
         facts = sum(len(s.facts) for s in report.stories)
         where = f" -> {', '.join(str(path) for path, _ in targets)}" if targets else ""
+        err.print(f"ingest: {_counts_line(counts)}", highlight=False)
         err.print(
             f"{len(report.articles)} articles, {len(report.stories)} stories, {facts} facts, "
             f"{len(report.rejections)} rejected{where}",
@@ -101,6 +136,31 @@ def analyze(
         )
     if report.rejections:
         sys.exit(EXIT_REJECTED)
+
+
+def _ingest_options(csv_map: str, allow_private: bool, host_delay: float | None, max_bytes: int) -> IngestOptions:
+    from .fetch import FetchPolicy  # imported late: httpx costs ~0.1 s, and only URLs need it
+
+    policy = FetchPolicy(max_bytes=max_bytes, allow_private=allow_private)
+    if host_delay is not None:
+        policy = dataclasses.replace(policy, host_interval=host_delay)
+    return IngestOptions(fetch=policy, csv_map=parse_csv_map(csv_map))
+
+
+def _counts_line(counts: IngestCounts) -> str:
+    line = f"{counts.accepted} accepted, {counts.duplicate} duplicate, {counts.rejected} rejected"
+    skipped = sum(counts.skipped.values())
+    return line + (f", {skipped} skipped" if skipped else "")
+
+
+def _write_rejection_log(err: Console, path: Path, rejections: Sequence[Rejection]) -> None:
+    try:
+        with path.open("w", encoding="utf-8") as log:
+            for rejection in rejections:
+                log.write(json.dumps(dataclasses.asdict(rejection), ensure_ascii=False) + "\n")
+    except OSError as exc:
+        err.print(f"[bold red]error:[/] cannot write the rejection log {path}: {exc.strerror or exc}", highlight=False)
+        sys.exit(1)
 
 
 def _format_of(path: Path) -> str:
