@@ -193,7 +193,7 @@ def parse_csv_map(value: str) -> tuple[tuple[str, str], ...]:
             continue
         field_name, equals, column = part.partition("=")
         if not equals or not field_name.strip() or not column.strip():
-            raise ConfigError(f"bad --csv-map entry {part.strip()!r}", hint="write FIELD=COLUMN, e.g. text=body")
+            raise ConfigError(f"bad --csv-map entry {part.strip()!r}: write FIELD=COLUMN", hint="e.g. text=body")
         pairs.append((field_name.strip(), column.strip()))
     mapping = tuple(pairs)
     _check_csv_map(mapping)

@@ -44,7 +44,7 @@ def read_warc(
     offset = 0
     try:
         for record in iterator:
-            offset = iterator.get_record_offset()
+            offset = iterator.offset  # the record's start (get_record_offset() would consume the record)
             kind = record.rec_type
             if kind != "response" or record.http_headers is None:
                 counts.skipped[f"warc {kind}"] += 1
