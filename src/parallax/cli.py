@@ -13,22 +13,16 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
+from .cli_common import EXIT_REJECTED, _fail, _print_rejections, _progress
+from .cli_store import export_command, ingest, show, stories
 from .errors import ParallaxError
 from .ingest import MAX_BYTES, IngestCounts, IngestOptions, parse_csv_map
 from .models import Rejection
 from .report import FORMATS, render, write
 
-__all__ = ["main"]
-
-EXIT_REJECTED = 3
-
-
-def _fail(console: Console, exc: ParallaxError) -> None:
-    hint = f" (hint: {exc.hint})" if exc.hint else ""
-    console.print(f"[bold red]error:[/] {exc}{hint}", highlight=False, soft_wrap=True)
+__all__ = ["EXIT_REJECTED", "main"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -93,25 +87,14 @@ def analyze(
     counts = IngestCounts()
     try:
         options = _ingest_options(csv_map, allow_private, host_delay, max_bytes)
-        with Progress(
-            TextColumn("{task.description:<9}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-            disable=quiet,
-        ) as bars:
-            tasks: dict[str, object] = {}
 
-            def progress(stage: str, done: int, total: int) -> None:
-                if stage not in tasks:
-                    tasks[stage] = bars.add_task(stage, total=total or None)
-                description = f"{stage} ({_counts_line(counts)})" if stage == "ingest" else stage
-                bars.update(tasks[stage], completed=done, description=description)  # type: ignore[arg-type]
+        def describe(stage: str) -> str:
+            return f"{stage} ({_counts_line(counts)})" if stage == "ingest" else stage
 
-            report = run_analysis(list(articles), max_bytes=max_bytes, progress=progress, options=options,
-                                  counts=counts)
+        with _progress(err, quiet, describe=describe) as progress:
+            report = run_analysis(
+                list(articles), max_bytes=max_bytes, progress=progress, options=options, counts=counts
+            )
         if not targets:
             click.echo(render(report, fmt or "html"), nl=False)
         for path, target_format in targets:
@@ -119,10 +102,7 @@ def analyze(
     except ParallaxError as exc:
         _fail(err, exc)
         sys.exit(1)
-    for rejection in report.rejections:
-        hint = f" (hint: {rejection.hint})" if rejection.hint else ""
-        err.print(f"[yellow]rejected:[/] {rejection.document}: {rejection.reason}: {rejection.message}{hint}",
-                  highlight=False, soft_wrap=True)
+    _print_rejections(err, report.rejections)
     if rejection_log is not None:
         _write_rejection_log(err, rejection_log, report.rejections)
     if not quiet:
@@ -168,6 +148,10 @@ def _format_of(path: Path) -> str:
     suffix = path.suffix.lower().lstrip(".")
     suffix = {"htm": "html", "markdown": "md"}.get(suffix, suffix)
     return suffix if suffix in FORMATS else "html"
+
+
+for _command in (ingest, stories, show, export_command):
+    cli.add_command(_command)
 
 
 def main() -> None:

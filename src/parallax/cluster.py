@@ -39,7 +39,7 @@ from numpy.typing import NDArray
 
 from .models import AnnotatedArticle, DuplicateGroup, Story, content_id
 
-__all__ = ["cluster_vectors", "group_stories"]
+__all__ = ["cluster_vectors", "describe_story", "group_stories", "similarity"]
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -506,3 +506,42 @@ def _title(annotated: AnnotatedArticle) -> str:
         return annotated.sentences[0].text.strip()
     paragraphs = article.paragraphs
     return paragraphs[0].strip() if paragraphs else article.id
+
+
+# --- incremental use (parallax.incremental) -------------------------------------------------------------------------
+
+
+def similarity(articles: Sequence[AnnotatedArticle]) -> Matrix:
+    """The combined pairwise similarity ``group_stories`` clusters on, rows and columns in input order.
+
+    Each pair's score depends only on the two articles (no batch statistics), so a new article can be scored
+    against stored ones exactly as if they had been clustered together; compare averages with ``THRESHOLD``.
+    """
+    if isinstance(articles, (str, bytes)) or not all(isinstance(a, AnnotatedArticle) for a in articles):
+        raise TypeError("similarity() takes a sequence of AnnotatedArticle records")
+    if not articles:
+        return np.zeros((0, 0), dtype=np.float64)
+    return _evidence([_profile(a, i) for i, a in enumerate(articles)]).combined
+
+
+def describe_story(articles: Sequence[AnnotatedArticle], *, duplicates: Sequence[DuplicateGroup] = ()) -> Story:
+    """All ``articles`` as one story (no clustering): its order, reasons and title as ``group_stories`` gives them.
+
+    For a story whose members were decided elsewhere (an incremental store adding articles to a story).
+    """
+    if isinstance(articles, (str, bytes)) or not articles:
+        raise TypeError("describe_story() takes a non-empty sequence of AnnotatedArticle records")
+    position = {a.id: i for i, a in enumerate(articles)}
+    copy_of: dict[int, tuple[int, float]] = {}
+    for group in duplicates:
+        if group.original not in position:
+            continue
+        for n, copy in enumerate(group.copies):
+            if copy in position and copy != group.original:
+                score = group.similarity[n] if n < len(group.similarity) else 1.0
+                copy_of[position[copy]] = (position[group.original], score)
+    copy_of = _resolve_chains(copy_of)
+    heads = sorted((i for i in range(len(articles)) if i not in copy_of), key=lambda i: articles[i].id)
+    profiles = [_profile(articles[i], i) for i in heads]
+    _, story = _story(articles, heads, profiles, _evidence(profiles), range(len(heads)), copy_of)
+    return story

@@ -14,6 +14,7 @@
     │   └── BlockedError          a URL is refused: private address (SSRF guard) or disallowed by robots.txt
     ├── ModelError                an offline model or its weights are missing or broken
     ├── ConfigError               a bad option or setting
+    ├── StoreError                the store cannot be opened, read or written
     └── ReportError               a report cannot be rendered or written
 
 A wrong Python type passed to a public function is a bug and raises ``TypeError``, not one of these.
@@ -35,6 +36,7 @@ __all__ = [
     "ModelError",
     "ParallaxError",
     "ReportError",
+    "StoreError",
     "TooLargeError",
 ]
 
@@ -111,6 +113,10 @@ class ModelError(ParallaxError):
 
 class ConfigError(ParallaxError):
     hint = "see 'parallax --help'"
+
+
+class StoreError(ParallaxError):
+    hint = "check the --db path or URL (and that the PostgreSQL server is running)"
 
 
 class ReportError(ParallaxError):

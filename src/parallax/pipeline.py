@@ -24,11 +24,11 @@ from .embed import encode
 from .errors import InputError
 from .extract import extract
 from .ingest import MAX_BYTES, IngestCounts, IngestOptions, read_inputs
-from .models import AnnotatedArticle, Article, RawDocument, Rejection, Report, StoryAnalysis
+from .models import AnnotatedArticle, Article, DuplicateGroup, RawDocument, Rejection, Report, Story, StoryAnalysis
 from .nlp import annotate
 from .summarize import summarize
 
-__all__ = ["Progress", "analyze", "analyze_articles"]
+__all__ = ["Progress", "analyze", "analyze_articles", "analyze_stories"]
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)`` while a stage runs."""
@@ -103,6 +103,33 @@ def analyze_articles(
     stories = group_stories(annotated, duplicates=duplicates)
     timings.append(("group", time.perf_counter() - lap))
 
+    analyses = analyze_stories(stories, annotated, duplicates, progress=progress, timings=timings)
+
+    return Report(
+        articles=tuple(annotated),
+        stories=tuple(analyses),
+        duplicates=duplicates,
+        rejections=tuple(rejections),
+        generated=datetime.now(UTC).replace(microsecond=0).isoformat(),
+        version=__version__,
+        timings=tuple(timings),
+    )
+
+
+def analyze_stories(
+    stories: Sequence[Story],
+    annotated: Sequence[AnnotatedArticle],
+    duplicates: Sequence[DuplicateGroup] = (),
+    *,
+    progress: Progress | None = None,
+    timings: list[tuple[str, float]] | None = None,
+) -> tuple[StoryAnalysis, ...]:
+    """Compare and summarise stories already grouped (the part of ``analyze_articles`` after grouping).
+
+    ``annotated`` must hold every article of every story; ``duplicates`` the copies among them.
+    """
+    report_progress = progress or _quiet
+    timings = timings if timings is not None else []
     lap = time.perf_counter()
     by_id = {a.id: a for a in annotated}
     copies = {copy: group.original for group in duplicates for copy in group.copies}
@@ -120,16 +147,7 @@ def analyze_articles(
         analyses.append(replace(analysis, summary=summarize(analysis, sentence_vectors, loaded)))
         report_progress("compare", done, len(stories))
     timings.append(("compare", time.perf_counter() - lap))
-
-    return Report(
-        articles=tuple(annotated),
-        stories=tuple(analyses),
-        duplicates=duplicates,
-        rejections=tuple(rejections),
-        generated=datetime.now(UTC).replace(microsecond=0).isoformat(),
-        version=__version__,
-        timings=tuple(timings),
-    )
+    return tuple(analyses)
 
 
 def _empty(rows: int) -> Matrix:

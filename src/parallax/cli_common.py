@@ -1,0 +1,58 @@
+"""Helpers every ``parallax`` command shares: one-line errors, rejection lines, progress bars, exit codes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from .errors import ParallaxError
+from .models import Rejection
+
+__all__ = ["EXIT_REJECTED"]
+
+EXIT_REJECTED = 3  # the work was done, but some inputs were rejected
+
+
+def _fail(console: Console, exc: ParallaxError) -> None:
+    hint = f" (hint: {exc.hint})" if exc.hint else ""
+    console.print(f"[bold red]error:[/] {exc}{hint}", highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def _progress(
+    err: Console, quiet: bool, describe: Callable[[str], str] | None = None
+) -> Iterator[Callable[[str, int, int], None]]:
+    """Rich progress bars on stderr, one per pipeline stage, fed by the callback this yields; ``describe`` gives a
+    stage's label (e.g. with running counts); a total of 0 (unknown, as for streamed inputs) shows a pulsing bar."""
+    with Progress(
+        TextColumn("{task.description:<9}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=quiet,
+    ) as bars:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bars.add_task(stage, total=total or None)
+            label = describe(stage) if describe is not None else stage
+            bars.update(tasks[stage], completed=done, total=total or None, description=label)
+
+        yield progress
+
+
+def _print_rejections(err: Console, rejections: Iterable[Rejection]) -> None:
+    """One line per rejected document: which, why, and a hint."""
+    for rejection in rejections:
+        hint = f" (hint: {rejection.hint})" if rejection.hint else ""
+        err.print(
+            f"[yellow]rejected:[/] {rejection.document}: {rejection.reason}: {rejection.message}{hint}",
+            highlight=False,
+            soft_wrap=True,
+        )

@@ -1,0 +1,310 @@
+"""Incremental ingest: add articles to a store, growing stories instead of re-analysing everything.
+
+``ingest_paths(store, paths)`` reads and extracts documents as ``analyze`` does, then:
+
+1. drops articles already stored (same content hash of the clean text): re-ingesting is a no-op;
+2. annotates only the new articles (stored ones keep their annotations, so spaCy never runs twice on an article);
+3. groups the new articles among themselves exactly as a batch would (``cluster.group_stories``), then lets each
+   new group join the stored story it is most similar to on average (``cluster.similarity``, the same evidence and
+   ``cluster.THRESHOLD`` as the batch, over the stored articles published within ``WINDOW_DAYS``), or start a new
+   story; a new article that is a copy of a stored one joins that one's story;
+4. recomputes only the stories that gained articles (compare + summarize) and saves them in one transaction.
+
+Stories keep the id they were created with (from their first article's content hash) as they grow.
+
+Reads: files (``read_inputs``) or ``Article`` records. Writes: the store; returns an :class:`IngestResult`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__
+from .cluster import THRESHOLD, describe_story, group_stories, similarity
+from .dedup import find_duplicates
+from .errors import InputError
+from .extract import extract
+from .ingest import MAX_BYTES, read_inputs
+from .models import AnnotatedArticle, Article, Rejection, Report, Story, content_id
+from .nlp import annotate
+from .pipeline import Progress, analyze_stories
+from .report import to_dict
+from .store import Store, StoryRecord
+
+__all__ = ["WINDOW_DAYS", "IngestResult", "ingest_annotated", "ingest_articles", "ingest_paths"]
+
+# A new article is compared with stored articles published up to this many days before or after it. At
+# cluster.PUB_FULL_DAYS (14) apart the publication-date penalty is full (0.5), more than any pair's positive
+# evidence can outweigh against THRESHOLD, so articles further apart could never join one story anyway.
+WINDOW_DAYS = 14
+# At most this many stored articles are scored against a batch (most recently added first); undated stored
+# articles are always candidates, within this cap. The cap bounds the lead embeddings an ingest computes.
+MAX_CANDIDATES = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What an ingest did: articles ``added`` (their ids), documents ``unchanged`` (already stored: the stored
+    article ids), stories ``created`` and ``updated`` (grown and recomputed), and ``rejections``."""
+
+    added: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    created: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    rejections: tuple[Rejection, ...] = ()
+
+    @property
+    def stories(self) -> tuple[str, ...]:
+        """Every story this ingest created or recomputed."""
+        return self.created + self.updated
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def ingest_paths(
+    store: Store,
+    paths: Sequence[str | Path],
+    *,
+    max_bytes: int = MAX_BYTES,
+    progress: Progress | None = None,
+) -> IngestResult:
+    """Read, extract and ingest files and folders of articles (as ``analyze`` reads them) into ``store``.
+
+    Bad documents become ``rejections``; a path that does not exist raises ``InputError`` before anything is
+    stored.
+    """
+    report_progress = progress or _quiet
+    rejections: list[Rejection] = []
+    articles: list[Article] = []
+    documents = []
+    for item in read_inputs(paths, max_bytes=max_bytes):
+        if isinstance(item, Rejection):
+            rejections.append(item)
+        else:
+            documents.append(item)
+    for done, doc in enumerate(documents, 1):
+        try:
+            articles.append(extract(doc))
+        except InputError as exc:
+            rejections.append(Rejection(doc.source, "extract", exc.reason, str(exc), exc.hint))
+        report_progress("extract", done, len(documents))
+    return ingest_articles(store, articles, rejections=rejections, progress=progress)
+
+
+def ingest_articles(
+    store: Store,
+    articles: Sequence[Article],
+    *,
+    rejections: Sequence[Rejection] = (),
+    progress: Progress | None = None,
+) -> IngestResult:
+    """Ingest extracted articles: store the new ones, assign them to stories, recompute the stories that changed."""
+    if isinstance(articles, (str, bytes)) or not all(isinstance(a, Article) for a in articles):
+        raise TypeError("ingest_articles() takes a sequence of Article records")
+    report_progress = progress or _quiet
+    new, unchanged = _new_articles(store, articles)
+    annotated: list[AnnotatedArticle] = []
+    for done, item in enumerate(annotate(new), 1):
+        annotated.append(item)
+        report_progress("annotate", done, len(new))
+    return _add(store, annotated, unchanged, rejections, report_progress)
+
+
+def ingest_annotated(
+    store: Store,
+    annotated: Sequence[AnnotatedArticle],
+    *,
+    progress: Progress | None = None,
+) -> IngestResult:
+    """Ingest articles annotated elsewhere (e.g. a ``Report``'s articles): as ``ingest_articles``, without NLP."""
+    if isinstance(annotated, (str, bytes)) or not all(isinstance(a, AnnotatedArticle) for a in annotated):
+        raise TypeError("ingest_annotated() takes a sequence of AnnotatedArticle records")
+    new, unchanged = _new_articles(store, [a.article for a in annotated])
+    by_checksum = {a.article.checksum: a for a in annotated}
+    renamed = [_renamed(by_checksum[article.checksum], article.id) for article in new]
+    return _add(store, renamed, unchanged, (), progress or _quiet)
+
+
+def _add(
+    store: Store,
+    annotated: Sequence[AnnotatedArticle],
+    unchanged: Sequence[str],
+    rejections: Sequence[Rejection],
+    report_progress: Progress,
+) -> IngestResult:
+    """Assign new annotated articles to stories, recompute those stories, save everything in one transaction."""
+    if not annotated:
+        return IngestResult(unchanged=tuple(unchanged), rejections=tuple(rejections))
+    report_progress("group", 0, 1)
+    members, created = _assign(store, annotated)
+    report_progress("group", 1, 1)
+
+    records: list[StoryRecord] = []
+    now = datetime.now(UTC).replace(microsecond=0).isoformat()
+    for done, (story_id, story_articles) in enumerate(members.items(), 1):
+        records.append(_recompute(story_id, story_articles, now))
+        report_progress("compare", done, len(members))
+
+    story_of = {a.id: story_id for story_id, group in members.items() for a in group}
+    store.save([(story_of[a.id], a) for a in annotated], records)
+    return IngestResult(
+        added=tuple(a.id for a in annotated),
+        unchanged=tuple(unchanged),
+        created=tuple(s for s in members if s in created),
+        updated=tuple(s for s in members if s not in created),
+        rejections=tuple(rejections),
+    )
+
+
+def _renamed(annotated: AnnotatedArticle, article_id: str) -> AnnotatedArticle:
+    """The annotated article under another id (every span that names its article follows)."""
+    if annotated.id == article_id:
+        return annotated
+    return replace(
+        annotated,
+        article=replace(annotated.article, id=article_id),
+        sentences=tuple(replace(s, article_id=article_id) for s in annotated.sentences),
+        quotes=tuple(replace(q, article_id=article_id) for q in annotated.quotes),
+        citations=tuple(replace(c, article_id=article_id) for c in annotated.citations),
+    )
+
+
+def _new_articles(store: Store, articles: Sequence[Article]) -> tuple[list[Article], list[str]]:
+    """The articles not stored yet (by content hash), each with an id not taken in the store; and the stored ids
+    of the others (a repeat within the batch counts as its first occurrence)."""
+    stored = store.find_checksums(sorted({a.checksum for a in articles}))
+    first: dict[str, Article] = {}
+    unchanged: list[str] = []
+    for article in articles:
+        if article.checksum in stored:
+            unchanged.append(stored[article.checksum])
+        elif article.checksum in first:
+            unchanged.append(first[article.checksum].id)
+        else:
+            first[article.checksum] = article
+    # Ids come from file names, which repeat across ingests ("article.txt"): a taken id gets the content hash.
+    batch = list(first.values())
+    taken = store.find_ids(sorted({a.id for a in batch}))
+    used: set[str] = set()
+    new: list[Article] = []
+    for article in batch:
+        article_id = article.id
+        if article_id in taken or article_id in used:
+            article_id = f"{article.id}-{article.checksum[:8]}"
+            size = 8
+            while article_id in used or store.find_ids([article_id]):
+                size += 4
+                article_id = f"{article.id}-{article.checksum[:size]}"
+        used.add(article_id)
+        new.append(article if article_id == article.id else replace(article, id=article_id))
+    return new, unchanged
+
+
+def _assign(store: Store, annotated: Sequence[AnnotatedArticle]) -> tuple[dict[str, list[AnnotatedArticle]], set[str]]:
+    """Which story each new article joins: story id -> all its articles (stored ones first); and the new ids."""
+    batch_duplicates = find_duplicates([a.article for a in annotated])
+    groups = group_stories(annotated, duplicates=batch_duplicates)
+    by_id = {a.id: a for a in annotated}
+
+    candidates = _candidates(store, annotated)
+    members: dict[str, list[AnnotatedArticle]] = {}
+    created: set[str] = set()
+    targets: list[str | None] = [None] * len(groups)
+    if candidates:
+        targets = _best_stories(groups, by_id, candidates)
+    for group, target in zip(groups, targets, strict=True):
+        new_members = [by_id[i] for i in group.articles]
+        if target is None:
+            target = _story_id(new_members[0])
+            created.add(target)
+            members[target] = []
+        elif target not in members:
+            members[target] = list(store.story_articles(target))
+        members[target].extend(new_members)
+    return members, created
+
+
+def _candidates(store: Store, annotated: Sequence[AnnotatedArticle]) -> list[tuple[str, AnnotatedArticle]]:
+    days = [d for d in (_day(a.article.published) for a in annotated) if d is not None]
+    since = until = None
+    if days and len(days) == len(annotated):
+        since = (min(days) - timedelta(days=WINDOW_DAYS)).isoformat()
+        until = (max(days) + timedelta(days=WINDOW_DAYS + 1)).isoformat()  # published may carry a time of day
+    return list(store.recent_articles(since=since, until=until, limit=MAX_CANDIDATES))
+
+
+def _best_stories(
+    groups: Sequence[Story],
+    by_id: dict[str, AnnotatedArticle],
+    candidates: Sequence[tuple[str, AnnotatedArticle]],
+) -> list[str | None]:
+    """For each new group, the stored story it joins (highest average similarity above THRESHOLD; a story holding
+    an article it copies wins outright), or ``None``."""
+    new_articles = [by_id[i] for group in groups for i in group.articles]
+    stored_articles = [a for _, a in candidates]
+    everything = [*new_articles, *stored_articles]
+    scores = similarity(everything)
+    row = {a.id: i for i, a in enumerate(new_articles)}
+    columns: dict[str, list[int]] = {}
+    for k, (story_id, _) in enumerate(candidates):
+        columns.setdefault(story_id, []).append(len(new_articles) + k)
+    copied: dict[str, str] = {}  # new article id -> story of the stored article it copies (or is copied by)
+    stored_story = {a.id: story_id for story_id, a in candidates}
+    for copies in find_duplicates([a.article for a in everything]):
+        ids = (copies.original, *copies.copies)
+        stories = [stored_story[i] for i in ids if i in stored_story]
+        for i in ids:
+            if i in row and stories:
+                copied.setdefault(i, stories[0])
+
+    targets: list[str | None] = []
+    for group in groups:
+        rows = [row[i] for i in group.articles]
+        forced = [copied[i] for i in group.articles if i in copied]
+        if forced:
+            targets.append(forced[0])
+            continue
+        best: tuple[float, str] | None = None
+        for story_id, cols in columns.items():
+            average = float(np.mean(scores[np.ix_(rows, cols)]))
+            if average >= THRESHOLD and (best is None or (average, story_id) > best):
+                best = (average, story_id)
+        targets.append(best[1] if best else None)
+    return targets
+
+
+def _recompute(story_id: str, articles: Sequence[AnnotatedArticle], now: str) -> StoryRecord:
+    """A story's analysis and report JSON from all its articles (annotations as stored: no NLP reruns)."""
+    duplicates = find_duplicates([a.article for a in articles])
+    story = replace(describe_story(articles, duplicates=duplicates), id=story_id)
+    (analysis,) = analyze_stories([story], articles, duplicates)
+    by_id = {a.id: a for a in articles}
+    report = Report(
+        articles=tuple(by_id[i] for i in story.articles),
+        stories=(analysis,),
+        duplicates=duplicates,
+        generated=now,
+        version=__version__,
+    )
+    return StoryRecord(analysis=analysis, duplicates=tuple(duplicates), report=to_dict(report))
+
+
+def _story_id(first: AnnotatedArticle) -> str:
+    """A new story's id: from its first article's content hash, so it never changes as the story grows."""
+    return content_id("story", first.article.checksum)
+
+
+def _day(value: str | None) -> date | None:
+    if not value or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
