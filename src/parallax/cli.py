@@ -17,6 +17,7 @@ from rich.console import Console
 from . import __version__
 from .cli_common import EXIT_REJECTED, _fail, _print_rejections, _progress
 from .cli_store import export_command, ingest, show, stories
+from .cli_watch import watch_command
 from .errors import ParallaxError
 from .ingest import MAX_BYTES, IngestCounts, IngestOptions, parse_csv_map
 from .models import Rejection
@@ -150,7 +151,7 @@ def _format_of(path: Path) -> str:
     return suffix if suffix in FORMATS else "html"
 
 
-for _command in (ingest, stories, show, export_command):
+for _command in (ingest, stories, show, export_command, watch_command):
     cli.add_command(_command)
 
 

@@ -249,7 +249,7 @@ class Fetcher:
         policy: FetchPolicy | None = None,
         *,
         resolver: Resolver = system_resolver,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], object] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.policy = policy or FetchPolicy()

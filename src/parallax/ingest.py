@@ -324,10 +324,24 @@ def _read_all(
                 yield from _read_stdin(stdin, max_bytes, used, seen, counts)
             else:
                 assert isinstance(item, Path)
+                signature = _signature(item)
+                if signature in seen:  # read before (by an earlier poll of parallax watch), unchanged since
+                    counts.duplicate += 1
+                    continue
                 yield from _read_file(item, key, max_bytes, used, seen, counts, options)
+                seen.add(signature)
     finally:
         if own is not None:
             own.close()
+
+
+def _signature(path: Path) -> str:
+    """A file as remembered in a seen-set: its real path, size and modification time (a changed file is new)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return f"file:{path}"
+    return f"file:{path.resolve()}?size={info.st_size}&mtime={info.st_mtime_ns}"
 
 
 def _read_file(
