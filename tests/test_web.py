@@ -227,3 +227,26 @@ def test_cli_refuses_private_without_flag(site: Site, tmp_path: Path) -> None:
     assert "blocked" in result.output
     assert "--allow-private" in result.output
     assert site.requests == []
+
+
+def test_http_charset_decodes_the_page(site: Site) -> None:
+    text = "Caf\u00e9 owners in the old town said the new rules came too late for the summer season."
+    site.page("/mac.txt", text.encode("mac_roman"), content_type="text/plain; charset=macintosh")
+    [doc] = [d for d in read_inputs([site.url("/mac.txt")], options=LOCAL) if isinstance(d, RawDocument)]
+    assert doc.data.decode("utf-8") == text
+
+
+def test_robots_txt_behind_a_redirect(site: Site) -> None:
+    site.redirect("/robots.txt", "/real-robots.txt", status=301)
+    site.page("/real-robots.txt", "User-agent: *\nDisallow: /news/\n", content_type="text/plain")
+    items = list(read_inputs([site.url("/news/fab-3-fire.html")], options=LOCAL))
+    assert [(r.reason, "robots.txt" in r.message) for r in items if isinstance(r, Rejection)] == [("blocked", True)]
+
+
+def test_gzipped_sitemap(site: Site) -> None:
+    import gzip
+
+    _, news = _sitemaps(site)
+    site.page("/sitemap-news.xml.gz", gzip.compress(news.encode()), content_type="application/x-gzip")
+    docs = [d for d in read_inputs([site.url("/sitemap-news.xml.gz")], options=LOCAL) if isinstance(d, RawDocument)]
+    assert len(docs) == 4

@@ -366,8 +366,12 @@ class Fetcher:
         robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
         parser = urllib.robotparser.RobotFileParser(robots_url)
         try:
-            response, data = self._get(robots_url, accept=None, limit=MAX_ROBOTS_BYTES)
-        except (FetchError, TooLargeError):
+            for _ in range(self.policy.max_redirects + 1):  # http -> https and www redirects are common here
+                response, data = self._get(robots_url, accept=None, limit=MAX_ROBOTS_BYTES)
+                if response.status_code not in REDIRECT_STATUSES or "location" not in response.headers:
+                    break
+                robots_url = _check_url(urljoin(robots_url, response.headers["location"]))
+        except (FetchError, TooLargeError, FormatError):
             parser.parse([])  # unreachable robots.txt: no rules (as Scrapy and urllib do for network errors)
             return parser
         if response.status_code in (401, 403):

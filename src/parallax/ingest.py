@@ -480,21 +480,22 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
     return data
 
 
-def decode_bytes(data: bytes, *, html: bool = False) -> str:
-    """Text from bytes: a BOM, else UTF-8, else the page's declared charset (HTML), else charset-normalizer's guess.
+def decode_bytes(data: bytes, *, html: bool = False, charset: str | None = None) -> str:
+    """Text from bytes: a BOM, else UTF-8, else the charset of the HTTP header (``charset``), else the page's
+    declared charset (HTML), else charset-normalizer's guess.
 
     Raises ``EmptyInputError`` (nothing but whitespace), ``BinaryInputError`` (NUL or control bytes, or a known
     binary file signature) or ``EncodingError`` (no encoding decodes it cleanly).
     """
     if not data.strip():
         raise EmptyInputError("file is empty or holds only whitespace")
-    text = _decode(data, html=html)
+    text = _decode(data, html=html, charset=charset)
     if not text.strip():
         raise EmptyInputError("file holds only whitespace")
     return text
 
 
-def _decode(data: bytes, *, html: bool) -> str:
+def _decode(data: bytes, *, html: bool, charset: str | None = None) -> str:
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
@@ -519,12 +520,12 @@ def _decode(data: bytes, *, html: bool) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    declared = _declared_charset(data) if html else None
-    if declared:
-        try:
-            return data.decode(declared)
-        except UnicodeDecodeError:
-            pass
+    for declared in (_codec(charset) if charset else None, _declared_charset(data) if html else None):
+        if declared:
+            try:
+                return data.decode(declared)
+            except UnicodeDecodeError:
+                pass
     return _guess(data)
 
 
@@ -552,7 +553,12 @@ def _declared_charset(data: bytes) -> str | None:
     match = _META_CHARSET.search(data[:SNIFF_BYTES])
     if not match:
         return None
-    name = match.group(1).decode("ascii").lower()
+    return _codec(match.group(1).decode("ascii"))
+
+
+def _codec(name: str) -> str | None:
+    """Python's codec for a declared charset name, or None when unknown."""
+    name = name.strip().lower()
     # Browsers (WHATWG) read Latin-1 and ASCII declarations as Windows-1252; so do we.
     if name in ("iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"):
         name = "cp1252"

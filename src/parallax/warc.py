@@ -50,7 +50,8 @@ def read_warc(
                 counts.skipped[f"warc {kind}"] += 1
                 continue
             status = record.http_headers.get_statuscode()
-            media = (record.http_headers.get_header("Content-Type") or "").split(";", 1)[0].strip().lower()
+            content_type = record.http_headers.get_header("Content-Type") or ""
+            media = content_type.split(";", 1)[0].strip().lower()
             if status != "200":
                 counts.skipped[f"warc response {status}"] += 1
                 continue
@@ -67,7 +68,7 @@ def read_warc(
                 data = record.content_stream().read(max_bytes + 1)  # warcio skips the rest of the record itself
                 if len(data) > max_bytes:
                     raise TooLargeError(f"archived page {url} is over the limit of {max_bytes:,} bytes")
-                text = decode_bytes(data, html=True)
+                text = decode_bytes(data, html=True, charset=_charset(content_type))
             except InputError as exc:
                 yield Rejection(name, "ingest", exc.reason, f"{url}: {exc.message}" if url else exc.message, exc.hint)
                 continue
@@ -82,3 +83,12 @@ def read_warc(
     except (ArchiveLoadFailed, ValueError, OSError, EOFError) as exc:
         error = FormatError(f"cannot read the WARC file after offset {offset}: {exc}", hint="the archive is damaged")
         yield Rejection(source, "ingest", error.reason, error.message, error.hint)
+
+
+def _charset(content_type: str) -> str | None:
+    """The charset parameter of a Content-Type header, if any."""
+    for param in content_type.split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'")
+    return None

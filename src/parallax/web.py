@@ -45,7 +45,7 @@ def read_url(
         elif kind == "warc":
             raise InputError(f"{url} is a WARC file; download it and pass the file instead")
         else:
-            text = decode_bytes(fetched.data, html=kind == "html")
+            text = decode_bytes(fetched.data, html=kind == "html", charset=fetched.charset)
     except InputError as exc:
         yield Rejection(url, "fetch", exc.reason, exc.message, exc.hint)
         return
