@@ -46,6 +46,7 @@ __all__ = [
 
 DEFAULT_USER_AGENT = f"Parallax/{__version__} (news coverage analysis; respects robots.txt)"
 TIMEOUT_S = 20.0  # connect/read timeout per request: news sites answer in < 2 s; slow CDNs rarely need > 10 s
+MAX_DOWNLOAD_S = 120.0  # a whole response, however it trickles in: the read timeout alone lets a slow drip run forever
 MAX_REDIRECTS = 5  # news links go through at most 2-3 hops (http -> https -> canonical); more is a loop or a trap
 HOST_INTERVAL_S = 1.0  # one request per second per host: the usual polite-crawler default (Scrapy's AutoThrottle)
 MAX_CRAWL_DELAY_S = 30.0  # a robots.txt Crawl-delay above this is capped, so one site cannot stall a batch
@@ -418,11 +419,14 @@ def _read_limited(response: httpx.Response, limit: int, url: str) -> bytes:
         raise TooLargeError(f"{url} is {int(declared):,} bytes, over the limit of {limit:,}")
     chunks: list[bytes] = []
     size = 0
+    deadline = time.monotonic() + MAX_DOWNLOAD_S
     try:
         for chunk in response.iter_bytes():
             size += len(chunk)
             if size > limit:
                 raise TooLargeError(f"{url} is over the limit of {limit:,} bytes")
+            if time.monotonic() > deadline:
+                raise FetchError(f"{url} took over {MAX_DOWNLOAD_S:.0f} s to download")
             chunks.append(chunk)
     except httpx.DecodingError as exc:
         raise FormatError(f"cannot decode the response from {url}: {exc}") from exc
