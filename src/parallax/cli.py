@@ -12,10 +12,19 @@ import click
 from rich.console import Console
 
 from . import __version__
-from .cli_common import EXIT_REJECTED, _fail, _print_rejections, _progress
+from .cli_common import (
+    EXIT_REJECTED,
+    _counts_line,
+    _fail,
+    _ingest_options,
+    _print_rejections,
+    _progress,
+    _write_rejection_log,
+)
 from .cli_store import _opened, db_option, export_command, ingest, show, stories
+from .cli_watch import watch_command
 from .errors import ParallaxError
-from .ingest import MAX_BYTES
+from .ingest import MAX_BYTES, IngestCounts
 from .report import FORMATS, render, write
 
 __all__ = ["EXIT_REJECTED", "main"]
@@ -28,7 +37,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("articles", nargs=-1, required=True)
 @click.option(
     "--format",
     "fmt",
@@ -47,18 +56,50 @@ def cli() -> None:
 @click.option(
     "--max-bytes", type=click.IntRange(min=1), default=MAX_BYTES, show_default=True, help="Largest input file."
 )
+@click.option(
+    "--csv-map", default="", metavar="FIELD=COLUMN,...", help="CSV columns of title, text, published, outlet, url..."
+)
+@click.option(
+    "--allow-private", is_flag=True, help="Fetch from loopback and private addresses (off: the SSRF guard refuses)."
+)
+@click.option(
+    "--host-delay", type=click.FloatRange(min=0), default=None, help="Seconds between requests to one host [1.0]."
+)
+@click.option(
+    "--rejection-log",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write every rejection here as JSON lines (document, stage, reason, message, hint).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars or summary lines.")
 def analyze(
-    articles: tuple[Path, ...], fmt: str | None, outputs: tuple[Path, ...], max_bytes: int, quiet: bool
+    articles: tuple[str, ...],
+    fmt: str | None,
+    outputs: tuple[Path, ...],
+    max_bytes: int,
+    csv_map: str,
+    allow_private: bool,
+    host_delay: float | None,
+    rejection_log: Path | None,
+    quiet: bool,
 ) -> None:
-    """Analyse ARTICLES (files or folders: .txt, .html, .json, .jsonl) into a coverage report."""
+    """Analyse ARTICLES into a coverage report: files or folders (.txt, .html, .json, .jsonl, .csv, .warc[.gz]),
+    http(s) URLs of pages, RSS/Atom feeds or sitemaps, and - for standard input."""
     from .pipeline import analyze as run_analysis  # imported late so that --help stays fast
 
     err = Console(stderr=True)
     targets = [(path, fmt or _format_of(path)) for path in outputs]
+    counts = IngestCounts()
     try:
-        with _progress(err, quiet) as progress:
-            report = run_analysis(list(articles), max_bytes=max_bytes, progress=progress)
+        options = _ingest_options(csv_map, allow_private, host_delay, max_bytes)
+
+        def describe(stage: str) -> str:
+            return f"{stage} ({_counts_line(counts)})" if stage == "ingest" else stage
+
+        with _progress(err, quiet, describe=describe) as progress:
+            report = run_analysis(
+                list(articles), max_bytes=max_bytes, progress=progress, options=options, counts=counts
+            )
         if not targets:
             click.echo(render(report, fmt or "html"), nl=False)
         for path, target_format in targets:
@@ -67,9 +108,12 @@ def analyze(
         _fail(err, exc)
         sys.exit(1)
     _print_rejections(err, report.rejections)
+    if rejection_log is not None:
+        _write_rejection_log(err, rejection_log, report.rejections)
     if not quiet:
         facts = sum(len(s.facts) for s in report.stories)
         where = f" -> {', '.join(str(path) for path, _ in targets)}" if targets else ""
+        err.print(f"ingest: {_counts_line(counts)}", highlight=False)
         err.print(
             f"{len(report.articles)} articles, {len(report.stories)} stories, {facts} facts, "
             f"{len(report.rejections)} rejected{where}",
@@ -110,7 +154,7 @@ def _format_of(path: Path) -> str:
     return suffix if suffix in FORMATS else "html"
 
 
-for _command in (ingest, stories, show, export_command):
+for _command in (ingest, stories, show, export_command, watch_command):
     cli.add_command(_command)
 
 

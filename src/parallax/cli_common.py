@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import dataclasses
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from .errors import ParallaxError
+from .ingest import IngestCounts, IngestOptions, parse_csv_map
 from .models import Rejection
 
 __all__ = ["EXIT_REJECTED"]
@@ -22,8 +27,11 @@ def _fail(console: Console, exc: ParallaxError) -> None:
 
 
 @contextmanager
-def _progress(err: Console, quiet: bool) -> Iterator[Callable[[str, int, int], None]]:
-    """Rich progress bars on stderr, one per pipeline stage, fed by the callback this yields."""
+def _progress(
+    err: Console, quiet: bool, describe: Callable[[str], str] | None = None
+) -> Iterator[Callable[[str, int, int], None]]:
+    """Rich progress bars on stderr, one per pipeline stage, fed by the callback this yields; ``describe`` gives a
+    stage's label (e.g. with running counts); a total of 0 (unknown, as for streamed inputs) shows a pulsing bar."""
     with Progress(
         TextColumn("{task.description:<9}"),
         BarColumn(),
@@ -37,8 +45,9 @@ def _progress(err: Console, quiet: bool) -> Iterator[Callable[[str, int, int], N
 
         def progress(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
-                tasks[stage] = bars.add_task(stage, total=total)
-            bars.update(tasks[stage], completed=done, total=total)
+                tasks[stage] = bars.add_task(stage, total=total or None)
+            label = describe(stage) if describe is not None else stage
+            bars.update(tasks[stage], completed=done, total=total or None, description=label)
 
         yield progress
 
@@ -52,3 +61,28 @@ def _print_rejections(err: Console, rejections: Iterable[Rejection]) -> None:
             highlight=False,
             soft_wrap=True,
         )
+
+
+def _ingest_options(csv_map: str, allow_private: bool, host_delay: float | None, max_bytes: int) -> IngestOptions:
+    from .fetch import FetchPolicy  # imported late: httpx costs ~0.1 s, and only URLs need it
+
+    policy = FetchPolicy(max_bytes=max_bytes, allow_private=allow_private)
+    if host_delay is not None:
+        policy = dataclasses.replace(policy, host_interval=host_delay)
+    return IngestOptions(fetch=policy, csv_map=parse_csv_map(csv_map))
+
+
+def _counts_line(counts: IngestCounts) -> str:
+    line = f"{counts.accepted} accepted, {counts.duplicate} duplicate, {counts.rejected} rejected"
+    skipped = sum(counts.skipped.values())
+    return line + (f", {skipped} skipped" if skipped else "")
+
+
+def _write_rejection_log(err: Console, path: Path, rejections: Sequence[Rejection]) -> None:
+    try:
+        with path.open("w", encoding="utf-8") as log:
+            for rejection in rejections:
+                log.write(json.dumps(dataclasses.asdict(rejection), ensure_ascii=False) + "\n")
+    except OSError as exc:
+        err.print(f"[bold red]error:[/] cannot write the rejection log {path}: {exc.strerror or exc}", highlight=False)
+        sys.exit(1)

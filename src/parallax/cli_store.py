@@ -12,9 +12,17 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from .cli_common import EXIT_REJECTED, _fail, _print_rejections, _progress
+from .cli_common import (
+    EXIT_REJECTED,
+    _counts_line,
+    _fail,
+    _ingest_options,
+    _print_rejections,
+    _progress,
+    _write_rejection_log,
+)
 from .errors import ParallaxError, StoreError
-from .ingest import MAX_BYTES, read_inputs
+from .ingest import MAX_BYTES, IngestCounts, read_inputs
 from .report import FORMATS, render, write
 from .store import DB_ENV, DEFAULT_DB, Store, default_url, open_store
 from .store.export import EXPORT_FORMATS, export
@@ -47,25 +55,61 @@ def _opened(err: Console, db: str | None, *, create: bool = False) -> Iterator[S
 
 
 @click.command()
-@click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("articles", nargs=-1, required=True)
 @db_option
 @click.option(
     "--max-bytes", type=click.IntRange(min=1), default=MAX_BYTES, show_default=True, help="Largest input file."
 )
+@click.option(
+    "--csv-map", default="", metavar="FIELD=COLUMN,...", help="CSV columns of title, text, published, outlet, url..."
+)
+@click.option(
+    "--allow-private", is_flag=True, help="Fetch from loopback and private addresses (off: the SSRF guard refuses)."
+)
+@click.option(
+    "--host-delay", type=click.FloatRange(min=0), default=None, help="Seconds between requests to one host [1.0]."
+)
+@click.option(
+    "--rejection-log",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write every rejection here as JSON lines (document, stage, reason, message, hint).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars or summary line.")
-def ingest(articles: tuple[Path, ...], db: str | None, max_bytes: int, quiet: bool) -> None:
-    """Add ARTICLES (files or folders) to the store: new articles join or start stories; repeats are skipped."""
+def ingest(
+    articles: tuple[str, ...],
+    db: str | None,
+    max_bytes: int,
+    csv_map: str,
+    allow_private: bool,
+    host_delay: float | None,
+    rejection_log: Path | None,
+    quiet: bool,
+) -> None:
+    """Add ARTICLES to the store (files, folders, URLs, feeds, sitemaps, WARC, CSV, - for stdin, as `analyze`
+    reads them): new articles join or start stories; repeats are skipped."""
     from .incremental import ingest_paths  # imported late so that --help stays fast
 
     err = Console(stderr=True)
+    counts = IngestCounts()
     try:
-        read_inputs(list(articles), max_bytes=max_bytes)  # a missing path fails here, before a store file is made
+        options = _ingest_options(csv_map, allow_private, host_delay, max_bytes)
+        local = [a for a in articles if a != "-" and "://" not in a]
+        read_inputs(local, max_bytes=max_bytes)  # a missing path fails here, before a store file is made
     except ParallaxError as exc:
         _fail(err, exc)
         sys.exit(1)
-    with _opened(err, db, create=True) as store, _progress(err, quiet) as progress:
-        result = ingest_paths(store, list(articles), max_bytes=max_bytes, progress=progress)
+
+    def describe(stage: str) -> str:
+        return f"{stage} ({_counts_line(counts)})" if stage == "ingest" else stage
+
+    with _opened(err, db, create=True) as store, _progress(err, quiet, describe=describe) as progress:
+        result = ingest_paths(
+            store, list(articles), max_bytes=max_bytes, progress=progress, options=options, counts=counts
+        )
     _print_rejections(err, result.rejections)
+    if rejection_log is not None:
+        _write_rejection_log(err, rejection_log, result.rejections)
     if not quiet:
         err.print(
             f"{len(result.added)} added, {len(result.unchanged)} unchanged, {len(result.created)} new stories, "

@@ -9,7 +9,9 @@
     │   ├── EncodingError         the bytes cannot be decoded as text
     │   ├── TooLargeError         over the size limit
     │   ├── FormatError           malformed JSON/JSONL/HTML or an unsupported file type
-    │   └── LanguageError         not in a language the pipeline analyses
+    │   ├── LanguageError         not in a language the pipeline analyses
+    │   ├── FetchError            a URL cannot be fetched (network failure, HTTP error, too many redirects)
+    │   └── BlockedError          a URL is refused: private address (SSRF guard) or disallowed by robots.txt
     ├── ModelError                an offline model or its weights are missing or broken
     ├── ConfigError               a bad option or setting
     ├── StoreError                the store cannot be opened, read or written
@@ -24,10 +26,12 @@ from __future__ import annotations
 
 __all__ = [
     "BinaryInputError",
+    "BlockedError",
     "ConcurrentWriteError",
     "ConfigError",
     "EmptyInputError",
     "EncodingError",
+    "FetchError",
     "FormatError",
     "InputError",
     "LanguageError",
@@ -93,6 +97,16 @@ class FormatError(InputError):
 class LanguageError(InputError):
     reason = "language"
     hint = "Parallax analyses English articles; translate the article or leave it out"
+
+
+class FetchError(InputError):
+    reason = "fetch"
+    hint = "check the URL and the network, or try again later"
+
+
+class BlockedError(InputError):
+    reason = "blocked"
+    hint = "the URL was refused on purpose; see the message"
 
 
 class ModelError(ParallaxError):

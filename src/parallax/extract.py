@@ -149,12 +149,23 @@ def _extract(doc: RawDocument) -> Article:
         title=declared.get("title") or clean.title,
         outlet=declared.get("outlet") or clean.outlet,
         byline=_byline(declared.get("byline")) or clean.byline,
-        published=(iso_date(published) if published else None) or clean.published,
+        published=(iso_date(published) if published else None) or clean.published or _listed_date(declared),
         url=declared.get("url") or url,
         language="en",
         format=doc.format,
         removed=clean.removed,
     )
+
+
+def _listed_date(declared: dict[str, str | None]) -> str | None:
+    """When the page gives no date: the feed or sitemap entry's date, else the crawl's capture date (a WARC's
+    WARC-Date; news crawls capture pages within hours of publication, so the day is usually right)."""
+    for name in ("listed", "captured"):
+        value = declared.get(name)
+        stamp = iso_date(value) if value else None
+        if stamp:
+            return stamp
+    return None
 
 
 def _from_html(html: str, url: str | None) -> tuple[CleanText, str | None]:

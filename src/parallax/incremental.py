@@ -31,7 +31,7 @@ from .cluster import THRESHOLD, describe_story, group_stories, similarity
 from .dedup import find_duplicates
 from .errors import ConcurrentWriteError, InputError
 from .extract import extract
-from .ingest import MAX_BYTES, read_inputs
+from .ingest import MAX_BYTES, IngestCounts, IngestOptions, read_inputs
 from .models import AnnotatedArticle, Article, Rejection, Report, Story, content_id
 from .nlp import annotate
 from .pipeline import Progress, analyze_stories, embed_sentences
@@ -78,8 +78,11 @@ def ingest_paths(
     *,
     max_bytes: int = MAX_BYTES,
     progress: Progress | None = None,
+    options: IngestOptions | None = None,
+    counts: IngestCounts | None = None,
 ) -> IngestResult:
-    """Read, extract and ingest files and folders of articles (as ``analyze`` reads them) into ``store``.
+    """Read, extract and ingest articles into ``store``: files, folders, URLs, feeds, sitemaps, WARC, CSV, ``-``
+    (as ``analyze`` reads them; ``options`` and ``counts`` as for :func:`parallax.ingest.read_inputs`).
 
     Bad documents become ``rejections``; a path that does not exist raises ``InputError`` before anything is
     stored.
@@ -88,7 +91,7 @@ def ingest_paths(
     rejections: list[Rejection] = []
     articles: list[Article] = []
     documents = []
-    for item in read_inputs(paths, max_bytes=max_bytes):
+    for item in read_inputs(paths, max_bytes=max_bytes, options=options, counts=counts):
         if isinstance(item, Rejection):
             rejections.append(item)
         else:

@@ -1,9 +1,11 @@
-"""Reading input files into :class:`~parallax.models.RawDocument` records.
+"""Reading inputs into :class:`~parallax.models.RawDocument` records: files, folders, URLs, WARC files, stdin.
 
-:func:`read_inputs` takes files and folders and yields one ``RawDocument`` per article, or a
+:func:`read_inputs` takes files, folders, URLs and ``-`` and yields one ``RawDocument`` per article, or a
 :class:`~parallax.models.Rejection` for each document that cannot be read, so one bad file never stops a batch.
 Text and HTML come out decoded and re-encoded as UTF-8 (``data``); JSON and JSON-lines records (news-please or
-trafilatura output) come out as ``format="record"`` with their fields mapped into ``meta``.
+trafilatura output) and CSV rows come out as ``format="record"`` with their fields mapped into ``meta``. URLs
+(pages, feeds, sitemaps) are read by :mod:`parallax.crawl` through :mod:`parallax.fetch`, WARC files by
+:mod:`parallax.warc`; both are imported only when such an input comes.
 
 A path that does not exist is a usage mistake, not a bad document: it raises :class:`~parallax.errors.InputError`
 before anything is read.
@@ -12,22 +14,51 @@ before anything is read.
 from __future__ import annotations
 
 import codecs
+import csv
+import dataclasses
 import gzip
+import io
 import json
 import os
 import re
 import stat
+import sys
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, MutableSet, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
+from urllib.parse import urlsplit, urlunsplit
 
 import charset_normalizer
 
-from .errors import BinaryInputError, EmptyInputError, EncodingError, FormatError, InputError, TooLargeError
+from .errors import (
+    BinaryInputError,
+    ConfigError,
+    EmptyInputError,
+    EncodingError,
+    FormatError,
+    InputError,
+    TooLargeError,
+)
 from .models import RawDocument, Rejection
 
-__all__ = ["MAX_BYTES", "decode_bytes", "read_inputs"]
+if TYPE_CHECKING:
+    from .fetch import Fetcher, FetchPolicy
+
+__all__ = [
+    "MAX_BYTES",
+    "IngestCounts",
+    "IngestOptions",
+    "canonical_url",
+    "decode_bytes",
+    "key_for_url",
+    "parse_csv_map",
+    "read_inputs",
+    "records_from_text",
+    "unique_key",
+]
 
 # --- tuning constants -----------------------------------------------------------------------------------------------
 
@@ -40,7 +71,8 @@ UTF16_NUL_RATIO = 0.4  # UTF-16 without a BOM: NULs in at least this share of th
 CHAOS_TIE = 0.02
 PREFERRED_CODEC = "cp1252"
 
-SUFFIXES: dict[str, Literal["text", "html", "json", "jsonl"]] = {
+FileKind = Literal["text", "html", "json", "jsonl", "csv", "warc"]
+SUFFIXES: dict[str, FileKind] = {
     ".txt": "text",
     ".text": "text",
     ".md": "text",
@@ -50,7 +82,13 @@ SUFFIXES: dict[str, Literal["text", "html", "json", "jsonl"]] = {
     ".json": "json",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".warc": "warc",
 }
+# Query parameters that only track the click (dropped from URLs in seen-sets, so a link shared twice is read once).
+TRACKING_PARAMETERS = ("utm_", "fbclid=", "gclid=", "mc_cid=", "mc_eid=")
+MAX_KEY_CHARS = 80  # keys from URLs: long slugs cut here (article slugs run 40-70 characters)
 # Where each record field is found, in order of preference: news-please first, then trafilatura's JSON, then
 # common alternatives (schema.org's articleBody).
 RECORD_FIELDS: dict[str, tuple[str, ...]] = {
@@ -78,33 +116,112 @@ _BOMS = (
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _CONTROL_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B} | {0x7F}
 _URL = re.compile(r"^https?://", re.IGNORECASE)
+_KEY_CHARS = re.compile(r"[^\w.-]+")
 _HOST = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+$", re.IGNORECASE)  # "www.example.com", no spaces
 
 
-def read_inputs(paths: Sequence[str | Path], *, max_bytes: int = MAX_BYTES) -> Iterator[RawDocument | Rejection]:
-    """Yield every document in ``paths`` (files, or folders read recursively), or a Rejection for each bad one.
+def read_inputs(
+    paths: Sequence[str | Path],
+    *,
+    max_bytes: int = MAX_BYTES,
+    options: IngestOptions | None = None,
+    counts: IngestCounts | None = None,
+    seen: MutableSet[str] | None = None,
+    fetcher: Fetcher | None = None,
+    stdin: BinaryIO | None = None,
+) -> Iterator[RawDocument | Rejection]:
+    """Yield every document in ``paths``, or a Rejection for each bad one.
 
-    Folders are walked in sorted order, skipping hidden files and folders and files of unknown type; a file of
-    unknown type named explicitly is rejected. Keys are file names without extension, made unique in the batch
-    (``-2``, ``-3``...); records in a JSON list or JSON-lines file get ``<stem>-<n>``. Raises ``InputError`` at
-    once if a path does not exist.
+    ``paths`` holds files, folders (read recursively), ``http(s)://`` URLs (an article page, an RSS/Atom feed or a
+    sitemap, whose articles are fetched) and ``-`` for standard input. Folders are walked in sorted order, skipping
+    hidden files and folders and files of unknown type; a file of unknown type named explicitly is rejected. Keys
+    are file names (or the URL's last path segment) without extension, made unique in the batch (``-2``,
+    ``-3``...); records in a JSON list, JSON-lines or CSV file get ``<stem>-<n>``. WARC files are streamed.
+
+    ``counts`` (if given) is kept up to date as items are yielded; ``seen`` holds canonical URLs already read (a
+    URL in it is not fetched again, and read URLs are added); ``fetcher`` replaces the one built from
+    ``options.fetch``. Raises ``InputError`` at once if a path does not exist.
     """
     if isinstance(paths, (str, Path)) or not isinstance(paths, Sequence):
         raise TypeError("read_inputs() takes a sequence of paths; wrap a single path in a list")
     if not isinstance(max_bytes, int) or max_bytes <= 0:
         raise TypeError("max_bytes must be a positive int")
-    files = _collect(paths)
-    return _read_all(files, max_bytes)
+    options = options or IngestOptions()
+    _check_csv_map(options.csv_map)
+    sources = _collect(paths)
+    counts = counts if counts is not None else IngestCounts()
+    return _counted(_read_all(sources, max_bytes, options, counts, seen, fetcher, stdin), counts)
 
 
-# --- finding files --------------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class IngestOptions:
+    """How to read inputs: the fetch policy for URLs (None: the default, polite and guarded) and the CSV columns
+    of each field (``(("title", "headline"), ("text", "body"))``; unmapped fields are found by their usual names).
+    """
+
+    fetch: FetchPolicy | None = None
+    csv_map: tuple[tuple[str, str], ...] = ()
 
 
-def _collect(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
-    """(file, key) for every file to read, keys unique in the batch; explicit files of unknown type included."""
-    found: list[Path] = []
+@dataclass(slots=True)
+class IngestCounts:
+    """Running counts of one ingest: documents yielded, duplicates dropped, rejections, records skipped by kind."""
+
+    accepted: int = 0
+    duplicate: int = 0
+    rejected: int = 0
+    skipped: Counter[str] = dataclasses.field(default_factory=Counter)
+    on_change: Callable[[IngestCounts], None] | None = None
+
+
+def _counted(items: Iterator[RawDocument | Rejection], counts: IngestCounts) -> Iterator[RawDocument | Rejection]:
+    for item in items:
+        if isinstance(item, Rejection):
+            counts.rejected += 1
+        else:
+            counts.accepted += 1
+        if counts.on_change is not None:
+            counts.on_change(counts)
+        yield item
+
+
+def parse_csv_map(value: str) -> tuple[tuple[str, str], ...]:
+    """``"title=headline,text=body"`` as ``(("title", "headline"), ("text", "body"))``; raises ConfigError."""
+    pairs: list[tuple[str, str]] = []
+    for part in value.split(","):
+        if not part.strip():
+            continue
+        field_name, equals, column = part.partition("=")
+        if not equals or not field_name.strip() or not column.strip():
+            raise ConfigError(f"bad --csv-map entry {part.strip()!r}: write FIELD=COLUMN", hint="e.g. text=body")
+        pairs.append((field_name.strip(), column.strip()))
+    mapping = tuple(pairs)
+    _check_csv_map(mapping)
+    return mapping
+
+
+def _check_csv_map(mapping: tuple[tuple[str, str], ...]) -> None:
+    for field_name, _ in mapping:
+        if field_name not in RECORD_FIELDS:
+            raise ConfigError(
+                f"unknown field {field_name!r} in the CSV mapping", hint=f"fields are: {', '.join(RECORD_FIELDS)}"
+            )
+
+
+# --- finding inputs -------------------------------------------------------------------------------------------------
+
+
+def _collect(paths: Sequence[str | Path]) -> list[tuple[str, Path | str, str]]:
+    """(kind, file or URL, key) for every input; kind is "file", "url" or "stdin"; file keys unique in the batch."""
+    found: list[tuple[str, Path | str]] = []
     seen: set[Path] = set()
     for raw in paths:
+        if isinstance(raw, str) and _URL.match(raw):
+            found.append(("url", raw))
+            continue
+        if isinstance(raw, str) and raw == "-":
+            found.append(("stdin", raw))
+            continue
         path = Path(raw)
         if not path.exists():
             raise InputError(f"no such file or folder: {path}", document=str(path), hint="check the path")
@@ -112,9 +229,12 @@ def _collect(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
             resolved = file.resolve()
             if resolved not in seen:
                 seen.add(resolved)
-                found.append(file)
+                found.append(("file", file))
     used: set[str] = set()
-    return [(file, _unique(_split_name(file)[0], used)) for file in found]
+    return [
+        (kind, item, unique_key(_split_name(item)[0], used) if isinstance(item, Path) else "")
+        for kind, item in found
+    ]
 
 
 def _walk(folder: Path) -> list[Path]:
@@ -127,7 +247,7 @@ def _walk(folder: Path) -> list[Path]:
     return files
 
 
-def _split_name(path: Path) -> tuple[str, Literal["text", "html", "json", "jsonl"] | None]:
+def _split_name(path: Path) -> tuple[str, FileKind | None]:
     """(stem, kind): ``a.html.gz`` gives ``("a", "html")``; kind is None for an unknown extension."""
     name = path.name
     if name.lower().endswith(".gz"):
@@ -138,7 +258,8 @@ def _split_name(path: Path) -> tuple[str, Literal["text", "html", "json", "jsonl
     return stem, SUFFIXES.get("." + suffix.lower())
 
 
-def _unique(key: str, used: set[str]) -> str:
+def unique_key(key: str, used: set[str]) -> str:
+    """``key``, or ``key-2``, ``key-3``... when already in ``used``; the key returned is added to ``used``."""
     candidate, n = key, 1
     while candidate in used:
         n += 1
@@ -147,27 +268,192 @@ def _unique(key: str, used: set[str]) -> str:
     return candidate
 
 
+
+def canonical_url(url: str) -> str:
+    """The URL as remembered in a seen-set: scheme and host lower-cased, default port, fragment and tracking
+    parameters (``utm_*``, ``fbclid``, ``gclid``) dropped."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port if parts.port and (scheme, parts.port) not in (("http", 80), ("https", 443)) else None
+    netloc = f"[{host}]" if ":" in host else host
+    netloc += f":{port}" if port else ""
+    query = "&".join(
+        pair for pair in parts.query.split("&") if pair and not pair.lower().startswith(TRACKING_PARAMETERS)
+    )
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+def key_for_url(url: str) -> str:
+    """A readable key for a URL: its last path segment without extension (``/2024/05/budget-vote.html`` gives
+    ``budget-vote``), else its host."""
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    name = segments[-1] if segments else (parts.hostname or "page")
+    stem = name.rsplit(".", 1)[0] if "." in name and segments else name
+    return _KEY_CHARS.sub("-", stem).strip("-")[:MAX_KEY_CHARS] or "page"
+
+
 # --- reading --------------------------------------------------------------------------------------------------------
 
 
-def _read_all(files: list[tuple[Path, str]], max_bytes: int) -> Iterator[RawDocument | Rejection]:
-    used = {key for _, key in files}
-    for path, key in files:
-        try:
-            kind = _split_name(path)[1]
-            if kind is None:
-                raise FormatError(
-                    f"unsupported file type {path.name!r}",
-                    hint="use .txt, .md, .html, .json or .jsonl (optionally .gz)",
-                )
-            text = decode_bytes(_read_bytes(path, max_bytes), html=kind == "html")
-        except InputError as exc:
-            yield _rejection(str(path), exc)
-            continue
-        if kind in ("text", "html"):
-            yield RawDocument(source=str(path), key=key, format=kind, data=text.encode("utf-8"))
-        else:
-            yield from _records(path, key, text, kind == "jsonl", used)
+def _read_all(
+    sources: list[tuple[str, Path | str, str]],
+    max_bytes: int,
+    options: IngestOptions,
+    counts: IngestCounts,
+    seen: MutableSet[str] | None,
+    fetcher: Fetcher | None,
+    stdin: BinaryIO | None,
+) -> Iterator[RawDocument | Rejection]:
+    used = {key for _, _, key in sources if key}
+    seen = seen if seen is not None else set()
+    own: Fetcher | None = None
+    try:
+        for kind, item, key in sources:
+            if kind == "url":
+                from .crawl import read_url
+
+                if fetcher is None:
+                    from .fetch import Fetcher as FetcherClass
+                    from .fetch import FetchPolicy as PolicyClass
+
+                    fetcher = own = FetcherClass(options.fetch or PolicyClass(max_bytes=max_bytes))
+                yield from read_url(str(item), fetcher, used=used, counts=counts, seen=seen)
+            elif kind == "stdin":
+                yield from _read_stdin(stdin, max_bytes, used, seen, counts)
+            else:
+                assert isinstance(item, Path)
+                signature = _signature(item)
+                if signature in seen:  # read before (by an earlier poll of parallax watch), unchanged since
+                    counts.duplicate += 1
+                    continue
+                yield from _read_file(item, key, max_bytes, used, seen, counts, options)
+                seen.add(signature)
+    finally:
+        if own is not None:
+            own.close()
+
+
+def _signature(path: Path) -> str:
+    """A file as remembered in a seen-set: its real path, size and modification time (a changed file is new)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return f"file:{path}"
+    return f"file:{path.resolve()}?size={info.st_size}&mtime={info.st_mtime_ns}"
+
+
+def _read_file(
+    path: Path,
+    key: str,
+    max_bytes: int,
+    used: set[str],
+    seen: MutableSet[str],
+    counts: IngestCounts,
+    options: IngestOptions,
+) -> Iterator[RawDocument | Rejection]:
+    try:
+        kind = _split_name(path)[1]
+        if kind is None:
+            raise FormatError(
+                f"unsupported file type {path.name!r}",
+                hint="use .txt, .md, .html, .json, .jsonl, .csv or .warc (optionally .gz)",
+            )
+        if kind == "warc":
+            yield from _read_warc_file(path, max_bytes, used, seen, counts)
+            return
+        text = decode_bytes(_read_bytes(path, max_bytes), html=kind == "html")
+    except InputError as exc:
+        yield _rejection(str(path), exc)
+        return
+    if kind in ("text", "html"):
+        yield RawDocument(source=str(path), key=key, format=kind, data=text.encode("utf-8"))
+    elif kind == "csv":
+        yield from _csv_records(str(path), key, text, used, options.csv_map)
+    else:
+        yield from _records(str(path), key, text, kind == "jsonl", used)
+
+
+def _read_warc_file(
+    path: Path, max_bytes: int, used: set[str], seen: MutableSet[str], counts: IngestCounts
+) -> Iterator[RawDocument | Rejection]:
+    from .warc import read_warc
+
+    try:
+        stream = path.open("rb")
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}") from exc
+    with stream:
+        yield from read_warc(stream, str(path), max_bytes=max_bytes, used=used, counts=counts, seen=seen)
+
+
+def _read_stdin(
+    stdin: BinaryIO | None, max_bytes: int, used: set[str], seen: MutableSet[str], counts: IngestCounts
+) -> Iterator[RawDocument | Rejection]:
+    """Standard input, its kind sniffed: a WARC is streamed; anything else is read whole (up to ``max_bytes``)."""
+    from .feeds import sniff
+
+    stream = stdin if stdin is not None else sys.stdin.buffer
+    head = stream.read(SNIFF_BYTES)
+    if sniff(head) == "warc":
+        from .warc import read_warc
+
+        joined = io.BufferedReader(_Prefixed(head, stream))
+        yield from read_warc(joined, "stdin", max_bytes=max_bytes, used=used, counts=counts, seen=seen)
+        return
+    data = head + stream.read(max_bytes + 1 - len(head))
+    key = unique_key("stdin", used)
+    try:
+        if len(data) > max_bytes:
+            raise TooLargeError(f"standard input is over the limit of {max_bytes:,} bytes")
+        if data[:2] == b"\x1f\x8b":
+            data = _gunzip_bytes(data, max_bytes)
+        kind = sniff(data)
+        text = decode_bytes(data, html=kind == "html")
+    except InputError as exc:
+        yield _rejection("stdin", exc)
+        return
+    if kind == "json":
+        yield from records_from_text("stdin", key, text, used=used)
+    elif kind in ("html", "text"):
+        yield RawDocument(source="stdin", key=key, format=kind, data=text.encode("utf-8"))
+    else:
+        yield _rejection("stdin", FormatError(f"standard input is a {kind}; pass its URL instead"))
+
+
+class _Prefixed(io.RawIOBase):
+    """A byte stream that replays ``head`` and then reads on from ``rest`` (stdin cannot seek back)."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        super().__init__()
+        self._head = head
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        if self._head:
+            n = min(len(view), len(self._head))
+            view[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._rest.read(len(view))
+        view[: len(data)] = data
+        return len(data)
+
+
+def _gunzip_bytes(data: bytes, max_bytes: int) -> bytes:
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            out = stream.read(max_bytes + 1)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise FormatError(f"not a valid gzip file ({exc})") from exc
+    if len(out) > max_bytes:
+        raise TooLargeError(f"decompresses to over the limit of {max_bytes:,} bytes")
+    return out
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
@@ -194,21 +480,22 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
     return data
 
 
-def decode_bytes(data: bytes, *, html: bool = False) -> str:
-    """Text from bytes: a BOM, else UTF-8, else the page's declared charset (HTML), else charset-normalizer's guess.
+def decode_bytes(data: bytes, *, html: bool = False, charset: str | None = None) -> str:
+    """Text from bytes: a BOM, else UTF-8, else the charset of the HTTP header (``charset``), else the page's
+    declared charset (HTML), else charset-normalizer's guess.
 
     Raises ``EmptyInputError`` (nothing but whitespace), ``BinaryInputError`` (NUL or control bytes, or a known
     binary file signature) or ``EncodingError`` (no encoding decodes it cleanly).
     """
     if not data.strip():
         raise EmptyInputError("file is empty or holds only whitespace")
-    text = _decode(data, html=html)
+    text = _decode(data, html=html, charset=charset)
     if not text.strip():
         raise EmptyInputError("file holds only whitespace")
     return text
 
 
-def _decode(data: bytes, *, html: bool) -> str:
+def _decode(data: bytes, *, html: bool, charset: str | None = None) -> str:
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
@@ -233,12 +520,12 @@ def _decode(data: bytes, *, html: bool) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    declared = _declared_charset(data) if html else None
-    if declared:
-        try:
-            return data.decode(declared)
-        except UnicodeDecodeError:
-            pass
+    for declared in (_codec(charset) if charset else None, _declared_charset(data) if html else None):
+        if declared:
+            try:
+                return data.decode(declared)
+            except UnicodeDecodeError:
+                pass
     return _guess(data)
 
 
@@ -266,7 +553,12 @@ def _declared_charset(data: bytes) -> str | None:
     match = _META_CHARSET.search(data[:SNIFF_BYTES])
     if not match:
         return None
-    name = match.group(1).decode("ascii").lower()
+    return _codec(match.group(1).decode("ascii"))
+
+
+def _codec(name: str) -> str | None:
+    """Python's codec for a declared charset name, or None when unknown."""
+    name = name.strip().lower()
     # Browsers (WHATWG) read Latin-1 and ASCII declarations as Windows-1252; so do we.
     if name in ("iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"):
         name = "cp1252"
@@ -293,7 +585,53 @@ def _guess(data: bytes) -> str:
 # --- records --------------------------------------------------------------------------------------------------------
 
 
-def _records(path: Path, key: str, text: str, lines: bool, used: set[str]) -> Iterator[RawDocument | Rejection]:
+def records_from_text(source: str, key: str, text: str, *, used: set[str]) -> Iterator[RawDocument | Rejection]:
+    """The records of JSON text of unknown shape: one JSON value (object or list), else JSON lines."""
+    try:
+        json.loads(text)
+    except json.JSONDecodeError:
+        lines = len([line for line in text.splitlines() if line.strip()]) > 1
+    else:
+        lines = False
+    return _records(source, key, text, lines, used)
+
+
+def _csv_records(
+    source: str, key: str, text: str, used: set[str], mapping: tuple[tuple[str, str], ...]
+) -> Iterator[RawDocument | Rejection]:
+    """One record per CSV row; ``mapping`` names the column of each field, other fields are found by their usual
+    names (as in JSON records). The dialect (comma, semicolon, tab) is sniffed from the head."""
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:SNIFF_BYTES], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    header = reader.fieldnames or []
+    missing = [column for _, column in mapping if column not in header]
+    if missing:
+        yield _rejection(source, FormatError(
+            f"CSV has no column {', '.join(map(repr, missing))} (its columns: {', '.join(header)})",
+            hint="fix --csv-map FIELD=COLUMN to name columns of the file",
+        ))
+        return
+    mapped = {column for _, column in mapping}
+    try:
+        for n, row in enumerate(reader, 1):
+            record: dict[str, Any] = {k: v for k, v in row.items() if k is not None and k not in mapped}
+            for field_name, column in mapping:
+                record[RECORD_FIELDS[field_name][0]] = row.get(column)
+            name = f"{source}#{n}"
+            try:
+                meta = _record_meta(record)
+            except InputError as exc:
+                yield _rejection(name, exc)
+                continue
+            yield RawDocument(source=name, key=unique_key(f"{key}-{n}", used), format="record", meta=meta)
+    except csv.Error as exc:
+        yield _rejection(f"{source}#{reader.line_num}", FormatError(f"invalid CSV: {exc}"))
+
+
+def _records(source: str, key: str, text: str, lines: bool, used: set[str]) -> Iterator[RawDocument | Rejection]:
     """The records of a JSON (one object or a list) or JSON-lines file; each bad one is rejected alone."""
     items: Iterable[tuple[int, str | None, Any]]
     if lines:
@@ -302,12 +640,12 @@ def _records(path: Path, key: str, text: str, lines: bool, used: set[str]) -> It
         try:
             value = json.loads(text)
         except json.JSONDecodeError as exc:
-            yield _rejection(str(path), FormatError(f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"))
+            yield _rejection(source, FormatError(f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"))
             return
         numbered = isinstance(value, list)
         items = [(n, None, item) for n, item in enumerate(value, 1)] if numbered else [(0, None, value)]
     for n, error, value in items:
-        source = f"{path}#{n}" if numbered else str(path)
+        name = f"{source}#{n}" if numbered else source
         try:
             if error is not None:
                 raise FormatError(error)
@@ -315,10 +653,10 @@ def _records(path: Path, key: str, text: str, lines: bool, used: set[str]) -> It
                 raise FormatError(f"expected a JSON object, found {type(value).__name__}")
             meta = _record_meta(value)
         except InputError as exc:
-            yield _rejection(source, exc)
+            yield _rejection(name, exc)
             continue
-        record_key = _unique(f"{key}-{n}", used) if numbered else key
-        yield RawDocument(source=source, key=record_key, format="record", meta=meta)
+        record_key = unique_key(f"{key}-{n}", used) if numbered else key
+        yield RawDocument(source=name, key=record_key, format="record", meta=meta)
 
 
 def _json_lines(text: str) -> Iterator[tuple[int, str | None, Any]]:

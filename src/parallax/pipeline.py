@@ -27,7 +27,7 @@ from .dedup import find_duplicates
 from .embed import encode
 from .errors import InputError
 from .extract import extract
-from .ingest import MAX_BYTES, read_inputs
+from .ingest import MAX_BYTES, IngestCounts, IngestOptions, read_inputs
 from .models import AnnotatedArticle, Article, DuplicateGroup, RawDocument, Rejection, Report, Story, StoryAnalysis
 from .nlp import annotate
 from .provenance import trace_sources
@@ -52,22 +52,27 @@ def analyze(
     *,
     max_bytes: int = MAX_BYTES,
     progress: Progress | None = None,
+    options: IngestOptions | None = None,
+    counts: IngestCounts | None = None,
 ) -> Report:
-    """Analyse files and folders of articles into a coverage report.
+    """Analyse files, folders, URLs (pages, feeds, sitemaps), WARC files and ``-`` (stdin) into a coverage report.
 
     Documents that cannot be read or used are listed in ``Report.rejections`` (document, stage, reason); a path
-    that does not exist raises ``InputError``.
+    that does not exist raises ``InputError``. ``options`` sets the fetch policy and CSV mapping; ``counts`` is
+    kept up to date while inputs are read (accepted, duplicate, rejected, skipped).
     """
     report_progress = progress or _quiet
     timings: list[tuple[str, float]] = []
     started = time.perf_counter()
     documents: list[RawDocument] = []
     rejections: list[Rejection] = []
-    for item in read_inputs(paths, max_bytes=max_bytes):
+    counts = counts if counts is not None else IngestCounts()
+    for item in read_inputs(paths, max_bytes=max_bytes, options=options, counts=counts):
         if isinstance(item, Rejection):
             rejections.append(item)
         else:
             documents.append(item)
+        report_progress("ingest", counts.accepted + counts.rejected, 0)
     timings.append(("ingest", time.perf_counter() - started))
 
     lap = time.perf_counter()
