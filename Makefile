@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck clean
+.PHONY: demo test eval lint typecheck clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -21,6 +21,10 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 	$(BIN)/pytest -q
+
+# Quality on public data (../shared/data) next to same-run baselines and published anchors: docs/EVALUATION.md.
+eval: $(STAMP)
+	$(BIN)/python -m parallax.evaluation --data ../shared/data --output docs/EVALUATION.md
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

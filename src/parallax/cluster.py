@@ -39,7 +39,7 @@ from numpy.typing import NDArray
 
 from .models import AnnotatedArticle, DuplicateGroup, Story, content_id
 
-__all__ = ["cluster_vectors", "group_stories"]
+__all__ = ["cluster_vectors", "group_stories", "pair_similarity"]
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -179,6 +179,17 @@ def group_stories(
         stories.append(_story(articles, heads, profiles, evidence, group_positions, copy_of))
     stories.sort(key=lambda item: item[0])
     return tuple(story for _, story in stories)
+
+
+def pair_similarity(articles: Sequence[AnnotatedArticle]) -> Matrix:
+    """The combined similarity ``group_stories`` clusters on, for every pair of ``articles`` (rows and columns in
+    input order; 1 on the diagonal). Evidence for minus evidence against, so it can fall below 0.
+
+    No weight depends on the rest of the batch, so a pair scores the same alone or among many others.
+    """
+    if not articles:
+        return np.zeros((0, 0), dtype=np.float64)
+    return _evidence([_profile(a, i) for i, a in enumerate(articles)]).combined
 
 
 def _resolve_chains(copy_of: dict[int, tuple[int, float]]) -> dict[int, tuple[int, float]]:

@@ -27,7 +27,7 @@ from .errors import EmptyInputError, FormatError, InputError, LanguageError
 from .ingest import decode_bytes
 from .models import Article, RawDocument
 
-__all__ = ["extract"]
+__all__ = ["extract", "main_text"]
 
 # --- tuning constants -----------------------------------------------------------------------------------------------
 
@@ -123,6 +123,16 @@ def extract(doc: RawDocument) -> Article:
     except InputError as exc:
         exc.document = exc.document or doc.source
         raise
+
+
+def main_text(html: str, url: str | None = None) -> str:
+    """The article body ``extract`` finds in an HTML page (paragraphs joined by a blank line), without its language
+    and length checks; ``""`` when the page has none. For measuring extraction on pages in any language."""
+    try:
+        clean, _ = _from_html(html, url)
+    except InputError:
+        return ""
+    return "\n\n".join(clean.paragraphs)
 
 
 def _extract(doc: RawDocument) -> Article:
