@@ -37,9 +37,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .models import AnnotatedArticle, DuplicateGroup, Story, content_id
+from .models import AnnotatedArticle, Article, DuplicateGroup, Story, content_id
 
-__all__ = ["cluster_vectors", "group_stories", "pair_similarity"]
+__all__ = ["cluster_vectors", "group_stories", "pair_similarity", "text_similarity"]
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -190,6 +190,24 @@ def pair_similarity(articles: Sequence[AnnotatedArticle]) -> Matrix:
     if not articles:
         return np.zeros((0, 0), dtype=np.float64)
     return _evidence([_profile(a, i) for i, a in enumerate(articles)]).combined
+
+
+def text_similarity(articles: Sequence[Article]) -> Matrix:
+    """How alike ``articles`` are overall, pair by pair: cosine of the sentence encoder's embeddings of each title +
+    body (the encoder reads the first 256 word pieces, about 180 words). Rows and columns in input order.
+
+    A graded similarity with no fitted constant, for ranking pairs; ``pair_similarity`` is the score tuned to cut
+    stories (its word and name evidence and penalties separate events on one topic, which a grade does not need).
+    """
+    from .embed import encode
+
+    if not articles:
+        return np.zeros((0, 0), dtype=np.float64)
+    texts = [f"{a.title or ''}\n{a.text}".strip() for a in articles]
+    vectors = encode(texts).astype(np.float64)
+    similarity: Matrix = np.clip(vectors @ vectors.T, -1.0, 1.0)
+    np.fill_diagonal(similarity, 1.0)
+    return similarity
 
 
 def _resolve_chains(copy_of: dict[int, tuple[int, float]]) -> dict[int, tuple[int, float]]:
