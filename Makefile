@@ -23,7 +23,12 @@ test: $(STAMP)
 	$(BIN)/pytest -q
 
 # Quality on public data (../shared/data) next to same-run baselines and published anchors: docs/EVALUATION.md.
-eval: $(STAMP)
+# The eval extra (ROUGE for the summary task) installs from the same offline wheel cache.
+$(VENV)/.eval-installed: $(STAMP)
+	$(BIN)/pip install -q -e '.[eval]'
+	touch $@
+
+eval: $(VENV)/.eval-installed
 	$(BIN)/python -m parallax.evaluation --data ../shared/data --output docs/EVALUATION.md
 
 lint: $(STAMP)
