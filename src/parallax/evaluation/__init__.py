@@ -9,6 +9,8 @@ quality gate. Each ``Measurement`` holds Parallax's figure next to the baselines
 best published figure, so a table row can be written from it alone. The data is read where it lies, never copied.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 
 
@@ -24,6 +26,8 @@ class Measurement:
     anchor: str = ""  # best published figure, as text ("trafilatura .958, rs_trafilatura .970")
     goal: str = ""  # ">= .975"
     command: str = ""  # the command that reproduces it
+    name: str = ""  # stable short key for the quality gate's floors ("extraction.aeb.f1"); empty: not gated
+    notes: str = ""  # what the figure means, how a baseline was set up, what stands in the way of the goal
 
 
 __all__ = ["Measurement"]
