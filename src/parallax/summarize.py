@@ -64,8 +64,9 @@ def _pick(
     chosen: list[Matrix],
     limit: int,
     loaded: Mapping[tuple[str, int], int],
+    budget: int | None = None,
 ) -> list[Fact]:
-    if not candidates or limit <= 0:
+    if not candidates or limit <= 0 or (budget is not None and budget <= 0):
         return []
     top = max(len(f.independent) for f in candidates)
     centroid = None
@@ -83,7 +84,8 @@ def _pick(
         relevance.append(0.7 * support + 0.3 * central - penalty)
     picked: list[Fact] = []
     remaining = list(range(len(candidates)))
-    while remaining and len(picked) < limit:
+    spent = 0
+    while remaining and len(picked) < limit and (budget is None or spent < budget):
         best, best_score = -1, -1e9
         for i in remaining:
             vec = vecs[i]
@@ -97,33 +99,50 @@ def _pick(
             break
         remaining.remove(best)
         picked.append(candidates[best])
+        spent += len(candidates[best].text.split())
         if vecs[best] is not None:
             chosen.append(vecs[best])  # type: ignore[arg-type]
     return picked
+
+
+def _lead(facts: Sequence[Fact], limit: int, words: int | None) -> list[Fact]:
+    out: list[Fact] = []
+    spent = 0
+    for fact in facts[:limit]:
+        if words is not None and spent >= words:
+            break
+        out.append(fact)
+        spent += len(fact.text.split())
+    return out
 
 
 def summarize(
     analysis: StoryAnalysis,
     vectors: dict[str, Matrix],
     loaded: Mapping[tuple[str, int], int] | None = None,
+    *,
+    words: int | None = None,
 ) -> tuple[SummarySentence, ...]:
     """Summary sentences for one story: shared facts first, then exclusives.
 
     ``vectors``: article id -> one embedding row per sentence; ``loaded``: (article id, sentence index) -> number of
-    loaded terms in that sentence.
+    loaded terms in that sentence. ``words``: instead of ``LENGTH`` + ``EXCLUSIVES`` sentences, as many as it takes
+    to reach this many words (shared facts first, then exclusives).
     """
     loaded = loaded or {}
     facts = [f for f in analysis.facts if _usable(f)]
     shared = [f for f in facts if len(f.independent) > 1]
     single = [f for f in facts if len(f.independent) <= 1]
     chosen: list[Matrix] = []
-    picked = _pick(shared, vectors, chosen, LENGTH, loaded)
+    length, exclusives = (LENGTH, EXCLUSIVES) if words is None else (len(facts), len(facts))
+    picked = _pick(shared, vectors, chosen, length, loaded, words)
     if len(analysis.story.articles) == 1:
         # one article: its lead sentences are the best summary of itself
-        picked = sorted(single, key=lambda f: f.mentions[0].sentence)[:LENGTH]
+        picked = _lead(sorted(single, key=lambda f: f.mentions[0].sentence), length, words)
         extra: list[Fact] = []
     else:
-        extra = _pick(single, vectors, chosen, EXCLUSIVES, loaded)
+        left = None if words is None else words - sum(len(f.text.split()) for f in picked)
+        extra = _pick(single, vectors, chosen, exclusives, loaded, left)
     out = []
     for fact, exclusive in [(f, False) for f in picked] + [(f, True) for f in extra]:
         mention = _plainest(fact, loaded)
