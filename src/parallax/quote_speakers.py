@@ -55,7 +55,7 @@ SPEECH_VERBS = _words(
     "mention reiterate repeat caution conclude underline underscore lament boast shout chant scream yell "
     "whisper report describe call dub brand label term agree disagree blurt recount muse plead pledge "
     "propose threaten proclaim exclaim demand accuse criticize criticise express voice echo counter object "
-    "maintain point"
+    "maintain point remind advise encourage"
 )
 _IRREGULAR = {
     "say": ("says", "said", "saying"),

@@ -242,8 +242,11 @@ def _with_marks(text: str, start: int, end: int) -> Span:
 def parallax_quotes(annotated: AnnotatedArticle) -> list[GgtQuote]:
     """Parallax's quotes of one article in the scorer's form."""
     text = annotated.article.text
+    reported = [(q.start, q.end) for q in annotated.quotes if q.kind == "reported"]
     out = []
     for q in annotated.quotes:
+        if q.kind == "direct" and any(a <= q.start and q.end <= b for a, b in reported):
+            continue  # quoted words inside a reported statement: one quote in the gold's flat scheme
         span = _with_marks(text, q.start, q.end) if q.kind == "direct" else (q.start, q.end)
         has_speaker = q.speaker_start is not None and q.speaker_end is not None and q.cue is not None
         speaker = (q.speaker_start or 0, q.speaker_end or 0) if has_speaker else None
