@@ -312,3 +312,8 @@ def test_a_request_is_reported_speech() -> None:
     assert (q.text, q.speaker, q.cue) == ("to boil their tap water until Friday", "Maria Lopez", "asked")
     q = only(reported("Police warned drivers not to use the coastal road during the storm."))
     assert q.text == "not to use the coastal road during the storm"
+
+
+def test_a_link_to_another_story_is_not_a_quote() -> None:
+    text = "The port reopened on Monday.\n\nREAD MORE: Mayor says harbour ‘will never close again’\n\nShips queued."
+    assert quotes_of(text)[1] == ()

@@ -127,7 +127,9 @@ def find_quotes(
     whole = [q for q in direct if not _embedded(ctx, q)]
     covered = {ctx.sentence_of(q.start) for q in whole} | {ctx.sentence_of(max(q.end - 1, q.start)) for q in whole}
     reported = _reported_quotes(ctx, covered)
-    return tuple(sorted(direct + reported, key=lambda q: q.start))
+    teasers = [(m.start(), m.end()) for m in _TEASER.finditer(article.text)]
+    found = [q for q in direct + reported if not any(a <= q.start < b for a, b in teasers)]
+    return tuple(sorted(found, key=lambda q: q.start))
 
 
 def _embedded(ctx: Context, quote: Quote) -> bool:
@@ -144,6 +146,8 @@ def _embedded(ctx: Context, quote: Quote) -> bool:
     return last not in SPEECH_FORMS and last != "that"
 
 
+# A line linking to another story ("READ MORE: Mayor says ..."): its words are a headline, not a quote here.
+_TEASER = re.compile(r"^[ \t]*(?:READ MORE|READ|MORE|WATCH(?: BELOW)?|RELATED|LISTEN|SEE ALSO)\b[^:\n]{0,20}:.*$", re.M)
 _LIST_GAP = re.compile(r"[,.;]?[\"”»’']?\s*,?\s*(?:(?:and|or)\s+)?[\"“«‘']")
 
 
