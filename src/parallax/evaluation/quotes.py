@@ -260,7 +260,7 @@ _VERBS = (
 )
 _NAME = r"(?:[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3}|[Hh]e|[Ss]he|[Tt]hey|[Tt]he\s+\w+)"
 _DIRECT = re.compile(r"[\"“]([^\"“”\n]+)[\"”]")
-_AFTER = re.compile(rf"^\s*(?:(?P<v1>{_VERBS})\s+(?P<n1>{_NAME})|(?P<n2>{_NAME})\s+(?P<v2>{_VERBS}))\b")
+_AFTER = re.compile(rf"\s*(?:(?P<v1>{_VERBS})\s+(?P<n1>{_NAME})|(?P<n2>{_NAME})\s+(?P<v2>{_VERBS}))\b")
 _BEFORE = re.compile(rf"(?P<n>{_NAME})\s+(?:{_VERBS})[,:]?\s*$")
 _REPORTED = re.compile(rf"(?P<n>{_NAME})\s+(?:{_VERBS})\s+(?:that\s+)?(?P<q>[^.\n\"“”]{{15,}})")
 REGEX_MIN_WORDS = 4  # a shorter quoted span is a title or a scare quote
