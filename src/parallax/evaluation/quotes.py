@@ -14,7 +14,9 @@ here with the same definitions:
 
 A floating prediction is a direct quote without an attribution of its own (Parallax: ``cue`` is ``None``; the
 regex baseline: no speech verb next to it), as GenderGapTracker's own extractor marks its floating quotes. Quote
-spans include their quotation marks, as the gold ones do.
+spans include their quotation marks, as the gold ones do. The gold is flat (one span per statement), so quoted words
+that Parallax also returns inside a reported statement (a direct quote nested in a reported one) are not counted
+a second time.
 
 The gold offsets index GenderGapTracker's preprocessed text (line breaks turned into ``".\\n "``, curly double
 quotes made straight); the released ``articleBodyText`` is not always that text, so each gold quote is located in
