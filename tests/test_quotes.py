@@ -291,3 +291,29 @@ def test_seed_quotes_found_and_attributed(shared: Path, scorer: ModuleType) -> N
             attributed += any(scorer.norm(s) in scorer.norm(q.speaker or "") for q in hit for s in gq["speaker"])
     assert hits / total >= 0.9
     assert attributed / total >= 0.8
+
+
+def test_few_quoted_words_inside_a_paraphrase_make_it_reported_speech() -> None:
+    _, quotes = quotes_of('Maria Lopez said the council had ignored "plain and obvious warning signs" for years.')
+    statement = only([q for q in quotes if q.kind == "reported"])
+    assert statement.text == 'the council had ignored "plain and obvious warning signs" for years'
+    assert statement.speaker == "Maria Lopez"
+    # the exact words stay a quote of their own
+    assert [q.text for q in quotes if q.kind == "direct"] == ["plain and obvious warning signs"]
+
+
+def test_a_list_of_quoted_words_is_not_a_quote() -> None:
+    text = 'Readers nominated "synergy," "pivot to video" and "circle back," John Carter said.'
+    assert direct(text) == []
+
+
+def test_a_request_is_reported_speech() -> None:
+    q = only(reported("Mayor Maria Lopez asked residents to boil their tap water until Friday."))
+    assert (q.text, q.speaker, q.cue) == ("to boil their tap water until Friday", "Maria Lopez", "asked")
+    q = only(reported("Police warned drivers not to use the coastal road during the storm."))
+    assert q.text == "not to use the coastal road during the storm"
+
+
+def test_a_link_to_another_story_is_not_a_quote() -> None:
+    text = "The port reopened on Monday.\n\nREAD MORE: Mayor says harbour ‘will never close again’\n\nShips queued."
+    assert quotes_of(text)[1] == ()
