@@ -20,8 +20,10 @@ from click.testing import CliRunner
 
 from parallax import Report, analyze
 from parallax.cli import cli
-from parallax.distributed import RayOptions, analyze_ray, plan_shards
+from parallax.distributed import RayOptions, analyze_ray, plan_shards, read_shard
 from parallax.incremental import ingest_paths
+from parallax.ingest import IngestOptions, read_inputs
+from parallax.models import RawDocument, Rejection
 from parallax.store import open_store
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "corpus"
@@ -67,9 +69,22 @@ def test_big_jsonl_files_are_cut_into_line_ranges(tmp_path: Path) -> None:
     assert b"".join(data[s.start : s.stop] for s in shards[1:]) == data
 
 
-def test_ray_analyze_gives_the_local_stories(
-    ray_instance: None, example_report: Report, tmp_path: Path
-) -> None:
+def test_jsonl_shards_read_as_the_whole_file(tmp_path: Path) -> None:
+    lines = (EXAMPLES / "wires.jsonl").read_text(encoding="utf-8").splitlines()
+    lines[1:1] = ["", "[1, 2]", '{"maintext": "cut off'] + lines * 2
+    big = tmp_path / "big.jsonl"
+    big.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "big-5.txt").write_text("A key that the record on line 5 would take.", encoding="utf-8")
+    shards = plan_shards([tmp_path], shard_lines=2)
+    assert len(shards) == 1 + 5  # the text file, then 9 lines in 5 ranges
+    keys = {s.key for s in shards}
+    read = [item for s in shards for item in read_shard(s, set(keys), 1_000_000, IngestOptions())]
+    assert read == list(read_inputs([tmp_path]))
+    assert {"big-1", "big-5-2", "big-9"} <= {d.key for d in read if isinstance(d, RawDocument)}
+    assert sum(isinstance(d, Rejection) for d in read) == 2
+
+
+def test_ray_analyze_gives_the_local_stories(ray_instance: None, example_report: Report, tmp_path: Path) -> None:
     # one line per JSON-lines shard, so the wire file is read by two tasks
     report = analyze_ray([EXAMPLES], ray_options=RayOptions(shard_lines=1, output=tmp_path / "out"))
     assert _stories(report) == _stories(example_report)

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__, codec
-from .errors import ConfigError, InputError
+from .errors import ConfigError, FormatError, InputError, TooLargeError
 from .ingest import (
     MAX_BYTES,
     IngestCounts,
@@ -59,6 +59,7 @@ __all__ = [
     "check_ray",
     "ingest_ray",
     "plan_shards",
+    "read_shard",
 ]
 
 # A JSON-lines file with more lines than this is cut into shards of this many lines. News-please records run
@@ -167,7 +168,10 @@ def _line_ranges(path: Path, shard_lines: int) -> list[tuple[int, int, int, int]
 # --- the per-shard work (runs on the cluster) ----------------------------------------------------------------------
 
 
-def _read_shard(shard: Shard, used: set[str], max_bytes: int, options: IngestOptions) -> Iterator[Any]:
+def read_shard(shard: Shard, used: set[str], max_bytes: int, options: IngestOptions) -> Iterator[Any]:
+    """What one task reads: the shard's documents and rejections, as ``read_inputs`` yields them for its file
+    (same keys, same names), then the file's ``IngestCounts`` if WARC records were skipped or repeated. ``used``
+    holds every file key of the batch."""
     path = Path(shard.path)
     if not shard.stop:
         counts = IngestCounts()
@@ -190,17 +194,15 @@ def _read_shard(shard: Shard, used: set[str], max_bytes: int, options: IngestOpt
         if not line.strip():
             continue
         name = f"{path}#{n}"
-        if len(line.encode("utf-8")) > max_bytes:
-            yield _rejection(name, InputError(f"the record is over the limit of {max_bytes:,} bytes"))
-            continue
         try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Rejection(name, "ingest", "format", f"invalid JSON line: {exc.msg} (column {exc.colno})")
-            continue
-        try:
+            if len(line.encode("utf-8")) > max_bytes:
+                raise TooLargeError(f"the record is over the limit of {max_bytes:,} bytes")
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise FormatError(f"invalid JSON line: {exc.msg} (column {exc.colno})") from exc
             if not isinstance(value, dict):
-                raise InputError(f"expected a JSON object, found {type(value).__name__}")
+                raise FormatError(f"expected a JSON object, found {type(value).__name__}")
             meta = _record_meta(value)
         except InputError as exc:
             yield _rejection(name, exc)
@@ -226,7 +228,7 @@ def _read_and_extract(row: dict[str, Any]) -> list[dict[str, Any]]:
     used = set(json.loads(row["used"]))
     options = IngestOptions(csv_map=tuple(tuple(pair) for pair in json.loads(row["csv_map"])))
     rows: list[dict[str, Any]] = []
-    for item, found in enumerate(_read_shard(shard, used, int(row["max_bytes"]), options)):
+    for item, found in enumerate(read_shard(shard, used, int(row["max_bytes"]), options)):
         if isinstance(found, IngestCounts):
             rows.append(_row(shard.index, item, "counts", [found.duplicate, sorted(found.skipped.items())]))
         elif isinstance(found, Rejection):
