@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from parallax import Report, analyze
 from parallax.cli import cli
 from parallax.distributed import RayOptions, analyze_ray, plan_shards, read_shard
+from parallax.errors import ConfigError
 from parallax.incremental import ingest_paths
 from parallax.ingest import IngestOptions, read_inputs
 from parallax.models import RawDocument, Rejection
@@ -93,6 +94,8 @@ def test_ray_analyze_gives_the_local_stories(ray_instance: None, example_report:
     assert report.rejections == example_report.rejections
     written = pl.read_parquet(sorted((tmp_path / "out").glob("*.parquet")))
     assert sorted(written["kind"].to_list()) == ["annotated"] * len(example_report.articles)
+    with pytest.raises(ConfigError, match="already holds Parquet files"):
+        analyze_ray([EXAMPLES], ray_options=RayOptions(output=tmp_path / "out"))
 
 
 def _warc(path: Path, pages: list[tuple[str, Path]]) -> None:
@@ -184,3 +187,10 @@ def test_engine_ray_refuses_urls_in_one_line(ray_instance: None) -> None:
     result = CliRunner().invoke(cli, ["analyze", "https://example.org/a.html", "--engine", "ray", "-q"])
     assert result.exit_code == 1
     assert "the Ray engine reads files and folders" in result.output
+
+
+@pytest.mark.parametrize("command", ["analyze", "ingest"])
+def test_ray_options_need_engine_ray(command: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, [command, str(EXAMPLES), "--parquet-out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "--parquet-out only applies with --engine ray" in result.output

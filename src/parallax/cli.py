@@ -20,6 +20,7 @@ from .cli_common import (
     _print_rejections,
     _progress,
     _write_rejection_log,
+    check_engine,
     engine_options,
 )
 from .cli_store import _opened, db_option, export_command, ingest, show, stories
@@ -92,6 +93,7 @@ def analyze(
     http(s) URLs of pages, RSS/Atom feeds or sitemaps, and - for standard input."""
     from .pipeline import analyze as run_analysis  # imported late so that --help stays fast
 
+    check_engine(engine, ray_address, parquet_out)
     err = Console(stderr=True)
     targets = [(path, fmt or _format_of(path)) for path in outputs]
     counts = IngestCounts()

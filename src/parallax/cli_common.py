@@ -111,3 +111,10 @@ def engine_options(command: Callable[..., None]) -> Callable[..., None]:
         show_default=True,
         help="Where read, extract and annotate run: in this process, or as a Ray Data pipeline (docs/SCALING.md).",
     )(command)
+
+
+def check_engine(engine: str, ray_address: str | None, parquet_out: Path | None) -> None:
+    """A usage error (exit 2) for Ray options given without ``--engine ray``."""
+    if engine != "ray" and (ray_address or parquet_out):
+        option = "--ray-address" if ray_address else "--parquet-out"
+        raise click.UsageError(f"{option} only applies with --engine ray")

@@ -20,6 +20,7 @@ from .cli_common import (
     _print_rejections,
     _progress,
     _write_rejection_log,
+    check_engine,
     engine_options,
 )
 from .errors import ParallaxError, StoreError
@@ -95,6 +96,7 @@ def ingest(
     reads them): new articles join or start stories; repeats are skipped."""
     from .incremental import ingest_paths  # imported late so that --help stays fast
 
+    check_engine(engine, ray_address, parquet_out)
     err = Console(stderr=True)
     counts = IngestCounts()
     try:

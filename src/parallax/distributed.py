@@ -282,6 +282,11 @@ def _run(
     options = options or IngestOptions()
     started = time.perf_counter()
     shards = plan_shards(paths, shard_lines=ray_options.shard_lines)
+    if ray_options.output is not None and any(ray_options.output.glob("*.parquet")):
+        raise ConfigError(
+            f"{ray_options.output} already holds Parquet files (rows of an earlier run would mix with this one's)",
+            hint="give --parquet-out a new or empty folder",
+        )
     if not shards:
         return _Annotated([], [], [("ingest", 0.0)])
     used = json.dumps(sorted({s.key for s in shards}))
