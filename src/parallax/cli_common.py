@@ -9,7 +9,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from .errors import ParallaxError
@@ -22,8 +24,8 @@ EXIT_REJECTED = 3  # the work was done, but some inputs were rejected
 
 
 def _fail(console: Console, exc: ParallaxError) -> None:
-    hint = f" (hint: {exc.hint})" if exc.hint else ""
-    console.print(f"[bold red]error:[/] {exc}{hint}", highlight=False, soft_wrap=True)
+    hint = f" (hint: {escape(exc.hint)})" if exc.hint else ""  # escaped: "pip install 'x[ray]'" is not markup
+    console.print(f"[bold red]error:[/] {escape(str(exc))}{hint}", highlight=False, soft_wrap=True)
 
 
 @contextmanager
@@ -86,3 +88,33 @@ def _write_rejection_log(err: Console, path: Path, rejections: Sequence[Rejectio
     except OSError as exc:
         err.print(f"[bold red]error:[/] cannot write the rejection log {path}: {exc.strerror or exc}", highlight=False)
         sys.exit(1)
+
+
+def engine_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options that choose where the per-article stages run: here, or on Ray (analyze and ingest)."""
+    command = click.option(
+        "--parquet-out",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="With --engine ray: keep the annotated articles here as Parquet shards (default: a temporary folder).",
+    )(command)
+    command = click.option(
+        "--ray-address",
+        default=None,
+        metavar="ADDRESS",
+        help="With --engine ray: the cluster (host:6379 or ray://host:10001) [default: $RAY_ADDRESS, else local].",
+    )(command)
+    return click.option(
+        "--engine",
+        type=click.Choice(["local", "ray"]),
+        default="local",
+        show_default=True,
+        help="Where read, extract and annotate run: in this process, or as a Ray Data pipeline (docs/SCALING.md).",
+    )(command)
+
+
+def check_engine(engine: str, ray_address: str | None, parquet_out: Path | None) -> None:
+    """A usage error (exit 2) for Ray options given without ``--engine ray``."""
+    if engine != "ray" and (ray_address or parquet_out):
+        option = "--ray-address" if ray_address else "--parquet-out"
+        raise click.UsageError(f"{option} only applies with --engine ray")

@@ -20,6 +20,8 @@ from .cli_common import (
     _print_rejections,
     _progress,
     _write_rejection_log,
+    check_engine,
+    engine_options,
 )
 from .errors import ParallaxError, StoreError
 from .ingest import MAX_BYTES, IngestCounts, read_inputs
@@ -75,6 +77,7 @@ def _opened(err: Console, db: str | None, *, create: bool = False) -> Iterator[S
     default=None,
     help="Write every rejection here as JSON lines (document, stage, reason, message, hint).",
 )
+@engine_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars or summary line.")
 def ingest(
     articles: tuple[str, ...],
@@ -84,18 +87,26 @@ def ingest(
     allow_private: bool,
     host_delay: float | None,
     rejection_log: Path | None,
+    engine: str,
+    ray_address: str | None,
+    parquet_out: Path | None,
     quiet: bool,
 ) -> None:
     """Add ARTICLES to the store (files, folders, URLs, feeds, sitemaps, WARC, CSV, - for stdin, as `analyze`
     reads them): new articles join or start stories; repeats are skipped."""
     from .incremental import ingest_paths  # imported late so that --help stays fast
 
+    check_engine(engine, ray_address, parquet_out)
     err = Console(stderr=True)
     counts = IngestCounts()
     try:
         options = _ingest_options(csv_map, allow_private, host_delay, max_bytes)
         local = [a for a in articles if a != "-" and "://" not in a]
         read_inputs(local, max_bytes=max_bytes)  # a missing path fails here, before a store file is made
+        if engine == "ray":
+            from .distributed import check_ray
+
+            check_ray(articles)  # so does a missing Ray, or an input the Ray engine does not read
     except ParallaxError as exc:
         _fail(err, exc)
         sys.exit(1)
@@ -104,9 +115,17 @@ def ingest(
         return f"{stage} ({_counts_line(counts)})" if stage == "ingest" else stage
 
     with _opened(err, db, create=True) as store, _progress(err, quiet, describe=describe) as progress:
-        result = ingest_paths(
-            store, list(articles), max_bytes=max_bytes, progress=progress, options=options, counts=counts
-        )
+        if engine == "ray":
+            from .distributed import RayOptions, ingest_ray
+
+            result = ingest_ray(
+                store, list(articles), max_bytes=max_bytes, options=options, counts=counts, progress=progress,
+                ray_options=RayOptions(address=ray_address, output=parquet_out),
+            )
+        else:
+            result = ingest_paths(
+                store, list(articles), max_bytes=max_bytes, progress=progress, options=options, counts=counts
+            )
     _print_rejections(err, result.rejections)
     if rejection_log is not None:
         _write_rejection_log(err, rejection_log, result.rejections)

@@ -54,6 +54,7 @@ __all__ = [
     "canonical_url",
     "decode_bytes",
     "key_for_url",
+    "parquet_records",
     "parse_csv_map",
     "read_inputs",
     "records_from_text",
@@ -71,7 +72,7 @@ UTF16_NUL_RATIO = 0.4  # UTF-16 without a BOM: NULs in at least this share of th
 CHAOS_TIE = 0.02
 PREFERRED_CODEC = "cp1252"
 
-FileKind = Literal["text", "html", "json", "jsonl", "csv", "warc"]
+FileKind = Literal["text", "html", "json", "jsonl", "csv", "warc", "parquet"]
 SUFFIXES: dict[str, FileKind] = {
     ".txt": "text",
     ".text": "text",
@@ -85,6 +86,7 @@ SUFFIXES: dict[str, FileKind] = {
     ".csv": "csv",
     ".tsv": "csv",
     ".warc": "warc",
+    ".parquet": "parquet",
 }
 # Query parameters that only track the click (dropped from URLs in seen-sets, so a link shared twice is read once).
 TRACKING_PARAMETERS = ("utm_", "fbclid=", "gclid=", "mc_cid=", "mc_eid=")
@@ -358,10 +360,13 @@ def _read_file(
         if kind is None:
             raise FormatError(
                 f"unsupported file type {path.name!r}",
-                hint="use .txt, .md, .html, .json, .jsonl, .csv or .warc (optionally .gz)",
+                hint="use .txt, .md, .html, .json, .jsonl, .csv, .parquet or .warc (optionally .gz)",
             )
         if kind == "warc":
             yield from _read_warc_file(path, max_bytes, used, seen, counts)
+            return
+        if kind == "parquet":
+            yield from parquet_records(path, key, used)
             return
         text = decode_bytes(_read_bytes(path, max_bytes), html=kind == "html")
     except InputError as exc:
@@ -657,6 +662,29 @@ def _records(source: str, key: str, text: str, lines: bool, used: set[str]) -> I
             continue
         record_key = unique_key(f"{key}-{n}", used) if numbered else key
         yield RawDocument(source=name, key=record_key, format="record", meta=meta)
+
+
+def parquet_records(
+    path: Path, key: str, used: set[str], *, first: int = 1, last: int | None = None
+) -> Iterator[RawDocument | Rejection]:
+    """The rows of a Parquet file as records (the columns of news-please JSON: ``maintext``, ``title``...), named
+    ``<path>#<row>`` and keyed ``<key>-<row>`` (rows counted from 1); ``first``/``last`` read a range of rows."""
+    import polars as pl  # imported late: only Parquet inputs need it
+
+    try:
+        frame = pl.read_parquet(path)
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        yield _rejection(str(path), FormatError(f"cannot read the Parquet file: {exc}".splitlines()[0]))
+        return
+    stop = frame.height if last is None else min(last, frame.height)
+    for n, record in enumerate(frame.slice(first - 1, max(stop - first + 1, 0)).iter_rows(named=True), first):
+        name = f"{path}#{n}"
+        try:
+            meta = _record_meta(record)
+        except InputError as exc:
+            yield _rejection(name, exc)
+            continue
+        yield RawDocument(source=name, key=unique_key(f"{key}-{n}", used), format="record", meta=meta)
 
 
 def _json_lines(text: str) -> Iterator[tuple[int, str | None, Any]]:
