@@ -75,6 +75,14 @@ def _opened(err: Console, db: str | None, *, create: bool = False) -> Iterator[S
     default=None,
     help="Write every rejection here as JSON lines (document, stage, reason, message, hint).",
 )
+@click.option(
+    "--batch",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    metavar="N",
+    help="Save every N articles in their own transaction: a killed ingest keeps them, a rerun goes on (0: all at once)",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars or summary line.")
 def ingest(
     articles: tuple[str, ...],
@@ -84,6 +92,7 @@ def ingest(
     allow_private: bool,
     host_delay: float | None,
     rejection_log: Path | None,
+    batch: int,
     quiet: bool,
 ) -> None:
     """Add ARTICLES to the store (files, folders, URLs, feeds, sitemaps, WARC, CSV, - for stdin, as `analyze`
@@ -105,7 +114,7 @@ def ingest(
 
     with _opened(err, db, create=True) as store, _progress(err, quiet, describe=describe) as progress:
         result = ingest_paths(
-            store, list(articles), max_bytes=max_bytes, progress=progress, options=options, counts=counts
+            store, list(articles), max_bytes=max_bytes, progress=progress, options=options, counts=counts, batch=batch
         )
     _print_rejections(err, result.rejections)
     if rejection_log is not None:
