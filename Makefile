@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # The browser tests drive Debian's chromium through Playwright (never `playwright install`).
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test eval lint typecheck clean postgres chromium screenshots
+.PHONY: demo test eval lint typecheck clean postgres chromium screenshots load
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -50,6 +50,11 @@ screenshots: $(STAMP) chromium
 # The eval extra (ROUGE for the summary task) is installed with the dev tools: make test runs the fast subset.
 eval: $(STAMP)
 	$(BIN)/python -m parallax.evaluation --data ../shared/data --output docs/EVALUATION.md
+
+# A bounded load test of `parallax serve` on 127.0.0.1 (story reads, searches, ingests; a fixed number of requests):
+# p50/p99 latency and errors per endpoint into the "## Load" section of docs/RELIABILITY.md. make test runs a short one.
+load: $(STAMP)
+	$(BIN)/python benchmarks/load.py --requests 1000 --concurrency 16 --max-seconds 900 --output docs/RELIABILITY.md
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

@@ -77,6 +77,14 @@ def _opened(err: Console, db: str | None, *, create: bool = False) -> Iterator[S
     default=None,
     help="Write every rejection here as JSON lines (document, stage, reason, message, hint).",
 )
+@click.option(
+    "--batch",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    metavar="N",
+    help="Save every N articles in their own transaction: a killed ingest keeps them, a rerun goes on (0: all at once)",
+)
 @engine_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars or summary line.")
 def ingest(
@@ -90,6 +98,7 @@ def ingest(
     engine: str,
     ray_address: str | None,
     parquet_out: Path | None,
+    batch: int,
     quiet: bool,
 ) -> None:
     """Add ARTICLES to the store (files, folders, URLs, feeds, sitemaps, WARC, CSV, - for stdin, as `analyze`
@@ -119,12 +128,23 @@ def ingest(
             from .distributed import RayOptions, ingest_ray
 
             result = ingest_ray(
-                store, list(articles), max_bytes=max_bytes, options=options, counts=counts, progress=progress,
+                store,
+                list(articles),
+                max_bytes=max_bytes,
+                options=options,
+                counts=counts,
+                progress=progress,
                 ray_options=RayOptions(address=ray_address, output=parquet_out),
             )
         else:
             result = ingest_paths(
-                store, list(articles), max_bytes=max_bytes, progress=progress, options=options, counts=counts
+                store,
+                list(articles),
+                max_bytes=max_bytes,
+                progress=progress,
+                options=options,
+                counts=counts,
+                batch=batch,
             )
     _print_rejections(err, result.rejections)
     if rejection_log is not None:

@@ -80,13 +80,18 @@ def ingest_paths(
     progress: Progress | None = None,
     options: IngestOptions | None = None,
     counts: IngestCounts | None = None,
+    batch: int = 0,
 ) -> IngestResult:
     """Read, extract and ingest articles into ``store``: files, folders, URLs, feeds, sitemaps, WARC, CSV, ``-``
     (as ``analyze`` reads them; ``options`` and ``counts`` as for :func:`parallax.ingest.read_inputs`).
 
-    Bad documents become ``rejections``; a path that does not exist raises ``InputError`` before anything is
-    stored.
+    ``batch`` > 0 saves every ``batch`` articles in their own transaction (in input order), so an ingest that is
+    killed keeps what it saved and a rerun goes on from there (stored articles are skipped); 0 saves everything in
+    one transaction. Bad documents become ``rejections``; a path that does not exist raises ``InputError`` before
+    anything is stored.
     """
+    if batch < 0:
+        raise ValueError("batch must be 0 (one transaction) or a positive number of articles")
     report_progress = progress or _quiet
     rejections: list[Rejection] = []
     articles: list[Article] = []
@@ -102,7 +107,17 @@ def ingest_paths(
         except InputError as exc:
             rejections.append(Rejection(doc.source, "extract", exc.reason, str(exc), exc.hint))
         report_progress("extract", done, len(documents))
-    return ingest_articles(store, articles, rejections=rejections, progress=progress)
+    if not batch or len(articles) <= batch:
+        return ingest_articles(store, articles, rejections=rejections, progress=progress)
+    parts = [ingest_articles(store, articles[i : i + batch], progress=progress) for i in range(0, len(articles), batch)]
+    created = dict.fromkeys(s for part in parts for s in part.created)
+    return IngestResult(
+        added=tuple(a for part in parts for a in part.added),
+        unchanged=tuple(a for part in parts for a in part.unchanged),
+        created=tuple(created),  # a story created by one batch and grown by the next counts as created
+        updated=tuple(dict.fromkeys(s for part in parts for s in part.updated if s not in created)),
+        rejections=tuple(rejections),
+    )
 
 
 def ingest_articles(

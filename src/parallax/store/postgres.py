@@ -50,6 +50,10 @@ class PostgresStore(SqlStore):
             raise StoreError(f"cannot connect to PostgreSQL at {self.url}: {first}") from exc
 
     def _run(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        if sql.lstrip()[:6].upper() == "SELECT":
+            # PostgreSQL text cannot hold NUL, so no stored value equals one holding it: a lookup or filter with a
+            # NUL (typed into a URL) matches nothing instead of failing. U+FFFD stands in; writes still refuse NUL.
+            params = [p.replace("\x00", "\ufffd") if isinstance(p, str) else p for p in params]
         try:
             cursor = self._db.execute(_pyformat(sql), tuple(params))
             return cursor.fetchall() if cursor.description is not None else []

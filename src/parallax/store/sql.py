@@ -159,10 +159,12 @@ class SqlStore(ABC, Store):
         if entity:
             where.append(
                 "EXISTS (SELECT 1 FROM articles a JOIN entities e ON e.article_id = a.id WHERE a.story_id = s.id"
-                " AND (lower(e.name) = ? OR (e.label = 'PERSON' AND lower(e.name) LIKE ?)))"
+                " AND (lower(e.name) = ? OR (e.label = 'PERSON' AND lower(e.name) LIKE ? ESCAPE '\\')))"
             )
             name = " ".join(entity.split()).lower()
-            params += [name, "% " + name.replace("%", "").replace("_", "")]
+            # the name is data, never a pattern: its backslashes, % and _ are escaped (a trailing backslash made
+            # PostgreSQL refuse the pattern)
+            params += [name, "% " + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")]
         if since or until:
             dated = ["a.story_id = s.id"]
             if since:

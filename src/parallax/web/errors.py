@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Scope
 
-from parallax.errors import ConfigError, InputError, ParallaxError
+from parallax.errors import ConcurrentWriteError, ConfigError, InputError, ParallaxError
 
 __all__ = ["WebError", "error_response", "install_handlers"]
 
@@ -29,6 +29,7 @@ _CODES = {
     415: "unsupported-media-type",
     422: "invalid",
     500: "server-error",
+    503: "busy",
 }
 
 
@@ -96,6 +97,8 @@ def install_handlers(app: FastAPI) -> None:
     async def parallax_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ParallaxError)
         status = 400 if isinstance(exc, (InputError, ConfigError)) else 500
+        if isinstance(exc, ConcurrentWriteError):  # other writers kept changing the same stories: retry later
+            status = 503
         return error_response(request.scope, status, _CODES[status], exc.message, exc.hint)
 
     async def server_error(request: Request, exc: Exception) -> Response:

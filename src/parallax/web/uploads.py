@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import tempfile
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,6 +20,12 @@ from parallax.store import Store
 __all__ = ["Pasted", "Upload", "ingest_uploads"]
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+# One ingest at a time in a server process. Ingests are CPU-bound (spaCy, embedding, comparison) and hold the GIL,
+# so two at once finish no sooner; and two that grow the same story make one of them decide again (up to
+# incremental.SAVE_ATTEMPTS times, then fail): under the load test (benchmarks/load.py, 16 clients) some did.
+# Reads never wait for it. Ingests from other processes are still handled by the store's retry.
+_INGESTS = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +75,8 @@ def ingest_uploads(store: Store, files: Sequence[Upload] = (), pasted: Sequence[
             return IngestResult()
         # Each file by name, not the folder: a folder walk skips unknown file types silently, a named file is
         # rejected with its reason.
-        result = ingest_paths(store, [Path(p) for p in names])
+        with _INGESTS:
+            result = ingest_paths(store, [Path(p) for p in names])
     rejections = tuple(replace(r, document=_shown(r.document, names, folder)) for r in result.rejections)
     return replace(result, rejections=rejections)
 
