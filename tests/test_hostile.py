@@ -322,3 +322,29 @@ def test_gzip_bomb_over_http_is_capped() -> None:
         policy = FetchPolicy(host_interval=0, allow_private=True, max_bytes=MB)
         with Fetcher(policy) as fetcher, pytest.raises(TooLargeError, match="over the limit"):
             fetcher.fetch(site.url("/bomb"))
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://[::1", "http://a.example:port/", "http://a.example/\x00", "http://a.example/" + "a" * 70_000],
+)
+def test_malformed_url_is_one_rejection(url: str) -> None:
+    """A malformed URL (given by the user, or listed in a feed or sitemap) is rejected with a reason; the batch goes
+    on. Each is refused before any connection is made."""
+    from parallax.crawl import read_url
+
+    with Fetcher(FetchPolicy(host_interval=0, retries=0, respect_robots=False)) as fetcher:
+        items = list(read_url(url, fetcher, used=set(), counts=IngestCounts(), seen=set()))
+    assert len(items) == 1
+    assert isinstance(items[0], Rejection)
+    assert items[0].reason == "format"
+    assert items[0].message
+
+
+def test_malformed_links_in_a_sitemap_are_left_out() -> None:
+    sitemap = (
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>http://[::1</loc></url>'
+        b"<url><loc>/2024/bridge.html</loc></url></urlset>"
+    )
+    links = sitemap_links(sitemap, "https://news.example.com/", max_bytes=MB)
+    assert [link.url for link in links] == ["https://news.example.com/2024/bridge.html"]

@@ -95,8 +95,9 @@ def feed_links(data: bytes, base_url: str) -> list[Link]:
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
         published = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}+00:00".format(*stamp[:6]) if stamp else None
         title = entry.get("title")
-        links.append(Link(url=urljoin(base_url, str(href).strip()), title=str(title) if title else None,
-                          published=published))
+        url = _joined(base_url, str(href))
+        if url is not None:
+            links.append(Link(url=url, title=str(title) if title else None, published=published))
     return links
 
 
@@ -120,11 +121,12 @@ def sitemap_links(data: bytes, base_url: str, *, max_bytes: int) -> list[Link]:
         for child in node.iter():
             if isinstance(child.tag, str) and child.text and child.text.strip():
                 fields.setdefault(etree.QName(child).localname, child.text.strip())
-        if "loc" not in fields:
+        url = _joined(base_url, fields["loc"]) if "loc" in fields else None
+        if url is None:
             continue
         links.append(
             Link(
-                url=urljoin(base_url, fields["loc"]),
+                url=url,
                 title=fields.get("title"),  # <news:title>
                 published=fields.get("publication_date"),  # <news:publication_date>; lastmod is not publication
                 sitemap=index,
@@ -133,6 +135,15 @@ def sitemap_links(data: bytes, base_url: str, *, max_bytes: int) -> list[Link]:
         if len(links) >= MAX_LINKS:
             break
     return links
+
+
+def _joined(base_url: str, href: str) -> str | None:
+    """``href`` resolved against ``base_url``; None for a link that is no URL (a malformed authority, such as
+    ``http://[::1``, which cannot be fetched)."""
+    try:
+        return urljoin(base_url, href.strip())
+    except ValueError:
+        return None
 
 
 def _gunzip(data: bytes, limit: int) -> bytes:

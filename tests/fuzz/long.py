@@ -157,8 +157,8 @@ def main(argv: list[str] | None = None) -> int:
         results.append(result)
         status = "ok" if result.unexpected == 0 else f"FAILED: {result.detail}"
         print(f"{name:10} {result.engine:8} {result.inputs:>9,} inputs {result.seconds:8.1f} s  {status}", flush=True)
-    if args.output:
-        _write(args.output, results, args.runs)
+        if args.output:  # after each target, so a long run interrupted keeps what it measured
+            _write(args.output, [result], args.runs)
     return 0 if all(r.unexpected == 0 and r.inputs >= args.runs for r in results) else 1
 
 
@@ -263,24 +263,32 @@ def _save(path: Path | None, result: Result) -> None:
 
 
 def _write(path: Path, results: list[Result], runs: int) -> None:
-    """The table of results between the markers of ``path`` (created with the markers when missing)."""
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    engines = sorted({r.engine for r in results})
+    """The table of results between the markers of ``path`` (created with the markers when missing); rows of
+    targets not run this time are kept."""
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d")
+    text = path.read_text() if path.is_file() else ""
+    rows: dict[str, str] = {}
+    if BEGIN in text and END in text:
+        for line in text[text.index(BEGIN) : text.index(END)].splitlines():
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if line.startswith("| ") and cells[0] in DESCRIPTIONS:
+                rows[cells[0]] = line
+    for r in results:
+        failure = f" ({r.detail})" if r.detail else ""
+        rows[r.target] = (
+            f"| {r.target} | {DESCRIPTIONS.get(r.target, r.target)} | {r.engine} | {r.inputs:,} | {r.seconds:,.0f} "
+            f"| {r.unexpected}{failure} | {stamp} |"
+        )
     lines = [
         BEGIN,
-        f"Last run: {stamp}, `make fuzz` ({runs:,} inputs per target, engine {', '.join(engines)}, "
-        f"Python {platform.python_version()}, {os.cpu_count()} CPUs shared).",
+        f"Machine of the last run: Python {platform.python_version()}, {os.cpu_count()} CPUs shared with other work.",
         "",
-        "| target | what it reads | inputs | seconds | unexpected exceptions |",
-        "|---|---|---:|---:|---:|",
+        "| target | what it reads | engine | inputs | seconds | unexpected exceptions | run on |",
+        "|---|---|---|---:|---:|---:|---|",
+        *(rows[name] for name in DESCRIPTIONS if name in rows),
+        END,
     ]
-    for r in results:
-        doc = DESCRIPTIONS.get(r.target, r.target)
-        failure = f" ({r.detail})" if r.detail else ""
-        lines.append(f"| {r.target} | {doc} | {r.inputs:,} | {r.seconds:,.0f} | {r.unexpected}{failure} |")
-    lines.append(END)
     block = "\n".join(lines)
-    text = path.read_text() if path.is_file() else ""
     if BEGIN in text and END in text:
         text = text[: text.index(BEGIN)] + block + text[text.index(END) + len(END) :]
     else:

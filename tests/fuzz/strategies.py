@@ -81,6 +81,8 @@ PIECES = (
     "<!DOCTYPE html>",
     "<meta charset=utf-16>",
     "<a href='http://[::1'>",
+    "http://[::1",
+    "https://a:99999/",
     "{",
     "}",
     "[",

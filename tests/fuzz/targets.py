@@ -125,6 +125,8 @@ def feed(data: bytes) -> None:
 
     option, rest = split(data)
     sniff(rest, ("", "application/rss+xml", "text/xml")[option % 3])
+    if option & 8:
+        rest = b"<link>" + rest + b"</link>"
     if option & 4:
         rest = b'<?xml version="1.0"?><rss version="2.0"><channel><item>' + rest + b"</item></channel></rss>"
     links = clean(lambda: feed_links(rest, BASE_URL))
@@ -136,6 +138,8 @@ def sitemap(data: bytes) -> None:
     from parallax.feeds import sitemap_links
 
     option, rest = split(data)
+    if option & 4:
+        rest = b"<loc>" + rest + b"</loc>"
     if option & 1:
         rest = b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url>' + rest + b"</url></urlset>"
     if option & 2:
@@ -176,12 +180,15 @@ def stdin(data: bytes) -> None:
 
 
 def urls(data: bytes) -> None:
+    from parallax.fetch import _check_url
     from parallax.ingest import canonical_url, key_for_url
 
     text = text_of(data)
     for url in (text, "http://" + text, "https://[" + text):
         assert isinstance(canonical_url(url), str)
         assert key_for_url(url)
+        checked_url = clean(lambda url=url: _check_url(url))
+        assert checked_url is None or checked_url.startswith(("http", "HTTP", "Http"))
 
 
 def dates(data: bytes) -> None:
