@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # The browser tests drive Debian's chromium through Playwright (never `playwright install`).
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test eval lint typecheck clean postgres chromium screenshots
+.PHONY: demo test eval lint typecheck clean postgres chromium screenshots fuzz
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -49,6 +49,17 @@ screenshots: $(STAMP) chromium
 # The eval extra (ROUGE for the summary task) is installed with the dev tools: make test runs the fast subset.
 eval: $(STAMP)
 	$(BIN)/python -m parallax.evaluation --data ../shared/data --output docs/EVALUATION.md
+
+# Long fuzz runs: every target of tests/fuzz/targets.py for FUZZ_RUNS inputs under atheris (the fuzz extra;
+# FUZZ_ENGINE=random for the plain mutator), figures into docs/RELIABILITY.md; failing inputs go to fuzz-artifacts/.
+# 100,000 inputs of every target take hours on 2 cores; FUZZ_TARGETS=text,html runs some.
+FUZZ_RUNS ?= 100000
+FUZZ_TARGETS ?=
+FUZZ_ENGINE ?= auto
+fuzz: $(STAMP)
+	$(BIN)/pip install -q -e '.[fuzz]'
+	$(BIN)/python -m tests.fuzz.long --runs $(FUZZ_RUNS) --targets '$(FUZZ_TARGETS)' --engine $(FUZZ_ENGINE) \
+	  --output docs/RELIABILITY.md
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

@@ -193,8 +193,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module")
-def read_outcomes(corpus: Path) -> dict[str, Any]:
+def run_child(corpus: Path) -> dict[str, Any]:
+    """Each document's outcome and seconds, and the child's peak memory (MB), read in the bounded child."""
     proc = subprocess.run(
         [sys.executable, "-c", CHILD, str(corpus)],
         capture_output=True,
@@ -205,6 +205,11 @@ def read_outcomes(corpus: Path) -> dict[str, Any]:
     assert proc.returncode == 0, proc.stderr[-3000:]
     result: dict[str, Any] = json.loads(proc.stdout)
     return result
+
+
+@pytest.fixture(scope="module")
+def read_outcomes(corpus: Path) -> dict[str, Any]:
+    return run_child(corpus)
 
 
 def test_corpus_is_complete(corpus: Path) -> None:
@@ -348,3 +353,66 @@ def test_malformed_links_in_a_sitemap_are_left_out() -> None:
     )
     links = sitemap_links(sitemap, "https://news.example.com/", max_bytes=MB)
     assert [link.url for link in links] == ["https://news.example.com/2024/bridge.html"]
+
+
+# --- what fuzzing found (each crashed before its fix) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"text": ' + "7" * 5000 + "}", "Exceeds the limit"),
+        ('{"text": "a"}\n{"text": ' + "7" * 5000 + "}", "Exceeds the limit"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ],
+)
+def test_unreadable_json_is_a_format_rejection(text: str, message: str) -> None:
+    from parallax.ingest import records_from_text
+
+    items = list(records_from_text("a.json", "a", text, used=set()))
+    rejections = [i for i in items if isinstance(i, Rejection)]
+    assert len(rejections) == 1
+    assert rejections[0].reason == "format"
+    assert message in rejections[0].message
+
+
+def test_deeply_nested_record_field_reads_as_empty() -> None:
+    from parallax.ingest import records_from_text
+
+    text = '{"text": "' + " ".join(PARAGRAPHS) + '", "authors": ' + "[" * 900 + '"A"' + "]" * 900 + "}"
+    (doc,) = records_from_text("a.json", "a", text, used=set())
+    assert not isinstance(doc, Rejection)
+    assert "byline" not in dict(doc.meta)
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "https://news.example.com:99999/a", "http://[::1/x/story.html"])
+def test_malformed_urls_in_seen_sets_and_keys(url: str) -> None:
+    from parallax.ingest import canonical_url, key_for_url
+
+    assert canonical_url(url)
+    assert key_for_url(url)
+
+
+def test_warc_response_without_target_uri_ends_the_archive_with_a_rejection() -> None:
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>x</p>"
+    record = (
+        b"WARC/1.0\r\nWARC-Type: response\r\nContent-Type: application/http; msgtype=response\r\n"
+        b"Content-Length: " + str(len(http)).encode() + b"\r\n\r\n" + http + b"\r\n\r\n"
+    )
+    items = list(read_warc(io.BytesIO(record), "a.warc", max_bytes=MB, used=set(), counts=IngestCounts()))
+    assert len(items) == 1
+    assert isinstance(items[0], Rejection)
+    assert items[0].reason == "format"
+    assert "offset 0" in items[0].message
+
+
+if __name__ == "__main__":  # python -m tests.test_hostile: the figures of docs/RELIABILITY.md's corpus table
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        build_corpus(Path(tmp))
+        measured = run_child(Path(tmp))
+    for name, (*outcome, seconds) in sorted(measured["outcomes"].items()):
+        what = f"{outcome[1]}: {outcome[2]}: {outcome[3]}" if outcome[0] == "rejected" else "accepted"
+        print(f"{name:20} {seconds:7.3f} s  {what}")
+    print(f"peak memory of the reading process: {measured['peak_mb']:.0f} MB (bound {PEAK_MB} MB)")

@@ -90,7 +90,7 @@ def _page(
     try:
         data = record.content_stream().read(max_bytes + 1)  # warcio skips the rest of the record itself
         if len(data) > max_bytes:
-            raise TooLargeError(f"archived page {url} is over the limit of {max_bytes:,} bytes")
+            raise TooLargeError(f"the archived page is over the limit of {max_bytes:,} bytes")
         text = decode_bytes(data, html=True, charset=_charset(content_type))
     except InputError as exc:
         return Rejection(name, "ingest", exc.reason, f"{url}: {exc.message}" if url else exc.message, exc.hint)
