@@ -406,6 +406,19 @@ def test_warc_response_without_target_uri_ends_the_archive_with_a_rejection() ->
     assert "offset 0" in items[0].message
 
 
+@pytest.mark.parametrize("reference", ["&#x110000;", "&#99999999999999999999999;", "&#xD800;", "&#" + "9" * 5000 + ";"])
+def test_feed_with_a_character_reference_to_no_character_is_read(reference: str) -> None:
+    """feedparser raised ValueError, OverflowError or UnicodeEncodeError on these; they now read as U+FFFD."""
+    from parallax.feeds import feed_links
+
+    feed = (
+        '<rss version="2.0"><channel><item><title>Bridge ' + reference + "</title>"
+        "<link>https://news.example.com/bridge.html</link></item></channel></rss>"
+    ).encode()
+    (link,) = feed_links(feed, "https://news.example.com/")
+    assert link.title == "Bridge \ufffd"
+
+
 if __name__ == "__main__":  # python -m tests.test_hostile: the figures of docs/RELIABILITY.md's corpus table
     import tempfile
 

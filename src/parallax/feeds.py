@@ -31,6 +31,7 @@ _FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "applica
 _ROOT = re.compile(r"<(?![?!])(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")  # the first element's local name
 _FEED_ROOTS = frozenset({"rss", "feed", "RDF", "rdf"})
 _SITEMAP_ROOTS = frozenset({"urlset", "sitemapindex"})
+_CHARREF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +83,11 @@ def feed_links(data: bytes, base_url: str) -> list[Link]:
     import feedparser  # imported here: ~0.1 s, and only feeds need it
 
     # a file object, never a string: feedparser would fetch a string that looks like a URL
-    parsed = feedparser.parse(io.BytesIO(data), response_headers={"content-location": base_url})
+    data = _CHARREF.sub(_charref, data)
+    try:
+        parsed = feedparser.parse(io.BytesIO(data), response_headers={"content-location": base_url})
+    except (ValueError, OverflowError) as exc:  # feedparser's own failures on malformed markup
+        raise FormatError(f"cannot read the feed: {type(exc).__name__}: {exc}") from exc
     if parsed.get("bozo") and not parsed.entries:
         raise FormatError(f"cannot read the feed: {parsed.get('bozo_exception')}")
     links: list[Link] = []
@@ -99,6 +104,18 @@ def feed_links(data: bytes, base_url: str) -> list[Link]:
         if url is not None:
             links.append(Link(url=url, title=str(title) if title else None, published=published))
     return links
+
+
+def _charref(match: re.Match[bytes]) -> bytes:
+    """A numeric character reference, or U+FFFD's when it names no character (over U+10FFFF, or a surrogate):
+    feedparser would raise ValueError, OverflowError or UnicodeEncodeError on those (found by fuzzing)."""
+    digits = (match.group(1) or match.group(2)).lstrip(b"0") or b"0"
+    if len(digits) > 7:  # over 0x10FFFF in either base (and int() refuses decimals over 4,300 digits)
+        return b"&#xFFFD;"
+    value = int(digits, 16) if match.group(1) else int(digits)
+    if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
+        return b"&#xFFFD;"
+    return match.group(0)
 
 
 def sitemap_links(data: bytes, base_url: str, *, max_bytes: int) -> list[Link]:
