@@ -392,12 +392,12 @@ class Fetcher:
 def _check_url(url: str) -> str:
     """``url`` without its fragment; FormatError unless it is a well-formed http(s) URL."""
     if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url):  # httpx refuses them with InvalidURL
-        raise FormatError(f"URL contains control characters: {url!r}", hint="check the URL")
+        raise FormatError(f"URL contains control characters: {url[:200]!r}", hint="check the URL")
     try:
         parts = urlsplit(url)
         host = parts.hostname
     except ValueError as exc:  # "http://[::1", an unbalanced IPv6 bracket
-        raise FormatError(f"malformed URL {url!r}: {exc}", hint="check the URL") from exc
+        raise FormatError(f"malformed URL {url[:200]!r}: {exc}", hint="check the URL") from exc
     if parts.scheme.lower() not in ("http", "https") or not host:
         raise FormatError(f"not an http(s) URL: {url}", hint="only http:// and https:// URLs are fetched")
     return url.split("#", 1)[0]

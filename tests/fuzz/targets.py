@@ -16,7 +16,6 @@ import io
 import json
 from collections.abc import Callable, Iterable
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -240,11 +239,22 @@ def render(data: bytes) -> None:
             json.loads(out)
 
 
-@cache
-def _base_report() -> Any:
-    from parallax import analyze, codec
+_BASE: list[Any] = []  # the example corpus's report, dumped: analysed once per process, or given by use_report()
 
-    return codec.dump(analyze([ROOT / "examples" / "corpus"]))
+
+def use_report(report: Report) -> None:
+    """Render ``report`` (the session's example report in the test suite) instead of analysing the corpus again."""
+    from parallax import codec
+
+    _BASE[:] = [codec.dump(report)]
+
+
+def _base_report() -> Any:
+    if not _BASE:
+        from parallax import analyze, codec
+
+        _BASE.append(codec.dump(analyze([ROOT / "examples" / "corpus"])))
+    return _BASE[0]
 
 
 def _replaced(value: Any, text: str, option: int) -> Any:
