@@ -177,7 +177,12 @@ for path in sorted(Path(sys.argv[1]).iterdir()):
             else:
                 outcome = ["accepted", article.text]
     outcomes[path.name] = outcome + [time.perf_counter() - started]
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# The peak resident memory of this program: VmHWM belongs to the process's own memory map, made new at exec (the
+# getrusage peak would also count the parent's memory, copied at fork, before exec).
+status = Path("/proc/self/status")
+lines = status.read_text().splitlines() if status.exists() else []
+hwm = [int(line.split()[1]) for line in lines if line.startswith("VmHWM:")]
+peak = hwm[0] / 1024 if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"outcomes": outcomes, "peak_mb": peak}))
 """
 
