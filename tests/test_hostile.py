@@ -424,6 +424,21 @@ def test_feed_with_a_character_reference_to_no_character_is_read(reference: str)
     assert link.title == "Bridge \ufffd"
 
 
+def test_feed_that_breaks_feedparser_is_a_format_rejection() -> None:
+    """A <link> closed oddly makes feedparser's loose parser raise KeyError('links'): the feed is rejected."""
+    from parallax.errors import FormatError
+    from parallax.feeds import feed_links
+
+    feed = (  # the fuzzer's input (a mutation of tests/fuzz/long.py's feed seed)
+        b'<rss version="2.0"' + b'\xc2\xab\xc2\xab.0"' * 6 + b"\xc2\xab\xc2\xab><channel><item?>><title>Bridge</title>"
+        b"<link>/a/b.html</li&#0;&#0;\xbc\xe5\x96\xb8\xae\x89&\xb6\xed>\xc8\xae\xcb)nk>"
+        b"<pubDate>Mon, 06 May 2024 10:00:00 GMT</pubDate></item></chann"
+    )
+    feed = b'<?xml version="1.0"?><rss version="2.0"><channel><item><link>' + feed + b"</link></item></channel></rss>"
+    with pytest.raises(FormatError, match="cannot read the feed"):
+        feed_links(feed, "https://news.example.com/")
+
+
 if __name__ == "__main__":  # python -m tests.test_hostile: the figures of docs/RELIABILITY.md's corpus table
     import tempfile
 

@@ -86,7 +86,9 @@ def feed_links(data: bytes, base_url: str) -> list[Link]:
     data = _CHARREF.sub(_charref, data)
     try:
         parsed = feedparser.parse(io.BytesIO(data), response_headers={"content-location": base_url})
-    except (ValueError, OverflowError) as exc:  # feedparser's own failures on malformed markup
+    except Exception as exc:
+        # feedparser's loose parser fails on some malformed markup with its own errors (KeyError 'links' for a <link>
+        # closed oddly, found by fuzzing): the feed cannot be read, and the batch goes on.
         raise FormatError(f"cannot read the feed: {type(exc).__name__}: {exc}") from exc
     if parsed.get("bozo") and not parsed.entries:
         raise FormatError(f"cannot read the feed: {parsed.get('bozo_exception')}")

@@ -187,7 +187,7 @@ def urls(data: bytes) -> None:
         assert isinstance(canonical_url(url), str)
         assert key_for_url(url)
         checked_url = clean(lambda url=url: _check_url(url))
-        assert checked_url is None or checked_url.lower().startswith("http")
+        assert checked_url is None or checked_url.lstrip().lower().startswith("http")
 
 
 def dates(data: bytes) -> None:
