@@ -106,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=100_000, help="inputs per target")
     parser.add_argument("--targets", default="", help="comma-separated target names (default: all)")
     parser.add_argument("--engine", choices=("auto", "atheris", "random"), default="auto")
+    parser.add_argument("--max-seconds", type=float, default=0, help="stop each target after this long (0: never)")
     parser.add_argument("--output", type=Path, help="markdown file whose fuzz:begin..fuzz:end part is replaced")
     parser.add_argument("--artifacts", type=Path, default=ROOT / "fuzz-artifacts", help="where failing inputs go")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -115,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     if engine == "auto":
         engine = "atheris" if importlib.util.find_spec("atheris") else "random"
     if args.worker:
-        return _worker(args.worker, engine, args.runs, args.artifacts, args.result)
+        return _worker(args.worker, engine, args.runs, args.artifacts, args.result, args.max_seconds)
 
     from .targets import TARGETS
 
@@ -141,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
                 str(args.artifacts),
                 "--result",
                 str(out),
+                "--max-seconds",
+                str(args.max_seconds),
             ]
             started = time.perf_counter()
             proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
@@ -167,7 +170,7 @@ def _crash_line(output: str) -> str:
     return lines[-1].strip()[:200] if lines else output.strip().splitlines()[-1][:200] if output.strip() else "died"
 
 
-def _worker(name: str, engine: str, runs: int, artifacts: Path, result: Path | None) -> int:
+def _worker(name: str, engine: str, runs: int, artifacts: Path, result: Path | None, max_seconds: float) -> int:
     artifacts.mkdir(parents=True, exist_ok=True)
     if engine == "atheris":
         import atheris
@@ -214,6 +217,7 @@ def _worker(name: str, engine: str, runs: int, artifacts: Path, result: Path | N
                 "-print_final_stats=1",
                 "-rss_limit_mb=4096",
                 "-timeout=60",
+                *([f"-max_total_time={int(max_seconds)}"] if max_seconds else []),
                 corpus,
             ]
             atheris.Setup(flags, run)
@@ -223,6 +227,8 @@ def _worker(name: str, engine: str, runs: int, artifacts: Path, result: Path | N
         from .strategies import PIECES
 
         for _ in range(runs):
+            if max_seconds and time.perf_counter() - started > max_seconds:
+                break
             data = _mutate(rng, rng.choice(SEEDS[name]), PIECES)
             try:
                 run(data)
