@@ -390,7 +390,9 @@ def test_deeply_nested_record_field_reads_as_empty() -> None:
     assert "byline" not in dict(doc.meta)
 
 
-@pytest.mark.parametrize("url", ["http://[::1", "https://news.example.com:99999/a", "http://[::1/x/story.html"])
+@pytest.mark.parametrize(
+    "url", ["http://[::1", "https://news.example.com:99999/a", "http://[::1/x/story.html", "http://[::1/[a]/?q=[#["]
+)
 def test_malformed_urls_in_seen_sets_and_keys(url: str) -> None:
     from parallax.ingest import canonical_url, key_for_url
 
@@ -437,6 +439,21 @@ def test_feed_that_breaks_feedparser_is_a_format_rejection() -> None:
     feed = b'<?xml version="1.0"?><rss version="2.0"><channel><item><link>' + feed + b"</link></item></channel></rss>"
     with pytest.raises(FormatError, match="cannot read the feed"):
         feed_links(feed, "https://news.example.com/")
+
+
+def test_feed_with_an_element_named_links_is_read() -> None:
+    """A <links> element garbles feedparser's entry (its "links" a string, its "link" a dict): that entry is left
+    out, and the others are read."""
+    from parallax.feeds import feed_links
+
+    feed = (
+        b'<rss version="2.0"><channel><item><title>Bridge</title><links>x</links>'
+        b"<link>https://news.example.com/bridge.html</link></item>"
+        b"<item><title>Ferry</title><link>https://news.example.com/ferry.html</link></item></channel></rss>"
+    )
+    assert [link.url for link in feed_links(feed, "https://news.example.com/")] == [
+        "https://news.example.com/ferry.html"
+    ]
 
 
 if __name__ == "__main__":  # python -m tests.test_hostile: the figures of docs/RELIABILITY.md's corpus table

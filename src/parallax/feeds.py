@@ -94,10 +94,14 @@ def feed_links(data: bytes, base_url: str) -> list[Link]:
         raise FormatError(f"cannot read the feed: {parsed.get('bozo_exception')}")
     links: list[Link] = []
     for entry in parsed.entries[:MAX_LINKS]:
-        href = entry.get("link") or next(
-            (link.get("href") for link in entry.get("links", []) if link.get("rel", "alternate") == "alternate"), None
+        alternates = (  # an element named <links> in the feed makes "links" a string (found by fuzzing)
+            link.get("href")
+            for link in entry.get("links", [])
+            if isinstance(link, dict) and link.get("rel", "alternate") == "alternate"
         )
-        if not href:
+        link = entry.get("link")  # a dict, not a string, in that same case
+        href = link if isinstance(link, str) and link.strip() else next(alternates, None)
+        if not isinstance(href, str) or not href.strip():
             continue
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
         published = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}+00:00".format(*stamp[:6]) if stamp else None

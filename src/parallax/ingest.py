@@ -293,10 +293,10 @@ def key_for_url(url: str) -> str:
     ``budget-vote``), else its host."""
     try:
         parts = urlsplit(url)
-        host = parts.hostname
-    except ValueError:  # a malformed authority ("http://[::1"): the path alone names it
-        parts, host = urlsplit(url.split("://", 1)[-1].partition("/")[2]), None
-    segments = [s for s in parts.path.split("/") if s]
+        path, host = parts.path, parts.hostname
+    except ValueError:  # a malformed authority ("http://[::1"): what follows it names the page
+        path, host = re.split(r"[?#]", url.split("://", 1)[-1].partition("/")[2], maxsplit=1)[0], None
+    segments = [s for s in path.split("/") if s]
     name = segments[-1] if segments else (host or "page")
     stem = name.rsplit(".", 1)[0] if "." in name and segments else name
     return _KEY_CHARS.sub("-", stem).strip("-")[:MAX_KEY_CHARS] or "page"
