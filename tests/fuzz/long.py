@@ -272,6 +272,9 @@ def _write(path: Path, results: list[Result], runs: int) -> None:
     """The table of results between the markers of ``path`` (created with the markers when missing); rows of
     targets not run this time are kept."""
     stamp = datetime.now(UTC).strftime("%Y-%m-%d")
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    if commit.returncode == 0:
+        stamp += f", {commit.stdout.strip()}"
     text = path.read_text() if path.is_file() else ""
     rows: dict[str, str] = {}
     if BEGIN in text and END in text:
@@ -289,7 +292,7 @@ def _write(path: Path, results: list[Result], runs: int) -> None:
         BEGIN,
         f"Machine of the last run: Python {platform.python_version()}, {os.cpu_count()} CPUs shared with other work.",
         "",
-        "| target | what it reads | engine | inputs | seconds | unexpected exceptions | run on |",
+        "| target | what it reads | engine | inputs | seconds | unexpected exceptions | run on (commit) |",
         "|---|---|---|---:|---:|---:|---|",
         *(rows[name] for name in DESCRIPTIONS if name in rows),
         END,
