@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # The browser tests drive Debian's chromium through Playwright (never `playwright install`).
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test eval lint typecheck clean postgres chromium screenshots load
+.PHONY: demo test eval lint typecheck clean postgres chromium screenshots load fuzz
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -55,6 +55,19 @@ eval: $(STAMP)
 # p50/p99 latency and errors per endpoint into the "## Load" section of docs/RELIABILITY.md. make test runs a short one.
 load: $(STAMP)
 	$(BIN)/python benchmarks/load.py --requests 1000 --concurrency 16 --max-seconds 900 --output docs/RELIABILITY.md
+
+# Long fuzz runs: every target of tests/fuzz/targets.py for FUZZ_RUNS inputs under atheris (the fuzz extra;
+# FUZZ_ENGINE=random for the plain mutator), figures into docs/RELIABILITY.md; failing inputs go to fuzz-artifacts/.
+# 100,000 inputs of every target take hours on 2 cores; FUZZ_TARGETS=text,html runs some, FUZZ_SECONDS=600 stops
+# each target after 10 minutes (its row then shows the inputs it ran).
+FUZZ_RUNS ?= 100000
+FUZZ_TARGETS ?=
+FUZZ_ENGINE ?= auto
+FUZZ_SECONDS ?= 0
+fuzz: $(STAMP)
+	$(BIN)/pip install -q -e '.[fuzz]'
+	$(BIN)/python -m tests.fuzz.long --runs $(FUZZ_RUNS) --targets '$(FUZZ_TARGETS)' --engine $(FUZZ_ENGINE) \
+	  --max-seconds $(FUZZ_SECONDS) --output docs/RELIABILITY.md
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

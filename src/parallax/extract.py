@@ -23,11 +23,11 @@ from dataclasses import replace
 from typing import Any
 
 from .boilerplate import STOP_WORDS, CleanText, clean_text, iso_date, normalise
-from .errors import EmptyInputError, FormatError, InputError, LanguageError
+from .errors import EmptyInputError, FormatError, InputError, LanguageError, TooLargeError
 from .ingest import decode_bytes
 from .models import Article, RawDocument
 
-__all__ = ["extract", "main_text"]
+__all__ = ["MAX_ARTICLE_CHARS", "extract", "main_text"]
 
 # --- tuning constants -----------------------------------------------------------------------------------------------
 
@@ -39,6 +39,13 @@ MIN_WORDS = 20  # fewer words than this after cleaning is a stub, a paywall noti
 # (another script, or more function words of one of FUNCTION_WORDS' languages than of English), so an English score
 # table is not called "not English".
 ENGLISH_MIN_SHARE = 0.15
+# The longest article text analysed. spaCy refuses texts over 1,000,000 characters (its nlp.max_length) and its
+# documentation puts the parser's and NER's working memory at ~1 GB per 100,000 characters; long-form features run
+# ~10,000 words (~60,000 characters), so 200,000 leaves three times that and bounds one article's memory.
+MAX_ARTICLE_CHARS = 200_000
+# Plain text and record bodies longer than this are rejected before the line cleaner reads them (it runs ~2 s per
+# million characters): ten times MAX_ARTICLE_CHARS, as boilerplate never makes up nine tenths of a text file.
+MAX_RAW_CHARS = 10 * MAX_ARTICLE_CHARS
 LANGUAGE_SAMPLE_WORDS = 2000  # the check reads the first words only: enough to decide, cheap on long texts
 LANGUAGE_MIN_WORDS = 20  # below this the share is noise; such texts are rejected as too short anyway
 OTHER_SCRIPT_SHARE = 0.5  # over this share of letters in non-Latin scripts, the text is not English
@@ -144,12 +151,14 @@ def _extract(doc: RawDocument) -> Article:
     if doc.format == "html":
         clean, url = _from_html(decode_bytes(doc.data, html=True), url)
     elif doc.format == "text":
-        clean = clean_text(decode_bytes(doc.data))
+        clean = clean_text(_bounded(decode_bytes(doc.data)))
     elif doc.format == "record":
-        clean = clean_text(declared.get("text") or "", light=True, title=declared.get("title"))
+        clean = clean_text(_bounded(declared.get("text") or ""), light=True, title=declared.get("title"))
     else:
         raise FormatError(f"unknown document format {doc.format!r}")
     text = "\n\n".join(clean.paragraphs)
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise TooLargeError(_too_long(len(text), "article text"), hint="split the text into its articles")
     _check_language(text)  # first: Chinese or Japanese text has few spaces, so few "words"
     n_words = len(text.split())
     if n_words < MIN_WORDS:
@@ -168,6 +177,17 @@ def _extract(doc: RawDocument) -> Article:
         format=doc.format,
         removed=clean.removed,
     )
+
+
+def _bounded(text: str) -> str:
+    """``text``, or TooLargeError when it is too long to be one article (checked before the cleaner reads it)."""
+    if len(text) > MAX_RAW_CHARS:
+        raise TooLargeError(_too_long(len(text), "text"), hint="split the text into its articles")
+    return text
+
+
+def _too_long(n: int, what: str) -> str:
+    return f"{what} is {n:,} characters long, over the limit of {MAX_ARTICLE_CHARS:,} for one article"
 
 
 def _listed_date(declared: dict[str, str | None]) -> str | None:

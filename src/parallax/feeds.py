@@ -31,6 +31,7 @@ _FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "applica
 _ROOT = re.compile(r"<(?![?!])(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")  # the first element's local name
 _FEED_ROOTS = frozenset({"rss", "feed", "RDF", "rdf"})
 _SITEMAP_ROOTS = frozenset({"urlset", "sitemapindex"})
+_CHARREF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,22 +83,45 @@ def feed_links(data: bytes, base_url: str) -> list[Link]:
     import feedparser  # imported here: ~0.1 s, and only feeds need it
 
     # a file object, never a string: feedparser would fetch a string that looks like a URL
-    parsed = feedparser.parse(io.BytesIO(data), response_headers={"content-location": base_url})
+    data = _CHARREF.sub(_charref, data)
+    try:
+        parsed = feedparser.parse(io.BytesIO(data), response_headers={"content-location": base_url})
+    except Exception as exc:
+        # feedparser's loose parser fails on some malformed markup with its own errors (KeyError 'links' for a <link>
+        # closed oddly, found by fuzzing): the feed cannot be read, and the batch goes on.
+        raise FormatError(f"cannot read the feed: {type(exc).__name__}: {exc}") from exc
     if parsed.get("bozo") and not parsed.entries:
         raise FormatError(f"cannot read the feed: {parsed.get('bozo_exception')}")
     links: list[Link] = []
     for entry in parsed.entries[:MAX_LINKS]:
-        href = entry.get("link") or next(
-            (link.get("href") for link in entry.get("links", []) if link.get("rel", "alternate") == "alternate"), None
+        alternates = (  # an element named <links> in the feed makes "links" a string (found by fuzzing)
+            link.get("href")
+            for link in entry.get("links", [])
+            if isinstance(link, dict) and link.get("rel", "alternate") == "alternate"
         )
-        if not href:
+        link = entry.get("link")  # a dict, not a string, in that same case
+        href = link if isinstance(link, str) and link.strip() else next(alternates, None)
+        if not isinstance(href, str) or not href.strip():
             continue
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
         published = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}+00:00".format(*stamp[:6]) if stamp else None
         title = entry.get("title")
-        links.append(Link(url=urljoin(base_url, str(href).strip()), title=str(title) if title else None,
-                          published=published))
+        url = _joined(base_url, str(href))
+        if url is not None:
+            links.append(Link(url=url, title=str(title) if title else None, published=published))
     return links
+
+
+def _charref(match: re.Match[bytes]) -> bytes:
+    """A numeric character reference, or U+FFFD's when it names no character (over U+10FFFF, or a surrogate):
+    feedparser would raise ValueError, OverflowError or UnicodeEncodeError on those (found by fuzzing)."""
+    digits = (match.group(1) or match.group(2)).lstrip(b"0") or b"0"
+    if len(digits) > 7:  # over 0x10FFFF in either base (and int() refuses decimals over 4,300 digits)
+        return b"&#xFFFD;"
+    value = int(digits, 16) if match.group(1) else int(digits)
+    if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
+        return b"&#xFFFD;"
+    return match.group(0)
 
 
 def sitemap_links(data: bytes, base_url: str, *, max_bytes: int) -> list[Link]:
@@ -120,11 +144,12 @@ def sitemap_links(data: bytes, base_url: str, *, max_bytes: int) -> list[Link]:
         for child in node.iter():
             if isinstance(child.tag, str) and child.text and child.text.strip():
                 fields.setdefault(etree.QName(child).localname, child.text.strip())
-        if "loc" not in fields:
+        url = _joined(base_url, fields["loc"]) if "loc" in fields else None
+        if url is None:
             continue
         links.append(
             Link(
-                url=urljoin(base_url, fields["loc"]),
+                url=url,
                 title=fields.get("title"),  # <news:title>
                 published=fields.get("publication_date"),  # <news:publication_date>; lastmod is not publication
                 sitemap=index,
@@ -133,6 +158,15 @@ def sitemap_links(data: bytes, base_url: str, *, max_bytes: int) -> list[Link]:
         if len(links) >= MAX_LINKS:
             break
     return links
+
+
+def _joined(base_url: str, href: str) -> str | None:
+    """``href`` resolved against ``base_url``; None for a link that is no URL (a malformed authority, such as
+    ``http://[::1``, which cannot be fetched)."""
+    try:
+        return urljoin(base_url, href.strip())
+    except ValueError:
+        return None
 
 
 def _gunzip(data: bytes, limit: int) -> bytes:

@@ -288,7 +288,7 @@ class Fetcher:
                 if len(hops) >= self.policy.max_redirects:
                     raise FetchError(f"more than {self.policy.max_redirects} redirects from {url}")
                 hops.append(current)
-                current = _check_url(urljoin(current, response.headers["location"]))
+                current = _check_url(_joined(current, response.headers["location"]))
                 continue
             if response.status_code >= 400:
                 raise FetchError(f"HTTP {response.status_code} {response.reason_phrase} from {current}")
@@ -321,6 +321,8 @@ class Fetcher:
                             _check_type(response, accept, url)
                         data = _read_limited(response, limit, url) if response.status_code < 300 else b""
                         return response, data
+            except httpx.InvalidURL as exc:  # a URL httpx cannot send (over 65,536 characters, ...)
+                raise FormatError(f"cannot fetch {url[:200]}: {exc}", hint="check the URL") from exc
             except httpx.TimeoutException as exc:
                 if attempt >= self.policy.retries:
                     raise FetchError(f"timed out fetching {url} ({type(exc).__name__})") from exc
@@ -371,7 +373,7 @@ class Fetcher:
                 response, data = self._get(robots_url, accept=None, limit=MAX_ROBOTS_BYTES)
                 if response.status_code not in REDIRECT_STATUSES or "location" not in response.headers:
                     break
-                robots_url = _check_url(urljoin(robots_url, response.headers["location"]))
+                robots_url = _check_url(_joined(robots_url, response.headers["location"]))
         except (FetchError, TooLargeError, FormatError):
             parser.parse([])  # unreachable robots.txt: no rules (as Scrapy and urllib do for network errors)
             return parser
@@ -388,10 +390,26 @@ class Fetcher:
 
 
 def _check_url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    """``url`` without its fragment; FormatError unless it is a well-formed http(s) URL."""
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url):  # httpx refuses them with InvalidURL
+        raise FormatError(f"URL contains control characters: {url[:200]!r}", hint="check the URL")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError as exc:  # "http://[::1", an unbalanced IPv6 bracket
+        raise FormatError(f"malformed URL {url[:200]!r}: {exc}", hint="check the URL") from exc
+    if parts.scheme.lower() not in ("http", "https") or not host:
         raise FormatError(f"not an http(s) URL: {url}", hint="only http:// and https:// URLs are fetched")
     return url.split("#", 1)[0]
+
+
+def _joined(base: str, location: str) -> str:
+    """A redirect's Location resolved against the URL redirected from; FormatError when it is malformed."""
+    try:
+        return urljoin(base, location)
+    except ValueError as exc:
+        message = f"malformed redirect from {base} to {location!r}: {exc}"
+        raise FormatError(message, hint="the server is broken") from exc
 
 
 def _media_type(header: str) -> tuple[str, str | None]:

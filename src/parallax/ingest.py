@@ -90,6 +90,7 @@ SUFFIXES: dict[str, FileKind] = {
 }
 # Query parameters that only track the click (dropped from URLs in seen-sets, so a link shared twice is read once).
 TRACKING_PARAMETERS = ("utm_", "fbclid=", "gclid=", "mc_cid=", "mc_eid=")
+MAX_FIELD_DEPTH = 4  # lists in a record field nested deeper than this are not names (news-please: one level)
 MAX_KEY_CHARS = 80  # keys from URLs: long slugs cut here (article slugs run 40-70 characters)
 # Where each record field is found, in order of preference: news-please first, then trafilatura's JSON, then
 # common alternatives (schema.org's articleBody).
@@ -274,10 +275,13 @@ def unique_key(key: str, used: set[str]) -> str:
 def canonical_url(url: str) -> str:
     """The URL as remembered in a seen-set: scheme and host lower-cased, default port, fragment and tracking
     parameters (``utm_*``, ``fbclid``, ``gclid``) dropped."""
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    port = parts.port if parts.port and (scheme, parts.port) not in (("http", 80), ("https", 443)) else None
+    try:
+        parts = urlsplit(url.strip())
+        scheme = parts.scheme.lower()
+        host = (parts.hostname or "").lower()
+        port = parts.port if parts.port and (scheme, parts.port) not in (("http", 80), ("https", 443)) else None
+    except ValueError:  # a malformed authority ("http://[::1", port 99999): remembered as written
+        return url.strip()
     netloc = f"[{host}]" if ":" in host else host
     netloc += f":{port}" if port else ""
     query = "&".join(
@@ -289,9 +293,13 @@ def canonical_url(url: str) -> str:
 def key_for_url(url: str) -> str:
     """A readable key for a URL: its last path segment without extension (``/2024/05/budget-vote.html`` gives
     ``budget-vote``), else its host."""
-    parts = urlsplit(url)
-    segments = [s for s in parts.path.split("/") if s]
-    name = segments[-1] if segments else (parts.hostname or "page")
+    try:
+        parts = urlsplit(url)
+        path, host = parts.path, parts.hostname
+    except ValueError:  # a malformed authority ("http://[::1"): what follows it names the page
+        path, host = re.split(r"[?#]", url.split("://", 1)[-1].partition("/")[2], maxsplit=1)[0], None
+    segments = [s for s in path.split("/") if s]
+    name = segments[-1] if segments else (host or "page")
     stem = name.rsplit(".", 1)[0] if "." in name and segments else name
     return _KEY_CHARS.sub("-", stem).strip("-")[:MAX_KEY_CHARS] or "page"
 
@@ -594,7 +602,7 @@ def records_from_text(source: str, key: str, text: str, *, used: set[str]) -> It
     """The records of JSON text of unknown shape: one JSON value (object or list), else JSON lines."""
     try:
         json.loads(text)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # JSONDecodeError is a ValueError, as is an over-long integer
         lines = len([line for line in text.splitlines() if line.strip()]) > 1
     else:
         lines = False
@@ -644,8 +652,8 @@ def _records(source: str, key: str, text: str, lines: bool, used: set[str]) -> I
     else:
         try:
             value = json.loads(text)
-        except json.JSONDecodeError as exc:
-            yield _rejection(source, FormatError(f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"))
+        except (ValueError, RecursionError) as exc:
+            yield _rejection(source, FormatError(f"invalid JSON: {_json_error(exc)}"))
             return
         numbered = isinstance(value, list)
         items = [(n, None, item) for n, item in enumerate(value, 1)] if numbered else [(0, None, value)]
@@ -694,8 +702,18 @@ def _json_lines(text: str) -> Iterator[tuple[int, str | None, Any]]:
             continue
         try:
             yield n, None, json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield n, f"invalid JSON line: {exc.msg} (column {exc.colno})", None
+        except (ValueError, RecursionError) as exc:
+            yield n, f"invalid JSON line: {_json_error(exc)}", None
+
+
+def _json_error(exc: ValueError | RecursionError) -> str:
+    """Why JSON text cannot be read, in one line: a syntax error with its place, nesting too deep for the parser,
+    or an integer too long to convert (Python refuses over 4,300 digits)."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg} (line {exc.lineno}, column {exc.colno})"
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return str(exc).split(";", 1)[0]
 
 
 def _record_meta(record: dict[str, Any]) -> tuple[tuple[str, str], ...]:
@@ -734,12 +752,15 @@ def _site_name(page_title: str, title: str) -> str | None:
     return None
 
 
-def _as_text(value: Any) -> str:
-    """A field as one string: lists of names read "A and B" / "A, B and C"; None and objects are empty."""
+def _as_text(value: Any, depth: int = 0) -> str:
+    """A field as one string: lists of names read "A and B" / "A, B and C"; None, objects and lists nested deeper
+    than MAX_FIELD_DEPTH are empty."""
     if value is None or isinstance(value, (dict, bool)):
         return ""
     if isinstance(value, list):
-        names = [s for s in (_as_text(v) for v in value) if s]
+        if depth >= MAX_FIELD_DEPTH:
+            return ""
+        names = [s for s in (_as_text(v, depth + 1) for v in value) if s]
         if len(names) <= 1:
             return "".join(names)
         return ", ".join(names[:-1]) + " and " + names[-1]
