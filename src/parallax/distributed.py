@@ -35,6 +35,7 @@ from .ingest import (
     IngestCounts,
     IngestOptions,
     _collect,
+    _json_error,
     _read_file,
     _record_meta,
     _rejection,
@@ -199,8 +200,8 @@ def read_shard(shard: Shard, used: set[str], max_bytes: int, options: IngestOpti
                 raise TooLargeError(f"the record is over the limit of {max_bytes:,} bytes")
             try:
                 value = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise FormatError(f"invalid JSON line: {exc.msg} (column {exc.colno})") from exc
+            except (ValueError, RecursionError) as exc:  # as ingest._json_lines reads a line
+                raise FormatError(f"invalid JSON line: {_json_error(exc)}") from exc
             if not isinstance(value, dict):
                 raise FormatError(f"expected a JSON object, found {type(value).__name__}")
             meta = _record_meta(value)
