@@ -91,7 +91,7 @@ class Features:
     words: dict[str, float]
     lead: Vector
     lead64: NDArray[np.float64]  # the same in float64, as the batch matrix computes it
-    day: int | None  # publication day (ordinal), else the time focus, for the window
+    day: int | None  # publication day (ordinal): the time window; None when unpublished
     focus: date | None
     has_title: bool
     mentions: dict[str, bool] = field(default_factory=dict, compare=False)  # cache of _mentions
@@ -141,7 +141,7 @@ def features(articles: Sequence[AnnotatedArticle], vectors: Vector | None = None
                 _normalised(weights),
                 np.asarray(lead, dtype=np.float32),
                 np.asarray(lead, dtype=np.float32).astype(np.float64),
-                focus.toordinal() if focus else None,
+                profile.published.toordinal() if profile.published else None,
                 focus,
                 bool(annotated.article.title and annotated.article.title.strip()),
             )
@@ -325,14 +325,25 @@ class StoryIndex:
         """Candidate story id -> (average combined similarity over its sampled members, members scored, closest)."""
         result: dict[str, tuple[float, int, str]] = {}
         for story_id in self._candidates(feature):
-            sample = [m for m in self._sample(story_id, feature.id) if m != feature.id]
-            if not sample:
-                continue
-            values = [(score(feature, self._features[m]), m) for m in sample]
-            avg = sum(v for v, _ in values) / len(values)
-            closest = max(values, key=lambda item: (item[0], item[1]))[1]
-            result[story_id] = (avg, len(values), closest)
+            found = self.average(feature, story_id)
+            if found is not None:
+                result[story_id] = found
         return result
+
+    def candidates(self, feature: Features) -> list[str]:
+        """The stories worth scoring for an article: those of its nearest articles within the window, and recent
+        ones sharing a salient name (at most MAX_STORIES, nearest first)."""
+        return self._candidates(feature)
+
+    def average(self, feature: Features, story_id: str) -> tuple[float, int, str] | None:
+        """The article's average combined similarity to a story's (sampled) members, how many, and the closest."""
+        sample = self._sample(self._resolve(story_id), feature.id)
+        if not sample:
+            return None
+        values = [(score(feature, self._features[m]), m) for m in sample]
+        avg = sum(v for v, _ in values) / len(values)
+        closest = max(values, key=lambda item: (item[0], item[1]))[1]
+        return avg, len(values), closest
 
     # --- internals -------------------------------------------------------------------------------------------------
 
@@ -362,15 +373,20 @@ class StoryIndex:
         return abs(feature.day - other.day) <= WINDOW_DAYS
 
     def _candidates(self, feature: Features) -> list[str]:
+        # Dated articles: their window, and the undated (whose time penalty is graded, see cluster._time_penalty).
+        # Undated ones: the period they talk about (their focus, +- FOCUS_GRACE_DAYS, where the penalty is still
+        # zero), the most recent window, and the undated.
+        weeks: set[int | None] = {None}
         if feature.day is not None:
-            first, last = (feature.day - WINDOW_DAYS) // 7, (feature.day + WINDOW_DAYS) // 7
-            weeks: list[int | None] = [*range(first, last + 1), None]
-        elif self._newest is not None:  # undated, no focus: the most recent window and the undated
-            weeks = [*range((self._newest - WINDOW_DAYS) // 7, self._newest // 7 + 1), None]
+            weeks.update(range((feature.day - WINDOW_DAYS) // 7, (feature.day + WINDOW_DAYS) // 7 + 1))
         else:
-            weeks = [None]
+            if feature.focus is not None:
+                centre = feature.focus.toordinal()
+                weeks.update(range((centre - FOCUS_GRACE_DAYS) // 7, (centre + FOCUS_GRACE_DAYS) // 7 + 1))
+            if self._newest is not None:
+                weeks.update(range((self._newest - WINDOW_DAYS) // 7, self._newest // 7 + 1))
         rank: dict[str, float] = {}
-        for week in weeks:
+        for week in sorted(weeks, key=lambda w: (w is None, w or 0)):
             index = self._weeks.get(week)
             if index is None:
                 continue
@@ -401,13 +417,19 @@ class StoryIndex:
         return (a, b) if self._stories[a].created <= self._stories[b].created else (b, a)
 
     def _linked(self, a: str, b: str) -> bool:
-        """Would average linkage join these two stories? (their sampled members' average similarity)"""
+        """Do these two stories belong together? Their sampled members' average similarity reaches THRESHOLD (as
+        average linkage asks), and so does each sampled member's average to the other story: one bridging
+        article must not drag in a member that fits the other story on no evidence of its own (chaining)."""
         left = [self._features[m] for m in self._sample(a)]
         right = [self._features[m] for m in self._sample(b)]
         if not left or not right:
             return False
-        total = sum(score(x, y) for x in left for y in right)
-        return total / (len(left) * len(right)) >= THRESHOLD
+        scores = np.array([[score(x, y) for y in right] for x in left])
+        return bool(
+            scores.mean() >= THRESHOLD
+            and scores.mean(axis=1).min() >= THRESHOLD
+            and scores.mean(axis=0).min() >= THRESHOLD
+        )
 
     def _merge(self, survivor: str, absorbed: str, article_id: str) -> None:
         gone = self._stories.pop(absorbed)
