@@ -108,6 +108,12 @@ ZIPF_SLOPE = 0.746
 OOV_ZIPF = 2.5
 COMMON_ZIPF = 7.0
 LEAD_WORDS = 40  # title + the first sentences up to this many words: the lead
+# Batches larger than this are grouped by streaming (parallax.streaming: each article, in date order, against the
+# candidate stories an approximate nearest-neighbour index finds) instead of the full pairwise matrix, whose time
+# and memory grow with the square of the batch (1000 articles: 1M pairs, a few seconds and ~60 MB; 100k would need
+# hundreds of GB). Batches up to this size keep exact average linkage (ECB+, 446 documents, and BASIL, 150, among
+# them, so the calibration figures stand); the streaming path's agreement is measured on ECB+ in docs/EVALUATION.md.
+STREAMING_ABOVE = 1000
 MIN_WORD_LENGTH = 3
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
@@ -153,9 +159,16 @@ class _Evidence:
 
 
 def group_stories(
-    articles: Sequence[AnnotatedArticle], *, duplicates: Sequence[DuplicateGroup] = ()
+    articles: Sequence[AnnotatedArticle],
+    *,
+    duplicates: Sequence[DuplicateGroup] = (),
+    streaming: bool | None = None,
 ) -> tuple[Story, ...]:
     """Partition ``articles`` into stories, one per real-world event.
+
+    Up to STREAMING_ABOVE articles (not counting copies) are clustered by average linkage over all pairs; larger
+    batches stream through ``parallax.streaming.StoryIndex`` in date order (linear time and memory). ``streaming``
+    forces one path or the other.
 
     Every article lands in exactly one story. Copies named in ``duplicates`` join their original's story (when the
     original is in ``articles``). Stories come largest first, then by earliest publication date; the articles in a
@@ -176,6 +189,8 @@ def group_stories(
                 similarity = group.similarity[n] if n < len(group.similarity) else 1.0
                 copy_of[position[copy]] = (position[group.original], similarity)
     copy_of = _resolve_chains(copy_of)
+    if streaming if streaming is not None else len(articles) - len(copy_of) > STREAMING_ABOVE:
+        return _group_streaming(articles, copy_of)
 
     # Cluster the non-copies in a canonical order (by id), so the partition never depends on input order.
     heads = sorted((i for i in range(len(articles)) if i not in copy_of), key=lambda i: ids[i])
@@ -593,6 +608,45 @@ def _title(annotated: AnnotatedArticle) -> str:
         return annotated.sentences[0].text.strip()
     paragraphs = article.paragraphs
     return paragraphs[0].strip() if paragraphs else article.id
+
+
+def _group_streaming(articles: Sequence[AnnotatedArticle], copy_of: dict[int, tuple[int, float]]) -> tuple[Story, ...]:
+    """Large batches: stream the non-copies through a ``StoryIndex`` in date order (then id), copies join their
+    original's story. Linear in the batch; each article's reason is the streaming decision."""
+    from .streaming import WINDOW_DAYS, StoryIndex, features, in_date_order
+
+    position = {a.id: i for i, a in enumerate(articles)}
+    heads = in_date_order(articles[i] for i in range(len(articles)) if i not in copy_of)
+    index = StoryIndex(story_id=lambda a: a.id)
+    reasons: dict[str, str] = {}
+    chunk = 256  # leads are encoded in chunks: the encoder batches, and features never pile up beyond the window
+    for start in range(0, len(heads), chunk):
+        part = heads[start : start + chunk]
+        for article, feature in zip(part, features(part), strict=True):
+            reasons[article.id] = index.add(article, feature).reason
+        for article_id, note in index.refine([a.id for a in part]).items():
+            reasons[article_id] = f"{reasons[article_id]}; {note}"
+        if index.newest is not None:
+            index.forget_before(index.newest - 2 * WINDOW_DAYS)
+    members: dict[str, list[int]] = {sid: [position[a] for a in ids] for sid, ids in index.stories().items()}
+    story_of = {i: sid for sid, idx in members.items() for i in idx}
+    for copy, (original, similarity) in copy_of.items():
+        members[story_of[original]].append(copy)
+        reasons[articles[copy].id] = f"copy of {articles[original].id} (similarity {similarity:.2f})"
+    stories: list[tuple[tuple[int, date, int], Story]] = []
+    for indices in members.values():
+        ordered = sorted(indices, key=lambda i: (_day(articles[i].article.published) or date.max, i))
+        titled = [i for i in ordered if (articles[i].article.title or "").strip()]
+        story = Story(
+            id=content_id(*sorted(articles[i].id for i in ordered)),
+            articles=tuple(articles[i].id for i in ordered),
+            reasons=tuple((articles[i].id, reasons[articles[i].id]) for i in ordered),
+            title=_title(articles[(titled or ordered)[0]]),
+        )
+        first_day = min((d for d in (_day(articles[i].article.published) for i in ordered) if d), default=date.max)
+        stories.append(((-len(ordered), first_day, min(ordered)), story))
+    stories.sort(key=lambda item: item[0])
+    return tuple(story for _, story in stories)
 
 
 # --- incremental use (parallax.incremental) -------------------------------------------------------------------------

@@ -5,9 +5,11 @@
 1. drops articles already stored (same content hash of the clean text): re-ingesting is a no-op;
 2. annotates only the new articles (stored ones keep their annotations, so spaCy never runs twice on an article);
 3. groups the new articles among themselves exactly as a batch would (``cluster.group_stories``), then lets each
-   new group join the stored story it is most similar to on average (``cluster.similarity``, the same evidence and
-   ``cluster.THRESHOLD`` as the batch, over the stored articles published within ``WINDOW_DAYS``), or start a new
-   story; a new article that is a copy of a stored one joins that one's story;
+   new group join the stored story it is most similar to on average (the same evidence and ``cluster.THRESHOLD``
+   as the batch, over the stored articles published within ``WINDOW_DAYS``), or start a new story; a new article
+   that is a copy of a stored one joins that one's story. The stored stories worth scoring come from a
+   ``streaming.StoryIndex`` (nearest lead embeddings, shared names), each scored on at most ``streaming.SAMPLE``
+   of its members: no new-by-stored matrix;
 4. recomputes only the stories that gained articles (compare + summarize) and saves them in one transaction.
    Sentence vectors are computed once per article, at its ingest, and stored with it: a story that grows only
    embeds its new articles.
@@ -27,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-from .cluster import THRESHOLD, describe_story, group_stories, similarity
+from .cluster import THRESHOLD, describe_story, group_stories
 from .dedup import find_duplicates
 from .errors import ConcurrentWriteError, InputError
 from .extract import extract
@@ -37,6 +39,7 @@ from .nlp import annotate
 from .pipeline import Progress, analyze_stories, embed_sentences
 from .report import to_dict
 from .store import Matrix, Store, StoryRecord
+from .streaming import StoryIndex, features
 
 __all__ = ["WINDOW_DAYS", "IngestResult", "ingest_annotated", "ingest_articles", "ingest_paths"]
 
@@ -296,11 +299,11 @@ def _best_stories(
     new_articles = [by_id[i] for group in groups for i in group.articles]
     stored_articles = [a for _, a in candidates]
     everything = [*new_articles, *stored_articles]
-    scores = similarity(everything)
-    row = {a.id: i for i, a in enumerate(new_articles)}
-    columns: dict[str, list[int]] = {}
-    for k, (story_id, _) in enumerate(candidates):
-        columns.setdefault(story_id, []).append(len(new_articles) + k)
+    prepared = features(everything)
+    index = StoryIndex()
+    for (story_id, _), feature in zip(candidates, prepared[len(new_articles) :], strict=True):
+        index.seed(feature, story_id)
+    row = {a.id: prepared[i] for i, a in enumerate(new_articles)}
     copied: dict[str, str] = {}  # new article id -> story of the stored article it copies (or is copied by)
     stored_story = {a.id: story_id for story_id, a in candidates}
     for copies in find_duplicates([a.article for a in everything]):
@@ -317,9 +320,12 @@ def _best_stories(
         if forced:
             targets.append(forced[0])
             continue
+        # the group's average over the stories any of its articles finds as candidates (every row scored)
+        stories = sorted({s for feature in rows for s in index.candidates(feature)})
         best: tuple[float, str] | None = None
-        for story_id, cols in columns.items():
-            average = float(np.mean(scores[np.ix_(rows, cols)]))
+        for story_id in stories:
+            found = [index.average(feature, story_id) for feature in rows]
+            average = float(np.mean([f[0] for f in found if f is not None]))
             if average >= THRESHOLD and (best is None or (average, story_id) > best):
                 best = (average, story_id)
         targets.append(best[1] if best else None)
