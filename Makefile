@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # The browser tests drive Debian's chromium through Playwright (never `playwright install`).
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test eval lint typecheck clean postgres chromium screenshots
+.PHONY: demo test eval bench lint typecheck clean postgres chromium screenshots
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -49,6 +49,12 @@ screenshots: $(STAMP) chromium
 # The eval extra (ROUGE for the summary task) is installed with the dev tools: make test runs the fast subset.
 eval: $(STAMP)
 	$(BIN)/python -m parallax.evaluation --data ../shared/data --output docs/EVALUATION.md
+
+# Throughput per stage, peak RSS and same-run naive baselines on a synthetic corpus built from ../shared/data
+# (cached in .cache/bench): docs/BENCHMARKS.md. SIZES=1000,10000,100000 for the full run (100k takes hours).
+SIZES ?= 1000
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py --sizes $(SIZES) --data ../shared/data --output docs/BENCHMARKS.md
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

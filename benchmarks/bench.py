@@ -1,0 +1,309 @@
+"""Benchmark: throughput per stage and end to end, peak memory, at 1k / 10k / 100k articles.
+
+    .venv/bin/python benchmarks/bench.py [--sizes 1000,10000] [--data ../shared/data] [--output docs/BENCHMARKS.md]
+    make bench SIZES=1000,10000,100000
+
+The corpus is synthetic but made of real news text: the articles of ../shared/data (BASIL's 50 events x 3 outlets,
+ECB+'s 446 documents in 43 events, Multi-News' 100 clusters), replicated deterministically (seed ``SEED``) until
+the size is reached. Replica ``k`` of an event is a new event: its articles are dated ``k * REPLICA_DAYS`` days
+later (with a jitter of up to ``JITTER_DAYS``), carry an outlet drawn from a pool of synthetic outlets and a
+newswire dateline naming it, so no two articles have the same text. The JSONL files are cached in .cache/bench/
+(gitignored), never committed.
+
+Each size runs in its own subprocess (so peak RSS, ``ru_maxrss``, is that size's alone), cold: the models load
+inside the measured run, as with ``parallax analyze``. The run is ``parallax.analyze`` on the JSONL file, with its
+own per-stage timings (``Report.timings``). In the same subprocess the naive baseline is measured where it finishes
+(sizes up to ``--naive-max``): all-pairs story grouping (``cluster.group_stories`` over the whole batch) and the
+annotate stage in one process (``n_process=1``) on a sample, so each figure has a ratio measured on the same
+machine at the same load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import platform
+import random
+import resource
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / ".cache" / "bench"
+SEED = 7
+REPLICA_DAYS = 45  # replicas this far apart are separate events for the grouper (its date penalty is full at 14)
+JITTER_DAYS = 1  # outlets report an event over a day or two
+OUTLETS = 60  # size of the synthetic outlet pool
+NAIVE_MAX = 2000  # all-pairs grouping is quadratic: measured up to this size by default
+ANNOTATE_SAMPLE = 100  # articles annotated in one process for the annotate baseline
+BASE_DAY = date(2012, 1, 2)  # ECB+ and Multi-News carry no dates: their events start here, one week apart
+CITIES = ("LONDON", "WASHINGTON", "PARIS", "BERLIN", "NEW YORK", "TOKYO", "NAIROBI", "SYDNEY", "MADRID", "OTTAWA")
+
+
+# --- corpus ---------------------------------------------------------------------------------------------------------
+
+
+def _base_events(data: Path) -> list[list[dict[str, str]]]:
+    """The real articles, grouped by event: each a dict with title, text, date (ISO) and outlet."""
+    events: dict[str, list[dict[str, str]]] = {}
+    for path in sorted((data / "basil" / "articles").glob("*/*.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        value = record.get("body-paragraphs") or []
+        if isinstance(value, str):
+            value = ast.literal_eval(value)
+        paragraphs = [" ".join(p).strip() if isinstance(p, list) else str(p).strip() for p in value]
+        events.setdefault("basil:" + str(record["triplet-uuid"]), []).append(
+            {
+                "title": str(record.get("title") or ""),
+                "text": "\n\n".join(p for p in paragraphs if p),
+                "date": str(record.get("date") or BASE_DAY.isoformat()),
+                "outlet": str(record.get("source") or "basil"),
+            }
+        )
+    ecb = [json.loads(line) for line in (data / "ecbplus" / "docs.jsonl").read_text(encoding="utf-8").splitlines()]
+    for n, event in enumerate(sorted({str(r["event"]) for r in ecb})):
+        day = (BASE_DAY + timedelta(days=7 * n)).isoformat()
+        events["ecb:" + event] = [
+            {"title": str(r.get("title") or ""), "text": str(r["text"]), "date": day, "outlet": "ecb"}
+            for r in ecb
+            if str(r["event"]) == event
+        ]
+    clusters = [
+        json.loads(line)
+        for line in (data / "multinews" / "clusters.jsonl").read_text(encoding="utf-8").split("\n")
+        if line
+    ]
+    for n, cluster in enumerate(clusters):
+        day = (BASE_DAY + timedelta(days=7 * n + 3)).isoformat()
+        events["mn:" + str(cluster["id"])] = [
+            {"title": "", "text": str(doc).strip(), "date": day, "outlet": "multinews"}
+            for doc in cluster["documents"]
+            if str(doc).strip()
+        ]
+    return [articles for _, articles in sorted(events.items())]
+
+
+def build_corpus(data: Path, size: int, seed: int = SEED) -> Path:
+    """The JSONL corpus of ``size`` articles (cached): news-please style records."""
+    path = CACHE / f"corpus-{size}-seed{seed}.jsonl"
+    if path.is_file():
+        return path
+    CACHE.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    events = _base_events(data)
+    outlets = [f"{rng.choice(['daily', 'morning', 'evening', 'weekly'])}-{n:02d}.example" for n in range(OUTLETS)]
+    written = 0
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8") as out:
+        replica = 0
+        while written < size:
+            for e, event in enumerate(events):
+                for a, article in enumerate(event):
+                    if written >= size:
+                        break
+                    day = date.fromisoformat(article["date"][:10]) + timedelta(
+                        days=replica * REPLICA_DAYS + rng.randint(0, JITTER_DAYS)
+                    )
+                    outlet = rng.choice(outlets)
+                    city = rng.choice(CITIES)
+                    dateline = f"{city}, {day:%B} {day.day} ({outlet}) - "
+                    record = {
+                        "title": article["title"],
+                        "maintext": dateline + article["text"],
+                        "date_publish": day.isoformat(),
+                        "source_domain": outlet,
+                        "url": f"https://{outlet}/{day:%Y/%m/%d}/r{replica}-e{e}-a{a}",
+                    }
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    written += 1
+            replica += 1
+    tmp.replace(path)
+    return path
+
+
+# --- one size, in a subprocess --------------------------------------------------------------------------------------
+
+
+def run_one(corpus: Path, naive_max: int) -> dict[str, Any]:
+    """Analyse the corpus cold; then the naive baselines. Printed as one JSON object."""
+    started = time.perf_counter()
+    from parallax import analyze
+
+    report = analyze([corpus])
+    total = time.perf_counter() - started
+    n = len(report.articles)
+    result: dict[str, Any] = {
+        "articles": n,
+        "words": sum(len(a.article.text.split()) for a in report.articles),
+        "sentences": sum(len(a.sentences) for a in report.articles),
+        "stories": len(report.stories),
+        "multi": sum(1 for s in report.stories if len(s.story.articles) > 1),
+        "rejected": len(report.rejections),
+        "timings": dict(report.timings),
+        "total": total,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+    if n <= naive_max:
+        from parallax.cluster import group_stories
+        from parallax.dedup import find_duplicates
+
+        lap = time.perf_counter()
+        group_stories(report.articles, duplicates=find_duplicates([a.article for a in report.articles]))
+        result["naive_group"] = time.perf_counter() - lap
+    sample = [a.article for a in report.articles[:ANNOTATE_SAMPLE]]
+    from parallax import nlp
+
+    lap = time.perf_counter()
+    list(nlp.annotate(sample, n_process=1))
+    result["naive_annotate"] = (time.perf_counter() - lap, len(sample))
+    lap = time.perf_counter()
+    list(nlp.annotate(sample))
+    result["annotate_sample"] = (time.perf_counter() - lap, len(sample))
+    return result
+
+
+# --- driver ---------------------------------------------------------------------------------------------------------
+
+
+def _git(*args: str) -> str:
+    try:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "?"
+
+
+def _machine() -> str:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = "?"
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f"{kb / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    system = f"{platform.system()} {platform.machine()}"
+    return f"{system}, {os.cpu_count()} CPUs ({cpu}), {mem} RAM, Python {platform.python_version()}"
+
+
+def _rate(n: int, seconds: float | None) -> str:
+    return f"{n / seconds:,.1f}" if seconds else "-"
+
+
+STAGES = ("ingest", "extract", "annotate", "group", "embed", "compare")
+
+
+def _table(results: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "| articles | words/article | stories (multi) | "
+        + " | ".join(STAGES)
+        + " | end to end | s/1k articles | peak RSS |",
+        "|---:|---:|---:|" + "---:|" * len(STAGES) + "---:|---:|---:|",
+    ]
+    for r in results:
+        n = r["articles"]
+        cells = [_rate(n, r["timings"].get(s)) for s in STAGES]
+        lines.append(
+            f"| {n:,} | {r['words'] / max(n, 1):.0f} | {r['stories']:,} ({r['multi']:,}) | "
+            + " | ".join(cells)
+            + f" | **{_rate(n, r['total'])}** | {1000 * r['total'] / max(n, 1):.1f} | {r['rss_mb']:,.0f} MB |"
+        )
+    return lines
+
+
+def _ratios(results: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "| articles | group (shipped) | group, naive all-pairs | ratio | annotate, n_process=1 (sample) "
+        "| annotate as shipped (sample) | ratio |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        n = r["articles"]
+        group = r["timings"].get("group", 0.0)
+        naive = r.get("naive_group")
+        naive_cells = f"{naive:.2f} s | {naive / group:.2f}x" if naive and group else "not run (quadratic) | -"
+        one_s, one_n = r["naive_annotate"]
+        par_s, par_n = r["annotate_sample"]
+        lines.append(
+            f"| {n:,} | {group:.2f} s | {naive_cells} | {one_n / one_s:.1f}/s | {par_n / par_s:.1f}/s | "
+            f"{one_s / par_s:.2f}x |"
+        )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--output", type=Path, default=None)
+    parser.add_argument("--naive-max", type=int, default=NAIVE_MAX)
+    parser.add_argument("--run", type=Path, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run is not None:
+        print(json.dumps(run_one(args.run, args.naive_max)))
+        return
+    if not (args.data / "basil").is_dir():
+        sys.exit(f"bench: no evaluation data at {args.data} (hint: pass --data PATH to the shared data folder)")
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    results: list[dict[str, Any]] = []
+    load_before = os.getloadavg()
+    began = time.time()
+    for size in sizes:
+        corpus = build_corpus(args.data, size)
+        print(f"bench: {size:,} articles ({corpus.relative_to(ROOT)}) ...", file=sys.stderr, flush=True)
+        proc = subprocess.run(
+            [sys.executable, __file__, "--run", str(corpus), "--naive-max", str(args.naive_max)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if proc.returncode != 0:
+            sys.exit(f"bench: the {size:,}-article run failed: {proc.stderr.strip().splitlines()[-1:]}")
+        result = json.loads(proc.stdout.strip().splitlines()[-1])
+        result["load"] = os.getloadavg()
+        results.append(result)
+        print("\n".join(_table(results[-1:])), file=sys.stderr, flush=True)
+    command = "make bench SIZES=" + ",".join(str(s) for s in sizes)
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Command: `{command}` (benchmarks/bench.py), commit `{_git('rev-parse', '--short', 'HEAD')}`"
+        + (" with uncommitted changes" if _git("status", "--porcelain", "src") else "")
+        + f", {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(began))}.",
+        "",
+        f"Machine: {_machine()}. Load average (1 min) before: {load_before[0]:.2f}; after each size: "
+        + ", ".join(f"{r['articles']:,}: {r['load'][0]:.2f}" for r in results)
+        + ". The machine is shared: compare ratios measured in the same run rather than absolute rates across runs.",
+        "",
+        "Articles per second per stage and end to end (cold: model loading included, as with `parallax analyze`);",
+        "peak RSS of the subprocess that ran the size.",
+        "",
+        *_table(results),
+        "",
+        "Naive baselines measured in the same subprocess: all-pairs grouping of the whole batch, and the annotate",
+        f"stage in one process on the first {ANNOTATE_SAMPLE} articles.",
+        "",
+        *_ratios(results),
+        "",
+    ]
+    text = "\n".join(lines)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"bench: wrote {args.output}", file=sys.stderr)
+    else:
+        print(text)
+
+
+if __name__ == "__main__":
+    main()
