@@ -201,6 +201,8 @@ def _rate(n: int, seconds: float | None) -> str:
     return f"{n / seconds:,.1f}" if seconds else "-"
 
 
+BEGIN = "<!-- bench:begin (written by make bench) -->"
+END = "<!-- bench:end -->"
 STAGES = ("ingest", "extract", "annotate", "group", "embed", "compare")
 
 
@@ -299,6 +301,11 @@ def main() -> None:
     ]
     text = "\n".join(lines)
     if args.output:
+        # A hand-written analysis may follow the measured part: only the text between the markers is replaced.
+        previous = args.output.read_text(encoding="utf-8") if args.output.is_file() else ""
+        if BEGIN in previous and END in previous:
+            head, rest = previous.split(BEGIN, 1)
+            text = head + BEGIN + "\n" + "\n".join(lines[2:]) + rest[rest.index(END) :]
         args.output.write_text(text, encoding="utf-8")
         print(f"bench: wrote {args.output}", file=sys.stderr)
     else:
