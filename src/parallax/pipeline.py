@@ -24,7 +24,7 @@ from .cluster import group_stories
 from .compare import compare_story
 from .coverage import outlet_coverage
 from .dedup import find_duplicates
-from .embed import encode
+from .embed import encode, preload_encoder
 from .errors import InputError
 from .extract import extract
 from .ingest import MAX_BYTES, IngestCounts, IngestOptions, read_inputs
@@ -102,6 +102,8 @@ def analyze_articles(
     report_progress = progress or _quiet
     timings = timings if timings is not None else []
 
+    if len(articles) > 1:
+        preload_encoder()  # grouping needs it next: its 90 MB load overlaps spaCy's work on the second core
     lap = time.perf_counter()
     annotated: list[AnnotatedArticle] = []
     for done, item in enumerate(annotate(articles), 1):
