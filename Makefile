@@ -52,9 +52,12 @@ eval: $(STAMP)
 
 # Throughput per stage, peak RSS and same-run naive baselines on a synthetic corpus built from ../shared/data
 # (cached in .cache/bench): docs/BENCHMARKS.md. SIZES=1000,10000,100000 for the full run (100k takes hours).
+# BASELINE=<commit> also times that commit's cold start on the seeds, beside this tree's.
 SIZES ?= 1000
+BASELINE ?=
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench.py --sizes $(SIZES) --data ../shared/data --output docs/BENCHMARKS.md
+	$(BIN)/python benchmarks/bench.py --sizes $(SIZES) --data ../shared/data --output docs/BENCHMARKS.md \
+	  $(if $(BASELINE),--baseline $(BASELINE))
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

@@ -168,6 +168,64 @@ def run_one(corpus: Path, naive_max: int) -> dict[str, Any]:
     return result
 
 
+# --- cold start -----------------------------------------------------------------------------------------------------
+
+COLD_RUNS = 3  # cold runs per variant, alternated; the median is reported
+
+_COLD = """
+import resource, sys, time
+started = time.perf_counter()
+from parallax.cli import cli
+try:
+    cli(sys.argv[1:], prog_name="parallax", standalone_mode=False)
+finally:
+    print("COLD", time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+"""
+
+
+def _checkout(ref: str) -> Path:
+    """The sources of commit ``ref`` (git archive into .cache/bench), to run beside the working tree's."""
+    sha = _git("rev-parse", "--short", ref)
+    folder = CACHE / f"src-{sha}"
+    if not (folder / "src" / "parallax").is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", sha, "src"], cwd=ROOT, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder / "src"
+
+
+def cold_start(seeds: Path, baseline: str | None) -> list[tuple[str, float, float, float]]:
+    """``parallax analyze`` on the seed folder in a fresh interpreter: (variant, median wall s, CPU s, RSS MB)."""
+    variants = [("working tree", ROOT / "src")]
+    if baseline:
+        variants.append((f"baseline {_git('rev-parse', '--short', baseline)}", _checkout(baseline)))
+    laps: dict[str, list[tuple[float, float, float]]] = {name: [] for name, _ in variants}
+    out = CACHE / "cold.json"
+    for _ in range(COLD_RUNS):
+        for name, src in variants:
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            proc = subprocess.run(
+                [sys.executable, "-c", _COLD, "analyze", str(seeds), "--format", "json", "-o", str(out)],
+                capture_output=True,
+                text=True,
+                check=False,
+                env={**os.environ, "PYTHONPATH": str(src)},
+            )
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            line = [x for x in proc.stderr.splitlines() if x.startswith("COLD ")]
+            if proc.returncode != 0 or not line:
+                sys.exit(f"bench: cold run of {name} failed: {proc.stderr.strip().splitlines()[-1:]}")
+            _, wall, rss = line[-1].split()
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            laps[name].append((float(wall), cpu, int(rss) / 1024))
+    rows = []
+    for name, _ in variants:
+        runs = sorted(laps[name])
+        wall, cpu, rss = runs[len(runs) // 2]
+        rows.append((name, wall, cpu, rss))
+    return rows
+
+
 # --- driver ---------------------------------------------------------------------------------------------------------
 
 
@@ -250,6 +308,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--output", type=Path, default=None)
     parser.add_argument("--naive-max", type=int, default=NAIVE_MAX)
+    parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "corpus" / "seeds")
+    parser.add_argument("--baseline", default=None, help="a commit whose cold start is measured beside this tree's")
     parser.add_argument("--run", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run is not None:
@@ -276,7 +336,10 @@ def main() -> None:
         result["load"] = os.getloadavg()
         results.append(result)
         print("\n".join(_table(results[-1:])), file=sys.stderr, flush=True)
-    command = "make bench SIZES=" + ",".join(str(s) for s in sizes)
+    cold = cold_start(args.seeds, args.baseline) if args.seeds.is_dir() else []
+    command = (
+        "make bench SIZES=" + ",".join(str(s) for s in sizes) + (f" BASELINE={args.baseline}" if args.baseline else "")
+    )
     lines = [
         "# Benchmarks",
         "",
@@ -297,6 +360,13 @@ def main() -> None:
         f"stage in one process on the first {ANNOTATE_SAMPLE} articles.",
         "",
         *_ratios(results),
+        "",
+        f"Cold `parallax analyze` on the {len(list(args.seeds.glob('*.txt')))} seed articles (fresh interpreter, "
+        f"JSON output; median of {COLD_RUNS} runs, variants alternated):",
+        "",
+        "| variant | wall | CPU (user + sys) | peak RSS |",
+        "|---|---:|---:|---:|",
+        *[f"| {name} | {wall:.2f} s | {cpu:.2f} s | {rss:,.0f} MB |" for name, wall, cpu, rss in cold],
         "",
     ]
     text = "\n".join(lines)
