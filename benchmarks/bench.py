@@ -321,6 +321,9 @@ def main() -> None:
     results: list[dict[str, Any]] = []
     load_before = os.getloadavg()
     began = time.time()
+    commit = _git("rev-parse", "--short", "HEAD") + (
+        " with uncommitted changes" if _git("status", "--porcelain", "src") else ""
+    )
     for size in sizes:
         corpus = build_corpus(args.data, size)
         print(f"bench: {size:,} articles ({corpus.relative_to(ROOT)}) ...", file=sys.stderr, flush=True)
@@ -343,9 +346,8 @@ def main() -> None:
     lines = [
         "# Benchmarks",
         "",
-        f"Command: `{command}` (benchmarks/bench.py), commit `{_git('rev-parse', '--short', 'HEAD')}`"
-        + (" with uncommitted changes" if _git("status", "--porcelain", "src") else "")
-        + f", {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(began))}.",
+        f"Command: `{command}` (benchmarks/bench.py), commit `{commit}`, started "
+        + f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(began))}.",
         "",
         f"Machine: {_machine()}. Load average (1 min) before: {load_before[0]:.2f}; after each size: "
         + ", ".join(f"{r['articles']:,}: {r['load'][0]:.2f}" for r in results)
