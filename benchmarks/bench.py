@@ -4,7 +4,7 @@
     make bench SIZES=1000,10000,100000
 
 The corpus is synthetic but made of real news text: the articles of ../shared/data (BASIL's 50 events x 3 outlets,
-ECB+'s 446 documents in 43 events, Multi-News' 100 clusters), replicated deterministically (seed ``SEED``) until
+ECB+'s 446 documents in 40 events, Multi-News' 100 clusters), replicated deterministically (seed ``SEED``) until
 the size is reached. Replica ``k`` of an event is a new event: its articles are dated ``k * REPLICA_DAYS`` days
 later (with a jitter of up to ``JITTER_DAYS``), carry an outlet drawn from a pool of synthetic outlets and a
 newswire dateline naming it, so no two articles have the same text. The JSONL files are cached in .cache/bench/
