@@ -7,8 +7,10 @@ The corpus is synthetic but made of real news text: the articles of ../shared/da
 ECB+'s 446 documents in 40 events, Multi-News' 100 clusters), replicated deterministically (seed ``SEED``) until
 the size is reached. Replica ``k`` of an event is a new event: its articles are dated ``k * REPLICA_DAYS`` days
 later (with a jitter of up to ``JITTER_DAYS``), carry an outlet drawn from a pool of synthetic outlets and a
-newswire dateline naming it, so no two articles have the same text. The JSONL files are cached in .cache/bench/
-(gitignored), never committed.
+newswire dateline naming it, and its proper names (capitalised words the base texts never write in lower case)
+are permuted by a mapping drawn for the replica: a replica is a different event about different people, not a
+near-copy (MinHash dedup would otherwise fold every replica into its original's story); so are its digits. The
+JSONL files are cached in .cache/bench/ (gitignored), never committed.
 
 Each size runs in its own subprocess (so peak RSS, ``ru_maxrss``, is that size's alone), cold: the models load
 inside the measured run, as with ``parallax analyze``. The run is ``parallax.analyze`` on the JSONL file, with its
@@ -26,6 +28,7 @@ import json
 import os
 import platform
 import random
+import re
 import resource
 import subprocess
 import sys
@@ -37,6 +40,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / ".cache" / "bench"
 SEED = 7
+CORPUS_VERSION = 3  # bump when the corpus recipe changes: cached files carry it in their name
 REPLICA_DAYS = 45  # replicas this far apart are separate events for the grouper (its date penalty is full at 14)
 JITTER_DAYS = 1  # outlets report an event over a day or two
 OUTLETS = 60  # size of the synthetic outlet pool
@@ -89,20 +93,52 @@ def _base_events(data: Path) -> list[list[dict[str, str]]]:
     return [articles for _, articles in sorted(events.items())]
 
 
+_NAME = re.compile(r"\b[A-Z][a-z]{2,}\b")
+
+
+def _proper_names(events: list[list[dict[str, str]]]) -> list[str]:
+    """Capitalised words never written in lower case anywhere in the base texts: names, not sentence starts."""
+    capitalised: set[str] = set()
+    lower: set[str] = set()
+    for event in events:
+        for article in event:
+            for text in (article["title"], article["text"]):
+                capitalised.update(_NAME.findall(text))
+                lower.update(re.findall(r"\b[a-z]{3,}\b", text))
+    return sorted(w for w in capitalised if w.lower() not in lower and w[:3].lower() not in _CALENDAR)
+
+
+_CALENDAR = frozenset("mon tue wed thu fri sat sun jan feb mar apr may jun jul aug sep oct nov dec".split())
+
+
+def _rename(text: str, renames: dict[str, str], digits: dict[int, int] | None = None) -> str:
+    text = _NAME.sub(lambda m: renames.get(m.group(0), m.group(0)), text) if renames else text
+    return text.translate(digits) if digits else text
+
+
 def build_corpus(data: Path, size: int, seed: int = SEED) -> Path:
     """The JSONL corpus of ``size`` articles (cached): news-please style records."""
-    path = CACHE / f"corpus-{size}-seed{seed}.jsonl"
+    path = CACHE / f"corpus-v{CORPUS_VERSION}-{size}-seed{seed}.jsonl"
     if path.is_file():
         return path
     CACHE.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     events = _base_events(data)
     outlets = [f"{rng.choice(['daily', 'morning', 'evening', 'weekly'])}-{n:02d}.example" for n in range(OUTLETS)]
+    names = _proper_names(events)
+    renames: dict[str, str] = {}
+    digits: dict[int, int] = {}
     written = 0
     tmp = path.with_suffix(".tmp")
     with tmp.open("w", encoding="utf-8") as out:
         replica = 0
         while written < size:
+            if replica:
+                # one renaming per replica, shared by its articles: an event's reports still name the same people
+                shuffled = random.Random(seed * 1_000_003 + replica).sample(names, len(names))
+                renames = dict(zip(names, shuffled, strict=True))
+                order = random.Random(seed + replica).sample("0123456789", 10)
+                digits = {ord(str(d)): ord(order[d]) for d in range(10)}
             for e, event in enumerate(events):
                 for a, article in enumerate(event):
                     if written >= size:
@@ -114,8 +150,8 @@ def build_corpus(data: Path, size: int, seed: int = SEED) -> Path:
                     city = rng.choice(CITIES)
                     dateline = f"{city}, {day:%B} {day.day} ({outlet}) - "
                     record = {
-                        "title": article["title"],
-                        "maintext": dateline + article["text"],
+                        "title": _rename(article["title"], renames, digits),
+                        "maintext": dateline + _rename(article["text"], renames, digits),
                         "date_publish": day.isoformat(),
                         "source_domain": outlet,
                         "url": f"https://{outlet}/{day:%Y/%m/%d}/r{replica}-e{e}-a{a}",
