@@ -251,10 +251,10 @@ def cold_start(seeds: Path, baseline: str | None) -> list[tuple[str, float, floa
             line = [x for x in proc.stderr.splitlines() if x.startswith("COLD ")]
             if proc.returncode != 0 or not line:
                 sys.exit(f"bench: cold run of {name} failed: {proc.stderr.strip().splitlines()[-1:]}")
-            _, wall, rss = line[-1].split()
+            _, wall_text, rss_text = line[-1].split()
             cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-            laps[name].append((float(wall), cpu, int(rss) / 1024))
-    rows = []
+            laps[name].append((float(wall_text), cpu, int(rss_text) / 1024))
+    rows: list[tuple[str, float, float, float]] = []
     for name, _ in variants:
         runs = sorted(laps[name])
         wall, cpu, rss = runs[len(runs) // 2]
