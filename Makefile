@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # The browser tests drive Debian's chromium through Playwright (never `playwright install`).
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test eval lint typecheck clean postgres chromium screenshots load fuzz
+.PHONY: demo test eval lint typecheck clean postgres chromium screenshots load fuzz bench
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -68,6 +68,15 @@ fuzz: $(STAMP)
 	$(BIN)/pip install -q -e '.[fuzz]'
 	$(BIN)/python -m tests.fuzz.long --runs $(FUZZ_RUNS) --targets '$(FUZZ_TARGETS)' --engine $(FUZZ_ENGINE) \
 	  --max-seconds $(FUZZ_SECONDS) --output docs/RELIABILITY.md
+
+# Throughput per stage, peak RSS and same-run naive baselines on a synthetic corpus built from ../shared/data
+# (cached in .cache/bench): docs/BENCHMARKS.md. SIZES=1000,10000,100000 for the full run (100k takes hours).
+# BASELINE=<commit> also times that commit's cold start on the seeds, beside this tree's.
+SIZES ?= 1000
+BASELINE ?=
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py --sizes $(SIZES) --data ../shared/data --output docs/BENCHMARKS.md \
+	  $(if $(BASELINE),--baseline $(BASELINE))
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

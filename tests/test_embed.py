@@ -40,3 +40,20 @@ def test_paraphrase_closer_than_unrelated() -> None:
         ]
     )
     assert a @ b > 0.7 > a @ c
+
+
+def test_encoder_loads_once_when_threads_race() -> None:
+    # preload_encoder() loads it in a background thread while the pipeline may ask for it: one shared instance
+    import threading
+
+    from parallax.embed import load_encoder, preload_encoder
+
+    preload_encoder()
+    seen: list[object] = []
+    threads = [threading.Thread(target=lambda: seen.append(load_encoder())) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(seen) == 3
+    assert all(item is seen[0] for item in seen)

@@ -253,3 +253,18 @@ def test_annotate_seeds(seeds: list[Article]) -> None:
             assert bool(expr.value) or (expr.relative and article.published is None)
         assert -1.0 <= result.tone <= 1.0
     assert any(e.value == "2020-08-23" for r in results for e in r.dates)
+
+
+def test_worker_processes_annotate_exactly_as_one_process(seeds: list[Article]) -> None:
+    # the parallel path (spawned workers, chunks of PARALLEL_CHUNK) keeps input order and gives the same records
+    import parallax.nlp as nlp_module
+
+    articles = seeds * 2
+    serial = list(annotate(articles, n_process=1))
+    chunk = nlp_module.PARALLEL_CHUNK
+    try:
+        nlp_module.PARALLEL_CHUNK = 3  # several chunks per worker from a small batch
+        parallel = list(annotate(articles, n_process=2))
+    finally:
+        nlp_module.PARALLEL_CHUNK = chunk
+    assert parallel == serial

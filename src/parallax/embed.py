@@ -12,6 +12,7 @@ Texts are sorted by length and batched so that padding stays small; the result i
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -24,7 +25,7 @@ from numpy.typing import NDArray
 from .errors import ModelError
 from .resources import encoder_dir
 
-__all__ = ["Encoder", "encode", "load_encoder"]
+__all__ = ["Encoder", "encode", "load_encoder", "preload_encoder"]
 
 MAX_TOKENS = 256  # sentence_bert_config.json: max_seq_length
 BATCH_TOKENS = 4096  # tokens per forward batch: keeps the attention tensors small in memory (measured: fastest)
@@ -145,9 +146,18 @@ class Encoder:
             np.exp(scores, out=scores)
             scores /= scores.sum(axis=-1, keepdims=True)
             context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch * length, width)
-            x = _layer_norm(context @ layer.out_w + layer.out_b + x, layer.ln1_g, layer.ln1_b, self.eps)
-            hidden = _gelu(x @ layer.up_w + layer.up_b)
-            x = _layer_norm(hidden @ layer.down_w + layer.down_b + x, layer.ln2_g, layer.ln2_b, self.eps)
+            # biases and residuals added in place: the same sums, without a temporary per term
+            attended = context @ layer.out_w
+            attended += layer.out_b
+            attended += x
+            x = _layer_norm(attended, layer.ln1_g, layer.ln1_b, self.eps)
+            hidden = x @ layer.up_w
+            hidden += layer.up_b
+            hidden = _gelu(hidden)
+            out = hidden @ layer.down_w
+            out += layer.down_b
+            out += x
+            x = _layer_norm(out, layer.ln2_g, layer.ln2_b, self.eps)
         x3 = x.reshape(batch, length, width)
         summed = (x3 * mask[:, :, None]).sum(axis=1)
         pooled: Matrix = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1.0)
@@ -182,10 +192,33 @@ class Encoder:
         return result
 
 
-@cache
+_LOADING = threading.Lock()
+
+
 def load_encoder() -> Encoder:
-    """The shared encoder, loaded once (about 0.3 s: 90 MB of weights)."""
+    """The shared encoder, loaded once (about 0.3 s: 90 MB of weights); safe to call from several threads."""
+    with _LOADING:
+        return _load()
+
+
+@cache
+def _load() -> Encoder:
     return Encoder(encoder_dir())
+
+
+def preload_encoder() -> None:
+    """Start loading the shared encoder in a background thread (a cold run overlaps it with spaCy's work).
+
+    A failure is left for the first real use to report: ``load_encoder`` then tries again and raises.
+    """
+
+    def load() -> None:
+        try:
+            load_encoder()
+        except Exception:  # reported by the caller's own load_encoder() call
+            return
+
+    threading.Thread(target=load, name="parallax-encoder-load", daemon=True).start()
 
 
 def encode(texts: Sequence[str]) -> Matrix:

@@ -1,0 +1,424 @@
+"""Benchmark: throughput per stage and end to end, peak memory, at 1k / 10k / 100k articles.
+
+    .venv/bin/python benchmarks/bench.py [--sizes 1000,10000] [--data ../shared/data] [--output docs/BENCHMARKS.md]
+    make bench SIZES=1000,10000,100000
+
+The corpus is synthetic but made of real news text: the articles of ../shared/data (BASIL's 50 events x 3 outlets,
+ECB+'s 446 documents in 40 events, Multi-News' 100 clusters), replicated deterministically (seed ``SEED``) until
+the size is reached. Replica ``k`` of an event is a new event: its articles are dated ``k * REPLICA_DAYS`` days
+later (with a jitter of up to ``JITTER_DAYS``), carry an outlet drawn from a pool of synthetic outlets and a
+newswire dateline naming it, and its proper names (capitalised words the base texts never write in lower case)
+are permuted by a mapping drawn for the replica: a replica is a different event about different people, not a
+near-copy (MinHash dedup would otherwise fold every replica into its original's story); so are its digits. The
+JSONL files are cached in .cache/bench/ (gitignored), never committed.
+
+Each size runs in its own subprocess (so peak RSS, ``ru_maxrss``, is that size's alone), cold: the models load
+inside the measured run, as with ``parallax analyze``. The run is ``parallax.analyze`` on the JSONL file, with its
+own per-stage timings (``Report.timings``). In the same subprocess the naive baseline is measured where it finishes
+(sizes up to ``--naive-max``): all-pairs story grouping (``cluster.group_stories`` over the whole batch) and the
+annotate stage in one process (``n_process=1``) on a sample, so each figure has a ratio measured on the same
+machine at the same load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import platform
+import random
+import re
+import resource
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / ".cache" / "bench"
+SEED = 7
+CORPUS_VERSION = 3  # bump when the corpus recipe changes: cached files carry it in their name
+REPLICA_DAYS = 45  # replicas this far apart are separate events for the grouper (its date penalty is full at 14)
+JITTER_DAYS = 1  # outlets report an event over a day or two
+OUTLETS = 60  # size of the synthetic outlet pool
+NAIVE_MAX = 2000  # all-pairs grouping is quadratic: measured up to this size by default
+ANNOTATE_SAMPLE = 100  # articles annotated in one process for the annotate baseline
+BASE_DAY = date(2012, 1, 2)  # ECB+ and Multi-News carry no dates: their events start here, one week apart
+CITIES = ("LONDON", "WASHINGTON", "PARIS", "BERLIN", "NEW YORK", "TOKYO", "NAIROBI", "SYDNEY", "MADRID", "OTTAWA")
+
+
+# --- corpus ---------------------------------------------------------------------------------------------------------
+
+
+def _base_events(data: Path) -> list[list[dict[str, str]]]:
+    """The real articles, grouped by event: each a dict with title, text, date (ISO) and outlet."""
+    events: dict[str, list[dict[str, str]]] = {}
+    for path in sorted((data / "basil" / "articles").glob("*/*.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        value = record.get("body-paragraphs") or []
+        if isinstance(value, str):
+            value = ast.literal_eval(value)
+        paragraphs = [" ".join(p).strip() if isinstance(p, list) else str(p).strip() for p in value]
+        events.setdefault("basil:" + str(record["triplet-uuid"]), []).append(
+            {
+                "title": str(record.get("title") or ""),
+                "text": "\n\n".join(p for p in paragraphs if p),
+                "date": str(record.get("date") or BASE_DAY.isoformat()),
+                "outlet": str(record.get("source") or "basil"),
+            }
+        )
+    ecb = [json.loads(line) for line in (data / "ecbplus" / "docs.jsonl").read_text(encoding="utf-8").splitlines()]
+    for n, event in enumerate(sorted({str(r["event"]) for r in ecb})):
+        day = (BASE_DAY + timedelta(days=7 * n)).isoformat()
+        events["ecb:" + event] = [
+            {"title": str(r.get("title") or ""), "text": str(r["text"]), "date": day, "outlet": "ecb"}
+            for r in ecb
+            if str(r["event"]) == event
+        ]
+    clusters = [
+        json.loads(line)
+        for line in (data / "multinews" / "clusters.jsonl").read_text(encoding="utf-8").split("\n")
+        if line
+    ]
+    for n, cluster in enumerate(clusters):
+        day = (BASE_DAY + timedelta(days=7 * n + 3)).isoformat()
+        events["mn:" + str(cluster["id"])] = [
+            {"title": "", "text": str(doc).strip(), "date": day, "outlet": "multinews"}
+            for doc in cluster["documents"]
+            if str(doc).strip()
+        ]
+    return [articles for _, articles in sorted(events.items())]
+
+
+_NAME = re.compile(r"\b[A-Z][a-z]{2,}\b")
+
+
+def _proper_names(events: list[list[dict[str, str]]]) -> list[str]:
+    """Capitalised words never written in lower case anywhere in the base texts: names, not sentence starts."""
+    capitalised: set[str] = set()
+    lower: set[str] = set()
+    for event in events:
+        for article in event:
+            for text in (article["title"], article["text"]):
+                capitalised.update(_NAME.findall(text))
+                lower.update(re.findall(r"\b[a-z]{3,}\b", text))
+    return sorted(w for w in capitalised if w.lower() not in lower and w[:3].lower() not in _CALENDAR)
+
+
+_CALENDAR = frozenset("mon tue wed thu fri sat sun jan feb mar apr may jun jul aug sep oct nov dec".split())
+
+
+def _rename(text: str, renames: dict[str, str], digits: dict[int, int] | None = None) -> str:
+    text = _NAME.sub(lambda m: renames.get(m.group(0), m.group(0)), text) if renames else text
+    return text.translate(digits) if digits else text
+
+
+def build_corpus(data: Path, size: int, seed: int = SEED) -> Path:
+    """The JSONL corpus of ``size`` articles (cached): news-please style records."""
+    path = CACHE / f"corpus-v{CORPUS_VERSION}-{size}-seed{seed}.jsonl"
+    if path.is_file():
+        return path
+    CACHE.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    events = _base_events(data)
+    outlets = [f"{rng.choice(['daily', 'morning', 'evening', 'weekly'])}-{n:02d}.example" for n in range(OUTLETS)]
+    names = _proper_names(events)
+    renames: dict[str, str] = {}
+    digits: dict[int, int] = {}
+    written = 0
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8") as out:
+        replica = 0
+        while written < size:
+            if replica:
+                # one renaming per replica, shared by its articles: an event's reports still name the same people
+                shuffled = random.Random(seed * 1_000_003 + replica).sample(names, len(names))
+                renames = dict(zip(names, shuffled, strict=True))
+                order = random.Random(seed + replica).sample("0123456789", 10)
+                digits = {ord(str(d)): ord(order[d]) for d in range(10)}
+            for e, event in enumerate(events):
+                for a, article in enumerate(event):
+                    if written >= size:
+                        break
+                    day = date.fromisoformat(article["date"][:10]) + timedelta(
+                        days=replica * REPLICA_DAYS + rng.randint(0, JITTER_DAYS)
+                    )
+                    outlet = rng.choice(outlets)
+                    city = rng.choice(CITIES)
+                    dateline = f"{city}, {day:%B} {day.day} ({outlet}) - "
+                    record = {
+                        "title": _rename(article["title"], renames, digits),
+                        "maintext": dateline + _rename(article["text"], renames, digits),
+                        "date_publish": day.isoformat(),
+                        "source_domain": outlet,
+                        "url": f"https://{outlet}/{day:%Y/%m/%d}/r{replica}-e{e}-a{a}",
+                    }
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    written += 1
+            replica += 1
+    tmp.replace(path)
+    return path
+
+
+# --- one size, in a subprocess --------------------------------------------------------------------------------------
+
+
+def run_one(corpus: Path, naive_max: int) -> dict[str, Any]:
+    """Analyse the corpus cold; then the naive baselines. Printed as one JSON object."""
+    started = time.perf_counter()
+    from parallax import analyze
+
+    report = analyze([corpus])
+    total = time.perf_counter() - started
+    n = len(report.articles)
+    result: dict[str, Any] = {
+        "articles": n,
+        "words": sum(len(a.article.text.split()) for a in report.articles),
+        "sentences": sum(len(a.sentences) for a in report.articles),
+        "stories": len(report.stories),
+        "multi": sum(1 for s in report.stories if len(s.story.articles) > 1),
+        "rejected": len(report.rejections),
+        "timings": dict(report.timings),
+        "total": total,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+    if n <= naive_max:
+        from parallax.cluster import group_stories
+        from parallax.dedup import find_duplicates
+
+        lap = time.perf_counter()
+        group_stories(report.articles, duplicates=find_duplicates([a.article for a in report.articles]))
+        result["naive_group"] = time.perf_counter() - lap
+    sample = [a.article for a in report.articles[:ANNOTATE_SAMPLE]]
+    from parallax import nlp
+
+    lap = time.perf_counter()
+    list(nlp.annotate(sample, n_process=1))
+    result["naive_annotate"] = (time.perf_counter() - lap, len(sample))
+    lap = time.perf_counter()
+    list(nlp.annotate(sample))
+    result["annotate_sample"] = (time.perf_counter() - lap, len(sample))
+    return result
+
+
+# --- cold start -----------------------------------------------------------------------------------------------------
+
+COLD_RUNS = 3  # cold runs per variant, alternated; the median is reported
+
+_COLD = """
+import resource, sys, time
+started = time.perf_counter()
+from parallax.cli import cli
+try:
+    cli(sys.argv[1:], prog_name="parallax", standalone_mode=False)
+finally:
+    print("COLD", time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+"""
+
+
+def _checkout(ref: str) -> Path:
+    """The sources of commit ``ref`` (git archive into .cache/bench), to run beside the working tree's."""
+    sha = _git("rev-parse", "--short", ref)
+    folder = CACHE / f"src-{sha}"
+    if not (folder / "src" / "parallax").is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", sha, "src"], cwd=ROOT, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder / "src"
+
+
+def cold_start(seeds: Path, baseline: str | None) -> list[tuple[str, float, float, float]]:
+    """``parallax analyze`` on the seed folder in a fresh interpreter: (variant, median wall s, CPU s, RSS MB)."""
+    variants = [("working tree", ROOT / "src")]
+    if baseline:
+        variants.append((f"baseline {_git('rev-parse', '--short', baseline)}", _checkout(baseline)))
+    laps: dict[str, list[tuple[float, float, float]]] = {name: [] for name, _ in variants}
+    out = CACHE / "cold.json"
+    for _ in range(COLD_RUNS):
+        for name, src in variants:
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            proc = subprocess.run(
+                [sys.executable, "-c", _COLD, "analyze", str(seeds), "--format", "json", "-o", str(out)],
+                capture_output=True,
+                text=True,
+                check=False,
+                env={**os.environ, "PYTHONPATH": str(src)},
+            )
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            line = [x for x in proc.stderr.splitlines() if x.startswith("COLD ")]
+            if proc.returncode != 0 or not line:
+                sys.exit(f"bench: cold run of {name} failed: {proc.stderr.strip().splitlines()[-1:]}")
+            _, wall_text, rss_text = line[-1].split()
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            laps[name].append((float(wall_text), cpu, int(rss_text) / 1024))
+    rows: list[tuple[str, float, float, float]] = []
+    for name, _ in variants:
+        runs = sorted(laps[name])
+        wall, cpu, rss = runs[len(runs) // 2]
+        rows.append((name, wall, cpu, rss))
+    return rows
+
+
+# --- driver ---------------------------------------------------------------------------------------------------------
+
+
+def _git(*args: str) -> str:
+    try:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "?"
+
+
+def _machine() -> str:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = "?"
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f"{kb / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    system = f"{platform.system()} {platform.machine()}"
+    return f"{system}, {os.cpu_count()} CPUs ({cpu}), {mem} RAM, Python {platform.python_version()}"
+
+
+def _rate(n: int, seconds: float | None) -> str:
+    return f"{n / seconds:,.1f}" if seconds else "-"
+
+
+BEGIN = "<!-- bench:begin (written by make bench) -->"
+END = "<!-- bench:end -->"
+STAGES = ("ingest", "extract", "annotate", "group", "embed", "compare")
+
+
+def _table(results: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "| articles | words/article | stories (multi) | "
+        + " | ".join(STAGES)
+        + " | end to end | s/1k articles | peak RSS |",
+        "|---:|---:|---:|" + "---:|" * len(STAGES) + "---:|---:|---:|",
+    ]
+    for r in results:
+        n = r["articles"]
+        cells = [_rate(n, r["timings"].get(s)) for s in STAGES]
+        lines.append(
+            f"| {n:,} | {r['words'] / max(n, 1):.0f} | {r['stories']:,} ({r['multi']:,}) | "
+            + " | ".join(cells)
+            + f" | **{_rate(n, r['total'])}** | {1000 * r['total'] / max(n, 1):.1f} | {r['rss_mb']:,.0f} MB |"
+        )
+    return lines
+
+
+def _ratios(results: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "| articles | group (shipped) | group, naive all-pairs | ratio | annotate, n_process=1 (sample) "
+        "| annotate as shipped (sample) | ratio |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        n = r["articles"]
+        group = r["timings"].get("group", 0.0)
+        naive = r.get("naive_group")
+        naive_cells = f"{naive:.2f} s | {naive / group:.2f}x" if naive and group else "not run (quadratic) | -"
+        one_s, one_n = r["naive_annotate"]
+        par_s, par_n = r["annotate_sample"]
+        lines.append(
+            f"| {n:,} | {group:.2f} s | {naive_cells} | {one_n / one_s:.1f}/s | {par_n / par_s:.1f}/s | "
+            f"{one_s / par_s:.2f}x |"
+        )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--output", type=Path, default=None)
+    parser.add_argument("--naive-max", type=int, default=NAIVE_MAX)
+    parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "corpus" / "seeds")
+    parser.add_argument("--baseline", default=None, help="a commit whose cold start is measured beside this tree's")
+    parser.add_argument("--run", type=Path, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run is not None:
+        print(json.dumps(run_one(args.run, args.naive_max)))
+        return
+    if not (args.data / "basil").is_dir():
+        sys.exit(f"bench: no evaluation data at {args.data} (hint: pass --data PATH to the shared data folder)")
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    results: list[dict[str, Any]] = []
+    load_before = os.getloadavg()
+    began = time.time()
+    commit = _git("rev-parse", "--short", "HEAD") + (
+        " with uncommitted changes" if _git("status", "--porcelain", "src") else ""
+    )
+    for size in sizes:
+        corpus = build_corpus(args.data, size)
+        print(f"bench: {size:,} articles ({corpus.relative_to(ROOT)}) ...", file=sys.stderr, flush=True)
+        proc = subprocess.run(
+            [sys.executable, __file__, "--run", str(corpus), "--naive-max", str(args.naive_max)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if proc.returncode != 0:
+            sys.exit(f"bench: the {size:,}-article run failed: {proc.stderr.strip().splitlines()[-1:]}")
+        result = json.loads(proc.stdout.strip().splitlines()[-1])
+        result["load"] = os.getloadavg()
+        results.append(result)
+        print("\n".join(_table(results[-1:])), file=sys.stderr, flush=True)
+    cold = cold_start(args.seeds, args.baseline) if args.seeds.is_dir() else []
+    command = (
+        "make bench SIZES=" + ",".join(str(s) for s in sizes) + (f" BASELINE={args.baseline}" if args.baseline else "")
+    )
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Command: `{command}` (benchmarks/bench.py), commit `{commit}`, started "
+        + f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(began))}.",
+        "",
+        f"Machine: {_machine()}. Load average (1 min) before: {load_before[0]:.2f}; after each size: "
+        + ", ".join(f"{r['articles']:,}: {r['load'][0]:.2f}" for r in results)
+        + ". The machine is shared: compare ratios measured in the same run rather than absolute rates across runs.",
+        "",
+        "Articles per second per stage and end to end (cold: model loading included, as with `parallax analyze`);",
+        "peak RSS of the subprocess that ran the size.",
+        "",
+        *_table(results),
+        "",
+        "Naive baselines measured in the same subprocess: all-pairs grouping of the whole batch, and the annotate",
+        f"stage in one process on the first {ANNOTATE_SAMPLE} articles.",
+        "",
+        *_ratios(results),
+        "",
+        f"Cold `parallax analyze` on the {len(list(args.seeds.glob('*.txt')))} seed articles (fresh interpreter, "
+        f"JSON output; median of {COLD_RUNS} runs, variants alternated):",
+        "",
+        "| variant | wall | CPU (user + sys) | peak RSS |",
+        "|---|---:|---:|---:|",
+        *[f"| {name} | {wall:.2f} s | {cpu:.2f} s | {rss:,.0f} MB |" for name, wall, cpu, rss in cold],
+        "",
+    ]
+    text = "\n".join(lines)
+    if args.output:
+        # A hand-written analysis may follow the measured part: only the text between the markers is replaced.
+        previous = args.output.read_text(encoding="utf-8") if args.output.is_file() else ""
+        if BEGIN in previous and END in previous:
+            head, rest = previous.split(BEGIN, 1)
+            text = head + BEGIN + "\n" + "\n".join(lines[2:]) + rest[rest.index(END) :]
+        args.output.write_text(text, encoding="utf-8")
+        print(f"bench: wrote {args.output}", file=sys.stderr)
+    else:
+        print(text)
+
+
+if __name__ == "__main__":
+    main()
