@@ -22,11 +22,12 @@ from .cli_common import (
     _write_rejection_log,
     check_engine,
     engine_options,
+    source_options,
 )
 from .cli_store import _opened, db_option, export_command, ingest, show, stories
 from .cli_watch import watch_command
 from .errors import ParallaxError
-from .ingest import MAX_BYTES, IngestCounts
+from .ingest import IngestCounts
 from .report import FORMATS, render, write
 
 __all__ = ["EXIT_REJECTED", "main"]
@@ -55,24 +56,7 @@ def cli() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write here instead of stdout; repeat for several formats from one analysis (format from each extension).",
 )
-@click.option(
-    "--max-bytes", type=click.IntRange(min=1), default=MAX_BYTES, show_default=True, help="Largest input file."
-)
-@click.option(
-    "--csv-map", default="", metavar="FIELD=COLUMN,...", help="CSV columns of title, text, published, outlet, url..."
-)
-@click.option(
-    "--allow-private", is_flag=True, help="Fetch from loopback and private addresses (off: the SSRF guard refuses)."
-)
-@click.option(
-    "--host-delay", type=click.FloatRange(min=0), default=None, help="Seconds between requests to one host [1.0]."
-)
-@click.option(
-    "--rejection-log",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write every rejection here as JSON lines (document, stage, reason, message, hint).",
-)
+@source_options
 @engine_options
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars or summary lines.")
 def analyze(
@@ -109,7 +93,11 @@ def analyze(
 
                 ray_options = RayOptions(address=ray_address, output=parquet_out)
                 report = analyze_ray(
-                    list(articles), max_bytes=max_bytes, options=options, ray_options=ray_options, counts=counts,
+                    list(articles),
+                    max_bytes=max_bytes,
+                    options=options,
+                    ray_options=ray_options,
+                    counts=counts,
                     progress=progress,
                 )
             else:

@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from .errors import ParallaxError
-from .ingest import IngestCounts, IngestOptions, parse_csv_map
+from .ingest import MAX_BYTES, IngestCounts, IngestOptions, parse_csv_map
 from .models import Rejection
 
 __all__ = ["EXIT_REJECTED"]
@@ -88,6 +88,46 @@ def _write_rejection_log(err: Console, path: Path, rejections: Sequence[Rejectio
     except OSError as exc:
         err.print(f"[bold red]error:[/] cannot write the rejection log {path}: {exc.strerror or exc}", highlight=False)
         sys.exit(1)
+
+
+def source_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options that say how inputs are read (analyze and ingest): size limit, CSV columns, fetching, rejections."""
+    for option in reversed(
+        (
+            click.option(
+                "--max-bytes",
+                type=click.IntRange(min=1),
+                default=MAX_BYTES,
+                show_default=True,
+                help="Largest input file.",
+            ),
+            click.option(
+                "--csv-map",
+                default="",
+                metavar="FIELD=COLUMN,...",
+                help="CSV columns of title, text, published, outlet, url...",
+            ),
+            click.option(
+                "--allow-private",
+                is_flag=True,
+                help="Fetch from loopback and private addresses (off: the SSRF guard refuses).",
+            ),
+            click.option(
+                "--host-delay",
+                type=click.FloatRange(min=0),
+                default=None,
+                help="Seconds between requests to one host [1.0].",
+            ),
+            click.option(
+                "--rejection-log",
+                type=click.Path(dir_okay=False, path_type=Path),
+                default=None,
+                help="Write every rejection here as JSON lines (document, stage, reason, message, hint).",
+            ),
+        )
+    ):
+        command = option(command)
+    return command
 
 
 def engine_options(command: Callable[..., None]) -> Callable[..., None]:

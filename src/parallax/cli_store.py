@@ -22,9 +22,10 @@ from .cli_common import (
     _write_rejection_log,
     check_engine,
     engine_options,
+    source_options,
 )
 from .errors import ParallaxError, StoreError
-from .ingest import MAX_BYTES, IngestCounts, read_inputs
+from .ingest import IngestCounts, read_inputs
 from .report import FORMATS, render, write
 from .store import DB_ENV, DEFAULT_DB, Store, default_url, open_store
 from .store.export import EXPORT_FORMATS, export
@@ -59,24 +60,7 @@ def _opened(err: Console, db: str | None, *, create: bool = False) -> Iterator[S
 @click.command()
 @click.argument("articles", nargs=-1, required=True)
 @db_option
-@click.option(
-    "--max-bytes", type=click.IntRange(min=1), default=MAX_BYTES, show_default=True, help="Largest input file."
-)
-@click.option(
-    "--csv-map", default="", metavar="FIELD=COLUMN,...", help="CSV columns of title, text, published, outlet, url..."
-)
-@click.option(
-    "--allow-private", is_flag=True, help="Fetch from loopback and private addresses (off: the SSRF guard refuses)."
-)
-@click.option(
-    "--host-delay", type=click.FloatRange(min=0), default=None, help="Seconds between requests to one host [1.0]."
-)
-@click.option(
-    "--rejection-log",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write every rejection here as JSON lines (document, stage, reason, message, hint).",
-)
+@source_options
 @click.option(
     "--batch",
     type=click.IntRange(min=0),

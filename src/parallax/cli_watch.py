@@ -104,8 +104,9 @@ def watch_command(
             try:
                 seen = SeenState(state_path)
                 if not quiet:
-                    err.print(f"watching {len(sources)} source(s) into {store.url} (state: {state_path})",
-                              highlight=False)
+                    err.print(
+                        f"watching {len(sources)} source(s) into {store.url} (state: {state_path})", highlight=False
+                    )
                 watch(store, list(sources), options=options, state=seen, stop=stop, on_poll=on_poll)
             except ParallaxError as exc:
                 _fail(err, exc)
