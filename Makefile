@@ -74,8 +74,9 @@ fuzz: $(STAMP)
 # BASELINE=<commit> also times that commit's cold start on the seeds, beside this tree's.
 SIZES ?= 1000
 BASELINE ?=
+ENCODERS ?= static,minilm
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench.py --sizes $(SIZES) --data ../shared/data --output docs/BENCHMARKS.md \
+	$(BIN)/python benchmarks/bench.py --sizes $(SIZES) --encoders $(ENCODERS) --data ../shared/data --output docs/BENCHMARKS.md \
 	  $(if $(BASELINE),--baseline $(BASELINE))
 
 lint: $(STAMP)

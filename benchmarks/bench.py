@@ -166,15 +166,19 @@ def build_corpus(data: Path, size: int, seed: int = SEED) -> Path:
 # --- one size, in a subprocess --------------------------------------------------------------------------------------
 
 
-def run_one(corpus: Path, naive_max: int) -> dict[str, Any]:
-    """Analyse the corpus cold; then the naive baselines. Printed as one JSON object."""
+def run_one(corpus: Path, naive_max: int, encoder: str) -> dict[str, Any]:
+    """Analyse the corpus cold with the given sentence encoder; then the naive baselines. Printed as one JSON object."""
     started = time.perf_counter()
     from parallax import analyze
+    from parallax.embed import use_encoder
+
+    use_encoder(encoder)
 
     report = analyze([corpus])
     total = time.perf_counter() - started
     n = len(report.articles)
     result: dict[str, Any] = {
+        "encoder": encoder,
         "articles": n,
         "words": sum(len(a.article.text.split()) for a in report.articles),
         "sentences": sum(len(a.sentences) for a in report.articles),
@@ -230,22 +234,25 @@ def _checkout(ref: str) -> Path:
     return folder / "src"
 
 
-def cold_start(seeds: Path, baseline: str | None) -> list[tuple[str, float, float, float]]:
-    """``parallax analyze`` on the seed folder in a fresh interpreter: (variant, median wall s, CPU s, RSS MB)."""
-    variants = [("working tree", ROOT / "src")]
+def cold_start(seeds: Path, baseline: str | None, encoders: list[str]) -> list[tuple[str, float, float, float]]:
+    """``parallax analyze`` on the seed folder in a fresh interpreter: (variant, median wall s, CPU s, RSS MB).
+
+    The working tree runs once per encoder (the static one's table already cached by the sized runs).
+    """
+    variants = [(f"working tree, {encoder}", ROOT / "src", encoder) for encoder in encoders]
     if baseline:
-        variants.append((f"baseline {_git('rev-parse', '--short', baseline)}", _checkout(baseline)))
-    laps: dict[str, list[tuple[float, float, float]]] = {name: [] for name, _ in variants}
+        variants.append((f"baseline {_git('rev-parse', '--short', baseline)}", _checkout(baseline), "minilm"))
+    laps: dict[str, list[tuple[float, float, float]]] = {name: [] for name, _, _ in variants}
     out = CACHE / "cold.json"
     for _ in range(COLD_RUNS):
-        for name, src in variants:
+        for name, src, encoder in variants:
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             proc = subprocess.run(
                 [sys.executable, "-c", _COLD, "analyze", str(seeds), "--format", "json", "-o", str(out)],
                 capture_output=True,
                 text=True,
                 check=False,
-                env={**os.environ, "PYTHONPATH": str(src)},
+                env={**os.environ, "PYTHONPATH": str(src), "PARALLAX_ENCODER": encoder},
             )
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             line = [x for x in proc.stderr.splitlines() if x.startswith("COLD ")]
@@ -255,7 +262,7 @@ def cold_start(seeds: Path, baseline: str | None) -> list[tuple[str, float, floa
             cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
             laps[name].append((float(wall_text), cpu, int(rss_text) / 1024))
     rows: list[tuple[str, float, float, float]] = []
-    for name, _ in variants:
+    for name, _, _ in variants:
         runs = sorted(laps[name])
         wall, cpu, rss = runs[len(runs) // 2]
         rows.append((name, wall, cpu, rss))
@@ -302,16 +309,16 @@ STAGES = ("ingest", "extract", "annotate", "group", "embed", "compare")
 
 def _table(results: list[dict[str, Any]]) -> list[str]:
     lines = [
-        "| articles | words/article | stories (multi) | "
+        "| articles | encoder | words/article | stories (multi) | "
         + " | ".join(STAGES)
         + " | end to end | s/1k articles | peak RSS |",
-        "|---:|---:|---:|" + "---:|" * len(STAGES) + "---:|---:|---:|",
+        "|---:|---|---:|---:|" + "---:|" * len(STAGES) + "---:|---:|---:|",
     ]
     for r in results:
         n = r["articles"]
         cells = [_rate(n, r["timings"].get(s)) for s in STAGES]
         lines.append(
-            f"| {n:,} | {r['words'] / max(n, 1):.0f} | {r['stories']:,} ({r['multi']:,}) | "
+            f"| {n:,} | {r['encoder']} | {r['words'] / max(n, 1):.0f} | {r['stories']:,} ({r['multi']:,}) | "
             + " | ".join(cells)
             + f" | **{_rate(n, r['total'])}** | {1000 * r['total'] / max(n, 1):.1f} | {r['rss_mb']:,.0f} MB |"
         )
@@ -320,9 +327,9 @@ def _table(results: list[dict[str, Any]]) -> list[str]:
 
 def _ratios(results: list[dict[str, Any]]) -> list[str]:
     lines = [
-        "| articles | group (shipped) | group, naive all-pairs | ratio | annotate, n_process=1 (sample) "
+        "| articles | encoder | group (shipped) | group, naive all-pairs | ratio | annotate, n_process=1 (sample) "
         "| annotate as shipped (sample) | ratio |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         n = r["articles"]
@@ -332,52 +339,30 @@ def _ratios(results: list[dict[str, Any]]) -> list[str]:
         one_s, one_n = r["naive_annotate"]
         par_s, par_n = r["annotate_sample"]
         lines.append(
-            f"| {n:,} | {group:.2f} s | {naive_cells} | {one_n / one_s:.1f}/s | {par_n / par_s:.1f}/s | "
-            f"{one_s / par_s:.2f}x |"
+            f"| {n:,} | {r['encoder']} | {group:.2f} s | {naive_cells} | {one_n / one_s:.1f}/s | "
+            f"{par_n / par_s:.1f}/s | {one_s / par_s:.2f}x |"
         )
     return lines
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="1000,10000")
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--output", type=Path, default=None)
-    parser.add_argument("--naive-max", type=int, default=NAIVE_MAX)
-    parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "corpus" / "seeds")
-    parser.add_argument("--baseline", default=None, help="a commit whose cold start is measured beside this tree's")
-    parser.add_argument("--run", type=Path, default=None, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.run is not None:
-        print(json.dumps(run_one(args.run, args.naive_max)))
-        return
-    if not (args.data / "basil").is_dir():
-        sys.exit(f"bench: no evaluation data at {args.data} (hint: pass --data PATH to the shared data folder)")
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    results: list[dict[str, Any]] = []
-    load_before = os.getloadavg()
-    began = time.time()
-    commit = _git("rev-parse", "--short", "HEAD") + (
-        " with uncommitted changes" if _git("status", "--porcelain", "src") else ""
-    )
-    for size in sizes:
-        corpus = build_corpus(args.data, size)
-        print(f"bench: {size:,} articles ({corpus.relative_to(ROOT)}) ...", file=sys.stderr, flush=True)
-        proc = subprocess.run(
-            [sys.executable, __file__, "--run", str(corpus), "--naive-max", str(args.naive_max)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if proc.returncode != 0:
-            sys.exit(f"bench: the {size:,}-article run failed: {proc.stderr.strip().splitlines()[-1:]}")
-        result = json.loads(proc.stdout.strip().splitlines()[-1])
-        result["load"] = os.getloadavg()
-        results.append(result)
-        print("\n".join(_table(results[-1:])), file=sys.stderr, flush=True)
-    cold = cold_start(args.seeds, args.baseline) if args.seeds.is_dir() else []
+def _write(
+    args: argparse.Namespace,
+    sizes: list[int],
+    encoders: list[str],
+    results: list[dict[str, Any]],
+    cold: list[tuple[str, float, float, float]],
+    commit: str,
+    load_before: tuple[float, float, float],
+    began: float,
+    *,
+    final: bool,
+) -> None:
+    """The measured block of docs/BENCHMARKS.md (or stdout), from the results so far."""
     command = (
-        "make bench SIZES=" + ",".join(str(s) for s in sizes) + (f" BASELINE={args.baseline}" if args.baseline else "")
+        "make bench SIZES="
+        + ",".join(str(s) for s in sizes)
+        + f" ENCODERS={','.join(encoders)}"
+        + (f" BASELINE={args.baseline}" if args.baseline else "")
     )
     lines = [
         "# Benchmarks",
@@ -386,7 +371,7 @@ def main() -> None:
         + f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(began))}.",
         "",
         f"Machine: {_machine()}. Load average (1 min) before: {load_before[0]:.2f}; after each size: "
-        + ", ".join(f"{r['articles']:,}: {r['load'][0]:.2f}" for r in results)
+        + ", ".join(f"{r['articles']:,} {r['encoder']}: {r['load'][0]:.2f}" for r in results)
         + ". The machine is shared: compare ratios measured in the same run rather than absolute rates across runs.",
         "",
         "Articles per second per stage and end to end (cold: model loading included, as with `parallax analyze`);",
@@ -407,6 +392,8 @@ def main() -> None:
         *[f"| {name} | {wall:.2f} s | {cpu:.2f} s | {rss:,.0f} MB |" for name, wall, cpu, rss in cold],
         "",
     ]
+    if not final:
+        lines += ["(Run in progress: the sizes still to run and the cold start are not measured yet.)", ""]
     text = "\n".join(lines)
     if args.output:
         # A hand-written analysis may follow the measured part: only the text between the markers is replaced.
@@ -415,9 +402,54 @@ def main() -> None:
             head, rest = previous.split(BEGIN, 1)
             text = head + BEGIN + "\n" + "\n".join(lines[2:]) + rest[rest.index(END) :]
         args.output.write_text(text, encoding="utf-8")
-        print(f"bench: wrote {args.output}", file=sys.stderr)
+        if final:
+            print(f"bench: wrote {args.output}", file=sys.stderr)
     else:
         print(text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--output", type=Path, default=None)
+    parser.add_argument("--naive-max", type=int, default=NAIVE_MAX)
+    parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "corpus" / "seeds")
+    parser.add_argument("--baseline", default=None, help="a commit whose cold start is measured beside this tree's")
+    parser.add_argument(
+        "--encoders", default="static,minilm", help="sentence encoders to run each size with (static, minilm)"
+    )
+    parser.add_argument("--run", type=Path, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run is not None:
+        print(json.dumps(run_one(args.run, args.naive_max, args.encoders)))
+        return
+    if not (args.data / "basil").is_dir():
+        sys.exit(f"bench: no evaluation data at {args.data} (hint: pass --data PATH to the shared data folder)")
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    results: list[dict[str, Any]] = []
+    load_before = os.getloadavg()
+    began = time.time()
+    commit = _git("rev-parse", "--short", "HEAD") + (
+        " with uncommitted changes" if _git("status", "--porcelain", "src") else ""
+    )
+    encoders = [e.strip() for e in args.encoders.split(",") if e.strip()]
+    for size in sizes:
+        corpus = build_corpus(args.data, size)
+        for encoder in encoders:
+            print(f"bench: {size:,} articles, {encoder} ({corpus.relative_to(ROOT)}) ...", file=sys.stderr, flush=True)
+            run = [sys.executable, __file__, "--run", str(corpus), "--naive-max", str(args.naive_max)]
+            proc = subprocess.run([*run, "--encoders", encoder], capture_output=True, text=True, check=False)
+            if proc.returncode != 0:
+                sys.exit(f"bench: the {size:,}-article run failed: {proc.stderr.strip().splitlines()[-1:]}")
+            result = json.loads(proc.stdout.strip().splitlines()[-1])
+            result["load"] = os.getloadavg()
+            results.append(result)
+            print("\n".join(_table(results[-1:])), file=sys.stderr, flush=True)
+            if args.output:  # rows so far, so that a run stopped early still leaves its measured sizes
+                _write(args, sizes, encoders, results, [], commit, load_before, began, final=False)
+    cold = cold_start(args.seeds, args.baseline, encoders) if args.seeds.is_dir() else []
+    _write(args, sizes, encoders, results, cold, commit, load_before, began, final=True)
 
 
 if __name__ == "__main__":

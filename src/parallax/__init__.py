@@ -1,10 +1,10 @@
 """Parallax: claim-level cross-source coverage reports for news.
 
-    >>> import parallax
-    >>> report = parallax.analyze(["examples/corpus"])
-    >>> parallax.render(report, "md")
-    >>> with parallax.open_store("news.db") as store:  # keep articles and stories between runs
-    ...     parallax.ingest_paths(store, ["examples/corpus"])
+>>> import parallax
+>>> report = parallax.analyze(["examples/corpus"])
+>>> parallax.render(report, "md")
+>>> with parallax.open_store("news.db") as store:  # keep articles and stories between runs
+...     parallax.ingest_paths(store, ["examples/corpus"])
 """
 
 __version__ = "0.1.0"

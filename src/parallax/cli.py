@@ -22,6 +22,7 @@ from .cli_common import (
     _write_rejection_log,
     check_engine,
     engine_options,
+    prepare_encoder,
     source_options,
 )
 from .cli_store import _opened, db_option, export_command, ingest, show, stories
@@ -69,6 +70,7 @@ def analyze(
     host_delay: float | None,
     rejection_log: Path | None,
     engine: str,
+    encoder: str | None,
     ray_address: str | None,
     parquet_out: Path | None,
     quiet: bool,
@@ -77,12 +79,13 @@ def analyze(
     http(s) URLs of pages, RSS/Atom feeds or sitemaps, and - for standard input."""
     from .pipeline import analyze as run_analysis  # imported late so that --help stays fast
 
-    check_engine(engine, ray_address, parquet_out)
+    check_engine(engine, ray_address, parquet_out, encoder)
     err = Console(stderr=True)
     targets = [(path, fmt or _format_of(path)) for path in outputs]
     counts = IngestCounts()
     try:
         options = _ingest_options(csv_map, allow_private, host_delay, max_bytes)
+        prepare_encoder(err, quiet)
 
         def describe(stage: str) -> str:
             return f"{stage} ({_counts_line(counts)})" if stage == "ingest" else stage

@@ -144,6 +144,13 @@ def engine_options(command: Callable[..., None]) -> Callable[..., None]:
         metavar="ADDRESS",
         help="With --engine ray: the cluster (host:6379 or ray://host:10001) [default: $RAY_ADDRESS, else local].",
     )(command)
+    command = click.option(
+        "--encoder",
+        type=click.Choice(["minilm", "static"]),
+        default=None,
+        help="Sentence encoder: minilm (best alignment) or static (distilled from it, ~100x faster, for large "
+        "batches; docs/BENCHMARKS.md) [default: $PARALLAX_ENCODER, else minilm].",
+    )(command)
     return click.option(
         "--engine",
         type=click.Choice(["local", "ray"]),
@@ -153,8 +160,33 @@ def engine_options(command: Callable[..., None]) -> Callable[..., None]:
     )(command)
 
 
-def check_engine(engine: str, ray_address: str | None, parquet_out: Path | None) -> None:
-    """A usage error (exit 2) for Ray options given without ``--engine ray``."""
+def check_engine(engine: str, ray_address: str | None, parquet_out: Path | None, encoder: str | None = None) -> None:
+    """A usage error (exit 2) for Ray options given without ``--engine ray``; ``--encoder`` chosen for this process."""
     if engine != "ray" and (ray_address or parquet_out):
         option = "--ray-address" if ray_address else "--parquet-out"
         raise click.UsageError(f"{option} only applies with --engine ray")
+    if encoder is not None:
+        from .embed import use_encoder
+
+        use_encoder(encoder)
+
+
+def prepare_encoder(console: Console, quiet: bool) -> None:
+    """Distil the static encoder now, with a progress bar, when it is chosen and not cached yet (once, ~25 s)."""
+    from .embed import encoder_kind
+
+    if encoder_kind() != "static":
+        return
+    from .static_embed import load_static, static_path
+
+    if static_path().is_file() or quiet:
+        return
+    with Progress(
+        TextColumn("distilling the static encoder from MiniLM (once)"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("distil", total=None)
+        load_static(lambda done, total: bar.update(task, completed=done, total=total))

@@ -22,6 +22,7 @@ from .cli_common import (
     _write_rejection_log,
     check_engine,
     engine_options,
+    prepare_encoder,
     source_options,
 )
 from .errors import ParallaxError, StoreError
@@ -80,6 +81,7 @@ def ingest(
     host_delay: float | None,
     rejection_log: Path | None,
     engine: str,
+    encoder: str | None,
     ray_address: str | None,
     parquet_out: Path | None,
     batch: int,
@@ -89,11 +91,12 @@ def ingest(
     reads them): new articles join or start stories; repeats are skipped."""
     from .incremental import ingest_paths  # imported late so that --help stays fast
 
-    check_engine(engine, ray_address, parquet_out)
+    check_engine(engine, ray_address, parquet_out, encoder)
     err = Console(stderr=True)
     counts = IngestCounts()
     try:
         options = _ingest_options(csv_map, allow_private, host_delay, max_bytes)
+        prepare_encoder(err, quiet)
         local = [a for a in articles if a != "-" and "://" not in a]
         read_inputs(local, max_bytes=max_bytes)  # a missing path fails here, before a store file is made
         if engine == "ray":

@@ -413,10 +413,9 @@ def _word_vectors(profiles: Sequence[_Profile]) -> list[dict[str, float]]:
 
 @cache
 def _vocabulary() -> dict[str, int]:
-    from .embed import load_encoder
+    from .embed import vocabulary
 
-    vocabulary: dict[str, int] = load_encoder().tokenizer.get_vocab()
-    return vocabulary
+    return vocabulary()
 
 
 def _rarity(word: str, vocabulary: dict[str, int]) -> float:

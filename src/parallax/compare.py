@@ -134,7 +134,8 @@ def _group_quotes(
                 and any(
                     _surname(m.speaker) == _surname(quote.speaker)
                     and lone(m)
-                    and fact_of.get((m.article_id, m.sentence)) == fact_of.get((quote.article_id, quote.sentence))
+                    and fact_of.get((m.article_id, m.sentence))
+                    == fact_of.get((quote.article_id, quote.sentence))
                     is not None
                     for m in group
                 )
@@ -151,9 +152,7 @@ def _group_quotes(
     for group in groups:
         names = [q.speaker for q in group if q.speaker]
         speaker = max(names, key=lambda n: (len(n), names.count(n))) if names else None
-        mentions = tuple(
-            QuoteMention(q.article_id, q.text, q.start, q.end, q.sentence, q.kind) for q in group
-        )
+        mentions = tuple(QuoteMention(q.article_id, q.text, q.start, q.end, q.sentence, q.kind) for q in group)
         key = content_id(story_id, *(f"{m.article_id}:{m.start}" for m in mentions))
         out.append(QuoteGroup(id=f"q-{key[:10]}", speaker=speaker, mentions=mentions))
     # quotes several outlets carry first, then direct before reported
@@ -199,9 +198,12 @@ def _conflicts(story_id: str, facts: Sequence[Fact], by_id: dict[str, AnnotatedA
             for group in groups:
                 other = group[0][1]
                 shared = words & _words(other.counts)
-                if other.unit == item[1].unit and words and shared and len(shared) / min(
-                    len(words), len(_words(other.counts))
-                ) >= COUNTS_OVERLAP_MIN:
+                if (
+                    other.unit == item[1].unit
+                    and words
+                    and shared
+                    and len(shared) / min(len(words), len(_words(other.counts))) >= COUNTS_OVERLAP_MIN
+                ):
                     group.append(item)
                     break
             else:
@@ -454,4 +456,3 @@ def compare_story(
         timeline=_timeline(articles),
         citations=citations,
     )
-

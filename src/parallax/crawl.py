@@ -86,6 +86,4 @@ def _follow(
         if not link.sitemap and canonical_url(link.url) in seen:
             counts.duplicate += 1
             continue
-        yield from read_url(
-            link.url, fetcher, used=used, counts=counts, seen=seen, listed=link, depth=depth + 1
-        )
+        yield from read_url(link.url, fetcher, used=used, counts=counts, seen=seen, listed=link, depth=depth + 1)

@@ -12,6 +12,7 @@ Texts are sorted by length and batched so that padding stays small; the result i
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,11 +26,26 @@ from numpy.typing import NDArray
 from .errors import ModelError
 from .resources import encoder_dir
 
-__all__ = ["Encoder", "encode", "load_encoder", "preload_encoder"]
+__all__ = [
+    "ENCODERS",
+    "Encoder",
+    "encode",
+    "encoder_kind",
+    "load_encoder",
+    "load_tokenizer",
+    "preload_encoder",
+    "use_encoder",
+    "vocabulary",
+]
 
 MAX_TOKENS = 256  # sentence_bert_config.json: max_seq_length
 BATCH_TOKENS = 4096  # tokens per forward batch: keeps the attention tensors small in memory (measured: fastest)
 DIMENSIONS = 384
+# Which sentence encoder ``encode`` runs: "minilm" (the default: the transformer, best alignment) or "static" (the
+# table distilled from it in static_embed.py, ~100x faster, cruder). Chosen per process by ``use_encoder`` or
+# $PARALLAX_ENCODER, which worker processes inherit.
+ENCODERS = ("minilm", "static")
+ENCODER_ENV = "PARALLAX_ENCODER"
 
 Matrix = NDArray[np.float32]
 
@@ -73,13 +89,30 @@ def _gelu(x: Matrix) -> Matrix:
     return inner
 
 
+def load_tokenizer(folder: Path | None = None) -> Any:
+    """MiniLM's WordPiece tokenizer (``tokenizers.Tokenizer``), truncating at ``MAX_TOKENS``, without padding."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str((folder or encoder_dir()) / "tokenizer.json"))
+    tokenizer.enable_truncation(max_length=MAX_TOKENS)
+    tokenizer.no_padding()
+    return tokenizer
+
+
+@cache
+def vocabulary() -> dict[str, int]:
+    """MiniLM's WordPiece vocabulary, word piece -> id (the tokenizer alone: the weights are not loaded)."""
+    vocab: dict[str, int] = load_tokenizer().get_vocab()
+    return vocab
+
+
 class Encoder:
     """A loaded MiniLM encoder: ``encode(texts)`` gives unit-length float32 vectors, one row per text."""
 
     def __init__(self, folder: Path) -> None:
         try:
             from safetensors.numpy import load_file
-            from tokenizers import Tokenizer
+            from tokenizers import Tokenizer  # noqa: F401  (load_tokenizer's, checked here for the message)
         except ImportError as exc:  # pragma: no cover - hard dependencies
             raise ModelError(
                 "tokenizers/safetensors are not installed", hint="pip install tokenizers safetensors"
@@ -88,9 +121,7 @@ class Encoder:
         self.heads: int = int(config["num_attention_heads"])
         self.eps: float = float(config.get("layer_norm_eps", 1e-12))
         weights: dict[str, Any] = load_file(str(folder / "model.safetensors"))
-        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
-        self.tokenizer.no_padding()
+        self.tokenizer = load_tokenizer(folder)
 
         def w(name: str) -> Matrix:
             return np.ascontiguousarray(weights[name], dtype=np.float32)
@@ -124,7 +155,8 @@ class Encoder:
                 )
             )
 
-    def _forward(self, ids: NDArray[np.int64], mask: Matrix) -> Matrix:
+    def _forward(self, ids: NDArray[np.int64], mask: Matrix, pool: Matrix | None = None) -> Matrix:
+        """Mean of the last hidden states over ``pool`` (default: ``mask``, every real token), one row per input."""
         batch, length = ids.shape
         width = self.word.shape[1]
         head = width // self.heads
@@ -159,8 +191,9 @@ class Encoder:
             out += x
             x = _layer_norm(out, layer.ln2_g, layer.ln2_b, self.eps)
         x3 = x.reshape(batch, length, width)
-        summed = (x3 * mask[:, :, None]).sum(axis=1)
-        pooled: Matrix = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1.0)
+        weights = mask if pool is None else pool
+        summed = (x3 * weights[:, :, None]).sum(axis=1)
+        pooled: Matrix = summed / np.maximum(weights.sum(axis=1, keepdims=True), 1.0)
         return pooled
 
     def encode(self, texts: Sequence[str]) -> Matrix:
@@ -206,15 +239,39 @@ def _load() -> Encoder:
     return Encoder(encoder_dir())
 
 
+def encoder_kind() -> str:
+    """The sentence encoder in use: ``$PARALLAX_ENCODER`` ("minilm" or "static"), "minilm" when unset."""
+    kind = os.environ.get(ENCODER_ENV, "").strip().lower() or "minilm"
+    if kind not in ENCODERS:
+        raise ModelError(
+            f"unknown sentence encoder {kind!r} in ${ENCODER_ENV}", hint=f"use one of: {', '.join(ENCODERS)}"
+        )
+    return kind
+
+
+def use_encoder(kind: str) -> None:
+    """Choose the sentence encoder for this process and the worker processes it starts ("minilm" or "static")."""
+    if kind not in ENCODERS:
+        raise ModelError(f"unknown sentence encoder {kind!r}", hint=f"use one of: {', '.join(ENCODERS)}")
+    os.environ[ENCODER_ENV] = kind
+
+
 def preload_encoder() -> None:
     """Start loading the shared encoder in a background thread (a cold run overlaps it with spaCy's work).
 
     A failure is left for the first real use to report: ``load_encoder`` then tries again and raises.
     """
 
+    static = encoder_kind() == "static"
+
     def load() -> None:
         try:
-            load_encoder()
+            if static:
+                from .static_embed import load_static
+
+                load_static()
+            else:
+                load_encoder()
         except Exception:  # reported by the caller's own load_encoder() call
             return
 
@@ -222,5 +279,9 @@ def preload_encoder() -> None:
 
 
 def encode(texts: Sequence[str]) -> Matrix:
-    """Embed texts with the shared all-MiniLM-L6-v2 encoder: unit vectors, one row per text."""
+    """Embed texts with the encoder in use (``encoder_kind``; MiniLM by default): unit vectors, one row per text."""
+    if encoder_kind() == "static":
+        from .static_embed import load_static
+
+        return load_static().encode(texts)
     return load_encoder().encode(texts)

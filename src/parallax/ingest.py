@@ -235,8 +235,7 @@ def _collect(paths: Sequence[str | Path]) -> list[tuple[str, Path | str, str]]:
                 found.append(("file", file))
     used: set[str] = set()
     return [
-        (kind, item, unique_key(_split_name(item)[0], used) if isinstance(item, Path) else "")
-        for kind, item in found
+        (kind, item, unique_key(_split_name(item)[0], used) if isinstance(item, Path) else "") for kind, item in found
     ]
 
 
@@ -269,7 +268,6 @@ def unique_key(key: str, used: set[str]) -> str:
         candidate = f"{key}-{n}"
     used.add(candidate)
     return candidate
-
 
 
 def canonical_url(url: str) -> str:
@@ -622,10 +620,13 @@ def _csv_records(
     header = reader.fieldnames or []
     missing = [column for _, column in mapping if column not in header]
     if missing:
-        yield _rejection(source, FormatError(
-            f"CSV has no column {', '.join(map(repr, missing))} (its columns: {', '.join(header)})",
-            hint="fix --csv-map FIELD=COLUMN to name columns of the file",
-        ))
+        yield _rejection(
+            source,
+            FormatError(
+                f"CSV has no column {', '.join(map(repr, missing))} (its columns: {', '.join(header)})",
+                hint="fix --csv-map FIELD=COLUMN to name columns of the file",
+            ),
+        )
         return
     mapped = {column for _, column in mapping}
     try:

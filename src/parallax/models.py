@@ -398,7 +398,7 @@ class OutletCoverage:
 
 @dataclass(frozen=True, slots=True)
 class SourceEdge:
-    """"``article_id`` cites ``source``": a wire, outlet, institution, named person, or anonymous source.
+    """ "``article_id`` cites ``source``": a wire, outlet, institution, named person, or anonymous source.
 
     ``kind`` is ``wire``, ``outlet``, ``institution``, ``person`` or ``anonymous``; ``sentences`` where it happens.
     """

@@ -220,8 +220,10 @@ def _poll(
             articles.append(extract(doc))
         except InputError as exc:
             rejections.append(Rejection(doc.source, "extract", exc.reason, str(exc), exc.hint))
-    result = ingest_articles(store, articles, rejections=rejections) if articles else IngestResult(
-        rejections=tuple(rejections)
+    result = (
+        ingest_articles(store, articles, rejections=rejections)
+        if articles
+        else IngestResult(rejections=tuple(rejections))
     )
     pending.commit()
     return PollResult(
