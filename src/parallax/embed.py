@@ -14,7 +14,8 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -35,6 +36,7 @@ __all__ = [
     "load_tokenizer",
     "preload_encoder",
     "use_encoder",
+    "using_encoder",
     "vocabulary",
 ]
 
@@ -254,6 +256,20 @@ def use_encoder(kind: str) -> None:
     if kind not in ENCODERS:
         raise ModelError(f"unknown sentence encoder {kind!r}", hint=f"use one of: {', '.join(ENCODERS)}")
     os.environ[ENCODER_ENV] = kind
+
+
+@contextmanager
+def using_encoder(kind: str) -> Iterator[None]:
+    """Run the block with the given sentence encoder, then restore the one chosen before (for evaluations)."""
+    before = os.environ.get(ENCODER_ENV)
+    use_encoder(kind)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(ENCODER_ENV, None)
+        else:
+            os.environ[ENCODER_ENV] = before
 
 
 def preload_encoder() -> None:

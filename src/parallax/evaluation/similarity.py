@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..embed import using_encoder
 from ..models import Article
 from . import Measurement
 from .common import annotate_all, pearson, tfidf_cosine
@@ -42,6 +43,9 @@ def run(data: Path, *, fast: bool = False) -> list[Measurement]:
     articles = [Article(id=f"{n // 2}-{n % 2}", source="semeval2022", text=t) for n, t in enumerate(texts)]
     embedded = text_similarity(articles)
     ours = [float(embedded[2 * i, 2 * i + 1]) for i in range(len(rows))]
+    with using_encoder("static"):
+        embedded_static = text_similarity(articles)
+    ours_static = [float(embedded_static[2 * i, 2 * i + 1]) for i in range(len(rows))]
     combined = pair_similarity(annotate_all(articles))
     evidence = [float(combined[2 * i, 2 * i + 1]) for i in range(len(rows))]
     tfidf = tfidf_cosine(texts)
@@ -75,5 +79,16 @@ def run(data: Path, *, fast: bool = False) -> list[Measurement]:
             goal="",
             command=command,
             name="similarity.semeval2022.pearson_clustering_evidence",
+        ),
+        Measurement(
+            task=TASK,
+            data=described,
+            measure="Pearson r with -Overall (text_similarity, static encoder)",
+            parallax=pearson(ours_static, gold),
+            baselines={"TF-IDF cosine": pearson(baseline, gold)},
+            anchor="",
+            goal="",
+            command=command,
+            name="similarity.semeval2022.pearson_static",
         ),
     ]
