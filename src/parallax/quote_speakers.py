@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .citations import lookup_source
@@ -157,12 +157,26 @@ class Context:
     persons: list[Entity]
     orgs: list[Entity]
     quoted: list[tuple[int, int]]
+    # the union of the quoted spans, sorted and disjoint: in_quote is a binary search (it is asked per token)
+    _quote_starts: list[int] = field(default_factory=list, init=False)
+    _quote_ends: list[int] = field(default_factory=list, init=False)
+
+    def __post_init__(self) -> None:
+        for start, end in sorted(self.quoted):
+            if start >= end:
+                continue
+            if self._quote_ends and start <= self._quote_ends[-1]:
+                self._quote_ends[-1] = max(self._quote_ends[-1], end)
+            else:
+                self._quote_starts.append(start)
+                self._quote_ends.append(end)
 
     def sentence_of(self, offset: int) -> int:
         return max(bisect_right(self.starts, offset) - 1, 0)
 
     def in_quote(self, offset: int) -> bool:
-        return any(s <= offset < e for s, e in self.quoted)
+        k = bisect_right(self._quote_starts, offset) - 1
+        return k >= 0 and offset < self._quote_ends[k]
 
 
 # --- speakers --------------------------------------------------------------------------------------------------
