@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from parallax import Report, analyze
 from parallax.cli import cli
-from parallax.embed import DIMENSIONS, ENCODER_ENV, encode, encoder_kind, use_encoder
+from parallax.embed import DIMENSIONS, ENCODER_ENV, encode, encoder_kind, use_encoder, using_encoder
 from parallax.errors import ModelError
 from parallax.report import to_dict
 from parallax.static_embed import load_static, static_path
@@ -30,16 +30,9 @@ FLOORS = json.loads((Path(__file__).parent / "quality_floors.json").read_text(en
 
 @pytest.fixture
 def static_encoder() -> Iterator[None]:
-    """The process uses the static encoder inside the test, MiniLM again after it."""
-    before = os.environ.get(ENCODER_ENV)
-    use_encoder("static")
-    try:
+    """The process uses the static encoder inside the test, the one chosen before after it."""
+    with using_encoder("static"):
         yield
-    finally:
-        if before is None:
-            os.environ.pop(ENCODER_ENV, None)
-        else:
-            os.environ[ENCODER_ENV] = before
 
 
 def test_vectors_shape_norm_and_order() -> None:
@@ -123,29 +116,12 @@ def test_quality_gate_with_static_encoder(
 
 
 def test_cli_encoder_option(tmp_path: Path) -> None:
-    before = os.environ.get(ENCODER_ENV)
-    try:
-        result = CliRunner().invoke(
-            cli,
-            [
-                "analyze",
-                str(EXAMPLES / "corpus"),
-                "--encoder",
-                "static",
-                "--format",
-                "json",
-                "-o",
-                str(tmp_path / "r.json"),
-                "-q",
-            ],
-        )
+    with using_encoder("minilm"):  # the option sets $PARALLAX_ENCODER for the process: restored after the test
+        args = ["analyze", str(EXAMPLES / "corpus"), "--encoder", "static", "--format", "json"]
+        result = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "r.json"), "-q"])
         assert result.exit_code == 0, result.output
+        assert encoder_kind() == "static"
         assert json.loads((tmp_path / "r.json").read_text("utf-8"))["stories"]
         bad = CliRunner().invoke(cli, ["analyze", str(EXAMPLES / "corpus"), "--encoder", "bert"])
         assert bad.exit_code == 2
         assert "--encoder" in bad.output
-    finally:
-        if before is None:
-            os.environ.pop(ENCODER_ENV, None)
-        else:
-            os.environ[ENCODER_ENV] = before
