@@ -179,16 +179,7 @@ def group_stories(
     if not articles:
         return ()
     ids = [a.id for a in articles]
-    position = {aid: i for i, aid in enumerate(ids)}
-    copy_of: dict[int, tuple[int, float]] = {}
-    for group in duplicates:
-        if group.original not in position:
-            continue
-        for n, copy in enumerate(group.copies):
-            if copy in position and copy != group.original:
-                similarity = group.similarity[n] if n < len(group.similarity) else 1.0
-                copy_of[position[copy]] = (position[group.original], similarity)
-    copy_of = _resolve_chains(copy_of)
+    copy_of = _copies(articles, duplicates)
     if streaming if streaming is not None else len(articles) - len(copy_of) > STREAMING_ABOVE:
         return _group_streaming(articles, copy_of)
 
@@ -235,6 +226,22 @@ def text_similarity(articles: Sequence[Article]) -> Matrix:
     similarity: Matrix = np.clip(vectors @ vectors.T, -1.0, 1.0)
     np.fill_diagonal(similarity, 1.0)
     return similarity
+
+
+def _copies(
+    articles: Sequence[AnnotatedArticle], duplicates: Sequence[DuplicateGroup]
+) -> dict[int, tuple[int, float]]:
+    """Position of each copy among ``articles`` -> (position of its original, similarity), chains resolved."""
+    position = {a.id: i for i, a in enumerate(articles)}
+    copy_of: dict[int, tuple[int, float]] = {}
+    for group in duplicates:
+        if group.original not in position:
+            continue
+        for n, copy in enumerate(group.copies):
+            if copy in position and copy != group.original:
+                similarity = group.similarity[n] if n < len(group.similarity) else 1.0
+                copy_of[position[copy]] = (position[group.original], similarity)
+    return _resolve_chains(copy_of)
 
 
 def _resolve_chains(copy_of: dict[int, tuple[int, float]]) -> dict[int, tuple[int, float]]:
@@ -669,16 +676,7 @@ def describe_story(articles: Sequence[AnnotatedArticle], *, duplicates: Sequence
     """
     if isinstance(articles, (str, bytes)) or not articles:
         raise TypeError("describe_story() takes a non-empty sequence of AnnotatedArticle records")
-    position = {a.id: i for i, a in enumerate(articles)}
-    copy_of: dict[int, tuple[int, float]] = {}
-    for group in duplicates:
-        if group.original not in position:
-            continue
-        for n, copy in enumerate(group.copies):
-            if copy in position and copy != group.original:
-                score = group.similarity[n] if n < len(group.similarity) else 1.0
-                copy_of[position[copy]] = (position[group.original], score)
-    copy_of = _resolve_chains(copy_of)
+    copy_of = _copies(articles, duplicates)
     heads = sorted((i for i in range(len(articles)) if i not in copy_of), key=lambda i: articles[i].id)
     profiles = [_profile(articles[i], i) for i in heads]
     _, story = _story(articles, heads, profiles, _evidence(profiles), range(len(heads)), copy_of)
