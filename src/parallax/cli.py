@@ -17,11 +17,10 @@ from .cli_common import (
     _counts_line,
     _fail,
     _ingest_options,
-    _print_rejections,
     _progress,
-    _write_rejection_log,
     check_engine,
     engine_options,
+    finish,
     prepare_encoder,
     source_options,
 )
@@ -114,20 +113,14 @@ def analyze(
     except ParallaxError as exc:
         _fail(err, exc)
         sys.exit(1)
-    _print_rejections(err, report.rejections)
-    if rejection_log is not None:
-        _write_rejection_log(err, rejection_log, report.rejections)
-    if not quiet:
-        facts = sum(len(s.facts) for s in report.stories)
-        where = f" -> {', '.join(str(path) for path, _ in targets)}" if targets else ""
-        err.print(f"ingest: {_counts_line(counts)}", highlight=False)
-        err.print(
-            f"{len(report.articles)} articles, {len(report.stories)} stories, {facts} facts, "
-            f"{len(report.rejections)} rejected{where}",
-            highlight=False,
-        )
-    if report.rejections:
-        sys.exit(EXIT_REJECTED)
+    facts = sum(len(s.facts) for s in report.stories)
+    where = f" -> {', '.join(str(path) for path, _ in targets)}" if targets else ""
+    summary = [
+        f"ingest: {_counts_line(counts)}",
+        f"{len(report.articles)} articles, {len(report.stories)} stories, {facts} facts, "
+        f"{len(report.rejections)} rejected{where}",
+    ]
+    finish(err, report.rejections, rejection_log, quiet, summary)
 
 
 @cli.command()

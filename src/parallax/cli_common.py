@@ -171,6 +171,20 @@ def check_engine(engine: str, ray_address: str | None, parquet_out: Path | None,
         use_encoder(encoder)
 
 
+def finish(
+    err: Console, rejections: Sequence[Rejection], rejection_log: Path | None, quiet: bool, summary: Sequence[str]
+) -> None:
+    """The end of analyze and ingest: rejection lines (and log), the summary lines, exit 3 when inputs were refused."""
+    _print_rejections(err, rejections)
+    if rejection_log is not None:
+        _write_rejection_log(err, rejection_log, rejections)
+    if not quiet:
+        for line in summary:
+            err.print(line, highlight=False)
+    if rejections:
+        sys.exit(EXIT_REJECTED)
+
+
 def prepare_encoder(console: Console, quiet: bool) -> None:
     """Distil the static encoder now, with a progress bar, when it is chosen and not cached yet (once, ~25 s)."""
     from .embed import encoder_kind

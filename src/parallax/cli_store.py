@@ -13,15 +13,13 @@ from rich.console import Console
 from rich.table import Table
 
 from .cli_common import (
-    EXIT_REJECTED,
     _counts_line,
     _fail,
     _ingest_options,
-    _print_rejections,
     _progress,
-    _write_rejection_log,
     check_engine,
     engine_options,
+    finish,
     prepare_encoder,
     source_options,
 )
@@ -133,17 +131,11 @@ def ingest(
                 counts=counts,
                 batch=batch,
             )
-    _print_rejections(err, result.rejections)
-    if rejection_log is not None:
-        _write_rejection_log(err, rejection_log, result.rejections)
-    if not quiet:
-        err.print(
-            f"{len(result.added)} added, {len(result.unchanged)} unchanged, {len(result.created)} new stories, "
-            f"{len(result.updated)} updated, {len(result.rejections)} rejected -> {store.url}",
-            highlight=False,
-        )
-    if result.rejections:
-        sys.exit(EXIT_REJECTED)
+    summary = (
+        f"{len(result.added)} added, {len(result.unchanged)} unchanged, {len(result.created)} new stories, "
+        f"{len(result.updated)} updated, {len(result.rejections)} rejected -> {store.url}"
+    )
+    finish(err, result.rejections, rejection_log, quiet, [summary])
 
 
 @click.command()

@@ -228,9 +228,7 @@ def text_similarity(articles: Sequence[Article]) -> Matrix:
     return similarity
 
 
-def _copies(
-    articles: Sequence[AnnotatedArticle], duplicates: Sequence[DuplicateGroup]
-) -> dict[int, tuple[int, float]]:
+def _copies(articles: Sequence[AnnotatedArticle], duplicates: Sequence[DuplicateGroup]) -> dict[int, tuple[int, float]]:
     """Position of each copy among ``articles`` -> (position of its original, similarity), chains resolved."""
     position = {a.id: i for i, a in enumerate(articles)}
     copy_of: dict[int, tuple[int, float]] = {}
