@@ -66,8 +66,12 @@ def test_bad_inputs_are_named_and_the_rest_is_reported(tmp_path: Path) -> None:
     assert proc.returncode == EXIT_REJECTED, proc.stderr
     rejected = [line for line in proc.stderr.splitlines() if line.startswith("rejected:")]
     assert len(rejected) == 4, proc.stderr
-    for name, reason in [("empty.txt", "empty"), ("binary.txt", "binary"), ("undecodable.txt", "encoding"),
-                         ("huge.txt", "too-large")]:
+    for name, reason in [
+        ("empty.txt", "empty"),
+        ("binary.txt", "binary"),
+        ("undecodable.txt", "encoding"),
+        ("huge.txt", "too-large"),
+    ]:
         line = next(line for line in rejected if name in line)
         assert f": {reason}:" in line, line
     report = json.loads(out.read_text(encoding="utf-8"))

@@ -48,7 +48,7 @@ def _rss(site: Site) -> str:
 def _atom(site: Site) -> str:
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom"><title>World</title>'
-        f'<id>{site.base}/atom</id><updated>2025-03-09T18:45:00Z</updated>'
+        f"<id>{site.base}/atom</id><updated>2025-03-09T18:45:00Z</updated>"
         f'<entry><title>Chip plant</title><link href="{site.url("/world/valmora-chip-plant.html")}"/>'
         f"<id>tag:world-1</id><updated>2025-03-09T18:45:00Z</updated></entry></feed>"
     )
@@ -104,9 +104,7 @@ def test_rss_feed_followed_to_articles(site: Site) -> None:
     docs, rejections = _split(list(read_inputs([site.url("/feed.xml")], options=LOCAL, counts=counts)))
     assert [d.key for d in docs] == ["fab-3-fire", "death-trap", "korvane-shares"]
     assert docs[2].source == site.url("/markets/korvane-shares.html")  # the URL after the redirect
-    assert [(r.document, r.stage, r.reason) for r in rejections] == [
-        (site.url("/news/deleted.html"), "fetch", "fetch")
-    ]
+    assert [(r.document, r.stage, r.reason) for r in rejections] == [(site.url("/news/deleted.html"), "fetch", "fetch")]
     assert "HTTP 404" in rejections[0].message
     assert (counts.accepted, counts.duplicate, counts.rejected) == (3, 1, 1)
     titles = [extract(d).title for d in docs]
@@ -209,8 +207,17 @@ def test_cli_analyze_feed_url(site: Site, tmp_path: Path) -> None:
     out, log = tmp_path / "report.json", tmp_path / "rejections.jsonl"
     result = CliRunner().invoke(
         cli,
-        ["analyze", site.url("/feed.xml"), "--allow-private", "--host-delay", "0", "-o", str(out),
-         "--rejection-log", str(log)],
+        [
+            "analyze",
+            site.url("/feed.xml"),
+            "--allow-private",
+            "--host-delay",
+            "0",
+            "-o",
+            str(out),
+            "--rejection-log",
+            str(log),
+        ],
     )
     assert result.exit_code == 3, result.output  # written, with one rejected entry
     report = json.loads(out.read_text())

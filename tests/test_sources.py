@@ -48,7 +48,10 @@ def test_csv_with_column_mapping(tmp_path: Path) -> None:
     assert [(d.key, d.source) for d in docs] == [("export-1", f"{path}#1"), ("export-3", f"{path}#3")]
     article = extract(docs[0])
     assert (article.title, article.outlet, article.published, article.url) == (
-        "Budget passes", "Town Crier", "2024-05-06", "https://crier.example/budget"
+        "Budget passes",
+        "Town Crier",
+        "2024-05-06",
+        "https://crier.example/budget",
     )
     assert [(r.document, r.reason) for r in items if isinstance(r, Rejection)] == [(f"{path}#2", "empty")]
 

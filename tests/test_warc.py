@@ -66,8 +66,10 @@ def test_warc_pages_become_articles(site: Site, tmp_path: Path, name: str) -> No
 
 
 def test_capture_date_used_when_the_page_has_none(site: Site, tmp_path: Path) -> None:
-    site.page("/undated.html", "<html><body><article><p>" + "The council met and voted on the budget. " * 10
-              + "</p></article></body></html>")
+    site.page(
+        "/undated.html",
+        "<html><body><article><p>" + "The council met and voted on the budget. " * 10 + "</p></article></body></html>",
+    )
     warc = _record(site, tmp_path / "undated.warc.gz", ["/undated.html"])
     [doc] = [d for d in read_inputs([warc]) if isinstance(d, RawDocument)]
     article = extract(doc)

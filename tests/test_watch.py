@@ -142,8 +142,20 @@ def _wait_for(lines: queue.Queue[str], text: str, log: list[str], timeout: float
 def test_cli_watch_until_sigterm(site: Site, tmp_path: Path) -> None:
     db, state = tmp_path / "store.db", tmp_path / "seen.json"
     command = [
-        sys.executable, "-m", "parallax.cli", "watch", site.url("/feed.xml"), "--db", str(db), "--state", str(state),
-        "--interval", "0.3", "--allow-private", "--host-delay", "0",
+        sys.executable,
+        "-m",
+        "parallax.cli",
+        "watch",
+        site.url("/feed.xml"),
+        "--db",
+        str(db),
+        "--state",
+        str(state),
+        "--interval",
+        "0.3",
+        "--allow-private",
+        "--host-delay",
+        "0",
     ]
     env = {**os.environ, "COLUMNS": "400"}
     process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)

@@ -3,16 +3,13 @@ throwaway PostgreSQL server (started once per session, only by the tests that as
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.store.conftest import postgres_server
-from tests.web.conftest import CHROMIUM
+from tests.web.conftest import launch_chromium
 
 __all__ = ["browser", "postgres_server"]
 
@@ -21,13 +18,4 @@ __all__ = ["browser", "postgres_server"]
 def browser() -> Iterator[Any]:
     """Headless Debian chromium under Playwright, as tests/web's, but for one module: Playwright's sync API allows one
     instance at a time, and the web suite's lives for the whole session once it starts (after this folder's)."""
-    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
-        if os.environ.get("PARALLAX_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"no chromium at {CHROMIUM}: install it (apt-get install -y chromium) or set PARALLAX_CHROMIUM")
-        pytest.skip(f"no chromium at {CHROMIUM} (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
+    yield from launch_chromium()

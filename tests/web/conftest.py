@@ -95,9 +95,9 @@ def empty_site(tmp_path: Path) -> Iterator[Server]:
     store.close()
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Headless Debian chromium under Playwright."""
+def launch_chromium() -> Iterator[Any]:
+    """Headless Debian chromium under Playwright, closed after use; skips (or fails, with PARALLAX_REQUIRE_BROWSER=1)
+    where there is no chromium."""
     if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
         if os.environ.get("PARALLAX_REQUIRE_BROWSER") == "1":
             pytest.fail(f"no chromium at {CHROMIUM}: install it (apt-get install -y chromium) or set PARALLAX_CHROMIUM")
@@ -108,6 +108,12 @@ def browser() -> Iterator[Any]:
         chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Debian chromium under Playwright."""
+    yield from launch_chromium()
 
 
 @dataclass
