@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # The browser tests drive Debian's chromium through Playwright (never `playwright install`).
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test eval lint typecheck clean postgres chromium screenshots load fuzz bench
+.PHONY: demo test eval lint typecheck clean postgres chromium screenshots load fuzz bench bench-gpu
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -78,6 +78,10 @@ ENCODERS ?= static,minilm
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py --sizes $(SIZES) --encoders $(ENCODERS) --data ../shared/data --output docs/BENCHMARKS.md \
 	  $(if $(BASELINE),--baseline $(BASELINE))
+
+# Sentence embeddings per second on a CUDA device (needs torch: pip install -e '.[gpu]'), into docs/BENCHMARKS.md.
+bench-gpu: $(STAMP)
+	$(BIN)/python benchmarks/gpu.py --device cuda --data ../shared/data --output docs/BENCHMARKS.md
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

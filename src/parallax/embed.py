@@ -11,8 +11,10 @@ Texts are sorted by length and batched so that padding stays small; the result i
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import re
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -31,6 +33,7 @@ __all__ = [
     "ENCODERS",
     "Encoder",
     "encode",
+    "encoder_device",
     "encoder_kind",
     "load_encoder",
     "load_tokenizer",
@@ -48,6 +51,10 @@ DIMENSIONS = 384
 # $PARALLAX_ENCODER, which worker processes inherit.
 ENCODERS = ("minilm", "static")
 ENCODER_ENV = "PARALLAX_ENCODER"
+# Where MiniLM runs: "auto" (the default: a CUDA device through PyTorch when an NVIDIA device is present and torch
+# with CUDA is installed, else NumPy), "numpy", "cuda" / "cuda:N" (PyTorch on that device, embed_torch.py) or "cpu"
+# (PyTorch on the CPU: how the tests check the torch path against the NumPy one).
+DEVICE_ENV = "PARALLAX_DEVICE"
 
 Matrix = NDArray[np.float32]
 
@@ -294,10 +301,44 @@ def preload_encoder() -> None:
     threading.Thread(target=load, name="parallax-encoder-load", daemon=True).start()
 
 
+def encoder_device() -> str:
+    """Where MiniLM runs (``$PARALLAX_DEVICE``): "numpy", or a torch device ("cuda", "cuda:1", "cpu")."""
+    wanted = os.environ.get(DEVICE_ENV, "").strip().lower() or "auto"
+    if wanted == "auto":
+        return _auto_device()
+    if wanted in ("numpy", "cpu") or re.fullmatch(r"cuda(?::\d+)?", wanted):
+        return wanted
+    raise ModelError(f"unknown device {wanted!r} in ${DEVICE_ENV}", hint="use auto, numpy, cpu, cuda or cuda:N")
+
+
+@cache
+def _auto_device() -> str:
+    # torch is imported (a second or more) only where an NVIDIA device node exists and torch is installed
+    if not Path("/dev/nvidiactl").exists() or importlib.util.find_spec("torch") is None:
+        return "numpy"
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "numpy"
+
+
+@cache
+def _load_torch(device: str) -> Any:
+    from .embed_torch import TorchEncoder
+
+    return TorchEncoder(encoder_dir(), load_tokenizer(), device)
+
+
 def encode(texts: Sequence[str]) -> Matrix:
-    """Embed texts with the encoder in use (``encoder_kind``; MiniLM by default): unit vectors, one row per text."""
+    """Embed texts with the encoder in use (``encoder_kind``; MiniLM by default, on ``encoder_device``): unit
+    vectors, one row per text."""
     if encoder_kind() == "static":
         from .static_embed import load_static
 
         return load_static().encode(texts)
+    device = encoder_device()
+    if device != "numpy":
+        with _LOADING:
+            torch_encoder = _load_torch(device)
+        result: Matrix = torch_encoder.encode(texts)
+        return result
     return load_encoder().encode(texts)
