@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 import numpy as np
@@ -55,6 +55,11 @@ COUNTS_OVERLAP_MIN = 0.5  # two quantities count the same thing when their head-
 VALUE_RATIO_MAX = 3.0
 DATE_GAP_MAX_DAYS = 250
 CITED_KINDS = ("wire", "outlet")
+# Facts, quotes and conflicts compare every pair of sentences (quotes) in a story: quadratic in its size. A story
+# larger than this compares a sample of this many of its articles, spread over its outlets (``compared_articles``);
+# timeline, citations, tone, coverage and provenance still read every article. 50 articles x ~30 sentences keep the
+# similarity matrix under 20 MB and a story's compare under a few seconds.
+MAX_COMPARED = 50
 # Titles written before a person's name ("Industry Minister Petra Hollis"). Two outlets contradict each other when
 # they give one person the same office (head noun) with different capitalised qualifiers ("Industry Minister" vs
 # "Economy Minister"); a bare "Minister", or a different office altogether ("Chairman" vs "Senator"), is no conflict
@@ -434,15 +439,18 @@ def compare_story(
     encode: Encode | None = None,
     copies: dict[str, str] | None = None,
 ) -> StoryAnalysis:
-    """Compare a story's articles (in story order). ``sentence_vectors``: article id -> one row per sentence;
-    ``encode``: the sentence encoder, for quotes whose wording alone does not tell; ``copies``: copy -> original."""
+    """Compare a story's articles (in story order). ``sentence_vectors``: article id -> one row per sentence (the
+    ``compared_articles`` at least); ``encode``: the sentence encoder, for quotes whose wording alone does not tell;
+    ``copies``: copy -> original. A story of more than ``MAX_COMPARED`` articles has its facts, quotes and conflicts
+    from a sample (``StoryAnalysis.compared``)."""
     by_id = {a.id: a for a in articles}
-    published = {a.id: a.article.published or "" for a in articles}
-    facts = align_facts(story.id, articles, sentence_vectors, copies=copies, published=published)
-    quotes = _group_quotes(story.id, articles, encode, facts)
+    sample = compared_articles(articles, copies)
+    published = {a.id: a.article.published or "" for a in sample}
+    facts = align_facts(story.id, sample, sentence_vectors, copies=copies, published=published)
+    quotes = _group_quotes(story.id, sample, encode, facts)
     conflicts = (
         _conflicts(story.id, facts, by_id)
-        + _title_conflicts(story.id, articles)
+        + _title_conflicts(story.id, sample)
         + _attribution_conflicts(story.id, quotes, by_id)
     )
     citations = tuple(
@@ -455,4 +463,31 @@ def compare_story(
         conflicts=tuple(conflicts),
         timeline=_timeline(articles),
         citations=citations,
+        compared=tuple(a.id for a in sample) if len(sample) < len(articles) else (),
     )
+
+
+def compared_articles(
+    articles: Sequence[AnnotatedArticle], copies: Mapping[str, str] | None = None, limit: int | None = None
+) -> list[AnnotatedArticle]:
+    """The articles whose sentences and quotes a story compares: all of them up to ``MAX_COMPARED``; else that many,
+    originals before copies, taken round-robin over outlets in story order (each outlet's first article, then each
+    one's second...), returned in story order. Deterministic: the same story gives the same sample."""
+    limit = MAX_COMPARED if limit is None else limit
+    if len(articles) <= limit:
+        return list(articles)
+    copies = copies or {}
+    queues: dict[tuple[bool, str], list[int]] = {}
+    for position, article in enumerate(articles):
+        outlet = article.article.outlet or article.article.source or article.id
+        queues.setdefault((article.id in copies, outlet), []).append(position)
+    chosen: list[int] = []
+    for is_copy in (False, True):
+        lanes = [q for (copy, _), q in queues.items() if copy == is_copy]
+        depth = 0
+        while len(chosen) < limit and any(depth < len(q) for q in lanes):
+            for lane in lanes:
+                if depth < len(lane) and len(chosen) < limit:
+                    chosen.append(lane[depth])
+            depth += 1
+    return [articles[i] for i in sorted(chosen)]

@@ -465,6 +465,9 @@ class StoryAnalysis:
     provenance: tuple[SourceEdge, ...] = ()
     sourcing: tuple[OutletSourcing, ...] = ()
     recycled: tuple[Recycled, ...] = ()
+    # When the story is larger than compare.MAX_COMPARED: the ids of the articles whose facts, quotes and conflicts
+    # were compared (a sample over its outlets); empty when every article was.
+    compared: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from . import __version__
 from .cluster import group_stories
-from .compare import QUOTE_EMBED_MIN_WORDS, compare_story
+from .compare import MAX_COMPARED, QUOTE_EMBED_MIN_WORDS, compare_story, compared_articles
 from .coverage import outlet_coverage
 from .dedup import find_duplicates
 from .embed import encode, preload_encoder
@@ -155,7 +155,13 @@ def analyze_stories(
     # (at 100k articles all of them would take ~4 GB); a chunk is large enough to keep the encoder's batches full.
     for chunk in _chunks(stories, by_id):
         lap = time.perf_counter()
-        multi = [by_id[i] for story in chunk if len(story.articles) > 1 for i in story.articles]
+        # the articles compare reads: every article of a story, or its sample when it is large (compared_articles)
+        multi = [
+            a
+            for story in chunk
+            if len(story.articles) > 1
+            for a in compared_articles([by_id[i] for i in story.articles], copies)
+        ]
         sentence_vectors = _embed([a for a in multi if a.id not in known])
         sentence_vectors.update({a.id: known[a.id] for a in multi if a.id in known})
         quote_encode = _quote_encoder(multi)
@@ -219,7 +225,7 @@ def _chunks(stories: Sequence[Story], by_id: Mapping[str, AnnotatedArticle]) -> 
     for story in stories:
         chunk.append(story)
         if len(story.articles) > 1:
-            size += sum(len(by_id[i].sentences) for i in story.articles)
+            size += sum(len(by_id[i].sentences) for i in story.articles[:MAX_COMPARED])
         if size >= EMBED_CHUNK_SENTENCES:
             yield chunk
             chunk, size = [], 0

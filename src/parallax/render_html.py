@@ -359,6 +359,7 @@ def _story(
         "title": story["title"] or f"Story {story['id']}",
         "outlets": story["outlets"],
         "articles": [ix.ref(aid) for aid in members],
+        "sampled": _sampled(story),
         "reasons": [{**ix.ref(aid), "why": why} for aid, why in story["reasons"].items()],
         "summary": summary,
         "columns": columns,
@@ -390,6 +391,14 @@ def _story(
             for r in story.get("recycled", [])
         ],
     }
+
+
+def _sampled(story: dict[str, Any]) -> dict[str, int] | None:
+    """How many of a large story's articles its facts, quotes and conflicts compare (None: all of them)."""
+    compared = story.get("compared", story["articles"])
+    if len(compared) >= len(story["articles"]):
+        return None
+    return {"compared": len(compared), "total": len(story["articles"])}
 
 
 def _entity_tone(story: dict[str, Any], ix: _Index) -> dict[str, Any]:

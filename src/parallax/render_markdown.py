@@ -130,6 +130,13 @@ def _story(n: int, story: dict[str, Any], articles: dict[str, dict[str, Any]]) -
     out = [f"## {n}. {_esc(_story_title(story))}", ""]
     out += [f"**Outlets:** {', '.join(_esc(o) for o in story['outlets']) or '–'}", ""]
     members = story["articles"]
+    compared = story.get("compared", members)
+    if len(compared) < len(members):
+        out += [
+            f"*Facts, quotes and conflicts compare {len(compared)} of these {len(members)} articles: a sample spread "
+            "over their outlets (large stories are compared on a bounded sample).*",
+            "",
+        ]
     for r in story.get("recycled", []):
         out += [
             f"> **Older reporting:** {_esc(_label(r['article'], articles))}: {_esc(r['reason'])}. "

@@ -1,6 +1,6 @@
 """The report stage: a :class:`~parallax.models.Report` as JSON, Markdown or one self-contained HTML page.
 
-The JSON form (schema ``parallax.report/1.1``, documented field by field in ``docs/REPORT_SCHEMA.md``) is the
+The JSON form (schema ``parallax.report/1.2``, documented field by field in ``docs/REPORT_SCHEMA.md``) is the
 canonical view: :func:`to_dict` builds it, and the Markdown and HTML renderers are drawn from that same dict, so
 everything a reader sees on a page can also be found, with its offsets, in the JSON.
 
@@ -23,7 +23,7 @@ from parallax.models import AnnotatedArticle, Fact, Report, StoryAnalysis
 
 __all__ = ["FORMATS", "SCHEMA", "render", "to_dict", "write"]
 
-SCHEMA = "parallax.report/1.1"
+SCHEMA = "parallax.report/1.2"
 
 # Accepted ``fmt`` names (a set, for CLI choices); _RENDERERS maps each to the renderer it selects.
 FORMATS = frozenset({"json", "md", "markdown", "html"})
@@ -42,7 +42,7 @@ NEWS_KINDS = ("wire", "outlet")
 
 
 def to_dict(report: Report) -> dict[str, Any]:
-    """The report as plain JSON-ready data, schema ``parallax.report/1.1``, with a stable field order."""
+    """The report as plain JSON-ready data, schema ``parallax.report/1.2``, with a stable field order."""
     if not isinstance(report, Report):
         raise TypeError(f"to_dict() expects a parallax.models.Report, not {type(report).__name__}")
     articles = {a.id: a for a in report.articles}
@@ -297,6 +297,7 @@ def _story(s: StoryAnalysis, articles: dict[str, AnnotatedArticle]) -> dict[str,
         "id": story.id,
         "title": story.title,
         "articles": list(story.articles),
+        "compared": list(s.compared or story.articles),
         "reasons": dict(story.reasons),
         "outlets": _unique(_outlet(articles.get(aid)) or aid for aid in story.articles),
         "facts": [_fact(f, articles) for f in s.facts],
