@@ -588,19 +588,24 @@ class StoryIndex:
         return (a, b) if self._stories[a].created <= self._stories[b].created else (b, a)
 
     def _linked(self, a: str, b: str) -> bool:
-        """Do these two stories belong together? Their sampled members' average similarity reaches THRESHOLD (as
-        average linkage asks), and so does each sampled member's average to the other story: one bridging
-        article must not drag in a member that fits the other story on no evidence of its own (chaining)."""
-        left = [self._features[m] for m in self._sample(a)]
-        right = [self._features[m] for m in self._sample(b)]
+        return self.link(a, b) is not None
+
+    def link(self, a: str, b: str) -> float | None:
+        """Do stories ``a`` and ``b`` belong together? Their sampled members' average similarity (returned when
+        they do; ``None`` when not) reaches THRESHOLD (as average linkage asks), and so does each sampled member's
+        average to the other story: one bridging article must not drag in a member that fits the other story on
+        no evidence of its own (chaining)."""
+        left = [self._features[m] for m in self._sample(self._resolve(a))]
+        right = [self._features[m] for m in self._sample(self._resolve(b))]
         if not left or not right:
-            return False
+            return None
         scores = np.array([[score(x, y) for y in right] for x in left])
-        return bool(
+        linked = (
             scores.mean() >= THRESHOLD
             and scores.mean(axis=1).min() >= THRESHOLD
             and scores.mean(axis=0).min() >= THRESHOLD
         )
+        return float(scores.mean()) if linked else None
 
     def _merge(self, survivor: str, absorbed: str, article_id: str) -> None:
         gone = self._stories.pop(absorbed)
