@@ -104,7 +104,7 @@ EXACT_BELOW = 2048
 # Split checks (see StoryIndex.check). A part must hold this many articles to become a story of its own: a lone
 # article that fits its story badly is refine's business, not a split's (a prior, not fitted).
 SPLIT_MIN_PART = 3
-# Members re-clustered exactly per check (all pairs of the sample: 48 -> 1128 scores, a few milliseconds).
+# Members re-clustered exactly per check (all pairs of the sample: 48 -> 1128 scores). A bound on work, not fitted.
 SPLIT_SAMPLE = 48
 # A story is checked again once it holds this many times the articles it held at its last check (so each article
 # takes part in O(1) checks on average), and first at 2 * SPLIT_MIN_PART articles.
