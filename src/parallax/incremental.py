@@ -349,11 +349,11 @@ def _assign(store: Store, annotated: Sequence[AnnotatedArticle]) -> _Plan:
             plan.moves.append((article.id, absorbed, survivor, f"moved from story {absorbed}: {why}"))
     plan.members = {sid: [*stored[sid], *added.get(sid, [])] for sid in stored}
     for story_id in [s for s in plan.members if s not in plan.created]:
-        _split(store, plan, story_id, {a.id for a in added.get(story_id, [])})
+        _split(store, plan, story_id)
     return plan
 
 
-def _split(store: Store, plan: _Plan, story_id: str, new: set[str]) -> None:
+def _split(store: Store, plan: _Plan, story_id: str) -> None:
     """Split a stored story the batch touched when its members no longer hold together (``StoryIndex.check``)."""
     members = plan.members[story_id]
     if len(members) < 2 * SPLIT_MIN_PART:
