@@ -2,8 +2,13 @@
 
     .venv/bin/python scripts/stories_scale.py agree            # ECB+ and BASIL: batch vs streaming, BCubed F1
     .venv/bin/python scripts/stories_scale.py scale N          # group N synthetic articles by streaming
+    .venv/bin/python scripts/stories_scale.py split            # ECB+: split checks on true and wrong stories
 
 Reads ../shared/data (ECB+, BASIL; see its README) and annotates them once (spaCy), cached in CACHE.
+
+``split`` runs ``StoryIndex.check`` on every ECB+ gold event of 6 or more documents seeded as one story (a
+coherent story: it should not split), and on each ECB+ topic's two events seeded as one story (a wrong merge of two
+events on one topic: it should split back into the two).
 
 ``scale N`` builds N articles from the annotated ECB+ and BASIL documents (596 real texts, 90 events): replica k of
 an article is the same annotated record under a new id, published on day ``k * SPACING_DAYS`` after a base date (its
@@ -116,9 +121,39 @@ def scale(size: int) -> None:
     )
 
 
+def split() -> None:
+    from collections import defaultdict
+
+    from parallax.streaming import StoryIndex, features
+
+    articles, gold = _corpora()["ecbplus"]
+    events: dict[str, list[AnnotatedArticle]] = defaultdict(list)
+    for article, event in zip(articles, gold, strict=True):
+        events[event].append(article)
+
+    def check(members: list[AnnotatedArticle]) -> set[frozenset[str]]:
+        index = StoryIndex()
+        for feature in features(sorted(members, key=lambda a: a.id)):
+            index.seed(feature, "one")
+        index.check("one")
+        return {frozenset(ids) for ids in index.stories().values()}
+
+    coherent = [members for members in events.values() if len(members) >= 6]
+    kept = sum(len(check(members)) == 1 for members in coherent)
+    print(f"ECB+ gold events of 6+ documents seeded as one story: {kept} of {len(coherent)} kept whole")
+    topics = sorted({event.split("ecb")[0] for event in events}, key=int)
+    exact = 0
+    for topic in topics:
+        one, two = events[f"{topic}ecb"], events[f"{topic}ecbplus"]
+        exact += check(one + two) == {frozenset(a.id for a in one), frozenset(a.id for a in two)}
+    print(f"ECB+ topics whose two events were seeded as one story: {exact} of {len(topics)} split back exactly")
+
+
 if __name__ == "__main__":
     if len(sys.argv) >= 2 and sys.argv[1] == "agree":
         agree()
+    elif len(sys.argv) == 2 and sys.argv[1] == "split":
+        split()
     elif len(sys.argv) == 3 and sys.argv[1] == "scale":
         scale(int(sys.argv[2]))
     else:

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from parallax.cluster import group_stories, pair_similarity
+from parallax.cluster import THRESHOLD, group_stories, pair_similarity
 from parallax.models import AnnotatedArticle, RawDocument, content_id
 from parallax.streaming import EXACT_BELOW, StoryIndex, _Week, features, in_date_order, score
 
@@ -129,3 +129,74 @@ def test_forget_before_bounds_memory(seeds: list[AnnotatedArticle]) -> None:
     dropped = index.forget_before(index.newest + 1)
     assert dropped == sum(1 for a in seeds if a.article.published)
     assert len(index) == len(seeds)  # membership is kept
+
+
+@pytest.fixture(scope="module")
+def two_events(shared: Path) -> tuple[list[AnnotatedArticle], list[AnnotatedArticle]]:
+    """ECB+ topic 2: two events on one topic (the hard case), the first six documents of each by id."""
+    from parallax.evaluation.clustering import load_ecbplus
+    from parallax.nlp import annotate
+
+    corpus = load_ecbplus(shared / "data", topics=2)
+    one = sorted((a for a, g in zip(corpus.articles, corpus.gold, strict=True) if g == "2ecb"), key=lambda a: a.id)
+    two = sorted((a for a, g in zip(corpus.articles, corpus.gold, strict=True) if g == "2ecbplus"), key=lambda a: a.id)
+    annotated = {a.id: a for a in annotate([*one[:6], *two[:6]])}
+    return [annotated[a.id] for a in one[:6]], [annotated[a.id] for a in two[:6]]
+
+
+def test_a_wrongly_merged_story_splits_back_when_later_evidence_shows_two_events(
+    two_events: tuple[list[AnnotatedArticle], list[AnnotatedArticle]],
+) -> None:
+    first, second = two_events
+    prepared = {f.id: f for f in features([*first, *second])}
+    index = StoryIndex()
+    # three articles of each event in one story, as a merge on thin evidence (or an earlier decision) left it
+    for article in [*first[:3], *second[:3]]:
+        index.seed(prepared[article.id], "mixed")
+    # later evidence: more articles of both events arrive
+    later = [a for pair in zip(first[3:], second[3:], strict=True) for a in pair]
+    placements = [index.add(a, prepared[a.id]) for a in later]
+    assert len(index.splits) == 1
+    split = index.splits[0]
+    # the part holding the story's oldest article keeps the id; the other is named after its first article
+    assert split.story == "mixed"
+    assert split.into == content_id("story", second[0].article.checksum)
+    assert set(split.articles) == {a.id for a in second[:3]}
+    assert split.similarity < THRESHOLD
+    moved = dict(placements[0].moved)  # the first article to join triggered the check
+    assert set(moved) == {a.id for a in second[:3]}
+    assert all(
+        note.startswith(f"split from story mixed: average similarity {split.similarity:.2f}") for note in moved.values()
+    )
+    # the later articles then join the right story, and the ids hold as the stories grow
+    assert {sid: frozenset(ids) for sid, ids in index.stories().items()} == {
+        "mixed": frozenset(a.id for a in first),
+        split.into: frozenset(a.id for a in second),
+    }
+    assert [p.story for p in placements[1:]] == ["mixed" if a in first else split.into for a in later[1:]]
+    assert len(index.splits) == 1  # the parts are checked again as they grow, and hold together
+
+
+def test_coherent_stories_never_split(
+    seeds: list[AnnotatedArticle],
+    example_report: object,
+    two_events: tuple[list[AnnotatedArticle], list[AnnotatedArticle]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import parallax.streaming
+
+    articles = [*seeds, *example_report.articles]  # type: ignore[attr-defined]
+    with_checks = group_stories(articles, streaming=True)
+    index = StoryIndex()
+    for article, feature in zip(in_date_order(articles), features(in_date_order(articles)), strict=True):
+        index.add(article, feature)
+    for story_id in index.stories():
+        assert index.check(story_id) == {}
+    assert index.splits == []
+    for event in two_events:  # each ECB+ event alone, as one story: it holds together
+        alone = StoryIndex()
+        for feature in features(event):
+            alone.seed(feature, "event")
+        assert alone.check("event") == {}
+    monkeypatch.setattr(parallax.streaming, "SPLIT_MIN_PART", 10**9)  # no story is ever large enough to check
+    assert group_stories(articles, streaming=True) == with_checks

@@ -627,7 +627,10 @@ def _group_streaming(articles: Sequence[AnnotatedArticle], copy_of: dict[int, tu
     for start in range(0, len(heads), chunk):
         part = heads[start : start + chunk]
         for article, feature in zip(part, features(part), strict=True):
-            reasons[article.id] = index.add(article, feature).reason
+            placement = index.add(article, feature)
+            reasons[article.id] = placement.reason
+            for article_id, note in placement.moved:  # a split moved earlier articles to a new story
+                reasons[article_id] = f"{reasons[article_id]}; {note}"
         for article_id, note in index.refine([a.id for a in part]).items():
             reasons[article_id] = f"{reasons[article_id]}; {note}"
         if index.newest is not None:

@@ -10,11 +10,21 @@
    that is a copy of a stored one joins that one's story. The stored stories worth scoring come from a
    ``streaming.StoryIndex`` (nearest lead embeddings, shared names), each scored on at most ``streaming.SAMPLE``
    of its members: no new-by-stored matrix;
-4. recomputes only the stories that gained articles (compare + summarize) and saves them in one transaction.
+4. **merges** two stored stories when the batch links them (the rule ``StoryIndex.add`` uses: a new article scores
+   above ``cluster.THRESHOLD`` with both, and the two stories are similar on average, see ``StoryIndex.link``): the
+   older story's id survives, the other's articles move to it and its id is kept as merged into the survivor;
+5. **splits** each stored story the batch touched when ``StoryIndex.check`` says its members (with the new ones) no
+   longer hold together: the part holding its oldest article keeps the id, the others become new stories named
+   after their first article. Moved articles' reasons say why, now and whenever their story is recomputed;
+6. recomputes only the stories that gained, lost or moved articles (compare + summarize) and saves everything in
+   one transaction.
    Sentence vectors are computed once per article, at its ingest, and stored with it: a story that grows only
    embeds its new articles.
 
 Stories keep the id they were created with (from their first article's content hash) as they grow.
+Cost: merges load the absorbed stories' articles; a split check encodes the leads of each touched story's articles
+(as recomputing it does anyway) and scores at most ``streaming.SPLIT_SAMPLE`` squared pairs, plus the others
+against a sample of each part when it falls apart.
 
 Reads: files (``read_inputs``) or ``Article`` records. Writes: the store; returns an :class:`IngestResult`.
 """
@@ -22,7 +32,7 @@ Reads: files (``read_inputs``) or ``Article`` records. Writes: the store; return
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -39,7 +49,7 @@ from .nlp import annotate
 from .pipeline import Progress, analyze_stories, embed_sentences
 from .report import to_dict
 from .store import Matrix, Store, StoryRecord
-from .streaming import StoryIndex, features
+from .streaming import SPLIT_MIN_PART, StoryIndex, features
 
 __all__ = ["WINDOW_DAYS", "IngestResult", "ingest_annotated", "ingest_articles", "ingest_paths"]
 
@@ -57,13 +67,16 @@ MAX_CANDIDATES = 2000
 @dataclass(frozen=True, slots=True)
 class IngestResult:
     """What an ingest did: articles ``added`` (their ids), documents ``unchanged`` (already stored: the stored
-    article ids), stories ``created`` and ``updated`` (grown and recomputed), and ``rejections``."""
+    article ids), stories ``created`` and ``updated`` (grown and recomputed), ``rejections``, stories ``merged``
+    ((absorbed id, surviving id)) and ``split`` ((story id, new story id): the new one is also in ``created``)."""
 
     added: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
     created: tuple[str, ...] = ()
     updated: tuple[str, ...] = ()
     rejections: tuple[Rejection, ...] = ()
+    merged: tuple[tuple[str, str], ...] = ()
+    split: tuple[tuple[str, str], ...] = ()
 
     @property
     def stories(self) -> tuple[str, ...]:
@@ -114,12 +127,17 @@ def ingest_paths(
         return ingest_articles(store, articles, rejections=rejections, progress=progress)
     parts = [ingest_articles(store, articles[i : i + batch], progress=progress) for i in range(0, len(articles), batch)]
     created = dict.fromkeys(s for part in parts for s in part.created)
+    absorbed = {gone for part in parts for gone, _ in part.merged}
     return IngestResult(
         added=tuple(a for part in parts for a in part.added),
         unchanged=tuple(a for part in parts for a in part.unchanged),
-        created=tuple(created),  # a story created by one batch and grown by the next counts as created
-        updated=tuple(dict.fromkeys(s for part in parts for s in part.updated if s not in created)),
+        created=tuple(s for s in created if s not in absorbed),  # created by one batch and grown by the next
+        updated=tuple(
+            dict.fromkeys(s for part in parts for s in part.updated if s not in created and s not in absorbed)
+        ),
         rejections=tuple(rejections),
+        merged=tuple(m for part in parts for m in part.merged),
+        split=tuple(s for part in parts for s in part.split),
     )
 
 
@@ -185,19 +203,27 @@ def _add(
         fresh = {a.id: vectors_of[a.article.checksum] for a in pending}
 
         report_progress("group", 0, 1)
-        members, created = _assign(store, pending)
+        plan = _assign(store, pending)
+        members, created = plan.members, plan.created
         report_progress("group", 1, 1)
         records: list[StoryRecord] = []
         now = datetime.now(UTC).replace(microsecond=0).isoformat()
         older = [a.id for group in members.values() for a in group if a.id not in fresh]
         vectors = {**store.sentence_vectors(older), **fresh}
+        notes = {**store.article_notes(older), **{aid: why for aid, _, _, why in plan.moves}}
         for done, (story_id, story_articles) in enumerate(members.items(), 1):
-            records.append(_recompute(story_id, story_articles, now, vectors))
+            records.append(_recompute(story_id, story_articles, now, vectors, notes))
             report_progress("compare", done, len(members))
 
         story_of = {a.id: story_id for story_id, group in members.items() for a in group}
         try:
-            store.save([(story_of[a.id], a) for a in pending], records, fresh)
+            store.save(
+                [(story_of[a.id], a) for a in pending],
+                records,
+                fresh,
+                moves=plan.moves,
+                merged=[(gone, plan.resolve(into), why) for gone, into, why in plan.merged],
+            )
         except ConcurrentWriteError:
             if attempt == SAVE_ATTEMPTS:
                 raise
@@ -208,6 +234,8 @@ def _add(
             created=tuple(s for s in members if s in created),
             updated=tuple(s for s in members if s not in created),
             rejections=tuple(rejections),
+            merged=tuple((gone, plan.resolve(into)) for gone, into, _ in plan.merged),
+            split=tuple(plan.splits),
         )
     raise AssertionError("unreachable")  # the loop returns or raises
 
@@ -256,28 +284,100 @@ def _new_articles(store: Store, articles: Sequence[Article]) -> tuple[list[Artic
     return new, unchanged
 
 
-def _assign(store: Store, annotated: Sequence[AnnotatedArticle]) -> tuple[dict[str, list[AnnotatedArticle]], set[str]]:
-    """Which story each new article joins: story id -> all its articles (stored ones first); and the new ids."""
+@dataclass
+class _Plan:
+    """What an ingest decided: story id -> all its articles (stored ones first, oldest story's first), the new
+    story ids, stored articles (and new ones a split moved) as (article, from, to, why), stories merged away as
+    (absorbed, survivor at the time, why), and splits as (story, new story)."""
+
+    members: dict[str, list[AnnotatedArticle]] = field(default_factory=dict)
+    created: set[str] = field(default_factory=set)
+    moves: list[tuple[str, str, str, str]] = field(default_factory=list)
+    merged: list[tuple[str, str, str]] = field(default_factory=list)
+    splits: list[tuple[str, str]] = field(default_factory=list)
+
+    def resolve(self, story_id: str) -> str:
+        """The story that now holds ``story_id``'s articles (following this ingest's merges)."""
+        into = {gone: survivor for gone, survivor, _ in self.merged}
+        while story_id in into:
+            story_id = into[story_id]
+        return story_id
+
+
+def _assign(store: Store, annotated: Sequence[AnnotatedArticle]) -> _Plan:
+    """Which story each new article joins, which stored stories merge and which split (see the module docstring)."""
     batch_duplicates = find_duplicates([a.article for a in annotated])
     groups = group_stories(annotated, duplicates=batch_duplicates)
     by_id = {a.id: a for a in annotated}
 
     candidates = _candidates(store, annotated)
-    members: dict[str, list[AnnotatedArticle]] = {}
-    created: set[str] = set()
+    plan = _Plan()
     targets: list[str | None] = [None] * len(groups)
+    links: list[tuple[str, str, str, float]] = []
     if candidates:
-        targets = _best_stories(groups, by_id, candidates)
+        targets, links = _best_stories(groups, by_id, candidates)
+    for best, other, bridge, between in links:  # the oldest story survives
+        one, two = plan.resolve(best), plan.resolve(other)
+        if one == two:
+            continue
+        created_at = {s: (info.created if (info := store.get_story(s)) else "", s) for s in (one, two)}
+        survivor, absorbed = sorted((one, two), key=lambda s: created_at[s])
+        why = (
+            f"story {absorbed} merged into {survivor}: new article {bridge} fits both, and they are similar on "
+            f"average ({between:.2f})"
+        )
+        plan.merged.append((absorbed, survivor, why))
+    stored: dict[str, list[AnnotatedArticle]] = {}
+    added: dict[str, list[AnnotatedArticle]] = {}
     for group, target in zip(groups, targets, strict=True):
         new_members = [by_id[i] for i in group.articles]
         if target is None:
             target = _story_id(new_members[0])
-            created.add(target)
-            members[target] = []
-        elif target not in members:
-            members[target] = list(store.story_articles(target))
-        members[target].extend(new_members)
-    return members, created
+            plan.created.add(target)
+            stored[target] = []
+        else:
+            target = plan.resolve(target)
+            if target not in stored:
+                stored[target] = list(store.story_articles(target))
+        added.setdefault(target, []).extend(new_members)
+    for absorbed, _, why in plan.merged:
+        survivor = plan.resolve(absorbed)
+        if survivor not in stored:
+            stored[survivor] = list(store.story_articles(survivor))
+        for article in store.story_articles(absorbed):
+            stored[survivor].append(article)
+            plan.moves.append((article.id, absorbed, survivor, f"moved from story {absorbed}: {why}"))
+    plan.members = {sid: [*stored[sid], *added.get(sid, [])] for sid in stored}
+    for story_id in [s for s in plan.members if s not in plan.created]:
+        _split(store, plan, story_id)
+    return plan
+
+
+def _split(store: Store, plan: _Plan, story_id: str) -> None:
+    """Split a stored story the batch touched when its members no longer hold together (``StoryIndex.check``)."""
+    members = plan.members[story_id]
+    if len(members) < 2 * SPLIT_MIN_PART:
+        return
+    index = StoryIndex()
+    for feature in features(members):
+        index.seed(feature, story_id)
+    notes = index.check(story_id)
+    source = {aid: frm for aid, frm, _, _ in plan.moves}
+    for split in index.splits:
+        new_id, first = split.into, split.articles[0]
+        while new_id in plan.members or store.get_story(new_id) is not None:
+            new_id = content_id(new_id, first)
+        moved = set(split.articles)
+        plan.members[new_id] = [a for a in members if a.id in moved]
+        plan.members[story_id] = [a for a in plan.members[story_id] if a.id not in moved]
+        plan.created.add(new_id)
+        plan.splits.append((story_id, new_id))
+        plan.moves = [m for m in plan.moves if m[0] not in moved]
+        for article_id in split.articles:
+            why = notes[article_id].replace(
+                f"split from story {story_id}", f"split from story {story_id} into {new_id}"
+            )
+            plan.moves.append((article_id, source.get(article_id, story_id), new_id, why))
 
 
 def _candidates(store: Store, annotated: Sequence[AnnotatedArticle]) -> list[tuple[str, AnnotatedArticle]]:
@@ -293,9 +393,11 @@ def _best_stories(
     groups: Sequence[Story],
     by_id: dict[str, AnnotatedArticle],
     candidates: Sequence[tuple[str, AnnotatedArticle]],
-) -> list[str | None]:
+) -> tuple[list[str | None], list[tuple[str, str, str, float]]]:
     """For each new group, the stored story it joins (highest average similarity above THRESHOLD; a story holding
-    an article it copies wins outright), or ``None``."""
+    an article it copies wins outright), or ``None``; and the links the groups make between stored stories:
+    (story joined, other story, bridging article, average similarity between the two stories) where an article
+    of the group scores above THRESHOLD with both and ``StoryIndex.link`` says they belong together."""
     new_articles = [by_id[i] for group in groups for i in group.articles]
     stored_articles = [a for _, a in candidates]
     everything = [*new_articles, *stored_articles]
@@ -314,6 +416,7 @@ def _best_stories(
                 copied.setdefault(i, stories[0])
 
     targets: list[str | None] = []
+    links: list[tuple[str, str, str, float]] = []
     for group in groups:
         rows = [row[i] for i in group.articles]
         forced = [copied[i] for i in group.articles if i in copied]
@@ -322,23 +425,43 @@ def _best_stories(
             continue
         # the group's average over the stories any of its articles finds as candidates (every row scored)
         stories = sorted({s for feature in rows for s in index.candidates(feature)})
-        best: tuple[float, str] | None = None
+        above: list[tuple[float, str]] = []
+        per_article: dict[str, list[float | None]] = {}
         for story_id in stories:
             found = [index.average(feature, story_id) for feature in rows]
+            per_article[story_id] = [f[0] if f is not None else None for f in found]
             average = float(np.mean([f[0] for f in found if f is not None]))
-            if average >= THRESHOLD and (best is None or (average, story_id) > best):
-                best = (average, story_id)
-        targets.append(best[1] if best else None)
-    return targets
+            if average >= THRESHOLD:
+                above.append((average, story_id))
+        above.sort(reverse=True)
+        targets.append(above[0][1] if above else None)
+        for _, other in above[1:]:
+            best = above[0][1]
+            bridges = [
+                rows[n].id
+                for n, (x, y) in enumerate(zip(per_article[best], per_article[other], strict=True))
+                if x is not None and y is not None and x >= THRESHOLD and y >= THRESHOLD
+            ]
+            between = index.link(best, other) if bridges else None
+            if between is not None:
+                links.append((best, other, bridges[0], between))
+    return targets, links
 
 
 def _recompute(
-    story_id: str, articles: Sequence[AnnotatedArticle], now: str, vectors: Mapping[str, Matrix]
+    story_id: str,
+    articles: Sequence[AnnotatedArticle],
+    now: str,
+    vectors: Mapping[str, Matrix],
+    notes: Mapping[str, str] | None = None,
 ) -> StoryRecord:
     """A story's analysis and report JSON from all its articles (annotations and sentence vectors as stored: no
-    NLP or embedding reruns)."""
+    NLP or embedding reruns). ``notes``: why an article was moved here (a merge or split), added to its reason."""
     duplicates = find_duplicates([a.article for a in articles])
-    story = replace(describe_story(articles, duplicates=duplicates), id=story_id)
+    story = describe_story(articles, duplicates=duplicates)
+    moved = notes or {}
+    reasons = tuple((aid, f"{why}; {moved[aid]}" if aid in moved else why) for aid, why in story.reasons)
+    story = replace(story, id=story_id, reasons=reasons)
     (analysis,) = analyze_stories([story], articles, duplicates, vectors=vectors)
     by_id = {a.id: a for a in articles}
     report = Report(

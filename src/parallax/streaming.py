@@ -12,11 +12,20 @@ A :class:`StoryIndex` holds the stories seen so far. For a new article it
    estimated);
 3. joins the best story whose average reaches ``cluster.THRESHOLD``, or starts a new one. When the article scores
    above the threshold with two stories and those two stories are, on average, similar above the threshold to each
-   other, they **merge**: the older story's id survives and the merge is recorded.
+   other, they **merge**: the older story's id survives and the merge is recorded;
+4. **splits** a story whose members no longer hold together: after a merge, and whenever a story has grown by
+   ``SPLIT_GROWTH`` since its last check, ``check`` re-clusters a sample of its members (at most ``SPLIT_SAMPLE``,
+   average linkage at ``cluster.THRESHOLD`` on the same scores) and assigns the others to the nearest part; parts of
+   at least ``SPLIT_MIN_PART`` articles whose mutual average similarity is below the threshold become stories of
+   their own. The part holding the story's oldest article keeps the id; the others are named after their first
+   article, and every moved article's reason says so.
 
 Every placement says why ("joined story X: similarity 0.31 on average over 5 articles; closest Y (lead cosine
 0.82); shares Lavrov, Huawei; 1 day apart"). The work per article is bounded by the number of neighbours,
-candidate stories and sample size: time grows linearly with the stream and no step compares all pairs.
+candidate stories and sample size: time grows linearly with the stream and no step compares all pairs. A check
+costs at most SPLIT_SAMPLE^2 / 2 scores plus, when the sample falls apart, SAMPLE scores per part (at most
+SPLIT_SAMPLE / SPLIT_MIN_PART parts) for each other member; a story is checked again only once it has doubled, so
+each article is re-assigned O(1) times on average: checks stay linear in the stream.
 
 ``group_stories`` uses this for large batches (articles fed in date order); ``incremental`` uses it to find the
 stored stories a new article may join.
@@ -29,6 +38,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -53,10 +63,24 @@ from .cluster import (
     _profile,
     _rarity,
     _vocabulary,
+    cluster_vectors,
 )
 from .models import AnnotatedArticle, content_id
 
-__all__ = ["NEIGHBOURS", "SAMPLE", "WINDOW_DAYS", "Features", "Placement", "StoryIndex", "features", "score"]
+__all__ = [
+    "NEIGHBOURS",
+    "SAMPLE",
+    "SPLIT_GROWTH",
+    "SPLIT_MIN_PART",
+    "SPLIT_SAMPLE",
+    "WINDOW_DAYS",
+    "Features",
+    "Placement",
+    "Split",
+    "StoryIndex",
+    "features",
+    "score",
+]
 
 # Tuning constants (bounds on the work per article, not fitted to a data set; their agreement with the batch
 # clustering is measured in tests/test_streaming.py and docs/EVALUATION.md).
@@ -77,8 +101,17 @@ HNSW_M = 32
 HNSW_EF_SEARCH = 64
 # Below this many vectors a week's index is searched exactly (numpy), which is faster and exact.
 EXACT_BELOW = 2048
+# Split checks (see StoryIndex.check). A part must hold this many articles to become a story of its own: a lone
+# article that fits its story badly is refine's business, not a split's (a prior, not fitted).
+SPLIT_MIN_PART = 3
+# Members re-clustered exactly per check (all pairs of the sample: 48 -> 1128 scores). A bound on work, not fitted.
+SPLIT_SAMPLE = 48
+# A story is checked again once it holds this many times the articles it held at its last check (so each article
+# takes part in O(1) checks on average), and first at 2 * SPLIT_MIN_PART articles.
+SPLIT_GROWTH = 2.0
 
 Vector = NDArray[np.float32]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,17 +127,32 @@ class Features:
     day: int | None  # publication day (ordinal): the time window; None when unpublished
     focus: date | None
     has_title: bool
+    checksum: str = ""  # the article's content hash: what a story it starts is named after
     mentions: dict[str, bool] = field(default_factory=dict, compare=False)  # cache of _mentions
 
 
 @dataclass(frozen=True, slots=True)
 class Placement:
-    """Where an article went: its ``story``, why (``reason``), and the stories merged into it on the way."""
+    """Where an article went: its ``story``, why (``reason``), the stories merged into it on the way, and
+    ``moved``: (article id, note) for the other articles that a split triggered by this placement moved (append
+    the note to their reasons)."""
 
     article: str
     story: str
     reason: str
     merged: tuple[str, ...] = ()
+    moved: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """A story that fell apart: ``articles`` left ``story`` for the new story ``into``; ``similarity`` is the
+    average combined similarity between the moved part and the rest (sampled), below ``cluster.THRESHOLD``."""
+
+    story: str
+    into: str
+    articles: tuple[str, ...]
+    similarity: float
 
 
 def _normalised(vector: dict[str, float]) -> dict[str, float]:
@@ -144,6 +192,7 @@ def features(articles: Sequence[AnnotatedArticle], vectors: Vector | None = None
                 profile.published.toordinal() if profile.published else None,
                 focus,
                 bool(annotated.article.title and annotated.article.title.strip()),
+                annotated.article.checksum,
             )
         )
     return result
@@ -243,6 +292,7 @@ class _Story:
     id: str
     members: list[str] = field(default_factory=list)
     created: int = 0  # creation order: the older story survives a merge
+    checked: int = 0  # how many members it had at its last split check
 
 
 def _new_story_id(article: AnnotatedArticle) -> str:
@@ -262,7 +312,9 @@ class StoryIndex:
         self._created = 0
         self._newest: int | None = None
         self.merges: list[tuple[str, str, str]] = []  # (surviving story, merged story, article that bridged them)
+        self.splits: list[Split] = []
         self._merged_into: dict[str, str] = {}
+        self._founding: dict[str, str] = {}  # article id -> the id a story it starts (or splits off) gets
 
     # --- reading ---------------------------------------------------------------------------------------------------
 
@@ -288,6 +340,7 @@ class StoryIndex:
         if story_id not in self._stories:
             self._stories[story_id] = _Story(story_id, created=self._created)
             self._created += 1
+        self._founding.setdefault(article.id, content_id("story", article.checksum or article.id))
         self._insert(article, story_id)
 
     def join(self, article: Features, story_id: str) -> None:
@@ -298,10 +351,9 @@ class StoryIndex:
         """Decide ``article``'s story (``feature``: its features), record it, and say why."""
         averages = self.scores(feature)
         above = sorted(((avg, sid) for sid, (avg, _, _) in averages.items() if avg >= THRESHOLD), reverse=True)
+        self._founding[article.id] = self._story_id(article)
         if not above:
-            story_id = self._story_id(article)
-            while story_id in self._stories:  # an id taken (a repeat of a text): derive another
-                story_id = content_id(story_id, article.id)
+            story_id = self._free_id(self._founding[article.id], article.id)
             self._stories[story_id] = _Story(story_id, created=self._created)
             self._created += 1
             self._insert(feature, story_id)
@@ -319,7 +371,114 @@ class StoryIndex:
         reason = self._reason(feature, target, avg, count, closest)
         if merged:
             reason += "; merged " + ", ".join(merged) + f" into {target}"
-        return Placement(article.id, target, reason, tuple(merged))
+        moved = self._maybe_check(target, force=bool(merged))
+        if article.id in moved:
+            reason += "; " + moved.pop(article.id)
+        return Placement(article.id, self.story_of(article.id), reason, tuple(merged), tuple(moved.items()))
+
+    def check(self, story_id: str) -> dict[str, str]:
+        """Split ``story_id`` where its members no longer hold together (see the module docstring, step 4).
+
+        Re-clusters an even sample of at most SPLIT_SAMPLE of its members by average linkage on ``score`` cut at
+        THRESHOLD; when that finds more than one part, every other member joins the part it is most similar to on
+        average (over at most SAMPLE of the part's sampled members). Parts smaller than SPLIT_MIN_PART, and parts
+        whose mutual average similarity reaches THRESHOLD, are put back together (the most similar first). What
+        remains apart becomes new stories: the part holding the story's oldest member keeps ``story_id``, each
+        other part is named after its first member (as a story it started would be). Members whose features were
+        forgotten (``forget_before``) stay. Returns, per moved article, the note to append to its reason.
+
+        Bounded: at most SPLIT_SAMPLE * (SPLIT_SAMPLE - 1) / 2 scores for the sample, and at most
+        SAMPLE * SPLIT_SAMPLE / SPLIT_MIN_PART per other member (only when the sample falls apart).
+        """
+        story = self._stories[self._resolve(story_id)]
+        live = [m for m in story.members if m in self._features]
+        story.checked = len(story.members)
+        if len(live) < 2 * SPLIT_MIN_PART:
+            return {}
+        sample = _spread(live, SPLIT_SAMPLE)
+        feats = [self._features[m] for m in sample]
+        matrix = np.ones((len(sample), len(sample)))
+        for i in range(len(sample)):
+            for j in range(i + 1, len(sample)):
+                matrix[i, j] = matrix[j, i] = score(feats[i], feats[j])
+        labels = cluster_vectors(matrix, THRESHOLD)
+        if max(labels) == 0:
+            return {}
+        parts: dict[int, list[int]] = defaultdict(list)  # label -> positions in ``sample``
+        for position, label in enumerate(labels):
+            parts[label].append(position)
+        # parts too small even to be counted on a sample: back into the part they are most similar to
+        self._fold(parts, matrix, {label: len(rows) for label, rows in parts.items()}, SPLIT_MIN_PART)
+        if len(parts) < 2:
+            return {}
+        part_of = {sample[p]: label for label, rows in parts.items() for p in rows}
+        sampled = set(sample)
+        for member in live:
+            if member not in sampled:
+                feature = self._features[member]
+                part_of[member] = max(
+                    parts,
+                    key=lambda label: (
+                        np.mean([score(feature, feats[p]) for p in _spread(parts[label], SAMPLE)]),
+                        -label,
+                    ),
+                )
+        sizes = {label: sum(1 for m in live if part_of[m] == label) for label in parts}
+        self._fold(parts, matrix, sizes, SPLIT_MIN_PART, part_of)
+        if len(parts) < 2:
+            return {}
+        keep = part_of[live[0]]
+        notes: dict[str, str] = {}
+        for label in sorted(parts, key=lambda lab: live.index(next(m for m in live if part_of[m] == lab))):
+            if label == keep:
+                continue
+            others = [p for lab, rows in parts.items() if lab != label for p in rows]
+            between = float(matrix[np.ix_(parts[label], others)].mean())
+            moved = [m for m in story.members if part_of.get(m) == label]
+            new_id = self._free_id(self._founding.get(moved[0], content_id("story", moved[0])), moved[0])
+            self._stories[new_id] = _Story(new_id, moved, created=self._created, checked=len(moved))
+            self._created += 1
+            for member in moved:
+                self._story_of[member] = new_id
+                notes[member] = f"split from story {story.id}: average similarity {between:.2f} to its other part"
+            self.splits.append(Split(story.id, new_id, tuple(moved), between))
+        story.members = [m for m in story.members if m not in notes]
+        story.checked = len(story.members)
+        return notes
+
+    def _fold(
+        self,
+        parts: dict[int, list[int]],
+        matrix: NDArray[np.float64],
+        sizes: dict[int, int],
+        smallest: int,
+        part_of: dict[str, int] | None = None,
+    ) -> None:
+        """Put parts back together, the most similar pair first (average over the sample ``matrix``): a part
+        smaller than ``smallest`` joins the part it is most similar to; any two parts whose average reaches
+        THRESHOLD join. ``sizes`` (and ``part_of``, article -> label) follow."""
+        while len(parts) > 1:
+
+            def average(a: int, b: int) -> float:
+                return float(matrix[np.ix_(parts[a], parts[b])].mean())
+
+            labels = sorted(parts)
+            small = sorted((sizes[lab], lab) for lab in labels if sizes[lab] < smallest)
+            if small:
+                absorbed = small[0][1]
+                into = max((lab for lab in labels if lab != absorbed), key=lambda lab: (average(absorbed, lab), -lab))
+            else:
+                pairs = [(average(a, b), -a, -b) for i, a in enumerate(labels) for b in labels[i + 1 :]]
+                best = max(pairs)
+                if best[0] < THRESHOLD:
+                    return
+                into, absorbed = -best[1], -best[2]
+            parts[into].extend(parts.pop(absorbed))
+            sizes[into] += sizes.pop(absorbed)
+            if part_of is not None:
+                for member, label in part_of.items():
+                    if label == absorbed:
+                        part_of[member] = into
 
     def scores(self, feature: Features) -> dict[str, tuple[float, int, str]]:
         """Candidate story id -> (average combined similarity over its sampled members, members scored, closest)."""
@@ -403,10 +562,22 @@ class StoryIndex:
 
     def _sample(self, story_id: str, leave_out: str = "") -> list[str]:
         members = [m for m in self._stories[story_id].members if m in self._features and m != leave_out]
-        if len(members) <= SAMPLE:
-            return members
-        step = len(members) / SAMPLE
-        return [members[int(i * step)] for i in range(SAMPLE)]
+        return _spread(members, SAMPLE)
+
+    def _maybe_check(self, story_id: str, *, force: bool = False) -> dict[str, str]:
+        """``check`` the story after a merge (``force``) or once it has grown SPLIT_GROWTH times since its last
+        check (and holds at least 2 * SPLIT_MIN_PART articles)."""
+        story = self._stories[self._resolve(story_id)]
+        size = len(story.members)
+        if size < 2 * SPLIT_MIN_PART or not (force or size >= SPLIT_GROWTH * story.checked):
+            return {}
+        return self.check(story.id)
+
+    def _free_id(self, story_id: str, article_id: str) -> str:
+        """``story_id``, or one derived from it when a live story has it (a repeat of a text)."""
+        while story_id in self._stories:
+            story_id = content_id(story_id, article_id)
+        return story_id
 
     def _resolve(self, story_id: str) -> str:
         while story_id not in self._stories:
@@ -417,19 +588,24 @@ class StoryIndex:
         return (a, b) if self._stories[a].created <= self._stories[b].created else (b, a)
 
     def _linked(self, a: str, b: str) -> bool:
-        """Do these two stories belong together? Their sampled members' average similarity reaches THRESHOLD (as
-        average linkage asks), and so does each sampled member's average to the other story: one bridging
-        article must not drag in a member that fits the other story on no evidence of its own (chaining)."""
-        left = [self._features[m] for m in self._sample(a)]
-        right = [self._features[m] for m in self._sample(b)]
+        return self.link(a, b) is not None
+
+    def link(self, a: str, b: str) -> float | None:
+        """Do stories ``a`` and ``b`` belong together? Their sampled members' average similarity (returned when
+        they do; ``None`` when not) reaches THRESHOLD (as average linkage asks), and so does each sampled member's
+        average to the other story: one bridging article must not drag in a member that fits the other story on
+        no evidence of its own (chaining)."""
+        left = [self._features[m] for m in self._sample(self._resolve(a))]
+        right = [self._features[m] for m in self._sample(self._resolve(b))]
         if not left or not right:
-            return False
+            return None
         scores = np.array([[score(x, y) for y in right] for x in left])
-        return bool(
+        linked = (
             scores.mean() >= THRESHOLD
             and scores.mean(axis=1).min() >= THRESHOLD
             and scores.mean(axis=0).min() >= THRESHOLD
         )
+        return float(scores.mean()) if linked else None
 
     def _merge(self, survivor: str, absorbed: str, article_id: str) -> None:
         gone = self._stories.pop(absorbed)
@@ -482,7 +658,9 @@ class StoryIndex:
                         self._merge(survivor, absorbed, article_id)
                         note = f"merged story {absorbed} into {survivor}"
                         moved[article_id] = f"{moved[article_id]}; {note}" if article_id in moved else note
-                        own = survivor
+                        for member, split in self._maybe_check(survivor, force=True).items():
+                            moved[member] = f"{moved[member]}; {split}" if member in moved else split
+                        own = self.story_of(article_id)
             best = above[0] if above and above[0][1] in self._stories and above[0][1] != own else None
             if best is None or best[0] <= own_score:
                 continue
@@ -508,6 +686,14 @@ class StoryIndex:
         for week in [w for w in self._weeks if w is not None and (w + 1) * 7 <= day]:
             del self._weeks[week]
         return len(old)
+
+
+def _spread(items: Sequence[T], size: int) -> list[T]:
+    """At most ``size`` of ``items``, evenly spread (the first always among them); all of them when fewer."""
+    if len(items) <= size:
+        return list(items)
+    step = len(items) / size
+    return [items[int(i * step)] for i in range(size)]
 
 
 def in_date_order(articles: Iterable[AnnotatedArticle]) -> list[AnnotatedArticle]:

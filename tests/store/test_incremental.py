@@ -196,3 +196,95 @@ def test_a_save_based_on_a_stale_story_is_refused(store: Store, seed_report: Rep
     with pytest.raises(ConcurrentWriteError):
         store.save([(story_id, third)], [stale])
     assert {t: store.rows(t) for t in ("stories", "articles")} == before
+
+
+def _store_story(store: Store, story_id: str, articles: list[AnnotatedArticle]) -> None:
+    """Save ``articles`` as one story, as an earlier ingest (on thinner evidence, or an older version) left it."""
+    from parallax.incremental import _recompute
+    from parallax.pipeline import embed_sentences
+
+    vectors = embed_sentences(articles)
+    record = _recompute(story_id, articles, "2026-01-01T00:00:00+00:00", vectors)
+    store.save([(story_id, a) for a in articles], [record], vectors)
+
+
+def _reasons(store: Store, story_id: str) -> dict[str, str]:
+    report = store.load_report(story_id)
+    assert report is not None
+    return dict(report.stories[0].story.reasons)
+
+
+def test_a_new_article_that_links_two_stored_stories_merges_them(store: Store, seed_report: Report) -> None:
+    story = max(seed_report.stories, key=lambda s: len(s.story.articles))
+    by_id = {a.id: a for a in seed_report.articles}
+    first, second, bridge, later = (by_id[i] for i in story.story.articles[:4])
+    # one event in two stored stories
+    _store_story(store, "story-1", [first])
+    _store_story(store, "story-2", [second])
+    result = ingest_annotated(store, [bridge])
+    assert result.merged == (("story-2", "story-1"),)  # the older id survives
+    assert result.updated == ("story-1",)
+    assert store.get_story("story-2") is None
+    assert _partition(store) == {frozenset({first.id, second.id, bridge.id})}
+    went = store.merged_into("story-2")
+    assert went is not None
+    assert went[0] == "story-1"
+    assert f"new article {bridge.id} fits both" in went[1]
+    assert store.merged_into("story-1") is None
+    note = "moved from story story-2: story story-2 merged into story-1"
+    assert note in _reasons(store, "story-1")[second.id]
+    assert note not in _reasons(store, "story-1")[first.id]
+    info = store.get_story("story-1")
+    assert info is not None
+    assert info.articles == 3
+    # the story grows on; the moved article still says why it is there
+    assert ingest_annotated(store, [later]).updated == ("story-1",)
+    assert note in _reasons(store, "story-1")[second.id]
+    assert store.rows("merged_stories")[1][0][:2] == ("story-2", "story-1")
+
+
+@pytest.fixture(scope="module")
+def two_events(shared) -> tuple[list[AnnotatedArticle], list[AnnotatedArticle]]:  # type: ignore[no-untyped-def]
+    """ECB+ topic 2: two events on one topic, the first five documents of each by id."""
+    from parallax.evaluation.clustering import load_ecbplus
+    from parallax.nlp import annotate
+
+    corpus = load_ecbplus(shared / "data", topics=2)
+    pairs = list(zip(corpus.articles, corpus.gold, strict=True))
+    one = sorted((a for a, g in pairs if g == "2ecb"), key=lambda a: a.id)[:5]
+    two = sorted((a for a, g in pairs if g == "2ecbplus"), key=lambda a: a.id)[:5]
+    annotated = {a.id: a for a in annotate([*one, *two])}
+    return [annotated[a.id] for a in one], [annotated[a.id] for a in two]
+
+
+def test_a_stored_story_that_no_longer_holds_together_splits(
+    store: Store, two_events: tuple[list[AnnotatedArticle], list[AnnotatedArticle]]
+) -> None:
+    from parallax.models import content_id
+    from parallax.store.sql import COLUMNS
+
+    first, second = two_events
+    _store_story(store, "mixed", [*first[:3], *second[:3]])  # two events wrongly in one stored story
+    result = ingest_annotated(store, [first[3]])
+    new_id = content_id("story", second[0].article.checksum)  # named after its first article
+    assert result.split == (("mixed", new_id),)
+    assert result.created == (new_id,)
+    assert result.updated == ("mixed",)  # the part holding the oldest article keeps the id
+    assert _partition(store) == {
+        frozenset(a.id for a in first[:4]),
+        frozenset(a.id for a in second[:3]),
+    }
+    assert _story_of(store, first[3].id) == "mixed"
+    reasons = _reasons(store, new_id)
+    for article in second[:3]:
+        assert f"split from story mixed into {new_id}: average similarity" in reasons[article.id]
+    assert all("split from" not in why for why in _reasons(store, "mixed").values())
+    # later articles of the second event join the split-off story, which keeps its id
+    grown = ingest_annotated(store, [second[3]])
+    assert grown.updated == (new_id,)
+    assert grown.split == ()
+    assert _story_of(store, second[3].id) == new_id
+    columns, rows = store.rows("articles")
+    assert columns == COLUMNS["articles"]
+    moved = {row[0]: row[columns.index("moved")] for row in rows}
+    assert {aid for aid, why in moved.items() if why} == {a.id for a in second[:3]}

@@ -9,7 +9,9 @@ full-text index). Per story: its :class:`~parallax.models.StoryAnalysis`, the re
 (``report.to_dict`` of a report holding the story's articles and analysis) and summary columns.
 
 Story ids are stable: a story keeps the id it got when it was created (derived from its first article's content
-hash) while it grows, so URLs stay valid. Writes come only from :mod:`parallax.incremental` (``ingest_paths``),
+hash) while it grows, so URLs stay valid. When an ingest merges two stories the older id survives and the other is
+kept in ``merged_stories`` (``merged_into`` says where it went); when it splits one, the part holding the oldest
+article keeps the id. Writes come only from :mod:`parallax.incremental` (``ingest_paths``),
 which decides which story each new article joins and recomputes only the stories that changed.
 
 Reads return the records below (:class:`StoryInfo`, :class:`ArticleInfo`, :class:`OutletInfo`,
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, Literal, Protocol, TypeVar
@@ -63,7 +65,7 @@ MARK_START = "\ue000"
 MARK_END = "\ue001"
 
 # Every table a backend keeps, in the order ``Store.rows`` and ``dump`` list them (full-text indexes excluded).
-TABLES = ("schema_migrations", "stories", "articles", "entities", "citations", "facts")
+TABLES = ("schema_migrations", "stories", "articles", "entities", "citations", "facts", "merged_stories")
 
 VECTOR_SIZE = 384  # the sentence encoder's dimension (all-MiniLM-L6-v2)
 
@@ -281,15 +283,30 @@ class Store(Protocol):
         """The stored sentence vectors of these articles (those that have them), by article id."""
         ...
 
+    def article_notes(self, article_ids: list[str]) -> dict[str, str]:
+        """Why these articles last changed story (a merge or a split), for those that ever did."""
+        ...
+
+    def merged_into(self, story_id: str) -> tuple[str, str] | None:
+        """Where a story merged into another went: (the story now holding its articles, why), or ``None`` when
+        ``story_id`` was never merged away (or is a story again)."""
+        ...
+
     def save(
         self,
         articles: list[tuple[str, AnnotatedArticle]],
         stories: list[StoryRecord],
         vectors: Mapping[str, Matrix] | None = None,
+        *,
+        moves: Sequence[tuple[str, str, str, str]] = (),
+        merged: Sequence[tuple[str, str, str]] = (),
     ) -> None:
         """In one transaction: add new articles as (story id, article) with their sentence ``vectors`` (by article
-        id), and create or replace these stories (an existing story keeps its ``created`` time). Articles already
-        stored by id are an error."""
+        id), create or replace these stories (an existing story keeps its ``created`` time), move stored articles
+        to another story (``moves``: article id, from story, to story, why: a merge or a split), and drop the
+        stories merged away (``merged``: absorbed id, surviving id, why; the absorbed id is kept in
+        ``merged_stories``). Articles already stored by id are an error; so is a story that changed since the
+        caller read it (``ConcurrentWriteError``)."""
         ...
 
     # --- maintenance ------------------------------------------------------------------------------------------

@@ -54,11 +54,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "articles": tuple(
         "id checksum story_id position source title outlet byline published url language text words tone quotes"
-        " citations loaded_terms added annotated vectors".split()
+        " citations loaded_terms added annotated vectors moved".split()
     ),
     "entities": ("article_id", "name", "label", "mentions"),
     "citations": ("article_id", "source", "kind", "mentions"),
     "facts": ("story_id", "id", "position", "text", "sources", "independent", "first"),
+    "merged_stories": ("id", "into_id", "at", "reason"),
 }
 KEYS: dict[str, tuple[str, ...]] = {
     "schema_migrations": ("name",),
@@ -67,6 +68,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "entities": ("article_id", "name", "label"),
     "citations": ("article_id", "source", "kind"),
     "facts": ("story_id", "id"),
+    "merged_stories": ("id",),
 }
 assert tuple(COLUMNS) == TABLES
 
@@ -352,6 +354,20 @@ class SqlStore(ABC, Store):
                 found.update((aid, _vector_matrix(data)) for aid, data in rows)
         return found
 
+    def article_notes(self, article_ids: list[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        with self._lock:
+            for chunk in _chunks(article_ids):
+                marks = ", ".join("?" * len(chunk))
+                rows = self._run(f"SELECT id, moved FROM articles WHERE id IN ({marks}) AND moved IS NOT NULL", chunk)
+                found.update((aid, note) for aid, note in rows)
+        return found
+
+    def merged_into(self, story_id: str) -> tuple[str, str] | None:
+        with self._lock:
+            rows = self._run("SELECT into_id, reason FROM merged_stories WHERE id = ?", [story_id])
+        return (rows[0][0], rows[0][1]) if rows else None
+
     def story_articles(self, story_id: str) -> tuple[AnnotatedArticle, ...]:
         with self._lock:
             rows = self._run("SELECT annotated FROM articles WHERE story_id = ? ORDER BY position, id", [story_id])
@@ -362,12 +378,17 @@ class SqlStore(ABC, Store):
         articles: list[tuple[str, AnnotatedArticle]],
         stories: list[StoryRecord],
         vectors: Mapping[str, Matrix] | None = None,
+        *,
+        moves: Sequence[tuple[str, str, str, str]] = (),
+        merged: Sequence[tuple[str, str, str]] = (),
     ) -> None:
         stamp = now()
         with self._lock, self._transaction():
-            self._check_unchanged(articles, stories)
+            self._check_unchanged(articles, stories, moves, [absorbed for absorbed, _, _ in merged])
             for record in stories:
                 self._save_story(record, stamp)
+                # a story id that comes back (a split part named after the article that once started it)
+                self._run("DELETE FROM merged_stories WHERE id = ?", [record.analysis.story.id])
             self._run_many(
                 f"INSERT INTO articles ({', '.join(COLUMNS['articles'])})"
                 f" VALUES ({', '.join('?' * len(COLUMNS['articles']))})",
@@ -382,6 +403,20 @@ class SqlStore(ABC, Store):
                 [row for _, a in articles for row in _citation_rows(a)],
             )
             self._index([a for _, a in articles])
+            self._run_many(
+                "UPDATE articles SET story_id = ?, moved = ? WHERE id = ?",
+                [[to, why, aid] for aid, _, to, why in moves],
+            )
+            for absorbed, survivor, why in merged:
+                self._run("DELETE FROM facts WHERE story_id = ?", [absorbed])
+                self._run("DELETE FROM stories WHERE id = ?", [absorbed])
+                self._run("UPDATE merged_stories SET into_id = ? WHERE into_id = ?", [survivor, absorbed])
+                self._run(
+                    "INSERT INTO merged_stories (id, into_id, at, reason) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT (id) DO UPDATE SET into_id = excluded.into_id, at = excluded.at,"
+                    " reason = excluded.reason",
+                    [absorbed, survivor, stamp, why],
+                )
             for record in stories:
                 story = record.analysis.story
                 self._run_many(
@@ -397,16 +432,29 @@ class SqlStore(ABC, Store):
                     ],
                 )
 
-    def _check_unchanged(self, articles: list[tuple[str, AnnotatedArticle]], stories: list[StoryRecord]) -> None:
+    def _check_unchanged(
+        self,
+        articles: list[tuple[str, AnnotatedArticle]],
+        stories: list[StoryRecord],
+        moves: Sequence[tuple[str, str, str, str]],
+        absorbed: Sequence[str],
+    ) -> None:
         """Raise ConcurrentWriteError when the store is no longer what the caller decided on: one of the articles
-        was stored meanwhile, or a story to replace gained or lost articles (its row is locked until commit)."""
+        was stored meanwhile, or a story to replace, split or merge away gained or lost articles (its row is
+        locked until commit)."""
         new = {a.id for _, a in articles}
-        for record in stories:
-            story = record.analysis.story
-            exists = self._run(f"SELECT id FROM stories WHERE id = ?{self.lock_rows}", [story.id])
-            members = self._run("SELECT id FROM articles WHERE story_id = ?", [story.id]) if exists else []
-            if {r[0] for r in members} != set(story.articles) - new:
-                raise ConcurrentWriteError(f"story {story.id} changed while this ingest ran")
+        expected: dict[str, set[str]] = {r.analysis.story.id: set(r.analysis.story.articles) - new for r in stories}
+        for story_id in absorbed:
+            expected.setdefault(story_id, set())
+        for article_id, source, target, _ in moves:  # what each story held before the moves
+            expected.setdefault(target, set()).discard(article_id)
+            if article_id not in new:
+                expected.setdefault(source, set()).add(article_id)
+        for story_id, before in expected.items():
+            exists = self._run(f"SELECT id FROM stories WHERE id = ?{self.lock_rows}", [story_id])
+            members = self._run("SELECT id FROM articles WHERE story_id = ?", [story_id]) if exists else []
+            if {r[0] for r in members} != before or (story_id in absorbed and not exists):
+                raise ConcurrentWriteError(f"story {story_id} changed while this ingest ran")
         taken = sorted(self.find_ids(sorted(new)))
         if taken:
             raise ConcurrentWriteError(f"article {taken[0]} was stored while this ingest ran")
@@ -559,6 +607,7 @@ def _article_row(story_id: str, a: AnnotatedArticle, stamp: str, vectors: Matrix
         stamp,
         _json(codec.dump(a)),
         _vector_bytes(vectors) if vectors is not None else None,
+        None,  # moved: set when a merge or split moves it
     ]
 
 

@@ -69,6 +69,9 @@ def get_story(request: Request, story_id: str) -> dict[str, Any]:
     """A story's summary row and its articles."""
     store = store_of(request)
     info = store.get_story(story_id)
+    went = store.merged_into(story_id) if info is None else None
+    if went is not None:
+        raise WebError(404, f"story {story_id!r} was merged into {went[0]!r}", hint=f"see /api/stories/{went[0]}")
     if info is None:
         raise WebError(404, f"no story {story_id!r}", hint="list stories at /api/stories")
     articles = store.list_articles(story_id=story_id, limit=MAX_LIMIT)

@@ -126,10 +126,13 @@ def stories(
     )
 
 
-@reads.get("/stories/{story_id}", summary="Story page")
-def story(request: Request, story_id: str) -> HTMLResponse:
+@reads.get("/stories/{story_id}", summary="Story page", response_model=None)
+def story(request: Request, story_id: str) -> HTMLResponse | RedirectResponse:
     store = _store(request)
     info = store.get_story(story_id)
+    went = store.merged_into(story_id) if info is None else None
+    if went is not None:  # merged into another story by an ingest: the old link leads there
+        return RedirectResponse(f"/stories/{quote(went[0], safe='')}", status_code=301)
     report = store.load_report(story_id)
     data = store.story_report(story_id)
     if info is None or report is None or data is None:
