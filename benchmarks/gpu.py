@@ -86,7 +86,7 @@ def main() -> None:
         )
     )
     try:
-        from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
+        from sentence_transformers import SentenceTransformer
 
         model = SentenceTransformer(str(encoder_dir()), device=args.device)
         st_seconds, st_vectors = timed(lambda t: model.encode(t, normalize_embeddings=True), sample)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .cli_common import (
@@ -135,7 +136,9 @@ def ingest(
         f"{len(result.added)} added, {len(result.unchanged)} unchanged, {len(result.created)} new stories, "
         f"{len(result.updated)} updated, {len(result.rejections)} rejected -> {store.url}"
     )
-    finish(err, result.rejections, rejection_log, quiet, [summary])
+    changes = [f"merged story {old} into {new}" for old, new in result.merged]
+    changes += [f"split story {new} from {old}" for old, new in result.split]
+    finish(err, result.rejections, rejection_log, quiet, [*changes, summary])
 
 
 @click.command()
@@ -206,9 +209,12 @@ def show(story: str, db: str | None, fmt: str, output: Path | None) -> None:
     err = Console(stderr=True)
     with _opened(err, db) as store:
         report = store.load_report(story)
+        merged = store.merged_into(story) if report is None else None
     if report is None:
+        hint = f"`parallax show {merged[0]}`: {merged[1]}" if merged else "`parallax stories` lists them"
+        where = f"; it was merged into {merged[0]!r}" if merged else ""
         err.print(
-            f"[bold red]error:[/] no story {story!r} in {store.url} (hint: `parallax stories` lists them)",
+            f"[bold red]error:[/] no story {escape(story)!r} in {store.url}{escape(where)} (hint: {escape(hint)})",
             highlight=False,
             soft_wrap=True,
         )

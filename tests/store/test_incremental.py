@@ -288,3 +288,29 @@ def test_a_stored_story_that_no_longer_holds_together_splits(
     assert columns == COLUMNS["articles"]
     moved = {row[0]: row[columns.index("moved")] for row in rows}
     assert {aid for aid, why in moved.items() if why} == {a.id for a in second[:3]}
+
+
+def test_cli_reports_a_merge_and_points_from_the_old_story(tmp_path, seed_report: Report) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from parallax.cli import cli
+    from parallax.store import open_store
+
+    story = max(seed_report.stories, key=lambda s: len(s.story.articles))
+    by_id = {a.id: a for a in seed_report.articles}
+    first, second, bridge = (by_id[i] for i in story.story.articles[:3])
+    db = tmp_path / "merge.db"
+    store = open_store(db)
+    try:
+        _store_story(store, "story-1", [first])
+        _store_story(store, "story-2", [second])
+    finally:
+        store.close()
+    runner = CliRunner()
+    result = runner.invoke(cli, ["ingest", bridge.article.source, "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "merged story story-2 into story-1" in result.output
+    gone = runner.invoke(cli, ["show", "story-2", "--db", str(db)])
+    assert gone.exit_code == 1
+    assert "it was merged into 'story-1'" in gone.output
+    assert "parallax show story-1" in gone.output
