@@ -7,8 +7,6 @@ is present. Without torch the module is skipped: the default path never needs it
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -22,27 +20,15 @@ torch = pytest.importorskip("torch")
 REFERENCE = Path(__file__).parent / "data" / "minilm_reference.json"
 
 
-@pytest.fixture
-def device_env() -> Iterator[None]:
-    before = os.environ.get(DEVICE_ENV)
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop(DEVICE_ENV, None)
-        else:
-            os.environ[DEVICE_ENV] = before
-
-
 def _devices() -> list[str]:
     return ["cpu", *(["cuda"] if torch.cuda.is_available() else [])]
 
 
 @pytest.mark.parametrize("device", _devices())
-def test_torch_matches_numpy_and_reference(device: str, device_env: None) -> None:
+def test_torch_matches_numpy_and_reference(device: str, monkeypatch: pytest.MonkeyPatch) -> None:
     ref = json.loads(REFERENCE.read_text(encoding="utf-8"))
     texts = [*ref["sentences"], "", "5G", "a much longer sentence about a port strike that ends next week " * 6]
-    os.environ[DEVICE_ENV] = device
+    monkeypatch.setenv(DEVICE_ENV, device)
     assert encoder_device() == device
     ours = encode(texts)
     numpy_pass = load_encoder().encode(texts)
@@ -57,20 +43,20 @@ def test_torch_matches_numpy_and_reference(device: str, device_env: None) -> Non
     assert np.allclose(again[1], ours[0], atol=1e-3)
 
 
-def test_device_setting(device_env: None) -> None:
-    os.environ[DEVICE_ENV] = "numpy"
+def test_device_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(DEVICE_ENV, "numpy")
     assert encoder_device() == "numpy"
-    os.environ[DEVICE_ENV] = "tpu"
+    monkeypatch.setenv(DEVICE_ENV, "tpu")
     with pytest.raises(ModelError, match="unknown device"):
         encoder_device()
-    os.environ.pop(DEVICE_ENV)
+    monkeypatch.delenv(DEVICE_ENV)
     # auto: torch with CUDA only where an NVIDIA device is present
     expected = "cuda" if Path("/dev/nvidiactl").exists() and torch.cuda.is_available() else "numpy"
     assert encoder_device() == expected
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="checks the message on a machine without CUDA")
-def test_cuda_asked_without_cuda(device_env: None) -> None:
+def test_cuda_asked_without_cuda() -> None:
     from parallax.embed import load_tokenizer
     from parallax.embed_torch import TorchEncoder
     from parallax.resources import encoder_dir
