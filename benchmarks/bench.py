@@ -13,7 +13,7 @@ near-copy (MinHash dedup would otherwise fold every replica into its original's 
 JSONL files are cached in .cache/bench/ (gitignored), never committed.
 
 Each size runs in its own subprocess (so peak RSS, ``ru_maxrss``, is that size's alone), cold: the models load
-inside the measured run, as with ``parallax analyze``. The run is ``parallax.analyze`` on the JSONL file, with its
+inside the measured run, as with ``parallax analyze``. The run is ``parallax.analyze`` on the corpus as a folder of JSONL shards (``SHARD_ARTICLES`` each), with its
 own per-stage timings (``Report.timings``). In the same subprocess the naive baseline is measured where it finishes
 (sizes up to ``--naive-max``): all-pairs story grouping (``cluster.group_stories`` over the whole batch) and the
 annotate stage in one process (``n_process=1``) on a sample, so each figure has a ratio measured on the same
@@ -46,6 +46,7 @@ JITTER_DAYS = 1  # outlets report an event over a day or two
 OUTLETS = 60  # size of the synthetic outlet pool
 NAIVE_MAX = 2000  # all-pairs grouping is quadratic: measured up to this size by default
 ANNOTATE_SAMPLE = 100  # articles annotated in one process for the annotate baseline
+SHARD_ARTICLES = 1000  # articles per JSONL shard of the corpus folder (a 10k file would pass the 20 MB input limit)
 BASE_DAY = date(2012, 1, 2)  # ECB+ and Multi-News carry no dates: their events start here, one week apart
 CITIES = ("LONDON", "WASHINGTON", "PARIS", "BERLIN", "NEW YORK", "TOKYO", "NAIROBI", "SYDNEY", "MADRID", "OTTAWA")
 
@@ -163,6 +164,30 @@ def build_corpus(data: Path, size: int, seed: int = SEED) -> Path:
     return path
 
 
+def shard_corpus(path: Path, shard: int = SHARD_ARTICLES) -> Path:
+    """The corpus as a folder of JSONL shards of ``shard`` articles each (``part-0000.jsonl``...), the way a large
+    collection arrives (and under the reader's per-file size limit); read in name order it is the same sequence."""
+    folder = path.with_suffix("")
+    done = folder / ".complete"
+    if done.is_file():
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("part-*.jsonl"):
+        old.unlink()
+    with path.open(encoding="utf-8") as stream:
+        part: list[str] = []
+        number = 0
+        for line in stream:
+            part.append(line)
+            if len(part) == shard:
+                (folder / f"part-{number:04d}.jsonl").write_text("".join(part), encoding="utf-8")
+                part, number = [], number + 1
+        if part:
+            (folder / f"part-{number:04d}.jsonl").write_text("".join(part), encoding="utf-8")
+    done.write_text("", encoding="utf-8")
+    return folder
+
+
 # --- one size, in a subprocess --------------------------------------------------------------------------------------
 
 
@@ -177,6 +202,9 @@ def run_one(corpus: Path, naive_max: int, encoder: str) -> dict[str, Any]:
     report = analyze([corpus])
     total = time.perf_counter() - started
     n = len(report.articles)
+    if report.rejections and not n:
+        first = report.rejections[0]
+        sys.exit(f"bench: every document was rejected, e.g. {first.document}: {first.reason} ({first.message})")
     result: dict[str, Any] = {
         "encoder": encoder,
         "articles": n,
@@ -462,7 +490,7 @@ def main() -> None:
     )
     encoders = [e.strip() for e in args.encoders.split(",") if e.strip()]
     for size in sizes:
-        corpus = build_corpus(args.data, size)
+        corpus = shard_corpus(build_corpus(args.data, size))
         for encoder in encoders:
             print(f"bench: {size:,} articles, {encoder} ({corpus.relative_to(ROOT)}) ...", file=sys.stderr, flush=True)
             run = [sys.executable, __file__, "--run", str(corpus), "--naive-max", str(args.naive_max)]
