@@ -13,11 +13,11 @@ near-copy (MinHash dedup would otherwise fold every replica into its original's 
 JSONL files are cached in .cache/bench/ (gitignored), never committed.
 
 Each size runs in its own subprocess (so peak RSS, ``ru_maxrss``, is that size's alone), cold: the models load
-inside the measured run, as with ``parallax analyze``. The run is ``parallax.analyze`` on the corpus as a folder of JSONL shards (``SHARD_ARTICLES`` each), with its
-own per-stage timings (``Report.timings``). In the same subprocess the naive baseline is measured where it finishes
-(sizes up to ``--naive-max``): all-pairs story grouping (``cluster.group_stories`` over the whole batch) and the
-annotate stage in one process (``n_process=1``) on a sample, so each figure has a ratio measured on the same
-machine at the same load.
+inside the measured run, as with ``parallax analyze``. The run is ``parallax.analyze`` on the corpus as a folder of
+JSONL shards (``SHARD_ARTICLES`` each), with its own per-stage timings (``Report.timings``). In the same subprocess
+the baselines are measured: streaming and all-pairs story grouping of the whole batch (all-pairs up to
+``--naive-max``), and on a sample the annotate stage in one process (``n_process=1``) and spaCy alone, so each
+figure has a ratio measured on the same machine at the same load.
 """
 
 from __future__ import annotations
