@@ -90,7 +90,7 @@ DESCRIPTIONS = {
     "urls": "canonical URLs and keys of URLs (seen-sets, document keys)",
     "dates": "date reading (metadata, headers, bylines) and resolution of relative dates",
     "annotate": "quotes, speakers, citations, dates, entities, quantities, loaded terms (spaCy annotators)",
-    "render": "the JSON, Markdown and HTML report renderers with hostile titles, outlets, URLs, speakers, messages",
+    "render": "the JSON, Markdown and HTML renderers: hostile titles, outlets, URLs, speakers, messages, texts, quotes",
 }
 
 
