@@ -45,7 +45,7 @@ from .errors import ConcurrentWriteError, InputError
 from .extract import extract
 from .ingest import MAX_BYTES, IngestCounts, IngestOptions, read_inputs
 from .models import AnnotatedArticle, Article, Rejection, Report, Story, content_id
-from .nlp import annotate
+from .nlp import annotate, within_limits
 from .pipeline import Progress, analyze_stories, embed_sentences
 from .report import to_dict
 from .store import Matrix, Store, StoryRecord
@@ -135,7 +135,7 @@ def ingest_paths(
         updated=tuple(
             dict.fromkeys(s for part in parts for s in part.updated if s not in created and s not in absorbed)
         ),
-        rejections=tuple(rejections),
+        rejections=(*rejections, *(r for part in parts for r in part.rejections)),
         merged=tuple(m for part in parts for m in part.merged),
         split=tuple(s for part in parts for s in part.split),
     )
@@ -148,10 +148,15 @@ def ingest_articles(
     rejections: Sequence[Rejection] = (),
     progress: Progress | None = None,
 ) -> IngestResult:
-    """Ingest extracted articles: store the new ones, assign them to stories, recompute the stories that changed."""
+    """Ingest extracted articles: store the new ones, assign them to stories, recompute the stories that changed.
+
+    An article too long to analyse (over ``extract.MAX_ARTICLE_CHARS``, the bound extraction applies) is not stored:
+    it comes back in ``rejections`` (``too-large``, stage ``annotate``), and the others are ingested."""
     if isinstance(articles, (str, bytes)) or not all(isinstance(a, Article) for a in articles):
         raise TypeError("ingest_articles() takes a sequence of Article records")
     report_progress = progress or _quiet
+    articles, too_large = within_limits(articles)
+    rejections = (*rejections, *too_large)
     new, unchanged = _new_articles(store, articles)
     annotated: list[AnnotatedArticle] = []
     for done, item in enumerate(annotate(new), 1):

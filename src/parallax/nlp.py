@@ -22,13 +22,15 @@ from typing import TYPE_CHECKING
 
 from . import resources
 from .dates import find_dates
-from .models import AnnotatedArticle, Article, Entity, LoadedTerm, Sentence
+from .errors import TooLargeError
+from .extract import MAX_ARTICLE_CHARS
+from .models import AnnotatedArticle, Article, Entity, LoadedTerm, Rejection, Sentence
 from .quantities import find_quantities
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["annotate", "find_entities", "segment_sentences"]
+__all__ = ["annotate", "check_length", "find_entities", "segment_sentences", "within_limits"]
 
 # --- tuning constants -----------------------------------------------------------------------------------------------
 # Chosen by reading the sentence splits of the five seed articles and of 30 BASIL articles (Fox, NYT, HuffPost).
@@ -116,6 +118,10 @@ def annotate(
 ) -> Iterator[AnnotatedArticle]:
     """Annotate articles in input order: one spaCy pass each, then every annotator over that ``Doc``.
 
+    An article whose text is over ``extract.MAX_ARTICLE_CHARS`` raises ``TooLargeError`` naming it, before any
+    article is annotated (extraction rejects such texts; callers with articles from elsewhere sort them out first
+    with :func:`within_limits`).
+
     Relative dates are resolved against ``Article.published``; without it they keep ``value=""`` for the caller to
     resolve later (``dates.resolve``) against the story's date.
 
@@ -197,6 +203,37 @@ def reference_date(published: str | None) -> date | None:
 
 
 def _checked(article: Article) -> Article:
+    return check_length(_checked_type(article))
+
+
+def check_length(article: Article) -> Article:
+    """``article``, or ``TooLargeError`` (naming it) when its text is longer than ``extract.MAX_ARTICLE_CHARS``, the
+    bound extraction puts on every article: spaCy refuses texts over 1,000,000 characters and needs ~1 GB of memory
+    per 100,000, so a longer text must not reach it, whichever way it came (``analyze_articles``, a store's
+    ``ingest_articles``, a caller of ``annotate``)."""
+    if len(article.text) > MAX_ARTICLE_CHARS:
+        raise TooLargeError(
+            f"article {article.id!r}: text is {len(article.text):,} characters long, over the limit of "
+            f"{MAX_ARTICLE_CHARS:,} for one article",
+            document=article.source or article.id,
+            hint="split the text into its articles",
+        )
+    return article
+
+
+def within_limits(articles: Iterable[Article]) -> tuple[list[Article], list[Rejection]]:
+    """The articles :func:`annotate` can take, and a ``too-large`` rejection (stage ``annotate``) for each other."""
+    kept: list[Article] = []
+    rejections: list[Rejection] = []
+    for article in articles:
+        try:
+            kept.append(check_length(_checked_type(article)))
+        except TooLargeError as exc:
+            rejections.append(Rejection(exc.document, "annotate", exc.reason, str(exc), exc.hint))
+    return kept, rejections
+
+
+def _checked_type(article: Article) -> Article:
     if not isinstance(article, Article):
         raise TypeError(f"annotate() expects Article records, got {type(article).__name__}")
     return article

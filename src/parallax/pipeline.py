@@ -29,7 +29,7 @@ from .errors import InputError
 from .extract import extract
 from .ingest import MAX_BYTES, IngestCounts, IngestOptions, read_inputs
 from .models import AnnotatedArticle, Article, DuplicateGroup, RawDocument, Rejection, Report, Story, StoryAnalysis
-from .nlp import annotate
+from .nlp import annotate, within_limits
 from .provenance import trace_sources
 from .recycled import find_recycled
 from .summarize import summarize
@@ -98,9 +98,14 @@ def analyze_articles(
     progress: Progress | None = None,
     timings: list[tuple[str, float]] | None = None,
 ) -> Report:
-    """Analyse already extracted articles (the part of ``analyze`` after extraction)."""
+    """Analyse already extracted articles (the part of ``analyze`` after extraction).
+
+    An article too long to analyse (over ``extract.MAX_ARTICLE_CHARS``, the bound extraction applies) is left out
+    and listed in ``Report.rejections`` (``too-large``, stage ``annotate``), after ``rejections``."""
     report_progress = progress or _quiet
     timings = timings if timings is not None else []
+    articles, too_large = within_limits(articles)
+    rejections = (*rejections, *too_large)
 
     if len(articles) > 1:
         preload_encoder()  # grouping needs it next: its 90 MB load overlaps spaCy's work on the second core

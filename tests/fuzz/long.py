@@ -23,12 +23,15 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 BEGIN, END = "<!-- fuzz:begin -->", "<!-- fuzz:end -->"
+# Inputs per call for the targets that take batches (tests/fuzz/targets.py BATCHED): the pipeline's spaCy batch size.
+BATCH = 16
 MAX_LEN = 8192  # the largest input a run generates; hostile sizes (200 MB, 10 MB lines) are in tests/test_hostile.py
 
 # Seeds: one small valid input per target (written here for fuzzing), which the fuzzers mutate.
@@ -87,7 +90,7 @@ DESCRIPTIONS = {
     "urls": "canonical URLs and keys of URLs (seen-sets, document keys)",
     "dates": "date reading (metadata, headers, bylines) and resolution of relative dates",
     "annotate": "quotes, speakers, citations, dates, entities, quantities, loaded terms (spaCy annotators)",
-    "render": "the JSON, Markdown and HTML report renderers with hostile titles, outlets, URLs, speakers, messages",
+    "render": "the JSON, Markdown and HTML renderers: hostile titles, outlets, URLs, speakers, messages, texts, quotes",
 }
 
 
@@ -225,21 +228,42 @@ def _worker(name: str, engine: str, runs: int, artifacts: Path, result: Path | N
     else:
         rng = random.Random(8)
         from .strategies import PIECES
+        from .targets import BATCHED
 
-        for _ in range(runs):
+        batched = BATCHED.get(name)
+        size = BATCH if batched else 1
+        while count < runs:
             if max_seconds and time.perf_counter() - started > max_seconds:
                 break
-            data = _mutate(rng, rng.choice(SEEDS[name]), PIECES)
+            batch = [_mutate(rng, rng.choice(SEEDS[name]), PIECES) for _ in range(min(size, runs - count))]
             try:
-                run(data)
+                if batched:
+                    batched(batch)
+                    count += len(batch)
+                else:
+                    run(batch[0])
             except Exception:
-                path = artifacts / f"{name}-{count}"
+                trace = traceback.format_exc()
+                failed = _failing(target, batch) if batched else (batch[0], trace)
+                data, trace = failed or (b"".join(batch), trace)
+                path = artifacts / f"{name}-{count + 1 if batched else count}"
                 path.write_bytes(data)
-                detail = traceback.format_exc().strip().splitlines()[-1][:200] + f" (input: {path})"
+                suffix = "" if failed else f" (a batch of {len(batch)}; no input fails alone)"
+                detail = trace.strip().splitlines()[-1][:200] + f" (input: {path}){suffix}"
                 _save(result, Result(name, engine, count, time.perf_counter() - started, 1, detail))
                 return 1
     _save(result, Result(name, engine, count, time.perf_counter() - started, 0))
     return 0
+
+
+def _failing(target: Callable[[bytes], None], batch: list[bytes]) -> tuple[bytes, str] | None:
+    """The first input of a failed batch that fails alone, with its traceback."""
+    for data in batch:
+        try:
+            target(data)
+        except Exception:
+            return data, traceback.format_exc()
+    return None
 
 
 def _mutate(rng: random.Random, seed: bytes, pieces: tuple[str, ...]) -> bytes:

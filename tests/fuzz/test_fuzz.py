@@ -19,7 +19,7 @@ from .strategies import hostile_bytes
 
 EXAMPLES = int(os.environ.get("PARALLAX_FUZZ_EXAMPLES", "150"))
 # The targets that run spaCy or analyse a report cost ~10-50 ms per input: fewer examples keep the folder fast.
-SLOW = {"annotate": 40, "render": 15, "html": 80}
+SLOW = {"annotate": 40, "render": 40, "html": 80}
 
 FAST = settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -346,3 +346,26 @@ def test_pages_nest_and_their_links_land(site: Server) -> None:
             assert len(parsed.ids) == len(set(parsed.ids)), path
             missing = {h for h in parsed.hrefs if h.startswith("#") and h[1:] not in parsed.ids}
             assert missing == set(), path
+
+
+def test_ingest_rejects_articles_too_long_to_analyse(empty_site: Server) -> None:
+    """Posted articles go through extraction and its bounds: over extract.MAX_ARTICLE_CHARS after cleaning, over
+    MAX_RAW_CHARS before it; each a ``too-large`` rejection naming the article, and the others are stored."""
+    from parallax.extract import MAX_ARTICLE_CHARS, MAX_RAW_CHARS
+    from tests.test_hostile import PARAGRAPHS
+
+    count = MAX_ARTICLE_CHARS // 150  # numbered paragraphs of ~190 characters, so that the cleaner keeps every one
+    long_text = "\n\n".join(f"{n}. {PARAGRAPHS[n % len(PARAGRAPHS)]}" for n in range(count))
+    assert len(long_text) > MAX_ARTICLE_CHARS * 1.2
+    raw_text = "word " * (MAX_RAW_CHARS // 5 + 1)
+    text_file = EXAMPLES / "corpus" / "04_dunmere_courier.txt"
+    articles = [{"text": long_text}, {"text": text_file.read_text(), "outlet": "Courier"}, {"text": raw_text}]
+    with empty_site.client(headers=AUTH) as http:
+        answer = http.post("/api/ingest", json={"articles": articles})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert len(body["added"]) == 1
+    rejected = [(r["document"], r["reason"]) for r in body["rejections"]]
+    assert rejected == [("pasted article 1", "too-large"), ("pasted article 3", "too-large")]
+    assert f"over the limit of {MAX_ARTICLE_CHARS:,}" in body["rejections"][0]["message"]
+    assert empty_site.store.counts()["articles"] == 1
