@@ -37,6 +37,7 @@ __all__ = [
     "encoder_kind",
     "load_encoder",
     "load_tokenizer",
+    "padded_batches",
     "preload_encoder",
     "use_encoder",
     "using_encoder",
@@ -113,6 +114,30 @@ def vocabulary() -> dict[str, int]:
     """MiniLM's WordPiece vocabulary, word piece -> id (the tokenizer alone: the weights are not loaded)."""
     vocab: dict[str, int] = load_tokenizer().get_vocab()
     return vocab
+
+
+def padded_batches(
+    encodings: Sequence[Any], budget: int
+) -> Iterator[tuple[list[int], NDArray[np.int64], NDArray[np.int64]]]:
+    """Tokenized texts in batches by ascending length, each under ``budget`` padded tokens: (rows of the input,
+    token ids, attention mask), both ``len(rows)`` x the batch's longest. Sorting keeps padding small."""
+    order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
+    start = 0
+    while start < len(order):
+        # grow the batch while the padded size stays under the budget (lengths ascend)
+        stop = start + 1
+        while stop < len(order) and (stop - start + 1) * len(encodings[order[stop]].ids) <= budget:
+            stop += 1
+        chunk = order[start:stop]
+        longest = max(1, max(len(encodings[i].ids) for i in chunk))
+        ids = np.zeros((len(chunk), longest), dtype=np.int64)
+        mask = np.zeros((len(chunk), longest), dtype=np.int64)
+        for row, i in enumerate(chunk):
+            tokens = encodings[i].ids
+            ids[row, : len(tokens)] = tokens
+            mask[row, : len(tokens)] = 1
+        yield chunk, ids, mask
+        start = stop
 
 
 class Encoder:
@@ -211,24 +236,8 @@ class Encoder:
         if not texts:
             return out
         encodings = self.tokenizer.encode_batch(list(texts))
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        start = 0
-        while start < len(order):
-            longest = len(encodings[order[start]].ids)
-            # grow the batch while the padded size stays under the token budget (lengths ascend)
-            stop = start + 1
-            while stop < len(order) and (stop - start + 1) * len(encodings[order[stop]].ids) <= BATCH_TOKENS:
-                stop += 1
-            chunk = order[start:stop]
-            longest = max(len(encodings[i].ids) for i in chunk)
-            ids = np.zeros((len(chunk), longest), dtype=np.int64)
-            mask = np.zeros((len(chunk), longest), dtype=np.float32)
-            for row, i in enumerate(chunk):
-                tokens = encodings[i].ids
-                ids[row, : len(tokens)] = tokens
-                mask[row, : len(tokens)] = 1.0
-            out[chunk] = self._forward(ids, mask)
-            start = stop
+        for chunk, ids, mask in padded_batches(encodings, BATCH_TOKENS):
+            out[chunk] = self._forward(ids, mask.astype(np.float32))
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         result: Matrix = out / np.maximum(norms, 1e-12)
         return result

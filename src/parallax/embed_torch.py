@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .embed import padded_batches
 from .errors import ModelError
 
 __all__ = ["GPU_BATCH_TOKENS", "TorchEncoder"]
@@ -138,22 +139,7 @@ class TorchEncoder:
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         with torch.inference_mode():
             for offset, encodings in self._tokenized(texts):
-                order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
-                start = 0
-                while start < len(order):
-                    stop = start + 1
-                    while (
-                        stop < len(order) and (stop - start + 1) * len(encodings[order[stop]].ids) <= self.batch_tokens
-                    ):
-                        stop += 1
-                    chunk = order[start:stop]
-                    longest = max(1, max(len(encodings[i].ids) for i in chunk))
-                    ids = np.zeros((len(chunk), longest), dtype=np.int64)
-                    mask = np.zeros((len(chunk), longest), dtype=np.int64)
-                    for row, i in enumerate(chunk):
-                        tokens = encodings[i].ids
-                        ids[row, : len(tokens)] = tokens
-                        mask[row, : len(tokens)] = 1
+                for chunk, ids, mask in padded_batches(encodings, self.batch_tokens):
                     ids_t, mask_t = torch.from_numpy(ids), torch.from_numpy(mask)
                     if self.device.type == "cuda":
                         ids_t = ids_t.pin_memory().to(self.device, non_blocking=True)
@@ -163,5 +149,4 @@ class TorchEncoder:
                     result = vectors.float().cpu().numpy()
                     result[empty] = 0.0
                     out[[offset + i for i in chunk]] = result
-                    start = stop
         return out
