@@ -242,6 +242,19 @@ def _copies(articles: Sequence[AnnotatedArticle], duplicates: Sequence[Duplicate
     return _resolve_chains(copy_of)
 
 
+def combine(lead: Any, names: Any, words: Any, strangers: Any, unshared: Any, time: Any) -> Any:
+    """The combined similarity that story grouping cuts at THRESHOLD, from its pieces of evidence: one formula for
+    the batch (matrices, ``_evidence``) and the stream (one pair, ``streaming.score``)."""
+    return (
+        WEIGHT_LEAD * lead
+        + WEIGHT_NAMES * names
+        + WEIGHT_WORDS * words
+        - PEOPLE_PENALTY * strangers
+        - UNSHARED_PENALTY * unshared
+        - time
+    )
+
+
 def _resolve_chains(copy_of: dict[int, tuple[int, float]]) -> dict[int, tuple[int, float]]:
     """Point each copy at an article that is not itself a copy; copies in a cycle are clustered like the rest."""
     resolved: dict[int, tuple[int, float]] = {}
@@ -381,14 +394,7 @@ def _evidence(profiles: Sequence[_Profile]) -> _Evidence:
     strangers = _strangers(profiles)
     unshared = _unshared(profiles)
     time = _time_penalty(profiles)
-    combined = (
-        WEIGHT_LEAD * lead
-        + WEIGHT_NAMES * names
-        + WEIGHT_WORDS * words
-        - PEOPLE_PENALTY * strangers
-        - UNSHARED_PENALTY * unshared
-        - time
-    )
+    combined = combine(lead, names, words, strangers, unshared, time)
     for matrix in (lead, combined):
         np.fill_diagonal(matrix, 1.0)
     return _Evidence(lead, names, words, strangers, unshared, time, combined)

@@ -47,16 +47,11 @@ from .cluster import (
     FOCUS_FULL_DAYS,
     FOCUS_GRACE_DAYS,
     FOCUS_PENALTY,
-    PEOPLE_PENALTY,
     PUB_FULL_DAYS,
     PUB_GRACE_DAYS,
     PUB_PENALTY,
     THRESHOLD,
     TYPE_WEIGHTS,
-    UNSHARED_PENALTY,
-    WEIGHT_LEAD,
-    WEIGHT_NAMES,
-    WEIGHT_WORDS,
     _focus,
     _lead,
     _Profile,
@@ -64,6 +59,7 @@ from .cluster import (
     _rarity,
     _vocabulary,
     cluster_vectors,
+    combine,
 )
 from .models import AnnotatedArticle, content_id
 
@@ -239,14 +235,7 @@ def score(one: Features, other: Features) -> float:
     time = PUB_PENALTY * _gap(a.published, b.published, PUB_GRACE_DAYS, PUB_FULL_DAYS)
     if not (a.published and b.published):
         time += FOCUS_PENALTY * _gap(one.focus, other.focus, FOCUS_GRACE_DAYS, FOCUS_FULL_DAYS)
-    return (
-        WEIGHT_LEAD * lead
-        + WEIGHT_NAMES * names
-        + WEIGHT_WORDS * words
-        - PEOPLE_PENALTY * strangers
-        - UNSHARED_PENALTY * unshared
-        - time
-    )
+    return float(combine(lead, names, words, strangers, unshared, time))
 
 
 class _Week:
