@@ -195,7 +195,7 @@ def run_one(corpus: Path, naive_max: int, encoder: str) -> dict[str, Any]:
     """Analyse the corpus cold with the given sentence encoder; then the naive baselines. Printed as one JSON object."""
     started = time.perf_counter()
     from parallax import analyze
-    from parallax.embed import use_encoder
+    from parallax.embed.minilm import use_encoder
 
     use_encoder(encoder)
 
@@ -218,8 +218,8 @@ def run_one(corpus: Path, naive_max: int, encoder: str) -> dict[str, Any]:
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
     if n <= naive_max:
-        from parallax.cluster import group_stories
-        from parallax.dedup import find_duplicates
+        from parallax.group.batch import group_stories
+        from parallax.group.copies import find_duplicates
 
         duplicates = find_duplicates([a.article for a in report.articles])
         lap = time.perf_counter()
@@ -229,7 +229,7 @@ def run_one(corpus: Path, naive_max: int, encoder: str) -> dict[str, Any]:
         group_stories(report.articles, duplicates=duplicates, streaming=True)
         result["stream_group"] = time.perf_counter() - lap
     sample = [a.article for a in report.articles[:ANNOTATE_SAMPLE]]
-    from parallax import nlp
+    from parallax.annotate import nlp
 
     lap = time.perf_counter()
     list(nlp.annotate(sample, n_process=1))

@@ -64,10 +64,10 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args()
 
-    from parallax.embed import load_encoder, load_tokenizer
-    from parallax.embed_torch import TorchEncoder
+    from parallax.embed.cuda import TorchEncoder
+    from parallax.embed.minilm import load_encoder, load_tokenizer
+    from parallax.embed.static import load_static
     from parallax.resources import encoder_dir
-    from parallax.static_embed import load_static
 
     texts = sentences(args.data, args.sentences)
     sample = texts[: args.numpy_sample]

@@ -13,9 +13,9 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 
-import parallax.pipeline as pipeline
+import parallax.engine.local as pipeline
 from parallax import analyze
-from parallax.embed import encode
+from parallax.embed.minilm import encode
 from parallax.models import AnnotatedArticle
 
 ROUNDS = 2

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from parallax import analyze
-from parallax.incremental import ingest_annotated
+from parallax.engine.store import ingest_annotated
 from parallax.store import open_store
 
 REPEATS = 3

@@ -19,8 +19,8 @@ import sys
 import time
 from pathlib import Path
 
-from parallax.dedup import _containment, _shingles, find_duplicates
 from parallax.evaluation.clustering import load_basil, load_ecbplus
+from parallax.group.copies import _containment, _shingles, find_duplicates
 from parallax.models import Article
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"

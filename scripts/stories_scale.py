@@ -29,9 +29,9 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from parallax.cluster import group_stories
 from parallax.evaluation.clustering import load_basil, load_ecbplus
 from parallax.evaluation.common import annotate_all, bcubed
+from parallax.group.batch import group_stories
 from parallax.models import AnnotatedArticle
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -92,9 +92,9 @@ def scale(size: int) -> None:
         gold.append(f"{event}~{replica}")
     import numpy as np
 
-    import parallax.embed
+    import parallax.embed.minilm
 
-    encode = parallax.embed.encode
+    encode = parallax.embed.minilm.encode
     cache: dict[str, np.ndarray] = {}  # type: ignore[type-arg]
 
     def encode_once(texts: list[str]) -> np.ndarray:  # type: ignore[type-arg]
@@ -108,7 +108,7 @@ def scale(size: int) -> None:
     group_stories([a for a, _, _ in pool], streaming=True)
     took = 1000 * (time.perf_counter() - start) / len(pool)
     print(f"encoding {len(pool)} leads: {took:.1f} ms/article (with grouping)")
-    parallax.embed.encode = encode_once  # type: ignore[assignment]
+    parallax.embed.minilm.encode = encode_once  # type: ignore[assignment]
     group_stories([a for a, _, _ in pool], streaming=True)  # fill the cache
     start = time.perf_counter()
     stories = group_stories(articles, streaming=True)
@@ -124,7 +124,7 @@ def scale(size: int) -> None:
 def split() -> None:
     from collections import defaultdict
 
-    from parallax.streaming import StoryIndex, features
+    from parallax.group.stream import StoryIndex, features
 
     articles, gold = _corpora()["ecbplus"]
     events: dict[str, list[AnnotatedArticle]] = defaultdict(list)

@@ -5,7 +5,7 @@
 
 ``write`` records the example corpus's HTML pages (real article pages) with warcio's WARCWriter under many URLs,
 as a crawler would: a request and a response record per page, every tenth response an image, every fiftieth a 404,
-so the reader has records to skip. ``read`` runs ``parallax.ingest.read_inputs`` over the file, keeps nothing but
+so the reader has records to skip. ``read`` runs ``parallax.sources.read_inputs`` over the file, keeps nothing but
 counts, and prints them. Peak memory should not grow with the file's size (compare 100 MB and 1 GB).
 """
 
@@ -53,8 +53,9 @@ def write(path: Path, size_mb: int) -> None:
 
 
 def read(path: Path) -> None:
-    from parallax.ingest import IngestCounts, read_inputs
     from parallax.models import Rejection
+    from parallax.sources.common import IngestCounts
+    from parallax.sources.files import read_inputs
 
     started = time.perf_counter()
     counts = IngestCounts()

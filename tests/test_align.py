@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
-from parallax.align import align_facts
-from parallax.embed import encode
+from parallax.annotate.nlp import annotate
+from parallax.compare.align import align_facts
+from parallax.embed.minilm import encode
 from parallax.models import AnnotatedArticle, Article, Fact
-from parallax.nlp import annotate
 
 Story = tuple[list[AnnotatedArticle], dict[str, NDArray[np.float32]]]
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from parallax import analyze_articles
+from parallax.annotate.nlp import annotate, check_length, within_limits
+from parallax.engine.store import ingest_articles
 from parallax.errors import TooLargeError
-from parallax.extract import MAX_ARTICLE_CHARS
-from parallax.incremental import ingest_articles
+from parallax.extract.article import MAX_ARTICLE_CHARS
 from parallax.models import Article
-from parallax.nlp import annotate, check_length, within_limits
 from parallax.store import open_store
 
 from .test_hostile import ARTICLE

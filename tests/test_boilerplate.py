@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parallax.boilerplate import STOP_WORDS, CleanText, clean_text, iso_date, normalise
+from parallax.extract.boilerplate import STOP_WORDS, CleanText, clean_text, iso_date, normalise
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 

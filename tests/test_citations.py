@@ -11,7 +11,7 @@ from types import ModuleType
 
 import pytest
 
-from parallax.citations import find_citations, lookup_source
+from parallax.annotate.citations import find_citations, lookup_source
 from parallax.models import Citation
 
 from .conftest import annotate_text

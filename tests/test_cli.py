@@ -12,7 +12,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from parallax.cli import EXIT_REJECTED, cli
+from parallax.cli.main import EXIT_REJECTED, cli
 
 from .conftest import EXAMPLES
 

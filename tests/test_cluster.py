@@ -11,15 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parallax.cluster import cluster_vectors, group_stories
+from parallax.group.batch import cluster_vectors, group_stories
 from parallax.models import AnnotatedArticle, Article, DuplicateGroup, Entity, RawDocument, Sentence, content_id
 
 
 @pytest.fixture(scope="module")
 def seeds(shared: Path) -> list[AnnotatedArticle]:
-    from parallax.extract import extract
-    from parallax.ingest import read_inputs
-    from parallax.nlp import annotate
+    from parallax.annotate.nlp import annotate
+    from parallax.extract.article import extract
+    from parallax.sources.files import read_inputs
 
     docs = [d for d in read_inputs([shared / "corpus" / "seeds"]) if isinstance(d, RawDocument)]
     return list(annotate([extract(d) for d in docs]))

@@ -115,7 +115,7 @@ def test_summary_voices_each_fact_by_its_plainest_original_wording(example_repor
 
 
 def test_title_variants_that_do_not_conflict() -> None:
-    from parallax.compare import _compatible_titles
+    from parallax.compare.story import _compatible_titles
 
     assert _compatible_titles("Foreign Minister", "Russia’s Foreign Minister")
     assert _compatible_titles("RNC Chairman", "Republican National Committee Chairman")

@@ -7,12 +7,12 @@ from dataclasses import replace
 import pytest
 
 from parallax import Report
-from parallax import compare as compare_module
-from parallax.compare import compared_articles
+from parallax.compare import story as compare_module
+from parallax.compare.story import compared_articles
+from parallax.engine.local import analyze_stories
 from parallax.models import AnnotatedArticle
-from parallax.pipeline import analyze_stories
-from parallax.render_markdown import render_markdown
-from parallax.report import to_dict
+from parallax.report.markdown import render_markdown
+from parallax.report.output import to_dict
 
 
 def _with_outlet(article: AnnotatedArticle, outlet: str, article_id: str) -> AnnotatedArticle:

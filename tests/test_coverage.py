@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from parallax import Report
-from parallax.coverage import outlet_coverage
+from parallax.compare.coverage import outlet_coverage
 from parallax.models import Fact, FactMention, Story
 
 

@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from parallax.cli import cli
-from parallax.extract import extract
-from parallax.feeds import feed_links, sitemap_links, sniff
-from parallax.fetch import Fetcher, FetchPolicy
-from parallax.ingest import IngestCounts, IngestOptions, canonical_url, key_for_url, read_inputs
+from parallax.cli.main import cli
+from parallax.extract.article import extract
 from parallax.models import RawDocument, Rejection
+from parallax.sources.common import IngestCounts, IngestOptions
+from parallax.sources.feeds import feed_links, sitemap_links, sniff
+from parallax.sources.fetch import Fetcher, FetchPolicy
+from parallax.sources.files import read_inputs
+from parallax.sources.urls import canonical_url, key_for_url
 
 from .httpserver import Site, serve
 

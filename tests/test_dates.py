@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from parallax.dates import find_dates, resolve
+from parallax.annotate.dates import find_dates, resolve
+from parallax.annotate.nlp import segment_sentences
 from parallax.models import Article, TimeExpression
-from parallax.nlp import segment_sentences
 from parallax.resources import spacy_model
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seeds"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parallax.dedup import find_duplicates
+from parallax.group.copies import find_duplicates
 from parallax.models import Article
 
 # Invented wire copy, written for these tests.

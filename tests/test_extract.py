@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from parallax.errors import EmptyInputError, FormatError, InputError, LanguageError
-from parallax.extract import extract
-from parallax.ingest import read_inputs
+from parallax.extract.article import extract
 from parallax.models import Article, RawDocument
+from parallax.sources.files import read_inputs
 
 INPUTS = Path(__file__).parent / "data" / "inputs"
 SHARED = Path(__file__).resolve().parents[2] / "shared"

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from parallax.errors import BlockedError, FetchError, FormatError, TooLargeError
-from parallax.fetch import Fetcher, FetchPolicy, blocked_reason
+from parallax.sources.fetch import Fetcher, FetchPolicy, blocked_reason
 
 from .httpserver import Site, serve
 

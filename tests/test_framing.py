@@ -1,4 +1,4 @@
-"""Tests for parallax.framing: loaded terms (lexicon, compounds, quotations, scare quotes) and tone."""
+"""Tests for parallax.annotate.framing: loaded terms (lexicon, compounds, quotations, scare quotes) and tone."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parallax import framing, framing_lexicon
-from parallax.framing import find_loaded_terms, score_tone
+from parallax.annotate import framing
+from parallax.annotate import lexicon as framing_lexicon
+from parallax.annotate.framing import find_loaded_terms, score_tone
 from parallax.models import Article, LoadedTerm, Sentence
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -510,9 +511,9 @@ NEUTRAL_EXAMPLES = (
 
 
 def _examples() -> dict[str, tuple[Article, list[Sentence]]]:
-    from parallax.extract import extract
-    from parallax.ingest import read_inputs
+    from parallax.extract.article import extract
     from parallax.models import RawDocument
+    from parallax.sources.files import read_inputs
 
     if not (EXAMPLES / "corpus").is_dir():
         pytest.skip("examples/corpus is missing")

@@ -22,13 +22,14 @@ from typing import Any
 
 import pytest
 
-from parallax.cli_common import EXIT_REJECTED
+from parallax.cli.common import EXIT_REJECTED
 from parallax.errors import TooLargeError
-from parallax.feeds import sitemap_links
-from parallax.fetch import Fetcher, FetchPolicy
-from parallax.ingest import IngestCounts, read_inputs
 from parallax.models import Rejection
-from parallax.warc import read_warc
+from parallax.sources.common import IngestCounts
+from parallax.sources.feeds import sitemap_links
+from parallax.sources.fetch import Fetcher, FetchPolicy
+from parallax.sources.files import read_inputs
+from parallax.sources.warc import read_warc
 
 from .httpserver import serve
 
@@ -160,7 +161,7 @@ import json, resource, sys, time
 from pathlib import Path
 from parallax.errors import InputError
 from parallax.extract import extract
-from parallax.ingest import read_inputs
+from parallax.sources import read_inputs
 from parallax.models import Rejection
 
 outcomes = {}
@@ -341,7 +342,7 @@ def test_gzip_bomb_over_http_is_capped() -> None:
 def test_malformed_url_is_one_rejection(url: str) -> None:
     """A malformed URL (given by the user, or listed in a feed or sitemap) is rejected with a reason; the batch goes
     on. Each is refused before any connection is made."""
-    from parallax.crawl import read_url
+    from parallax.sources.crawl import read_url
 
     with Fetcher(FetchPolicy(host_interval=0, retries=0, respect_robots=False)) as fetcher:
         items = list(read_url(url, fetcher, used=set(), counts=IngestCounts(), seen=set()))
@@ -372,7 +373,7 @@ def test_malformed_links_in_a_sitemap_are_left_out() -> None:
     ],
 )
 def test_unreadable_json_is_a_format_rejection(text: str, message: str) -> None:
-    from parallax.ingest import records_from_text
+    from parallax.sources.records import records_from_text
 
     items = list(records_from_text("a.json", "a", text, used=set()))
     rejections = [i for i in items if isinstance(i, Rejection)]
@@ -382,7 +383,7 @@ def test_unreadable_json_is_a_format_rejection(text: str, message: str) -> None:
 
 
 def test_deeply_nested_record_field_reads_as_empty() -> None:
-    from parallax.ingest import records_from_text
+    from parallax.sources.records import records_from_text
 
     text = '{"text": "' + " ".join(PARAGRAPHS) + '", "authors": ' + "[" * 900 + '"A"' + "]" * 900 + "}"
     (doc,) = records_from_text("a.json", "a", text, used=set())
@@ -394,7 +395,7 @@ def test_deeply_nested_record_field_reads_as_empty() -> None:
     "url", ["http://[::1", "https://news.example.com:99999/a", "http://[::1/x/story.html", "http://[::1/[a]/?q=[#["]
 )
 def test_malformed_urls_in_seen_sets_and_keys(url: str) -> None:
-    from parallax.ingest import canonical_url, key_for_url
+    from parallax.sources.urls import canonical_url, key_for_url
 
     assert canonical_url(url)
     assert key_for_url(url)
@@ -416,7 +417,7 @@ def test_warc_response_without_target_uri_ends_the_archive_with_a_rejection() ->
 @pytest.mark.parametrize("reference", ["&#x110000;", "&#99999999999999999999999;", "&#xD800;", "&#" + "9" * 5000 + ";"])
 def test_feed_with_a_character_reference_to_no_character_is_read(reference: str) -> None:
     """feedparser raised ValueError, OverflowError or UnicodeEncodeError on these; they now read as U+FFFD."""
-    from parallax.feeds import feed_links
+    from parallax.sources.feeds import feed_links
 
     feed = (
         '<rss version="2.0"><channel><item><title>Bridge ' + reference + "</title>"
@@ -429,7 +430,7 @@ def test_feed_with_a_character_reference_to_no_character_is_read(reference: str)
 def test_feed_that_breaks_feedparser_is_a_format_rejection() -> None:
     """A <link> closed oddly makes feedparser's loose parser raise KeyError('links'): the feed is rejected."""
     from parallax.errors import FormatError
-    from parallax.feeds import feed_links
+    from parallax.sources.feeds import feed_links
 
     feed = (  # the fuzzer's input (a mutation of tests/fuzz/long.py's feed seed)
         b'<rss version="2.0"' + b'\xc2\xab\xc2\xab.0"' * 6 + b"\xc2\xab\xc2\xab><channel><item?>><title>Bridge</title>"
@@ -444,7 +445,7 @@ def test_feed_that_breaks_feedparser_is_a_format_rejection() -> None:
 def test_feed_with_an_element_named_links_is_read() -> None:
     """A <links> element garbles feedparser's entry (its "links" a string, its "link" a dict): that entry is left
     out, and the others are read."""
-    from parallax.feeds import feed_links
+    from parallax.sources.feeds import feed_links
 
     feed = (
         b'<rss version="2.0"><channel><item><title>Bridge</title><links>x</links>'

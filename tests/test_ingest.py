@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from parallax.errors import BinaryInputError, EncodingError, InputError
-from parallax.ingest import decode_bytes, read_inputs
 from parallax.models import RawDocument, Rejection
+from parallax.sources.decode import decode_bytes
+from parallax.sources.files import read_inputs
 
 INPUTS = Path(__file__).parent / "data" / "inputs"
 GOOD_TEXT = (

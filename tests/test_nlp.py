@@ -12,14 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parallax.dates import find_dates
+from parallax.annotate.dates import find_dates
+from parallax.annotate.nlp import annotate, find_entities, reference_date, segment_sentences
+from parallax.annotate.quantities import find_quantities
 from parallax.models import AnnotatedArticle, Article, Sentence
-from parallax.nlp import annotate, find_entities, reference_date, segment_sentences
-from parallax.quantities import find_quantities
 from parallax.resources import spacy_model
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seeds"
-SIBLINGS = ("parallax.quotes", "parallax.citations", "parallax.framing")
+SIBLINGS = ("parallax.annotate.quotes", "parallax.annotate.citations", "parallax.annotate.framing")
 
 
 @pytest.fixture(scope="module")
@@ -257,7 +257,7 @@ def test_annotate_seeds(seeds: list[Article]) -> None:
 
 def test_worker_processes_annotate_exactly_as_one_process(seeds: list[Article]) -> None:
     # the parallel path (spawned workers, chunks of PARALLEL_CHUNK) keeps input order and gives the same records
-    import parallax.nlp as nlp_module
+    import parallax.annotate.nlp as nlp_module
 
     articles = seeds * 2
     serial = list(annotate(articles, n_process=1))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import parallax.pipeline as pipeline
+import parallax.engine.local as pipeline
 from parallax.models import Report
 
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from parallax.annotate.nlp import segment_sentences
+from parallax.annotate.quantities import find_quantities
 from parallax.models import Article, Quantity
-from parallax.nlp import segment_sentences
-from parallax.quantities import find_quantities
 from parallax.resources import spacy_model
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seeds"

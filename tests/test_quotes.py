@@ -9,8 +9,8 @@ from types import ModuleType
 
 import pytest
 
+from parallax.annotate.quotes import find_quotes
 from parallax.models import Article, Quote
-from parallax.quotes import find_quotes
 
 from .conftest import annotate_text
 

@@ -19,12 +19,13 @@ import pytest
 from click.testing import CliRunner
 
 from parallax import Report, analyze
-from parallax.cli import cli
-from parallax.distributed import RayOptions, analyze_ray, plan_shards, read_shard
+from parallax.cli.main import cli
+from parallax.engine.ray import RayOptions, analyze_ray, plan_shards, read_shard
+from parallax.engine.store import ingest_paths
 from parallax.errors import ConfigError
-from parallax.incremental import ingest_paths
-from parallax.ingest import IngestOptions, read_inputs
 from parallax.models import RawDocument, Rejection
+from parallax.sources.common import IngestOptions
+from parallax.sources.files import read_inputs
 from parallax.store import open_store
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "corpus"

@@ -6,8 +6,8 @@ import json
 from dataclasses import replace
 
 from parallax import Report
+from parallax.compare.recycled import STALE_DAYS, find_recycled
 from parallax.models import AnnotatedArticle, Article, Story, TimeExpression
-from parallax.recycled import STALE_DAYS, find_recycled
 
 from .conftest import EXAMPLES
 

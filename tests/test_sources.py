@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from parallax.cli import cli
+from parallax.cli.main import cli
 from parallax.errors import ConfigError
-from parallax.extract import extract
-from parallax.ingest import IngestCounts, IngestOptions, parse_csv_map, read_inputs
+from parallax.extract.article import extract
 from parallax.models import RawDocument, Rejection
+from parallax.sources.common import IngestCounts, IngestOptions
+from parallax.sources.files import read_inputs
+from parallax.sources.records import parse_csv_map
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus"
 BODY = "The council approved the budget on Monday after a long debate about taxes and road repairs. " * 3

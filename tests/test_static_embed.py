@@ -17,11 +17,11 @@ import pytest
 from click.testing import CliRunner
 
 from parallax import Report, analyze
-from parallax.cli import cli
-from parallax.embed import DIMENSIONS, ENCODER_ENV, encode, encoder_kind, use_encoder, using_encoder
+from parallax.cli.main import cli
+from parallax.embed.minilm import DIMENSIONS, ENCODER_ENV, encode, encoder_kind, use_encoder, using_encoder
+from parallax.embed.static import load_static, static_path
 from parallax.errors import ModelError
-from parallax.report import to_dict
-from parallax.static_embed import load_static, static_path
+from parallax.report.output import to_dict
 
 from .conftest import EXAMPLES
 

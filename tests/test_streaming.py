@@ -10,16 +10,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from parallax.cluster import THRESHOLD, group_stories, pair_similarity
+from parallax.group.batch import THRESHOLD, group_stories, pair_similarity
+from parallax.group.stream import EXACT_BELOW, StoryIndex, _Week, features, in_date_order, score
 from parallax.models import AnnotatedArticle, RawDocument, content_id
-from parallax.streaming import EXACT_BELOW, StoryIndex, _Week, features, in_date_order, score
 
 
 @pytest.fixture(scope="module")
 def seeds(shared: Path) -> list[AnnotatedArticle]:
-    from parallax.extract import extract
-    from parallax.ingest import read_inputs
-    from parallax.nlp import annotate
+    from parallax.annotate.nlp import annotate
+    from parallax.extract.article import extract
+    from parallax.sources.files import read_inputs
 
     docs = [d for d in read_inputs([shared / "corpus" / "seeds"]) if isinstance(d, RawDocument)]
     return list(annotate([extract(d) for d in docs]))
@@ -134,8 +134,8 @@ def test_forget_before_bounds_memory(seeds: list[AnnotatedArticle]) -> None:
 @pytest.fixture(scope="module")
 def two_events(shared: Path) -> tuple[list[AnnotatedArticle], list[AnnotatedArticle]]:
     """ECB+ topic 2: two events on one topic (the hard case), the first six documents of each by id."""
+    from parallax.annotate.nlp import annotate
     from parallax.evaluation.clustering import load_ecbplus
-    from parallax.nlp import annotate
 
     corpus = load_ecbplus(shared / "data", topics=2)
     one = sorted((a for a, g in zip(corpus.articles, corpus.gold, strict=True) if g == "2ecb"), key=lambda a: a.id)
@@ -183,7 +183,7 @@ def test_coherent_stories_never_split(
     two_events: tuple[list[AnnotatedArticle], list[AnnotatedArticle]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import parallax.streaming
+    import parallax.group.stream
 
     articles = [*seeds, *example_report.articles]  # type: ignore[attr-defined]
     with_checks = group_stories(articles, streaming=True)
@@ -198,5 +198,5 @@ def test_coherent_stories_never_split(
         for feature in features(event):
             alone.seed(feature, "event")
         assert alone.check("event") == {}
-    monkeypatch.setattr(parallax.streaming, "SPLIT_MIN_PART", 10**9)  # no story is ever large enough to check
+    monkeypatch.setattr(parallax.group.stream, "SPLIT_MIN_PART", 10**9)  # no story is ever large enough to check
     assert group_stories(articles, streaming=True) == with_checks

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from parallax.compare.summary import summarize
 from parallax.models import Fact, FactMention, Story, StoryAnalysis
-from parallax.summarize import summarize
 
 ARTICLES = ("a", "b", "c")
 

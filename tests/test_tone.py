@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from parallax import Report
+from parallax.annotate.nlp import annotate
+from parallax.compare.tone import entity_tone, main_entities
 from parallax.models import Article, Story
-from parallax.nlp import annotate
-from parallax.tone import entity_tone, main_entities
 
 
 def _articles() -> list:  # type: ignore[type-arg]

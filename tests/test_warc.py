@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from parallax.extract import extract
-from parallax.ingest import IngestCounts, read_inputs
+from parallax.extract.article import extract
 from parallax.models import RawDocument, Rejection
+from parallax.sources.common import IngestCounts
+from parallax.sources.files import read_inputs
 
 from .httpserver import Site, serve
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from parallax.fetch import FetchPolicy
+from parallax.engine.watch import PollResult, SeenState, WatchOptions, watch
+from parallax.sources.fetch import FetchPolicy
 from parallax.store import open_store
-from parallax.watch import PollResult, SeenState, WatchOptions, watch
 
 from .httpserver import Site, serve
 

@@ -7,17 +7,9 @@
 ...     parallax.ingest_paths(store, ["examples/corpus"])
 """
 
-__version__ = "0.1.0"
-
-from .errors import (
-    ConfigError,
-    InputError,
-    ModelError,
-    ParallaxError,
-    ReportError,
-    StoreError,
-)
-from .incremental import IngestResult, ingest_paths
+from .engine.local import analyze, analyze_articles
+from .engine.store import IngestResult, ingest_paths
+from .errors import ConfigError, InputError, ModelError, ParallaxError, ReportError, StoreError
 from .models import (
     AnnotatedArticle,
     Article,
@@ -39,9 +31,9 @@ from .models import (
     TimeExpression,
     TimelineEntry,
 )
-from .pipeline import analyze, analyze_articles
-from .report import render, to_dict, write
+from .report.output import render, to_dict, write
 from .store import Store, open_store
+from .version import __version__ as __version__
 
 __all__ = [
     "AnnotatedArticle",

@@ -179,20 +179,20 @@ def _worker(name: str, engine: str, runs: int, artifacts: Path, result: Path | N
         import atheris
 
         with atheris.instrument_imports(include=["parallax"]):
-            import parallax.boilerplate
-            import parallax.dates
-            import parallax.extract
-            import parallax.feeds
-            import parallax.ingest
-            import parallax.warc
+            import parallax.annotate.dates
+            import parallax.extract.article
+            import parallax.extract.boilerplate
+            import parallax.sources.feeds
+            import parallax.sources.files
+            import parallax.sources.warc
 
             if name in ("annotate", "render"):
-                import parallax.citations
-                import parallax.nlp
-                import parallax.quotes
+                import parallax.annotate.citations
+                import parallax.annotate.nlp
+                import parallax.annotate.quotes
             if name == "render":
-                import parallax.render_html
-                import parallax.render_markdown  # noqa: F401
+                import parallax.report.html
+                import parallax.report.markdown  # noqa: F401
     from .targets import TARGETS, _base_report
 
     target = TARGETS[name]

@@ -62,7 +62,7 @@ def checked(items: Iterable[RawDocument | Rejection]) -> list[RawDocument]:
 
 
 def extracted(documents: Iterable[RawDocument]) -> None:
-    from parallax.extract import extract
+    from parallax.extract.article import extract
 
     for doc in documents:
         article = clean(lambda doc=doc: extract(doc))
@@ -75,7 +75,7 @@ def extracted(documents: Iterable[RawDocument]) -> None:
 
 
 def decode(data: bytes) -> None:
-    from parallax.ingest import decode_bytes
+    from parallax.sources.decode import decode_bytes
 
     option, rest = split(data)
     charset = ("utf-8", "cp1252", "shift_jis", "no-such-codec", None)[option % 5]
@@ -97,7 +97,7 @@ def html_extract(data: bytes) -> None:
 
 def json_records(data: bytes) -> None:
     """JSON, JSON lines: ``records_from_text`` then extraction of every record."""
-    from parallax.ingest import records_from_text
+    from parallax.sources.records import records_from_text
 
     option, rest = split(data)
     text = text_of(rest)
@@ -107,7 +107,7 @@ def json_records(data: bytes) -> None:
 
 
 def csv_records(data: bytes) -> None:
-    from parallax.ingest import _csv_records
+    from parallax.sources.records import _csv_records
 
     option, rest = split(data)
     text = text_of(rest)
@@ -118,7 +118,7 @@ def csv_records(data: bytes) -> None:
 
 
 def feed(data: bytes) -> None:
-    from parallax.feeds import feed_links, sniff
+    from parallax.sources.feeds import feed_links, sniff
 
     option, rest = split(data)
     sniff(rest, ("", "application/rss+xml", "text/xml")[option % 3])
@@ -132,7 +132,7 @@ def feed(data: bytes) -> None:
 
 
 def sitemap(data: bytes) -> None:
-    from parallax.feeds import sitemap_links
+    from parallax.sources.feeds import sitemap_links
 
     option, rest = split(data)
     if option & 4:
@@ -149,8 +149,8 @@ def sitemap(data: bytes) -> None:
 
 
 def warc(data: bytes) -> None:
-    from parallax.ingest import IngestCounts
-    from parallax.warc import read_warc
+    from parallax.sources.common import IngestCounts
+    from parallax.sources.warc import read_warc
 
     option, rest = split(data)
     if option & 1:  # a well-formed record header around the fuzzed payload
@@ -171,14 +171,15 @@ def warc(data: bytes) -> None:
 
 def stdin(data: bytes) -> None:
     """Standard input of any kind: sniffed, gunzipped, decoded, read as JSON, HTML or text."""
-    from parallax.ingest import IngestCounts, _read_stdin
+    from parallax.sources.common import IngestCounts
+    from parallax.sources.files import _read_stdin
 
     checked(_read_stdin(io.BytesIO(data), 1 << 20, set(), set(), IngestCounts()))
 
 
 def urls(data: bytes) -> None:
-    from parallax.fetch import _check_url
-    from parallax.ingest import canonical_url, key_for_url
+    from parallax.sources.fetch import _check_url
+    from parallax.sources.urls import canonical_url, key_for_url
 
     text = text_of(data)
     for url in (text, "http://" + text, "https://[" + text):
@@ -190,8 +191,8 @@ def urls(data: bytes) -> None:
 
 def dates(data: bytes) -> None:
     """Date reading (``iso_date``, metadata and headers) and resolution of relative dates (``dates.resolve``)."""
-    from parallax.boilerplate import iso_date
-    from parallax.dates import resolve
+    from parallax.annotate.dates import resolve
+    from parallax.extract.boilerplate import iso_date
     from parallax.models import TimeExpression
 
     option, rest = split(data)
@@ -211,7 +212,7 @@ def annotate(data: bytes) -> None:
 def annotate_batch(batch: Sequence[bytes]) -> None:
     """:func:`annotate` over many inputs in one call, each input its own article: spaCy batches them as the pipeline
     does (``nlp.pipe``), ~2.5x faster per input than one call each. The random engine of ``make fuzz`` uses it."""
-    from parallax.nlp import annotate as annotate_all
+    from parallax.annotate.nlp import annotate as annotate_all
 
     articles = [a for a in map(_fuzz_article, batch) if a is not None]
     done = 0
@@ -238,7 +239,7 @@ def _fuzz_article(data: bytes) -> Article | None:
 def render(data: bytes) -> None:
     """The JSON, Markdown and HTML renderers over a real report whose free-text fields are the fuzzed text."""
     from parallax import codec
-    from parallax.report import render as render_report
+    from parallax.report.output import render as render_report
 
     option, rest = split(data)
     text = text_of(rest)

@@ -66,7 +66,7 @@ def test_json_records_of_any_shape(value: object) -> None:
 @settings(FAST)
 @given(st.sampled_from(("[", '{"a":', '[["x",')), st.integers(900, 200_000))
 def test_json_nested_too_deep_is_rejected(opening: str, depth: int) -> None:
-    from parallax.ingest import records_from_text
+    from parallax.sources.records import records_from_text
 
     closing = {"[": "]", '{"a":': "}", '[["x",': "]]"}[opening]
     for text in (opening * depth, opening * depth + "1" + closing * depth):

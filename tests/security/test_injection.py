@@ -12,7 +12,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from parallax.incremental import ingest_paths
+from parallax.engine.store import ingest_paths
 from parallax.store import TABLES, Store, open_store
 from parallax.web import Settings
 from tests.conftest import EXAMPLES

@@ -18,7 +18,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from parallax.render_html import render_html
+from parallax.report.html import render_html
 from parallax.store import Store, open_store
 from parallax.web import Settings
 from tests.conftest import EXAMPLES

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from parallax.cli import EXIT_REJECTED, cli
+from parallax.cli.main import EXIT_REJECTED, cli
 from parallax.store import TABLES, open_store
 
 from ..conftest import EXAMPLES

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from parallax import Report
+from parallax.engine.store import ingest_annotated, ingest_articles
 from parallax.errors import ConcurrentWriteError
-from parallax.incremental import ingest_annotated, ingest_articles
 from parallax.models import AnnotatedArticle
 from parallax.store import Store, StoryRecord
 
@@ -200,8 +200,8 @@ def test_a_save_based_on_a_stale_story_is_refused(store: Store, seed_report: Rep
 
 def _store_story(store: Store, story_id: str, articles: list[AnnotatedArticle]) -> None:
     """Save ``articles`` as one story, as an earlier ingest (on thinner evidence, or an older version) left it."""
-    from parallax.incremental import _recompute
-    from parallax.pipeline import embed_sentences
+    from parallax.engine.local import embed_sentences
+    from parallax.engine.store import _recompute
 
     vectors = embed_sentences(articles)
     record = _recompute(story_id, articles, "2026-01-01T00:00:00+00:00", vectors)
@@ -246,8 +246,8 @@ def test_a_new_article_that_links_two_stored_stories_merges_them(store: Store, s
 @pytest.fixture(scope="module")
 def two_events(shared) -> tuple[list[AnnotatedArticle], list[AnnotatedArticle]]:  # type: ignore[no-untyped-def]
     """ECB+ topic 2: two events on one topic, the first five documents of each by id."""
+    from parallax.annotate.nlp import annotate
     from parallax.evaluation.clustering import load_ecbplus
-    from parallax.nlp import annotate
 
     corpus = load_ecbplus(shared / "data", topics=2)
     pairs = list(zip(corpus.articles, corpus.gold, strict=True))
@@ -293,7 +293,7 @@ def test_a_stored_story_that_no_longer_holds_together_splits(
 def test_cli_reports_a_merge_and_points_from_the_old_story(tmp_path, seed_report: Report) -> None:  # type: ignore[no-untyped-def]
     from click.testing import CliRunner
 
-    from parallax.cli import cli
+    from parallax.cli.main import cli
     from parallax.store import open_store
 
     story = max(seed_report.stories, key=lambda s: len(s.story.articles))

@@ -23,7 +23,7 @@ import httpx
 import pytest
 import uvicorn
 
-from parallax.incremental import ingest_paths
+from parallax.engine.store import ingest_paths
 from parallax.store import Store, open_store
 from parallax.web import Settings, create_app
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from parallax.incremental import ingest_paths
+from parallax.engine.store import ingest_paths
 from parallax.store import open_store
 from parallax.web import Settings
 from tests.conftest import SHARED

@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from parallax import analyze
-from parallax.render_html import render_html
-from parallax.report import SCHEMA
+from parallax.report.html import render_html
+from parallax.report.output import SCHEMA
 from parallax.store import open_store
 from parallax.web import Settings
 from parallax.web.security import CSP
@@ -351,7 +351,7 @@ def test_pages_nest_and_their_links_land(site: Server) -> None:
 def test_ingest_rejects_articles_too_long_to_analyse(empty_site: Server) -> None:
     """Posted articles go through extraction and its bounds: over extract.MAX_ARTICLE_CHARS after cleaning, over
     MAX_RAW_CHARS before it; each a ``too-large`` rejection naming the article, and the others are stored."""
-    from parallax.extract import MAX_ARTICLE_CHARS, MAX_RAW_CHARS
+    from parallax.extract.article import MAX_ARTICLE_CHARS, MAX_RAW_CHARS
     from tests.test_hostile import PARAGRAPHS
 
     count = MAX_ARTICLE_CHARS // 150  # numbered paragraphs of ~190 characters, so that the cleaner keeps every one

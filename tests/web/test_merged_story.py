@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from parallax import Report
-from parallax.incremental import ingest_annotated
+from parallax.engine.store import ingest_annotated
 from tests.store.test_incremental import _store_story
 from tests.web.conftest import Server
 

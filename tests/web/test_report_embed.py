@@ -7,7 +7,7 @@ import re
 
 from markupsafe import Markup
 
-from parallax.render_html import render_article_html, render_html, render_report_body
+from parallax.report.html import render_article_html, render_html, render_report_body
 from tests.test_report import build_report
 
 

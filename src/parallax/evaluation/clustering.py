@@ -4,7 +4,7 @@ Gold: BASIL's ``triplet-uuid`` (one event reported by Fox News, the New York Tim
 ``event`` (topic + ecb/ecbplus sub-corpus: two different events on one topic, undated). Scored with BCubed and
 pairwise precision / recall / F1 (see :mod:`parallax.evaluation.common`).
 
-Parallax: :func:`parallax.cluster.group_stories` on the articles annotated by the pipeline (title and body), with
+Parallax: :func:`parallax.group.batch.group_stories` on the articles annotated by the pipeline (title and body), with
 its constants as committed (calibrated on ECB+, see cluster.py; BASIL is reported, not fitted).
 Baseline: TF-IDF (scikit-learn defaults) + average-linkage clustering on cosine distance. Its threshold is chosen
 on the *other* data set (the best BCubed F1 there), which is how it would be used on unseen data; the figure at the
@@ -18,7 +18,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..embed import using_encoder
+from ..embed.minilm import using_encoder
 from ..models import AnnotatedArticle, Article
 from . import Measurement
 from .common import PRF, annotate_all, average_linkage, bcubed, best_threshold, pairwise, tfidf_cosine
@@ -118,7 +118,7 @@ def _bcubed_f1(labels: Sequence[Hashable], gold: Sequence[Hashable]) -> float:
 
 
 def _parallax_labels(corpus: Corpus, annotated: Sequence[AnnotatedArticle]) -> list[int]:
-    from ..cluster import group_stories
+    from ..group.batch import group_stories
 
     stories = group_stories(annotated)
     story_of = {aid: n for n, story in enumerate(stories) for aid in story.articles}

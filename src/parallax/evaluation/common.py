@@ -124,7 +124,7 @@ def tfidf_cosine(texts: Sequence[str]) -> Matrix:
 def average_linkage(similarity: Matrix, threshold: float) -> list[int]:
     """Average-linkage agglomerative clusters on cosine distance, cut at distance ``1 - threshold`` (scikit-learn's
     ``AgglomerativeClustering(metric="precomputed", linkage="average", distance_threshold=1 - threshold)``)."""
-    from ..cluster import cluster_vectors
+    from ..group.batch import cluster_vectors
 
     return cluster_vectors(similarity, threshold)
 
@@ -143,6 +143,6 @@ def best_threshold(
 
 def annotate_all(articles: Sequence[Article]) -> list[AnnotatedArticle]:
     """Every article through the pipeline's annotation stage (spaCy and the annotators), in input order."""
-    from ..nlp import annotate
+    from ..annotate.nlp import annotate
 
     return list(annotate(articles))

@@ -95,13 +95,13 @@ def _trafilatura_default(html: str) -> str:
 
 
 def _parallax(html: str) -> str:
-    from ..extract import main_text
+    from ..extract.article import main_text
 
     return main_text(html)
 
 
 def run(data: Path, *, fast: bool = False) -> list[Measurement]:
-    from ..ingest import decode_bytes
+    from ..sources.decode import decode_bytes
 
     folder = data / "aeb"
     truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))

@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ..framing import find_loaded_terms
+from ..annotate.framing import find_loaded_terms
 from ..models import Article, Sentence
 from . import Measurement
 

@@ -296,7 +296,7 @@ def regex_quotes(text: str) -> list[GgtQuote]:
 
 
 def _annotate(articles: Sequence[GoldArticle]) -> Iterable[AnnotatedArticle]:
-    from ..nlp import annotate
+    from ..annotate.nlp import annotate
 
     return annotate(Article(id=a.id, source=f"quotes_ggt#{a.id}", text=a.text) for a in articles)
 

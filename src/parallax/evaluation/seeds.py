@@ -29,8 +29,8 @@ def _scorer(path: Path) -> Any:
 
 
 def run(data: Path, *, fast: bool = False) -> list[Measurement]:
-    from ..pipeline import analyze
-    from ..report import to_dict
+    from ..engine.local import analyze
+    from ..report.output import to_dict
 
     shared = data.resolve().parent
     report = analyze([shared / "corpus" / "seeds"])

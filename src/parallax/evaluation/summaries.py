@@ -80,7 +80,7 @@ def cut(sentences: Sequence[str], words: int) -> str:
 
 def _articles(cluster: Cluster) -> list[Article]:
     """The cluster's documents through the extraction stage as plain text; unusable ones are left out."""
-    from ..extract import extract
+    from ..extract.article import extract
 
     articles = []
     for k, text in enumerate(cluster.documents):
@@ -95,10 +95,10 @@ def _articles(cluster: Cluster) -> list[Article]:
 def _analyze(articles: Sequence[AnnotatedArticle]) -> list[str]:
     """The pipeline after annotation for one story, as ``pipeline.analyze_articles`` runs it: copies, sentence
     vectors, fact alignment, the summary (with a word budget instead of the report's sentence count)."""
-    from ..compare import compare_story
-    from ..dedup import find_duplicates
-    from ..embed import encode
-    from ..summarize import summarize
+    from ..compare.story import compare_story
+    from ..compare.summary import summarize
+    from ..embed.minilm import encode
+    from ..group.copies import find_duplicates
 
     duplicates = find_duplicates([a.article for a in articles])
     copies = {copy: group.original for group in duplicates for copy in group.copies}
@@ -202,7 +202,7 @@ def _scorer() -> Any:
 
 def run(data: Path, *, fast: bool = False) -> list[Measurement]:
     """ROUGE-1/2/L F at reference length for Parallax and the lead-3, round-robin lead and LexRank baselines."""
-    from ..nlp import annotate
+    from ..annotate.nlp import annotate
 
     clusters = load(data, fast=fast)
     systems: dict[str, Callable[[Sequence[AnnotatedArticle]], list[str]]] = {

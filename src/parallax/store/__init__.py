@@ -11,7 +11,7 @@ full-text index). Per story: its :class:`~parallax.models.StoryAnalysis`, the re
 Story ids are stable: a story keeps the id it got when it was created (derived from its first article's content
 hash) while it grows, so URLs stay valid. When an ingest merges two stories the older id survives and the other is
 kept in ``merged_stories`` (``merged_into`` says where it went); when it splits one, the part holding the oldest
-article keeps the id. Writes come only from :mod:`parallax.incremental` (``ingest_paths``),
+article keeps the id. Writes come only from :mod:`parallax.engine.store` (``ingest_paths``),
 which decides which story each new article joins and recomputes only the stories that changed.
 
 Reads return the records below (:class:`StoryInfo`, :class:`ArticleInfo`, :class:`OutletInfo`,
@@ -258,7 +258,7 @@ class Store(Protocol):
         """How many ``articles``, ``stories`` and ``outlets`` are stored."""
         ...
 
-    # --- writing: only parallax.incremental calls these ---------------------------------------------------------
+    # --- writing: only parallax.engine.store calls these ---------------------------------------------------------
 
     def find_checksums(self, checksums: list[str]) -> dict[str, str]:
         """Which of these content hashes are stored: checksum -> the stored article's id."""

@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from parallax.web.app import create_app
-from parallax.web.settings import Settings
+from .app import create_app
+from .settings import Settings
 
 __all__ = ["Settings", "create_app"]

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from parallax.web.errors import WebError
-from parallax.web.security import cookie_value, same_token
-from parallax.web.settings import Settings
+from .errors import WebError
+from .security import cookie_value, same_token
+from .settings import Settings
 
 __all__ = ["COOKIE", "can_read", "presented", "require_read", "require_write", "settings_of"]
 

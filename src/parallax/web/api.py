@@ -14,11 +14,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, ValidationError
 
-from parallax.incremental import IngestResult
-from parallax.store import MARK_END, MARK_START, Page, Store
-from parallax.web.access import require_read, require_write, settings_of
-from parallax.web.errors import WebError
-from parallax.web.uploads import Pasted, Upload, ingest_uploads
+from ..engine.store import IngestResult
+from ..store import MARK_END, MARK_START, Page, Store
+from .access import require_read, require_write, settings_of
+from .errors import WebError
+from .uploads import Pasted, Upload, ingest_uploads
 
 __all__ = ["router", "store_of"]
 

@@ -8,12 +8,12 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
-from parallax import __version__
-from parallax.store import Store
-from parallax.web import api, pages
-from parallax.web.errors import install_handlers
-from parallax.web.security import BodyLimit, SecurityHeaders
-from parallax.web.settings import Settings
+from ..store import Store
+from ..version import __version__
+from . import api, pages
+from .errors import install_handlers
+from .security import BodyLimit, SecurityHeaders
+from .settings import Settings
 
 __all__ = ["create_app"]
 
@@ -43,7 +43,7 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     install_handlers(app)
     app.include_router(api.router)
     app.include_router(pages.router)
-    report_css = files("parallax").joinpath("templates", "report.css").read_bytes()
+    report_css = files("parallax.report").joinpath("templates", "report.css").read_bytes()
 
     @app.get("/static/report.css", include_in_schema=False)
     def report_stylesheet(request: Request) -> Response:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from parallax.render_html import _slug  # the report's own anchors, so that chart links land on its elements
+from ..report.html import _slug  # the report's own anchors, so that chart links land on its elements
 
 __all__ = ["Coverage", "Timeline", "coverage_chart", "timeline_chart"]
 

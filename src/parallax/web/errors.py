@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Scope
 
-from parallax.errors import ConcurrentWriteError, ConfigError, InputError, ParallaxError
+from ..errors import ConcurrentWriteError, ConfigError, InputError, ParallaxError
 
 __all__ = ["WebError", "error_response", "install_handlers"]
 
@@ -50,7 +50,7 @@ def error_body(status: int, code: str, message: str, hint: str = "") -> dict[str
 
 def error_response(scope: Scope, status: int, code: str, message: str, hint: str = "") -> Response:
     """The error as JSON under ``/api`` (and for clients that do not accept HTML), else as a page."""
-    from parallax.web.security import SECURITY_HEADERS
+    from .security import SECURITY_HEADERS
 
     # Set here too, as a server fault's answer leaves from outside the app's middleware.
     headers = {k.decode("ascii"): v.decode("ascii") for k, v in SECURITY_HEADERS}
@@ -60,7 +60,7 @@ def error_response(scope: Scope, status: int, code: str, message: str, hint: str
     accept = dict(scope.get("headers", [])).get(b"accept", b"").decode("latin-1")
     if path == "/api" or path.startswith("/api/") or "text/html" not in accept:
         return JSONResponse(error_body(status, code, message, hint), status_code=status, headers=headers)
-    from parallax.web.pages import render_page  # pages import this module; the late import keeps it one-way
+    from .pages import render_page  # pages import this module; the late import keeps it one-way
 
     html = render_page("error.html.j2", status=status, code=code, message=message, hint=hint, title=f"Error {status}")
     return HTMLResponse(html, status_code=status, headers=headers)

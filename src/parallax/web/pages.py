@@ -20,15 +20,15 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
-from parallax import __version__
-from parallax.render_html import render_article_html, render_html, render_report_body
-from parallax.store import Store
-from parallax.web.access import COOKIE, can_read, require_read, require_write, settings_of
-from parallax.web.charts import coverage_chart, timeline_chart
-from parallax.web.errors import WebError
-from parallax.web.security import cookie_value, cross_site, csrf_token, csrf_valid, same_token
-from parallax.web.uploads import Pasted, Upload, ingest_uploads
-from parallax.web.views import outlet_view, snippet, tone
+from ..report.html import render_article_html, render_html, render_report_body
+from ..store import Store
+from ..version import __version__
+from .access import COOKIE, can_read, require_read, require_write, settings_of
+from .charts import coverage_chart, timeline_chart
+from .errors import WebError
+from .security import cookie_value, cross_site, csrf_token, csrf_valid, same_token
+from .uploads import Pasted, Upload, ingest_uploads
+from .views import outlet_view, snippet, tone
 
 __all__ = ["render_page", "router"]
 

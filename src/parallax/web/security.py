@@ -155,7 +155,7 @@ class BodyLimit:
                 await self._refuse(scope, send)
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
-        from parallax.web.errors import error_response  # one error shape for every refusal
+        from .errors import error_response  # one error shape for every refusal
 
         response = error_response(
             scope,

@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from parallax.errors import ConfigError
+from ..errors import ConfigError
 
 __all__ = ["MAX_UPLOAD_BYTES", "PAGE_SIZE", "Settings"]
 

@@ -1,5 +1,5 @@
 """Uploaded articles into the store: files and pasted articles are written to a private temporary folder, then
-ingested with :func:`parallax.incremental.ingest_paths`, exactly as ``parallax ingest FOLDER`` would.
+ingested with :func:`parallax.engine.store.ingest_paths`, exactly as ``parallax ingest FOLDER`` would.
 
 Rejections name the document as the uploader named it (``story.html``, ``pasted article 2``), never the folder.
 """
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from parallax.incremental import IngestResult, ingest_paths
-from parallax.store import Store
+from ..engine.store import IngestResult, ingest_paths
+from ..store import Store
 
 __all__ = ["Pasted", "Upload", "ingest_uploads"]
 

@@ -9,8 +9,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from parallax.render_html import _tone
-from parallax.store import MARK_END, MARK_START, OutletInfo, SearchHit, Store
+from ..report.html import _tone
+from ..store import MARK_END, MARK_START, OutletInfo, SearchHit, Store
 
 __all__ = ["MAX_OUTLET_ARTICLES", "Snippet", "outlet_view", "snippet", "tone"]
 

@@ -1,0 +1,5 @@
+"""``python -m parallax.cli``: the ``parallax`` command."""
+
+from .main import main
+
+main()

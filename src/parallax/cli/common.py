@@ -1,0 +1,207 @@
+"""Helpers every ``parallax`` command shares: one-line errors, rejection lines, progress bars, exit codes."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from ..errors import ParallaxError
+from ..models import Rejection
+from ..sources.common import MAX_BYTES, IngestCounts, IngestOptions
+from ..sources.records import parse_csv_map
+
+__all__ = ["EXIT_REJECTED"]
+
+EXIT_REJECTED = 3  # the work was done, but some inputs were rejected
+
+
+def _fail(console: Console, exc: ParallaxError) -> None:
+    hint = f" (hint: {escape(exc.hint)})" if exc.hint else ""  # escaped: "pip install 'x[ray]'" is not markup
+    console.print(f"[bold red]error:[/] {escape(str(exc))}{hint}", highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def _progress(
+    err: Console, quiet: bool, describe: Callable[[str], str] | None = None
+) -> Iterator[Callable[[str, int, int], None]]:
+    """Rich progress bars on stderr, one per pipeline stage, fed by the callback this yields; ``describe`` gives a
+    stage's label (e.g. with running counts); a total of 0 (unknown, as for streamed inputs) shows a pulsing bar."""
+    with Progress(
+        TextColumn("{task.description:<9}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=quiet,
+    ) as bars:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bars.add_task(stage, total=total or None)
+            label = describe(stage) if describe is not None else stage
+            bars.update(tasks[stage], completed=done, total=total or None, description=label)
+
+        yield progress
+
+
+def _print_rejections(err: Console, rejections: Iterable[Rejection]) -> None:
+    """One line per rejected document: which, why, and a hint."""
+    for rejection in rejections:
+        hint = f" (hint: {rejection.hint})" if rejection.hint else ""
+        err.print(
+            f"[yellow]rejected:[/] {rejection.document}: {rejection.reason}: {rejection.message}{hint}",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+def _ingest_options(csv_map: str, allow_private: bool, host_delay: float | None, max_bytes: int) -> IngestOptions:
+    from ..sources.fetch import FetchPolicy  # imported late: httpx costs ~0.1 s, and only URLs need it
+
+    policy = FetchPolicy(max_bytes=max_bytes, allow_private=allow_private)
+    if host_delay is not None:
+        policy = dataclasses.replace(policy, host_interval=host_delay)
+    return IngestOptions(fetch=policy, csv_map=parse_csv_map(csv_map))
+
+
+def _counts_line(counts: IngestCounts) -> str:
+    line = f"{counts.accepted} accepted, {counts.duplicate} duplicate, {counts.rejected} rejected"
+    skipped = sum(counts.skipped.values())
+    return line + (f", {skipped} skipped" if skipped else "")
+
+
+def _write_rejection_log(err: Console, path: Path, rejections: Sequence[Rejection]) -> None:
+    try:
+        with path.open("w", encoding="utf-8") as log:
+            for rejection in rejections:
+                log.write(json.dumps(dataclasses.asdict(rejection), ensure_ascii=False) + "\n")
+    except OSError as exc:
+        err.print(f"[bold red]error:[/] cannot write the rejection log {path}: {exc.strerror or exc}", highlight=False)
+        sys.exit(1)
+
+
+def source_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options that say how inputs are read (analyze and ingest): size limit, CSV columns, fetching, rejections."""
+    for option in reversed(
+        (
+            click.option(
+                "--max-bytes",
+                type=click.IntRange(min=1),
+                default=MAX_BYTES,
+                show_default=True,
+                help="Largest input file.",
+            ),
+            click.option(
+                "--csv-map",
+                default="",
+                metavar="FIELD=COLUMN,...",
+                help="CSV columns of title, text, published, outlet, url...",
+            ),
+            click.option(
+                "--allow-private",
+                is_flag=True,
+                help="Fetch from loopback and private addresses (off: the SSRF guard refuses).",
+            ),
+            click.option(
+                "--host-delay",
+                type=click.FloatRange(min=0),
+                default=None,
+                help="Seconds between requests to one host [1.0].",
+            ),
+            click.option(
+                "--rejection-log",
+                type=click.Path(dir_okay=False, path_type=Path),
+                default=None,
+                help="Write every rejection here as JSON lines (document, stage, reason, message, hint).",
+            ),
+        )
+    ):
+        command = option(command)
+    return command
+
+
+def engine_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options that choose where the per-article stages run: here, or on Ray (analyze and ingest)."""
+    command = click.option(
+        "--parquet-out",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="With --engine ray: keep the annotated articles here as Parquet shards (default: a temporary folder).",
+    )(command)
+    command = click.option(
+        "--ray-address",
+        default=None,
+        metavar="ADDRESS",
+        help="With --engine ray: the cluster (host:6379 or ray://host:10001) [default: $RAY_ADDRESS, else local].",
+    )(command)
+    command = click.option(
+        "--encoder",
+        type=click.Choice(["minilm", "static"]),
+        default=None,
+        help="Sentence encoder: minilm (best alignment) or static (distilled from it, ~100x faster, for large "
+        "batches; docs/BENCHMARKS.md) [default: $PARALLAX_ENCODER, else minilm].",
+    )(command)
+    return click.option(
+        "--engine",
+        type=click.Choice(["local", "ray"]),
+        default="local",
+        show_default=True,
+        help="Where read, extract and annotate run: in this process, or as a Ray Data pipeline (docs/SCALING.md).",
+    )(command)
+
+
+def check_engine(engine: str, ray_address: str | None, parquet_out: Path | None, encoder: str | None = None) -> None:
+    """A usage error (exit 2) for Ray options given without ``--engine ray``; ``--encoder`` chosen for this process."""
+    if engine != "ray" and (ray_address or parquet_out):
+        option = "--ray-address" if ray_address else "--parquet-out"
+        raise click.UsageError(f"{option} only applies with --engine ray")
+    if encoder is not None:
+        from ..embed.minilm import use_encoder
+
+        use_encoder(encoder)
+
+
+def finish(
+    err: Console, rejections: Sequence[Rejection], rejection_log: Path | None, quiet: bool, summary: Sequence[str]
+) -> None:
+    """The end of analyze and ingest: rejection lines (and log), the summary lines, exit 3 when inputs were refused."""
+    _print_rejections(err, rejections)
+    if rejection_log is not None:
+        _write_rejection_log(err, rejection_log, rejections)
+    if not quiet:
+        for line in summary:
+            err.print(line, highlight=False)
+    if rejections:
+        sys.exit(EXIT_REJECTED)
+
+
+def prepare_encoder(console: Console, quiet: bool) -> None:
+    """Distil the static encoder now, with a progress bar, when it is chosen and not cached yet (once, ~25 s)."""
+    from ..embed.minilm import encoder_kind
+
+    if encoder_kind() != "static":
+        return
+    from ..embed.static import load_static, static_path
+
+    if static_path().is_file() or quiet:
+        return
+    with Progress(
+        TextColumn("distilling the static encoder from MiniLM (once)"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("distil", total=None)
+        load_static(lambda done, total: bar.update(task, completed=done, total=total))

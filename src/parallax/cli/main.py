@@ -1,0 +1,165 @@
+"""The ``parallax`` command: a thin client of the library.
+
+Exit codes: 0 ok; 1 error; 2 usage; 3 the report was written but some inputs were rejected.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from ..errors import ParallaxError
+from ..report.output import FORMATS, render, write
+from ..sources.common import IngestCounts
+from ..version import __version__
+from .common import (
+    EXIT_REJECTED,
+    _counts_line,
+    _fail,
+    _ingest_options,
+    _progress,
+    check_engine,
+    engine_options,
+    finish,
+    prepare_encoder,
+    source_options,
+)
+from .store import _opened, db_option, export_command, ingest, show, stories
+from .watch import watch_command
+
+__all__ = ["EXIT_REJECTED", "main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="parallax")
+def cli() -> None:
+    """Parallax: see where news outlets agree, differ, quote and cite, sentence by sentence."""
+
+
+@cli.command()
+@click.argument("articles", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(FORMATS)),
+    default=None,
+    help="Report format; by default taken from each --output's extension, else html.",
+)
+@click.option(
+    "--output",
+    "-o",
+    "outputs",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write here instead of stdout; repeat for several formats from one analysis (format from each extension).",
+)
+@source_options
+@engine_options
+@click.option("--quiet", "-q", is_flag=True, help="No progress bars or summary lines.")
+def analyze(
+    articles: tuple[str, ...],
+    fmt: str | None,
+    outputs: tuple[Path, ...],
+    max_bytes: int,
+    csv_map: str,
+    allow_private: bool,
+    host_delay: float | None,
+    rejection_log: Path | None,
+    engine: str,
+    encoder: str | None,
+    ray_address: str | None,
+    parquet_out: Path | None,
+    quiet: bool,
+) -> None:
+    """Analyse ARTICLES into a coverage report: files or folders (.txt, .html, .json, .jsonl, .csv, .warc[.gz]),
+    http(s) URLs of pages, RSS/Atom feeds or sitemaps, and - for standard input."""
+    from ..engine.local import analyze as run_analysis  # imported late so that --help stays fast
+
+    check_engine(engine, ray_address, parquet_out, encoder)
+    err = Console(stderr=True)
+    targets = [(path, fmt or _format_of(path)) for path in outputs]
+    counts = IngestCounts()
+    try:
+        options = _ingest_options(csv_map, allow_private, host_delay, max_bytes)
+        prepare_encoder(err, quiet)
+
+        def describe(stage: str) -> str:
+            return f"{stage} ({_counts_line(counts)})" if stage == "ingest" else stage
+
+        with _progress(err, quiet, describe=describe) as progress:
+            if engine == "ray":
+                from ..engine.ray import RayOptions, analyze_ray
+
+                ray_options = RayOptions(address=ray_address, output=parquet_out)
+                report = analyze_ray(
+                    list(articles),
+                    max_bytes=max_bytes,
+                    options=options,
+                    ray_options=ray_options,
+                    counts=counts,
+                    progress=progress,
+                )
+            else:
+                report = run_analysis(
+                    list(articles), max_bytes=max_bytes, progress=progress, options=options, counts=counts
+                )
+        if not targets:
+            click.echo(render(report, fmt or "html"), nl=False)
+        for path, target_format in targets:
+            write(report, path, target_format)
+    except ParallaxError as exc:
+        _fail(err, exc)
+        sys.exit(1)
+    facts = sum(len(s.facts) for s in report.stories)
+    where = f" -> {', '.join(str(path) for path, _ in targets)}" if targets else ""
+    summary = [
+        f"ingest: {_counts_line(counts)}",
+        f"{len(report.articles)} articles, {len(report.stories)} stories, {facts} facts, "
+        f"{len(report.rejections)} rejected{where}",
+    ]
+    finish(err, report.rejections, rejection_log, quiet, summary)
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+def serve(db: str | None, host: str, port: int) -> None:
+    """Serve the web app and JSON API over the store; uploads need $PARALLAX_TOKEN (reads: $PARALLAX_READ_TOKEN)."""
+    import uvicorn  # imported late so that --help stays fast
+
+    from ..web import Settings, create_app
+
+    err = Console(stderr=True)
+    try:
+        settings = Settings.from_env()
+    except ParallaxError as exc:
+        _fail(err, exc)
+        sys.exit(1)
+    # A server that takes uploads may start on a new, empty store; a read-only one needs an existing store.
+    with _opened(err, db, create=settings.writable) as store:
+        writes = "uploads enabled" if settings.writable else "read-only (set PARALLAX_TOKEN to enable uploads)"
+        reads = "reads public" if settings.public else "reads need PARALLAX_READ_TOKEN"
+        err.print(f"Parallax on http://{host}:{port}/ over {store.url}: {reads}, {writes}", highlight=False)
+        uvicorn.run(create_app(store, settings), host=host, port=port, log_level="warning", server_header=False)
+
+
+def _format_of(path: Path) -> str:
+    """The report format an output file's extension asks for (html when it says nothing we know)."""
+    suffix = path.suffix.lower().lstrip(".")
+    suffix = {"htm": "html", "markdown": "md"}.get(suffix, suffix)
+    return suffix if suffix in FORMATS else "html"
+
+
+for _command in (ingest, stories, show, export_command, watch_command):
+    cli.add_command(_command)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="parallax")
+
+

@@ -1,0 +1,493 @@
+"""Compare the articles of one story: facts, quote variants, upstream sources, conflicts, timeline.
+
+``compare_story`` is the stage's entry point. Facts come from ``align``; this module adds what can be read off
+them and off the articles' annotations:
+
+* **quotes**: one quote's variants across outlets grouped together (same or compatible speaker, and wording close
+  enough: fuzzy token overlap or embedding cosine), with the fullest speaker name any outlet gives;
+* **citations**: the upstream news organisations each article credits;
+* **conflicts**: aligned sentences (one fact) whose numbers counting the same thing, or whose dates at the same
+  precision, differ ("38 vs 36 Huawei affiliates"); one person given one office with different qualifiers
+  ("Industry Minister" vs "Economy Minister"); quotes grouped as one whose speakers differ;
+* **timeline**: dated events (resolved dates with the sentences that date them), articles without a publication
+  date resolved against the story's date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+
+import numpy as np
+from numpy.typing import NDArray
+from rapidfuzz import fuzz
+
+from ..annotate import dates as dates_module
+from ..models import (
+    AnnotatedArticle,
+    Conflict,
+    ConflictMention,
+    Fact,
+    FactMention,
+    Precision,
+    Quantity,
+    Quote,
+    QuoteGroup,
+    QuoteMention,
+    Story,
+    StoryAnalysis,
+    TimeExpression,
+    TimelineEntry,
+    content_id,
+)
+from .align import align_facts
+
+__all__ = ["compare_story"]
+
+QUOTE_FUZZ_MIN = 70.0  # rapidfuzz token_set_ratio at which two quotes are variants of one (checked on seeds+examples)
+QUOTE_COSINE_MIN = 0.80  # or MiniLM cosine of the quoted words at/above this (paraphrased quotes)
+QUOTE_EMBED_MIN_WORDS = 4  # shorter quotes are compared by wording only: a few words say too little to embed
+COUNTS_OVERLAP_MIN = 0.5  # two quantities count the same thing when their head-noun words overlap this much
+# A misreported figure is near the right one (38 vs 36 injured); numbers far apart in one aligned sentence pair are
+# nearly always two different things (revenue vs a fine). Same for dates: a wrong month, not a different year.
+VALUE_RATIO_MAX = 3.0
+DATE_GAP_MAX_DAYS = 250
+CITED_KINDS = ("wire", "outlet")
+# Facts, quotes and conflicts compare every pair of sentences (quotes) in a story: quadratic in its size. A story
+# larger than this compares a sample of this many of its articles, spread over its outlets (``compared_articles``);
+# timeline, citations, tone, coverage and provenance still read every article. 50 articles x ~30 sentences keep the
+# similarity matrix under 20 MB and a story's compare under a few seconds.
+MAX_COMPARED = 50
+# Titles written before a person's name ("Industry Minister Petra Hollis"). Two outlets contradict each other when
+# they give one person the same office (head noun) with different capitalised qualifiers ("Industry Minister" vs
+# "Economy Minister"); a bare "Minister", or a different office altogether ("Chairman" vs "Senator"), is no conflict
+# (people hold several). The head nouns are offices that news copy writes before a name.
+TITLE_HEADS = frozenset(
+    "minister secretary president chairman chairwoman chair director governor mayor senator commissioner "
+    "ambassador general admiral colonel chancellor premier judge prosecutor spokesman spokeswoman spokesperson "
+    "chief officer inspector superintendent commander representative deputy".split()
+)
+_TITLE_RE = re.compile(r"((?:[A-Z][\w'’-]*\s+){1,5})$")
+_TITLE_SKIP = frozenset("the a an former acting then new interim".split())
+
+Matrix = NDArray[np.float32]
+Encode = Callable[[Sequence[str]], Matrix]
+
+
+def _surname(name: str | None) -> str:
+    if not name:
+        return ""
+    parts = re.findall(r"[\w'’-]+", name.lower())
+    return parts[-1] if parts else ""
+
+
+def _speakers_compatible(a: str | None, b: str | None) -> bool:
+    return not a or not b or _surname(a) == _surname(b)
+
+
+def _group_quotes(
+    story_id: str, articles: Sequence[AnnotatedArticle], encode: Encode | None, facts: Sequence[Fact] = ()
+) -> tuple[QuoteGroup, ...]:
+    # Reported speech whose speaker could not be resolved says nothing about who said what: it stays in the
+    # article's annotations but is not compared across outlets. Direct quotes are kept even without a speaker.
+    quotes: list[Quote] = [q for a in articles for q in a.quotes if q.kind == "direct" or q.speaker]
+    vectors: dict[tuple[str, int], Matrix] = {}
+    fact_of = {(m.article_id, m.sentence): f.id for f in facts if len(f.sources) > 1 for m in f.mentions}
+
+    def vector(quote: Quote) -> Matrix | None:
+        # embedded only when wording alone cannot tell (most variants share most words), then cached
+        if encode is None:
+            return None
+        key = (quote.article_id, quote.start)
+        if key not in vectors:
+            vectors[key] = encode([quote.text])[0]
+        return vectors[key]
+
+    # a speaker's quotes per sentence: the aligned-claim rule below only holds when a sentence has one of them
+    per_sentence = Counter((q.article_id, q.sentence, _surname(q.speaker)) for q in quotes)
+
+    def lone(q: Quote) -> bool:
+        return per_sentence[(q.article_id, q.sentence, _surname(q.speaker))] == 1
+
+    groups: list[list[Quote]] = []
+    for quote in quotes:
+        best: list[Quote] | None = None
+        best_score = 0.0
+        fallback: list[Quote] | None = None
+        for group in groups:
+            if any(member.article_id == quote.article_id for member in group):
+                continue
+            if not all(_speakers_compatible(member.speaker, quote.speaker) for member in group):
+                continue
+            head = group[0]
+            score = fuzz.token_set_ratio(head.text.lower(), quote.text.lower()) / 100.0
+            if score < QUOTE_FUZZ_MIN / 100.0 and min(len(head.text.split()), len(quote.text.split())) >= (
+                QUOTE_EMBED_MIN_WORDS
+            ):
+                va, vb = vector(head), vector(quote)
+                if va is not None and vb is not None and float(va @ vb) >= QUOTE_COSINE_MIN:
+                    score = float(va @ vb)
+            if score >= QUOTE_FUZZ_MIN / 100.0 or score >= QUOTE_COSINE_MIN:
+                if score > best_score:
+                    best, best_score = group, score
+            elif (
+                fallback is None
+                and quote.speaker
+                and lone(quote)
+                and any(
+                    _surname(m.speaker) == _surname(quote.speaker)
+                    and lone(m)
+                    and fact_of.get((m.article_id, m.sentence))
+                    == fact_of.get((quote.article_id, quote.sentence))
+                    is not None
+                    for m in group
+                )
+            ):
+                # one speaker, one quote of theirs in each sentence, and the two sentences were aligned as one
+                # claim: the same statement, worded differently
+                fallback = group
+        target = best or fallback
+        if target is None:
+            groups.append([quote])
+        else:
+            target.append(quote)
+    out = []
+    for group in groups:
+        names = [q.speaker for q in group if q.speaker]
+        speaker = max(names, key=lambda n: (len(n), names.count(n))) if names else None
+        mentions = tuple(QuoteMention(q.article_id, q.text, q.start, q.end, q.sentence, q.kind) for q in group)
+        key = content_id(story_id, *(f"{m.article_id}:{m.start}" for m in mentions))
+        out.append(QuoteGroup(id=f"q-{key[:10]}", speaker=speaker, mentions=mentions))
+    # quotes several outlets carry first, then direct before reported
+    out.sort(key=lambda g: (-len(g.mentions), g.mentions[0].kind != "direct"))
+    return tuple(out)
+
+
+def _words(text: str) -> set[str]:
+    return {w.rstrip("s") for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 2}
+
+
+def _far_enough(a: float, b: float) -> bool:
+    """Two values differ, but by less than VALUE_RATIO_MAX: a conflicting report of one figure."""
+    if a <= 0 or b <= 0 or abs(a - b) < 1e-9 * max(a, b):
+        return False
+    return max(a, b) / min(a, b) <= VALUE_RATIO_MAX
+
+
+def _near_dates(a: str, b: str) -> bool:
+    try:
+        first = date.fromisoformat(a if len(a) == 10 else f"{a}-01")
+        second = date.fromisoformat(b if len(b) == 10 else f"{b}-01")
+    except ValueError:
+        return False
+    return abs((first - second).days) <= DATE_GAP_MAX_DAYS
+
+
+def _conflicts(story_id: str, facts: Sequence[Fact], by_id: dict[str, AnnotatedArticle]) -> list[Conflict]:
+    found: list[Conflict] = []
+    for fact in facts:
+        if len(fact.sources) < 2:
+            continue
+        # numbers: the same thing counted differently
+        numbers = []
+        for mention in fact.mentions:
+            for q in by_id[mention.article_id].quantities:
+                if q.sentence == mention.sentence and q.counts:
+                    numbers.append((mention, q))
+        # group the figures of this fact by what they count, then look for disagreeing values in a group
+        groups: list[list[tuple[FactMention, Quantity]]] = []
+        for item in numbers:
+            words = _words(item[1].counts)
+            for group in groups:
+                other = group[0][1]
+                shared = words & _words(other.counts)
+                if (
+                    other.unit == item[1].unit
+                    and words
+                    and shared
+                    and len(shared) / min(len(words), len(_words(other.counts))) >= COUNTS_OVERLAP_MIN
+                ):
+                    group.append(item)
+                    break
+            else:
+                groups.append([item])
+        for group in groups:
+            values: dict[float, list[tuple[FactMention, Quantity]]] = {}
+            for mention, quantity in group:
+                values.setdefault(quantity.value, []).append((mention, quantity))
+            if len(values) < 2 or len({m.article_id for m, _ in group}) < 2:
+                continue
+            ranked = sorted(values.items(), key=lambda kv: (-len({m.article_id for m, _ in kv[1]}), kv[0]))
+            main_value, main_items = ranked[0]
+            rivals = [(v, items) for v, items in ranked[1:] if _far_enough(main_value, v)]
+            if not rivals:
+                continue
+            counted = main_items[0][1].counts
+            description = " vs ".join(
+                f"{items[0][1].text} ({len({m.article_id for m, _ in items})} article"
+                f"{'s' if len({m.article_id for m, _ in items}) > 1 else ''})"
+                for _, items in [(main_value, main_items), *rivals]
+            )
+            mentions = tuple(
+                ConflictMention(m.article_id, m.sentence, m.text, q.text)
+                for _, items in [(main_value, main_items), *rivals]
+                for m, q in items
+            )
+            found.append(
+                Conflict(
+                    id=f"c-{content_id(story_id, fact.id, counted, *sorted(str(v) for v in values))[:10]}",
+                    kind="number",
+                    description=f"{description}: {counted}",
+                    mentions=mentions,
+                    fact_id=fact.id,
+                )
+            )
+        # dates: one event dated differently at the same precision
+        dated = []
+        for mention in fact.mentions:
+            for d in by_id[mention.article_id].dates:
+                if d.sentence == mention.sentence and d.value:
+                    dated.append((mention, d))
+        for x, (ma, da) in enumerate(dated):
+            for mb, db in dated[x + 1 :]:
+                if ma.article_id == mb.article_id or da.precision != db.precision or da.value == db.value:
+                    continue
+                if da.precision == "year" or not _near_dates(da.value, db.value):
+                    continue
+                # only when neither sentence also carries the other's date (then they date different things)
+                values_a = {d.value for m, d in dated if m is ma}
+                values_b = {d.value for m, d in dated if m is mb}
+                if da.value in values_b or db.value in values_a:
+                    continue
+                found.append(
+                    Conflict(
+                        id=f"c-{content_id(story_id, fact.id, da.value, db.value)[:10]}",
+                        kind="date",
+                        description=f"{da.text} ({da.value}) vs {db.text} ({db.value})",
+                        mentions=(
+                            ConflictMention(ma.article_id, ma.sentence, ma.text, da.value),
+                            ConflictMention(mb.article_id, mb.sentence, mb.text, db.value),
+                        ),
+                        fact_id=fact.id,
+                    )
+                )
+    return found
+
+
+def _attribution_conflicts(
+    story_id: str, quotes: Sequence[QuoteGroup], by_id: dict[str, AnnotatedArticle]
+) -> list[Conflict]:
+    found = []
+    for group in quotes:
+        speakers: dict[str, tuple[QuoteMention, str]] = {}
+        for mention in group.mentions:
+            for q in by_id[mention.article_id].quotes:
+                if q.start == mention.start and q.speaker:
+                    speakers.setdefault(_surname(q.speaker), (mention, q.speaker))
+        if len(speakers) > 1:
+            (ma, sa), (mb, sb) = list(speakers.values())[:2]
+            found.append(
+                Conflict(
+                    id=f"c-{content_id(story_id, group.id, sa, sb)[:10]}",
+                    kind="attribution",
+                    description=f"the same quote is attributed to {sa} and to {sb}",
+                    mentions=(
+                        ConflictMention(ma.article_id, ma.sentence, ma.text, sa),
+                        ConflictMention(mb.article_id, mb.sentence, mb.text, sb),
+                    ),
+                )
+            )
+    return found
+
+
+def _titles(article: AnnotatedArticle) -> dict[str, list[tuple[str, int]]]:
+    """Per person (surname), the capitalised titles written right before their name, with the sentence index."""
+    text = article.article.text
+    sentences = {s.index: s for s in article.sentences}
+    found: dict[str, list[tuple[str, int]]] = {}
+    for entity in article.entities:
+        sentence = sentences.get(entity.sentence)
+        if entity.label != "PERSON" or sentence is None or entity.start <= sentence.start:
+            continue
+        match = _TITLE_RE.search(text[sentence.start : entity.start])
+        if not match:
+            continue
+        words = match.group(1).split()
+        while words and words[0].lower() in _TITLE_SKIP:
+            words = words[1:]
+        if len(words) < 2 or words[-1].lower() not in TITLE_HEADS:
+            continue
+        found.setdefault(_surname(entity.name), []).append((" ".join(words), entity.sentence))
+    return found
+
+
+def _expand_acronyms(words: list[str], other: list[str]) -> list[str]:
+    """``words`` with each acronym replaced by the run of ``other``'s words whose initials spell it
+    ("RNC Chairman" against "Republican National Committee Chairman")."""
+    out: list[str] = []
+    for word in words:
+        if len(word) >= 2 and word.isupper() and word.isalpha():
+            for i in range(len(other) - len(word) + 1):
+                run = other[i : i + len(word)]
+                if "".join(w[:1] for w in run).upper() == word:
+                    out.extend(run)
+                    break
+            else:
+                out.append(word)
+        else:
+            out.append(word)
+    return out
+
+
+def _compatible_titles(a: str, b: str) -> bool:
+    """One title contains the other's words ("Foreign Minister" in "Russia's Foreign Minister"), acronyms spelled
+    out ("RNC Chairman" in "Republican National Committee Chairman")."""
+    words_a, words_b = a.split(), b.split()
+    words_a, words_b = _expand_acronyms(words_a, words_b), _expand_acronyms(words_b, words_a)
+    wa, wb = ({re.sub(r"['’]s$", "", w.lower()) for w in t} for t in (words_a, words_b))
+    return wa <= wb or wb <= wa
+
+
+def _title_conflicts(story_id: str, articles: Sequence[AnnotatedArticle]) -> list[Conflict]:
+    """One person given the same office with different qualifiers by different outlets ("Industry Minister" vs
+    "Economy Minister"): a ``name`` conflict, the majority title first."""
+    per_person: dict[tuple[str, str], dict[str, list[tuple[str, int]]]] = {}
+    for article in articles:
+        for surname, written in _titles(article).items():
+            for title, index in written:
+                head = title.split()[-1].lower()
+                per_person.setdefault((surname, head), {}).setdefault(title, []).append((article.id, index))
+    found = []
+    for (surname, _head), titles in per_person.items():
+        if len(titles) < 2:
+            continue
+        ranked = sorted(titles.items(), key=lambda kv: (-len({a for a, _ in kv[1]}), kv[0]))
+        articles_of = {title: {a for a, _ in refs} for title, refs in ranked}
+        main = ranked[0][0]
+        rivals = [t for t, _ in ranked[1:] if articles_of[t] - articles_of[main] and not _compatible_titles(main, t)]
+        if not rivals:
+            continue
+        by_id = {a.id: a for a in articles}
+        mentions = []
+        for title in (main, *rivals):
+            for aid, index in titles[title]:
+                sentences = by_id[aid].sentences
+                text = sentences[index].text if index < len(sentences) else ""
+                mentions.append(ConflictMention(aid, index, text, title))
+        name = next((e.name for a in articles for e in a.entities if _surname(e.name) == surname), surname)
+        description = " vs ".join(
+            f"{title} ({len(articles_of[title])} article{'s' if len(articles_of[title]) > 1 else ''})"
+            for title in (main, *rivals)
+        )
+        found.append(
+            Conflict(
+                id=f"c-{content_id(story_id, surname, main, *rivals)[:10]}",
+                kind="name",
+                description=f"{description}: {name}'s title",
+                mentions=tuple(mentions),
+            )
+        )
+    return found
+
+
+def _story_reference(articles: Sequence[AnnotatedArticle]) -> date | None:
+    days = sorted(a.article.published[:10] for a in articles if a.article.published)
+    if not days:
+        return None
+    try:
+        return date.fromisoformat(days[len(days) // 2])
+    except ValueError:
+        return None
+
+
+def _timeline(articles: Sequence[AnnotatedArticle]) -> tuple[TimelineEntry, ...]:
+    reference = _story_reference(articles)
+    # (date, sentence text) -> precision, articles, (article, sentence index) pairs
+    entries: dict[tuple[str, str], tuple[Precision, list[str], list[tuple[str, int]]]] = {}
+    for article in articles:
+        sentences = {s.index: s for s in article.sentences}
+        for expr in article.dates:
+            resolved: TimeExpression = expr
+            if not expr.value:
+                if reference is None or article.article.published:
+                    continue
+                resolved = dates_module.resolve(expr, reference)
+                if not resolved.value:
+                    continue
+            sentence = sentences.get(resolved.sentence)
+            if sentence is None:
+                continue
+            _, arts, refs = entries.setdefault((resolved.value, sentence.text), (resolved.precision, [], []))
+            if article.id not in arts:
+                arts.append(article.id)
+            refs.append((article.id, sentence.index))
+    out = [
+        TimelineEntry(date=value, precision=precision, text=text, articles=tuple(arts), sentences=tuple(refs))
+        for (value, text), (precision, arts, refs) in entries.items()
+    ]
+    out.sort(key=lambda e: (e.date, e.text))
+    return tuple(out)
+
+
+def compare_story(
+    story: Story,
+    articles: Sequence[AnnotatedArticle],
+    sentence_vectors: dict[str, Matrix],
+    *,
+    encode: Encode | None = None,
+    copies: dict[str, str] | None = None,
+) -> StoryAnalysis:
+    """Compare a story's articles (in story order). ``sentence_vectors``: article id -> one row per sentence (the
+    ``compared_articles`` at least); ``encode``: the sentence encoder, for quotes whose wording alone does not tell;
+    ``copies``: copy -> original. A story of more than ``MAX_COMPARED`` articles has its facts, quotes and conflicts
+    from a sample (``StoryAnalysis.compared``)."""
+    by_id = {a.id: a for a in articles}
+    sample = compared_articles(articles, copies)
+    published = {a.id: a.article.published or "" for a in sample}
+    facts = align_facts(story.id, sample, sentence_vectors, copies=copies, published=published)
+    quotes = _group_quotes(story.id, sample, encode, facts)
+    conflicts = (
+        _conflicts(story.id, facts, by_id)
+        + _title_conflicts(story.id, sample)
+        + _attribution_conflicts(story.id, quotes, by_id)
+    )
+    citations = tuple(
+        (a.id, tuple(dict.fromkeys(c.source for c in a.citations if c.kind in CITED_KINDS))) for a in articles
+    )
+    return StoryAnalysis(
+        story=story,
+        facts=facts,
+        quotes=quotes,
+        conflicts=tuple(conflicts),
+        timeline=_timeline(articles),
+        citations=citations,
+        compared=tuple(a.id for a in sample) if len(sample) < len(articles) else (),
+    )
+
+
+def compared_articles(
+    articles: Sequence[AnnotatedArticle], copies: Mapping[str, str] | None = None, limit: int | None = None
+) -> list[AnnotatedArticle]:
+    """The articles whose sentences and quotes a story compares: all of them up to ``MAX_COMPARED``; else that many,
+    originals before copies, taken round-robin over outlets in story order (each outlet's first article, then each
+    one's second...), returned in story order. Deterministic: the same story gives the same sample."""
+    limit = MAX_COMPARED if limit is None else limit
+    if len(articles) <= limit:
+        return list(articles)
+    copies = copies or {}
+    queues: dict[tuple[bool, str], list[int]] = {}
+    for position, article in enumerate(articles):
+        outlet = article.article.outlet or article.article.source or article.id
+        queues.setdefault((article.id in copies, outlet), []).append(position)
+    chosen: list[int] = []
+    for is_copy in (False, True):
+        lanes = [q for (copy, _), q in queues.items() if copy == is_copy]
+        depth = 0
+        while len(chosen) < limit and any(depth < len(q) for q in lanes):
+            for lane in lanes:
+                if depth < len(lane) and len(chosen) < limit:
+                    chosen.append(lane[depth])
+            depth += 1
+    return [articles[i] for i in sorted(chosen)]

@@ -1,0 +1,453 @@
+"""The Ray engine: the per-article stages (read, extract, annotate) as a Ray Data pipeline over sharded inputs.
+
+``analyze_ray(paths)`` gives the same report as ``pipeline.analyze(paths)``; ``ingest_ray(store, paths)`` the same
+store as ``incremental.ingest_paths``. What runs where:
+
+* the driver lists the inputs and cuts them into shards (``plan_shards``): one shard per file, and big JSON-lines
+  files cut into ranges of ``SHARD_LINES`` lines (found by one streaming scan of the file);
+* the cluster reads every shard, extracts and annotates its articles (``ray.data``: ``from_items`` ->
+  ``flat_map(read + extract)`` -> ``map_batches(annotate)`` -> ``write_parquet``): one row per annotated article
+  or rejection, the record as JSON (:mod:`parallax.codec`);
+* the driver reads the Parquet rows back (polars), in input order, then groups and compares as the local path does
+  (``cluster.group_stories``, ``pipeline.analyze_stories``; or ``incremental.ingest_annotated`` into a store).
+
+Grouping needs every article at once, so it is not distributed; it is linear in articles (blocked by day, issue 7).
+Ray is an optional extra (``pip install 'parallax-news[ray]'``); without it ``--engine ray`` fails with one line.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import codec
+from ..errors import ConfigError, FormatError, InputError, TooLargeError
+from ..models import AnnotatedArticle, Article, RawDocument, Rejection, Report
+from ..sources.common import MAX_BYTES, IngestCounts, IngestOptions
+from ..sources.decode import decode_bytes
+from ..sources.files import _collect, _read_file, _split_name
+from ..sources.records import _json_error, _record_meta, _rejection
+from ..sources.urls import canonical_url, unique_key
+from ..version import __version__
+from .local import Progress
+
+if TYPE_CHECKING:
+    from ..store import Store
+    from .store import IngestResult
+
+__all__ = [
+    "RAY_HINT",
+    "SHARD_LINES",
+    "RayOptions",
+    "Shard",
+    "analyze_ray",
+    "check_ray",
+    "ingest_ray",
+    "plan_shards",
+    "read_shard",
+]
+
+# A JSON-lines file with more lines than this is cut into shards of this many lines. News-please records run
+# 3-10 kB, so a shard is 6-20 MB of input and ~1 minute of spaCy on one core: long enough that Ray's per-task
+# overhead (~10 ms) is noise, short enough that a 2,000-core cluster stays busy on a few million articles.
+SHARD_LINES = 2000
+# Articles per annotate batch (one spaCy ``pipe`` call): nlp.annotate's own batch size.
+ANNOTATE_BATCH = 16
+# The object store of a Ray instance started here (bytes). The rows are annotated articles as JSON (~50-150 kB
+# each): 256 MB holds a few thousand in flight, and Ray spills to disk beyond that. A cluster sets its own.
+LOCAL_OBJECT_STORE_BYTES = 256 * 1024 * 1024
+RAY_HINT = "pip install 'parallax-news[ray]' (the ray extra: Ray Data and pyarrow)"
+
+
+@dataclass(frozen=True, slots=True)
+class RayOptions:
+    """Where and how the Ray engine runs.
+
+    ``address``: a running cluster (``ray://host:10001`` or ``host:6379``; None: $RAY_ADDRESS, else a local Ray
+    instance started for the run and stopped after it). ``num_cpus``: the local instance's CPUs (None: all).
+    ``output``: a folder to keep the annotated Parquet shards in (None: a temporary folder, deleted after).
+    ``shard_lines``: lines per JSON-lines shard.
+    """
+
+    address: str | None = None
+    num_cpus: int | None = None
+    output: Path | None = None
+    shard_lines: int = SHARD_LINES
+
+
+@dataclass(frozen=True, slots=True)
+class Shard:
+    """A piece of the input read by one task: a whole file, or lines ``first``..``last`` of a JSON-lines file
+    (``start``/``stop``: their byte range). ``key`` is the file's key in the batch; ``used`` every file key."""
+
+    index: int
+    path: str
+    key: str
+    first: int = 0
+    last: int = 0
+    start: int = 0
+    stop: int = 0
+
+
+def _require_ray() -> Any:
+    try:
+        import ray
+        import ray.data
+    except ImportError as exc:
+        message = f"--engine ray needs Ray Data, which is not installed (no module named {exc.name!r})"
+        raise ConfigError(message, hint=RAY_HINT) from exc
+    return ray
+
+
+def check_ray(paths: Sequence[str | Path]) -> None:
+    """Raise ``ConfigError`` (one line, with a hint) when Ray is not installed or an input is a URL or stdin."""
+    _require_ray()
+    for path in paths:
+        _files_only(str(path), "url" if "://" in str(path) else "stdin" if str(path) == "-" else "file")
+
+
+def _files_only(item: str, kind: str) -> None:
+    if kind != "file":
+        raise ConfigError(
+            f"the Ray engine reads files and folders, not {item!r}",
+            hint="save URLs and stdin to a WARC or JSONL file first, or use --engine local",
+        )
+
+
+def plan_shards(paths: Sequence[str | Path], *, shard_lines: int = SHARD_LINES) -> list[Shard]:
+    """The shards of the input files (folders walked as ``read_inputs`` walks them); raises ``InputError`` for a
+    missing path and ``ConfigError`` for URLs and stdin, which the Ray engine does not read."""
+    shards: list[Shard] = []
+    for kind, item, key in _collect(paths):
+        _files_only(str(item), kind)
+        path = Path(item)
+        ranges = _line_ranges(path, shard_lines) if _split_name(path)[1] == "jsonl" else None
+        if not ranges:
+            shards.append(Shard(len(shards), str(path), key))
+            continue
+        for first, last, start, stop in ranges:
+            shards.append(Shard(len(shards), str(path), key, first, last, start, stop))
+    return shards
+
+
+def _line_ranges(path: Path, shard_lines: int) -> list[tuple[int, int, int, int]] | None:
+    """(first line, last line, start byte, stop byte) per ``shard_lines`` lines; None if the file is one shard."""
+    if path.name.lower().endswith(".gz"):
+        return None  # a gzipped stream cannot be entered in the middle: one shard
+    ranges: list[tuple[int, int, int, int]] = []
+    try:
+        with path.open("rb") as stream:
+            first, start, offset, line = 1, 0, 0, 0
+            for line, raw in enumerate(stream, 1):
+                offset += len(raw)
+                if line - first + 1 == shard_lines:
+                    ranges.append((first, line, start, offset))
+                    first, start = line + 1, offset
+            if line >= first:
+                ranges.append((first, line, start, offset))
+    except OSError:
+        return None  # the reading task reports it
+    return ranges if len(ranges) > 1 else None
+
+
+# --- the per-shard work (runs on the cluster) ----------------------------------------------------------------------
+
+
+def read_shard(shard: Shard, used: set[str], max_bytes: int, options: IngestOptions) -> Iterator[Any]:
+    """What one task reads: the shard's documents and rejections, as ``read_inputs`` yields them for its file
+    (same keys, same names), then the file's ``IngestCounts`` if WARC records were skipped or repeated. ``used``
+    holds every file key of the batch."""
+    path = Path(shard.path)
+    if not shard.stop:
+        counts = IngestCounts()
+        yield from _read_file(path, shard.key, max_bytes, used, set(), counts, options)
+        if counts.duplicate or counts.skipped:
+            yield counts
+        return
+    try:
+        with path.open("rb") as stream:
+            stream.seek(shard.start)
+            data = stream.read(shard.stop - shard.start)
+        text = decode_bytes(data)
+    except OSError as exc:
+        yield _rejection(f"{path}#{shard.first}", InputError(f"cannot read the file: {exc.strerror or exc}"))
+        return
+    except InputError as exc:
+        yield _rejection(f"{path}#{shard.first}", exc)
+        return
+    for n, line in enumerate(text.splitlines(), shard.first):
+        if not line.strip():
+            continue
+        name = f"{path}#{n}"
+        try:
+            if len(line.encode("utf-8")) > max_bytes:
+                raise TooLargeError(f"the record is over the limit of {max_bytes:,} bytes")
+            try:
+                value = json.loads(line)
+            except (ValueError, RecursionError) as exc:  # as ingest._json_lines reads a line
+                raise FormatError(f"invalid JSON line: {_json_error(exc)}") from exc
+            if not isinstance(value, dict):
+                raise FormatError(f"expected a JSON object, found {type(value).__name__}")
+            meta = _record_meta(value)
+        except InputError as exc:
+            yield _rejection(name, exc)
+            continue
+        yield RawDocument(source=name, key=unique_key(f"{shard.key}-{n}", used), format="record", meta=meta)
+
+
+def _row(shard: int, item: int, kind: str, record: Any, checksum: str = "") -> dict[str, Any]:
+    return {
+        "shard": shard,
+        "item": item,
+        "kind": kind,
+        "checksum": checksum,
+        "record": json.dumps(codec.dump(record), ensure_ascii=False),
+    }
+
+
+def _read_and_extract(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """Ray Data ``flat_map``: one shard -> a row per article (extracted) or rejection, numbered in read order."""
+    from ..extract.article import extract
+
+    shard = Shard(**json.loads(row["shard"]))
+    used = set(json.loads(row["used"]))
+    options = IngestOptions(csv_map=tuple(tuple(pair) for pair in json.loads(row["csv_map"])))
+    rows: list[dict[str, Any]] = []
+    for item, found in enumerate(read_shard(shard, used, int(row["max_bytes"]), options)):
+        if isinstance(found, IngestCounts):
+            rows.append(_row(shard.index, item, "counts", [found.duplicate, sorted(found.skipped.items())]))
+        elif isinstance(found, Rejection):
+            rows.append(_row(shard.index, item, "rejection", found))
+        else:
+            try:
+                article = extract(found)
+            except InputError as exc:
+                rejection = Rejection(found.source, "extract", exc.reason, str(exc), exc.hint)
+                rows.append(_row(shard.index, item, "rejection", rejection))
+                continue
+            rows.append(_row(shard.index, item, "article", article, article.checksum))
+    return rows
+
+
+def _annotate_batch(batch: Any) -> Any:
+    """Ray Data ``map_batches`` (pyarrow tables): article rows become annotated-article rows; others pass."""
+    import pyarrow as pa
+
+    from ..annotate.nlp import annotate
+
+    rows = batch.to_pylist()
+    todo = [i for i, r in enumerate(rows) if r["kind"] == "article"]
+    articles = [codec.load(Article, json.loads(rows[i]["record"])) for i in todo]
+    for i, annotated in zip(todo, annotate(articles, batch_size=ANNOTATE_BATCH), strict=True):
+        rows[i] = {**rows[i], "kind": "annotated", "record": json.dumps(codec.dump(annotated), ensure_ascii=False)}
+    return pa.Table.from_pylist(rows, schema=batch.schema)
+
+
+# --- the driver ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Annotated:
+    articles: list[AnnotatedArticle]
+    rejections: list[Rejection]
+    timings: list[tuple[str, float]]
+
+
+def _run(
+    paths: Sequence[str | Path],
+    *,
+    max_bytes: int,
+    options: IngestOptions | None,
+    ray_options: RayOptions,
+    counts: IngestCounts,
+    progress: Progress,
+) -> _Annotated:
+    """Read, extract and annotate on Ray; the results back on the driver in input order."""
+    ray = _require_ray()
+    options = options or IngestOptions()
+    started = time.perf_counter()
+    shards = plan_shards(paths, shard_lines=ray_options.shard_lines)
+    if ray_options.output is not None and any(ray_options.output.glob("*.parquet")):
+        raise ConfigError(
+            f"{ray_options.output} already holds Parquet files (rows of an earlier run would mix with this one's)",
+            hint="give --parquet-out a new or empty folder",
+        )
+    if not shards:
+        return _Annotated([], [], [("ingest", 0.0)])
+    used = json.dumps(sorted({s.key for s in shards}))
+    items = [
+        {
+            "shard": json.dumps({f: getattr(s, f) for f in Shard.__slots__}),
+            "used": used,
+            "max_bytes": max_bytes,
+            "csv_map": json.dumps(options.csv_map),
+        }
+        for s in shards
+    ]
+    started_here = not ray.is_initialized()
+    if started_here:
+        address = ray_options.address or os.environ.get("RAY_ADDRESS") or None
+        local: dict[str, Any] = {}
+        if not address:  # a local instance, started for this run
+            local = {"num_cpus": ray_options.num_cpus, "object_store_memory": LOCAL_OBJECT_STORE_BYTES}
+        ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level="error", **local)
+    data_logger = logging.getLogger("ray.data")
+    level = data_logger.level
+    try:
+        progress("annotate", 0, len(shards))
+        context = ray.data.DataContext.get_current()
+        context.enable_progress_bars = False  # the CLI shows its own; Ray Data's logs stay in /tmp/ray/session_*
+        data_logger.setLevel(logging.ERROR)
+        with tempfile.TemporaryDirectory(prefix="parallax-ray-") as scratch:
+            folder = ray_options.output or Path(scratch)
+            dataset = (
+                ray.data.from_items(items, override_num_blocks=len(items))
+                .flat_map(_read_and_extract)
+                .map_batches(_annotate_batch, batch_size=ANNOTATE_BATCH, batch_format="pyarrow")
+            )
+            dataset.write_parquet(str(folder))
+            progress("annotate", len(shards), len(shards))
+            warc = {s.index for s in shards if _split_name(Path(s.path))[1] == "warc"}
+            result = _collect_rows(folder, counts, warc)
+    finally:
+        data_logger.setLevel(level)
+        if started_here:
+            ray.shutdown()
+    result.timings.append(("ingest+extract+annotate (ray)", time.perf_counter() - started))
+    return result
+
+
+def _collect_rows(folder: Path, counts: IngestCounts, warc: set[int]) -> _Annotated:
+    """The Parquet rows written by the pipeline as records, in input order; WARC captures of one URL in several
+    shards are read once, and keys repeated across shards made unique, as one local read would."""
+    import polars as pl
+
+    files = sorted(folder.glob("*.parquet"))
+    if not files:
+        return _Annotated([], [], [])
+    frame = pl.concat([pl.read_parquet(f) for f in files]).sort(["shard", "item"])
+    articles: list[AnnotatedArticle] = []
+    rejections: list[Rejection] = []
+    ids: set[str] = set()
+    urls: set[str] = set()
+    for row in frame.iter_rows(named=True):
+        data = json.loads(row["record"])
+        if row["kind"] == "counts":
+            counts.duplicate += data[0]
+            for reason, n in data[1]:
+                counts.skipped[reason] += n
+        elif row["kind"] == "rejection":
+            rejection = codec.load(Rejection, data)
+            rejections.append(rejection)
+            if rejection.stage == "ingest":
+                counts.rejected += 1
+            else:
+                counts.accepted += 1  # read, then rejected by extraction (as read_inputs counts it)
+        else:
+            annotated = codec.load(AnnotatedArticle, data)
+            if row["shard"] in warc and annotated.article.url:
+                url = canonical_url(annotated.article.url)
+                if url in urls:
+                    counts.duplicate += 1
+                    continue
+                urls.add(url)
+            counts.accepted += 1
+            if annotated.id in ids:
+                annotated = _renamed(annotated, unique_key(annotated.id, ids))
+            ids.add(annotated.id)
+            articles.append(annotated)
+    return _Annotated(articles, rejections, [])
+
+
+def _renamed(annotated: AnnotatedArticle, article_id: str) -> AnnotatedArticle:
+    return replace(
+        annotated,
+        article=replace(annotated.article, id=article_id),
+        sentences=tuple(replace(s, article_id=article_id) for s in annotated.sentences),
+        quotes=tuple(replace(q, article_id=article_id) for q in annotated.quotes),
+        citations=tuple(replace(c, article_id=article_id) for c in annotated.citations),
+    )
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def analyze_ray(
+    paths: Sequence[str | Path],
+    *,
+    max_bytes: int = MAX_BYTES,
+    options: IngestOptions | None = None,
+    ray_options: RayOptions | None = None,
+    counts: IngestCounts | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """``pipeline.analyze`` with reading, extraction and annotation on Ray (files and folders only).
+
+    Grouping and comparison run here, on the driver, over every annotated article. Raises ``ConfigError`` when
+    Ray is not installed (with the hint to install the extra) and ``InputError`` for a missing path.
+    """
+    from ..group.batch import group_stories
+    from ..group.copies import find_duplicates
+    from .local import analyze_stories
+
+    report_progress = progress or _quiet
+    counts = counts if counts is not None else IngestCounts()
+    done = _run(
+        paths,
+        max_bytes=max_bytes,
+        options=options,
+        ray_options=ray_options or RayOptions(),
+        counts=counts,
+        progress=report_progress,
+    )
+    lap = time.perf_counter()
+    duplicates = find_duplicates([a.article for a in done.articles])
+    stories = group_stories(done.articles, duplicates=duplicates)
+    done.timings.append(("group", time.perf_counter() - lap))
+    analyses = analyze_stories(stories, done.articles, duplicates, progress=progress, timings=done.timings)
+    return Report(
+        articles=tuple(done.articles),
+        stories=tuple(analyses),
+        duplicates=duplicates,
+        rejections=tuple(done.rejections),
+        generated=datetime.now(UTC).replace(microsecond=0).isoformat(),
+        version=__version__,
+        timings=tuple(done.timings),
+    )
+
+
+def ingest_ray(
+    store: Store,
+    paths: Sequence[str | Path],
+    *,
+    max_bytes: int = MAX_BYTES,
+    options: IngestOptions | None = None,
+    ray_options: RayOptions | None = None,
+    counts: IngestCounts | None = None,
+    progress: Progress | None = None,
+) -> IngestResult:
+    """``incremental.ingest_paths`` with reading, extraction and annotation on Ray; stories are assigned and
+    saved here (``incremental.ingest_annotated``). Returns the ``IngestResult``. Articles already stored are
+    annotated again on the cluster (the store is not asked first) and then skipped, as repeats are."""
+    from .store import ingest_annotated
+
+    counts = counts if counts is not None else IngestCounts()
+    done = _run(
+        paths,
+        max_bytes=max_bytes,
+        options=options,
+        ray_options=ray_options or RayOptions(),
+        counts=counts,
+        progress=progress or _quiet,
+    )
+    result = ingest_annotated(store, done.articles, progress=progress)
+    return replace(result, rejections=(*result.rejections, *done.rejections))

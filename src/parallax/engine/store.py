@@ -1,0 +1,494 @@
+"""Incremental ingest: add articles to a store, growing stories instead of re-analysing everything.
+
+``ingest_paths(store, paths)`` reads and extracts documents as ``analyze`` does, then:
+
+1. drops articles already stored (same content hash of the clean text): re-ingesting is a no-op;
+2. annotates only the new articles (stored ones keep their annotations, so spaCy never runs twice on an article);
+3. groups the new articles among themselves exactly as a batch would (``cluster.group_stories``), then lets each
+   new group join the stored story it is most similar to on average (the same evidence and ``cluster.THRESHOLD``
+   as the batch, over the stored articles published within ``WINDOW_DAYS``), or start a new story; a new article
+   that is a copy of a stored one joins that one's story. The stored stories worth scoring come from a
+   ``streaming.StoryIndex`` (nearest lead embeddings, shared names), each scored on at most ``streaming.SAMPLE``
+   of its members: no new-by-stored matrix;
+4. **merges** two stored stories when the batch links them (the rule ``StoryIndex.add`` uses: a new article scores
+   above ``cluster.THRESHOLD`` with both, and the two stories are similar on average, see ``StoryIndex.link``): the
+   older story's id survives, the other's articles move to it and its id is kept as merged into the survivor;
+5. **splits** each stored story the batch touched when ``StoryIndex.check`` says its members (with the new ones) no
+   longer hold together: the part holding its oldest article keeps the id, the others become new stories named
+   after their first article. Moved articles' reasons say why, now and whenever their story is recomputed;
+6. recomputes only the stories that gained, lost or moved articles (compare + summarize) and saves everything in
+   one transaction.
+   Sentence vectors are computed once per article, at its ingest, and stored with it: a story that grows only
+   embeds its new articles.
+
+Stories keep the id they were created with (from their first article's content hash) as they grow.
+Cost: merges load the absorbed stories' articles; a split check encodes the leads of each touched story's articles
+(as recomputing it does anyway) and scores at most ``streaming.SPLIT_SAMPLE`` squared pairs, plus the others
+against a sample of each part when it falls apart.
+
+Reads: files (``read_inputs``) or ``Article`` records. Writes: the store; returns an :class:`IngestResult`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+
+from ..annotate.nlp import annotate, within_limits
+from ..errors import ConcurrentWriteError, InputError
+from ..extract.article import extract
+from ..group.batch import THRESHOLD, describe_story, group_stories
+from ..group.copies import find_duplicates
+from ..group.stream import SPLIT_MIN_PART, StoryIndex, features
+from ..models import AnnotatedArticle, Article, Rejection, Report, Story, content_id
+from ..report.output import to_dict
+from ..sources.common import MAX_BYTES, IngestCounts, IngestOptions
+from ..sources.files import read_inputs
+from ..store import Matrix, Store, StoryRecord
+from ..version import __version__
+from .local import Progress, analyze_stories, embed_sentences
+
+__all__ = ["WINDOW_DAYS", "IngestResult", "ingest_annotated", "ingest_articles", "ingest_paths"]
+
+# A new article is compared with stored articles published up to this many days before or after it. At
+# cluster.PUB_FULL_DAYS (14) apart the publication-date penalty is full (0.5), more than any pair's positive
+# evidence can outweigh against THRESHOLD, so articles further apart could never join one story anyway.
+WINDOW_DAYS = 14
+# How often an ingest decides again when another ingest changed the same stories between its reading and saving.
+SAVE_ATTEMPTS = 5
+# At most this many stored articles are scored against a batch (most recently added first); undated stored
+# articles are always candidates, within this cap. The cap bounds the lead embeddings an ingest computes.
+MAX_CANDIDATES = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What an ingest did: articles ``added`` (their ids), documents ``unchanged`` (already stored: the stored
+    article ids), stories ``created`` and ``updated`` (grown and recomputed), ``rejections``, stories ``merged``
+    ((absorbed id, surviving id)) and ``split`` ((story id, new story id): the new one is also in ``created``)."""
+
+    added: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    created: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    rejections: tuple[Rejection, ...] = ()
+    merged: tuple[tuple[str, str], ...] = ()
+    split: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def stories(self) -> tuple[str, ...]:
+        """Every story this ingest created or recomputed."""
+        return self.created + self.updated
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def ingest_paths(
+    store: Store,
+    paths: Sequence[str | Path],
+    *,
+    max_bytes: int = MAX_BYTES,
+    progress: Progress | None = None,
+    options: IngestOptions | None = None,
+    counts: IngestCounts | None = None,
+    batch: int = 0,
+) -> IngestResult:
+    """Read, extract and ingest articles into ``store``: files, folders, URLs, feeds, sitemaps, WARC, CSV, ``-``
+    (as ``analyze`` reads them; ``options`` and ``counts`` as for :func:`parallax.sources.read_inputs`).
+
+    ``batch`` > 0 saves every ``batch`` articles in their own transaction (in input order), so an ingest that is
+    killed keeps what it saved and a rerun goes on from there (stored articles are skipped); 0 saves everything in
+    one transaction. Bad documents become ``rejections``; a path that does not exist raises ``InputError`` before
+    anything is stored.
+    """
+    if batch < 0:
+        raise ValueError("batch must be 0 (one transaction) or a positive number of articles")
+    report_progress = progress or _quiet
+    rejections: list[Rejection] = []
+    articles: list[Article] = []
+    documents = []
+    for item in read_inputs(paths, max_bytes=max_bytes, options=options, counts=counts):
+        if isinstance(item, Rejection):
+            rejections.append(item)
+        else:
+            documents.append(item)
+    for done, doc in enumerate(documents, 1):
+        try:
+            articles.append(extract(doc))
+        except InputError as exc:
+            rejections.append(Rejection(doc.source, "extract", exc.reason, str(exc), exc.hint))
+        report_progress("extract", done, len(documents))
+    if not batch or len(articles) <= batch:
+        return ingest_articles(store, articles, rejections=rejections, progress=progress)
+    parts = [ingest_articles(store, articles[i : i + batch], progress=progress) for i in range(0, len(articles), batch)]
+    created = dict.fromkeys(s for part in parts for s in part.created)
+    absorbed = {gone for part in parts for gone, _ in part.merged}
+    return IngestResult(
+        added=tuple(a for part in parts for a in part.added),
+        unchanged=tuple(a for part in parts for a in part.unchanged),
+        created=tuple(s for s in created if s not in absorbed),  # created by one batch and grown by the next
+        updated=tuple(
+            dict.fromkeys(s for part in parts for s in part.updated if s not in created and s not in absorbed)
+        ),
+        rejections=(*rejections, *(r for part in parts for r in part.rejections)),
+        merged=tuple(m for part in parts for m in part.merged),
+        split=tuple(s for part in parts for s in part.split),
+    )
+
+
+def ingest_articles(
+    store: Store,
+    articles: Sequence[Article],
+    *,
+    rejections: Sequence[Rejection] = (),
+    progress: Progress | None = None,
+) -> IngestResult:
+    """Ingest extracted articles: store the new ones, assign them to stories, recompute the stories that changed.
+
+    An article too long to analyse (over ``extract.MAX_ARTICLE_CHARS``, the bound extraction applies) is not stored:
+    it comes back in ``rejections`` (``too-large``, stage ``annotate``), and the others are ingested."""
+    if isinstance(articles, (str, bytes)) or not all(isinstance(a, Article) for a in articles):
+        raise TypeError("ingest_articles() takes a sequence of Article records")
+    report_progress = progress or _quiet
+    articles, too_large = within_limits(articles)
+    rejections = (*rejections, *too_large)
+    new, unchanged = _new_articles(store, articles)
+    annotated: list[AnnotatedArticle] = []
+    for done, item in enumerate(annotate(new), 1):
+        annotated.append(item)
+        report_progress("annotate", done, len(new))
+    return _add(store, annotated, unchanged, rejections, report_progress)
+
+
+def ingest_annotated(
+    store: Store,
+    annotated: Sequence[AnnotatedArticle],
+    *,
+    progress: Progress | None = None,
+) -> IngestResult:
+    """Ingest articles annotated elsewhere (e.g. a ``Report``'s articles): as ``ingest_articles``, without NLP."""
+    if isinstance(annotated, (str, bytes)) or not all(isinstance(a, AnnotatedArticle) for a in annotated):
+        raise TypeError("ingest_annotated() takes a sequence of AnnotatedArticle records")
+    return _add(store, annotated, (), (), progress or _quiet)
+
+
+def _add(
+    store: Store,
+    annotated: Sequence[AnnotatedArticle],
+    unchanged: Sequence[str],
+    rejections: Sequence[Rejection],
+    report_progress: Progress,
+) -> IngestResult:
+    """Assign new annotated articles to stories, recompute those stories, save everything in one transaction.
+
+    The store may change between reading and saving (another ingest, in this process or another): ``save`` then
+    refuses with ``ConcurrentWriteError`` and the whole decision is made again on the new state, up to
+    SAVE_ATTEMPTS times.
+    """
+    by_checksum: dict[str, AnnotatedArticle] = {}
+    for item in annotated:
+        by_checksum.setdefault(item.article.checksum, item)
+    vectors_of: dict[str, Matrix] = {}  # by checksum: ids may change between attempts, texts do not
+    for attempt in range(1, SAVE_ATTEMPTS + 1):
+        new, repeats = _new_articles(store, [a.article for a in annotated])
+        pending = [_renamed(by_checksum[article.checksum], article.id) for article in new]
+        if not pending:
+            return IngestResult(unchanged=(*unchanged, *repeats), rejections=tuple(rejections))
+        if not vectors_of:
+            report_progress("embed", 0, 1)
+            # once per article, ever: stored with it, so that later recomputations of its story never re-embed it
+            embedded = embed_sentences(pending)
+            vectors_of = {a.article.checksum: embedded[a.id] for a in pending}
+            report_progress("embed", 1, 1)
+        fresh = {a.id: vectors_of[a.article.checksum] for a in pending}
+
+        report_progress("group", 0, 1)
+        plan = _assign(store, pending)
+        members, created = plan.members, plan.created
+        report_progress("group", 1, 1)
+        records: list[StoryRecord] = []
+        now = datetime.now(UTC).replace(microsecond=0).isoformat()
+        older = [a.id for group in members.values() for a in group if a.id not in fresh]
+        vectors = {**store.sentence_vectors(older), **fresh}
+        notes = {**store.article_notes(older), **{aid: why for aid, _, _, why in plan.moves}}
+        for done, (story_id, story_articles) in enumerate(members.items(), 1):
+            records.append(_recompute(story_id, story_articles, now, vectors, notes))
+            report_progress("compare", done, len(members))
+
+        story_of = {a.id: story_id for story_id, group in members.items() for a in group}
+        try:
+            store.save(
+                [(story_of[a.id], a) for a in pending],
+                records,
+                fresh,
+                moves=plan.moves,
+                merged=[(gone, plan.resolve(into), why) for gone, into, why in plan.merged],
+            )
+        except ConcurrentWriteError:
+            if attempt == SAVE_ATTEMPTS:
+                raise
+            continue
+        return IngestResult(
+            added=tuple(a.id for a in pending),
+            unchanged=(*unchanged, *repeats),
+            created=tuple(s for s in members if s in created),
+            updated=tuple(s for s in members if s not in created),
+            rejections=tuple(rejections),
+            merged=tuple((gone, plan.resolve(into)) for gone, into, _ in plan.merged),
+            split=tuple(plan.splits),
+        )
+    raise AssertionError("unreachable")  # the loop returns or raises
+
+
+def _renamed(annotated: AnnotatedArticle, article_id: str) -> AnnotatedArticle:
+    """The annotated article under another id (every span that names its article follows)."""
+    if annotated.id == article_id:
+        return annotated
+    return replace(
+        annotated,
+        article=replace(annotated.article, id=article_id),
+        sentences=tuple(replace(s, article_id=article_id) for s in annotated.sentences),
+        quotes=tuple(replace(q, article_id=article_id) for q in annotated.quotes),
+        citations=tuple(replace(c, article_id=article_id) for c in annotated.citations),
+    )
+
+
+def _new_articles(store: Store, articles: Sequence[Article]) -> tuple[list[Article], list[str]]:
+    """The articles not stored yet (by content hash), each with an id not taken in the store; and the stored ids
+    of the others (a repeat within the batch counts as its first occurrence)."""
+    stored = store.find_checksums(sorted({a.checksum for a in articles}))
+    first: dict[str, Article] = {}
+    unchanged: list[str] = []
+    for article in articles:
+        if article.checksum in stored:
+            unchanged.append(stored[article.checksum])
+        elif article.checksum in first:
+            unchanged.append(first[article.checksum].id)
+        else:
+            first[article.checksum] = article
+    # Ids come from file names, which repeat across ingests ("article.txt"): a taken id gets the content hash.
+    batch = list(first.values())
+    taken = store.find_ids(sorted({a.id for a in batch}))
+    used: set[str] = set()
+    new: list[Article] = []
+    for article in batch:
+        article_id = article.id
+        if article_id in taken or article_id in used:
+            article_id = f"{article.id}-{article.checksum[:8]}"
+            size = 8
+            while article_id in used or store.find_ids([article_id]):
+                size += 4
+                article_id = f"{article.id}-{article.checksum[:size]}"
+        used.add(article_id)
+        new.append(article if article_id == article.id else replace(article, id=article_id))
+    return new, unchanged
+
+
+@dataclass
+class _Plan:
+    """What an ingest decided: story id -> all its articles (stored ones first, oldest story's first), the new
+    story ids, stored articles (and new ones a split moved) as (article, from, to, why), stories merged away as
+    (absorbed, survivor at the time, why), and splits as (story, new story)."""
+
+    members: dict[str, list[AnnotatedArticle]] = field(default_factory=dict)
+    created: set[str] = field(default_factory=set)
+    moves: list[tuple[str, str, str, str]] = field(default_factory=list)
+    merged: list[tuple[str, str, str]] = field(default_factory=list)
+    splits: list[tuple[str, str]] = field(default_factory=list)
+
+    def resolve(self, story_id: str) -> str:
+        """The story that now holds ``story_id``'s articles (following this ingest's merges)."""
+        into = {gone: survivor for gone, survivor, _ in self.merged}
+        while story_id in into:
+            story_id = into[story_id]
+        return story_id
+
+
+def _assign(store: Store, annotated: Sequence[AnnotatedArticle]) -> _Plan:
+    """Which story each new article joins, which stored stories merge and which split (see the module docstring)."""
+    batch_duplicates = find_duplicates([a.article for a in annotated])
+    groups = group_stories(annotated, duplicates=batch_duplicates)
+    by_id = {a.id: a for a in annotated}
+
+    candidates = _candidates(store, annotated)
+    plan = _Plan()
+    targets: list[str | None] = [None] * len(groups)
+    links: list[tuple[str, str, str, float]] = []
+    if candidates:
+        targets, links = _best_stories(groups, by_id, candidates)
+    for best, other, bridge, between in links:  # the oldest story survives
+        one, two = plan.resolve(best), plan.resolve(other)
+        if one == two:
+            continue
+        created_at = {s: (info.created if (info := store.get_story(s)) else "", s) for s in (one, two)}
+        survivor, absorbed = sorted((one, two), key=lambda s: created_at[s])
+        why = (
+            f"story {absorbed} merged into {survivor}: new article {bridge} fits both, and they are similar on "
+            f"average ({between:.2f})"
+        )
+        plan.merged.append((absorbed, survivor, why))
+    stored: dict[str, list[AnnotatedArticle]] = {}
+    added: dict[str, list[AnnotatedArticle]] = {}
+    for group, target in zip(groups, targets, strict=True):
+        new_members = [by_id[i] for i in group.articles]
+        if target is None:
+            target = _story_id(new_members[0])
+            plan.created.add(target)
+            stored[target] = []
+        else:
+            target = plan.resolve(target)
+            if target not in stored:
+                stored[target] = list(store.story_articles(target))
+        added.setdefault(target, []).extend(new_members)
+    for absorbed, _, why in plan.merged:
+        survivor = plan.resolve(absorbed)
+        if survivor not in stored:
+            stored[survivor] = list(store.story_articles(survivor))
+        for article in store.story_articles(absorbed):
+            stored[survivor].append(article)
+            plan.moves.append((article.id, absorbed, survivor, f"moved from story {absorbed}: {why}"))
+    plan.members = {sid: [*stored[sid], *added.get(sid, [])] for sid in stored}
+    for story_id in [s for s in plan.members if s not in plan.created]:
+        _split(store, plan, story_id)
+    return plan
+
+
+def _split(store: Store, plan: _Plan, story_id: str) -> None:
+    """Split a stored story the batch touched when its members no longer hold together (``StoryIndex.check``)."""
+    members = plan.members[story_id]
+    if len(members) < 2 * SPLIT_MIN_PART:
+        return
+    index = StoryIndex()
+    for feature in features(members):
+        index.seed(feature, story_id)
+    notes = index.check(story_id)
+    source = {aid: frm for aid, frm, _, _ in plan.moves}
+    for split in index.splits:
+        new_id, first = split.into, split.articles[0]
+        while new_id in plan.members or store.get_story(new_id) is not None:
+            new_id = content_id(new_id, first)
+        moved = set(split.articles)
+        plan.members[new_id] = [a for a in members if a.id in moved]
+        plan.members[story_id] = [a for a in plan.members[story_id] if a.id not in moved]
+        plan.created.add(new_id)
+        plan.splits.append((story_id, new_id))
+        plan.moves = [m for m in plan.moves if m[0] not in moved]
+        for article_id in split.articles:
+            why = notes[article_id].replace(
+                f"split from story {story_id}", f"split from story {story_id} into {new_id}"
+            )
+            plan.moves.append((article_id, source.get(article_id, story_id), new_id, why))
+
+
+def _candidates(store: Store, annotated: Sequence[AnnotatedArticle]) -> list[tuple[str, AnnotatedArticle]]:
+    days = [d for d in (_day(a.article.published) for a in annotated) if d is not None]
+    since = until = None
+    if days and len(days) == len(annotated):
+        since = (min(days) - timedelta(days=WINDOW_DAYS)).isoformat()
+        until = (max(days) + timedelta(days=WINDOW_DAYS + 1)).isoformat()  # published may carry a time of day
+    return list(store.recent_articles(since=since, until=until, limit=MAX_CANDIDATES))
+
+
+def _best_stories(
+    groups: Sequence[Story],
+    by_id: dict[str, AnnotatedArticle],
+    candidates: Sequence[tuple[str, AnnotatedArticle]],
+) -> tuple[list[str | None], list[tuple[str, str, str, float]]]:
+    """For each new group, the stored story it joins (highest average similarity above THRESHOLD; a story holding
+    an article it copies wins outright), or ``None``; and the links the groups make between stored stories:
+    (story joined, other story, bridging article, average similarity between the two stories) where an article
+    of the group scores above THRESHOLD with both and ``StoryIndex.link`` says they belong together."""
+    new_articles = [by_id[i] for group in groups for i in group.articles]
+    stored_articles = [a for _, a in candidates]
+    everything = [*new_articles, *stored_articles]
+    prepared = features(everything)
+    index = StoryIndex()
+    for (story_id, _), feature in zip(candidates, prepared[len(new_articles) :], strict=True):
+        index.seed(feature, story_id)
+    row = {a.id: prepared[i] for i, a in enumerate(new_articles)}
+    copied: dict[str, str] = {}  # new article id -> story of the stored article it copies (or is copied by)
+    stored_story = {a.id: story_id for story_id, a in candidates}
+    for copies in find_duplicates([a.article for a in everything]):
+        ids = (copies.original, *copies.copies)
+        stories = [stored_story[i] for i in ids if i in stored_story]
+        for i in ids:
+            if i in row and stories:
+                copied.setdefault(i, stories[0])
+
+    targets: list[str | None] = []
+    links: list[tuple[str, str, str, float]] = []
+    for group in groups:
+        rows = [row[i] for i in group.articles]
+        forced = [copied[i] for i in group.articles if i in copied]
+        if forced:
+            targets.append(forced[0])
+            continue
+        # the group's average over the stories any of its articles finds as candidates (every row scored)
+        stories = sorted({s for feature in rows for s in index.candidates(feature)})
+        above: list[tuple[float, str]] = []
+        per_article: dict[str, list[float | None]] = {}
+        for story_id in stories:
+            found = [index.average(feature, story_id) for feature in rows]
+            per_article[story_id] = [f[0] if f is not None else None for f in found]
+            average = float(np.mean([f[0] for f in found if f is not None]))
+            if average >= THRESHOLD:
+                above.append((average, story_id))
+        above.sort(reverse=True)
+        targets.append(above[0][1] if above else None)
+        for _, other in above[1:]:
+            best = above[0][1]
+            bridges = [
+                rows[n].id
+                for n, (x, y) in enumerate(zip(per_article[best], per_article[other], strict=True))
+                if x is not None and y is not None and x >= THRESHOLD and y >= THRESHOLD
+            ]
+            between = index.link(best, other) if bridges else None
+            if between is not None:
+                links.append((best, other, bridges[0], between))
+    return targets, links
+
+
+def _recompute(
+    story_id: str,
+    articles: Sequence[AnnotatedArticle],
+    now: str,
+    vectors: Mapping[str, Matrix],
+    notes: Mapping[str, str] | None = None,
+) -> StoryRecord:
+    """A story's analysis and report JSON from all its articles (annotations and sentence vectors as stored: no
+    NLP or embedding reruns). ``notes``: why an article was moved here (a merge or split), added to its reason."""
+    duplicates = find_duplicates([a.article for a in articles])
+    story = describe_story(articles, duplicates=duplicates)
+    moved = notes or {}
+    reasons = tuple((aid, f"{why}; {moved[aid]}" if aid in moved else why) for aid, why in story.reasons)
+    story = replace(story, id=story_id, reasons=reasons)
+    (analysis,) = analyze_stories([story], articles, duplicates, vectors=vectors)
+    by_id = {a.id: a for a in articles}
+    report = Report(
+        articles=tuple(by_id[i] for i in story.articles),
+        stories=(analysis,),
+        duplicates=duplicates,
+        generated=now,
+        version=__version__,
+    )
+    return StoryRecord(analysis=analysis, duplicates=tuple(duplicates), report=to_dict(report))
+
+
+def _story_id(first: AnnotatedArticle) -> str:
+    """A new story's id: from its first article's content hash, so it never changes as the story grows."""
+    return content_id("story", first.article.checksum)
+
+
+def _day(value: str | None) -> date | None:
+    if not value or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None

@@ -1,0 +1,353 @@
+"""The report as Markdown (CommonMark + GitHub tables), for reading in a terminal, a chat or a code review.
+
+Drawn from :func:`parallax.report.to_dict`, so it shows the same data as the JSON. Every piece of article data is
+escaped: Markdown punctuation is backslash-escaped (so a title like ``<script>`` or ``*x*`` shows as written and a
+renderer never turns it into HTML or emphasis), and table cells also escape ``|`` and fold line breaks.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..models import Report
+from .output import to_dict
+
+__all__ = ["render_markdown"]
+
+# Characters that CommonMark treats as markup inline. Escaping all of them would make the raw text unreadable
+# ("U\.S\."); these are the ones that can change what an inline run shows (emphasis, code, links, raw HTML,
+# tables). Block markers (#, -, +, "1.") never start a line here: every datum follows a prefix we write.
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+_SPACE = re.compile(r"\s+")
+
+CHECK = "✓"
+KIND_HEADINGS = (("wire", "Wires"), ("outlet", "Outlets"), ("institution", "Institutions"))
+# Sentences shown per outlet and entity under the tone table (all of them are in the JSON); a reader checks a score
+# from a few sentences, and the section stays readable.
+TONE_SENTENCES = 3
+
+
+def render_markdown(report: Report) -> str:
+    """The report as one Markdown document: per story its summary, coverage, quotes, sources, conflicts, timeline."""
+    data = to_dict(report)
+    articles: dict[str, dict[str, Any]] = {a["id"]: a for a in data["articles"]}
+    out: list[str] = ["# Parallax coverage report", ""]
+    meta = [
+        f"generated {_esc(data['generated'])}" if data["generated"] else "",
+        f"Parallax {_esc(data['version'])}" if data["version"] else "",
+    ]
+    if any(meta):
+        out += [" · ".join(m for m in meta if m), ""]
+    counts = data["counts"]
+    out += [
+        " · ".join(
+            _count(counts[key], word, bold=True)
+            for key, word in (
+                ("articles", "article"),
+                ("stories", "story"),
+                ("facts", "fact"),
+                ("duplicates", "duplicate"),
+                ("rejected", "rejected"),
+            )
+        ),
+        "",
+    ]
+    if len(data["stories"]) > 1:
+        out += ["## Stories", ""]
+        for n, story in enumerate(data["stories"], 1):
+            out.append(
+                f"{n}. {_esc(_story_title(story))} "
+                f"({_count(len(story['articles']), 'article')}, {_count(len(story['facts']), 'fact')})"
+            )
+        out.append("")
+    for n, story in enumerate(data["stories"], 1):
+        out += _story(n, story, articles)
+    in_story = {aid for story in data["stories"] for aid in story["articles"]}
+    loose = [aid for aid in articles if aid not in in_story]
+    if loose:
+        out += ["## Articles in no story", "", *_articles(loose, articles)]
+    out += _duplicates(data["duplicates"], articles)
+    out += _rejections(data["rejections"])
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+# --- helpers ------------------------------------------------------------------------------------------------------
+
+
+def _esc(text: Any) -> str:
+    """Inline text with Markdown markup escaped and runs of whitespace (line breaks too) folded to one space."""
+    value = _SPACE.sub(" ", str(text if text is not None else "")).strip()
+    return _ENTITY.sub(r"\\&", _SPECIAL.sub(r"\\\1", value))
+
+
+def _count(n: int, word: str, *, bold: bool = False) -> str:
+    """ "1 article", "2 articles" ("story" → "stories"; "rejected" stays)."""
+    if n != 1 and word != "rejected":
+        word = word[:-1] + "ies" if word.endswith("y") else word + "s"
+    return f"**{n}** {word}" if bold else f"{n} {word}"
+
+
+def _label(aid: str, articles: dict[str, dict[str, Any]]) -> str:
+    art = articles.get(aid)
+    return str(art["label"]) if art else aid
+
+
+def _story_title(story: dict[str, Any]) -> str:
+    return str(story["title"] or f"Story {story['id']}")
+
+
+def _table(header: list[str], rows: list[list[str]], align: list[str] | None = None) -> list[str]:
+    """A GitHub table; cells must already be escaped (``_esc`` escapes ``|`` and folds line breaks)."""
+    align = align or ["---"] * len(header)
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(align) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def _articles(ids: list[str], articles: dict[str, dict[str, Any]]) -> list[str]:
+    """A table of articles: who published what, when, and which are copies."""
+    rows = []
+    for aid in ids:
+        art = articles.get(aid, {})
+        copy_of = art.get("duplicate_of")
+        rows.append(
+            [
+                _esc(_label(aid, articles)),
+                _esc(art.get("title") or ""),
+                _esc(art.get("byline") or ""),
+                _esc(art.get("published") or ""),
+                f"copy of {_esc(_label(copy_of, articles))}" if copy_of else ("not in this report" if not art else ""),
+            ]
+        )
+    return _table(["Outlet", "Title", "Byline", "Published", "Note"], rows)
+
+
+def _story(n: int, story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> list[str]:
+    out = [f"## {n}. {_esc(_story_title(story))}", ""]
+    out += [f"**Outlets:** {', '.join(_esc(o) for o in story['outlets']) or '–'}", ""]
+    members = story["articles"]
+    compared = story.get("compared", members)
+    if len(compared) < len(members):
+        out += [
+            f"*Facts, quotes and conflicts compare {len(compared)} of these {len(members)} articles: a sample spread "
+            "over their outlets (large stories are compared on a bounded sample).*",
+            "",
+        ]
+    for r in story.get("recycled", []):
+        out += [
+            f"> **Older reporting:** {_esc(_label(r['article'], articles))}: {_esc(r['reason'])}. "
+            "Its facts are not news of the day.",
+            ">",
+        ]
+        out += [f"> - ({_esc(p['date'])}) “{_esc(p['text'])}”" for p in r["passages"]]
+        out.append("")
+    out += _articles(members, articles)
+    if story["summary"]:
+        out += ["### Summary", ""]
+        for x in story["summary"]:
+            cites = " ".join(f"[{_esc(_label(a, articles))}]" for a in x["sources"])
+            only = " *(only here)*" if x["exclusive"] else ""
+            out.append(f"- {_esc(x['text'])} {cites}{only}".rstrip())
+        out.append("")
+    if story["facts"]:
+        out += _coverage(story, articles)
+    if story["quotes"]:
+        out += ["### Quotes", ""]
+        by_speaker: dict[str, list[dict[str, Any]]] = {}
+        for q in story["quotes"]:
+            by_speaker.setdefault(q["speaker"] or "Unattributed", []).append(q)
+        for speaker, groups in by_speaker.items():
+            out += [f"**{_esc(speaker)}**", ""]
+            for g in groups:
+                variants = len({m["text"] for m in g["mentions"]})
+                if len(groups) > 1 or variants > 1:
+                    out.append(f"- {len(g['mentions'])} mentions, {variants} wording{'s' if variants > 1 else ''}:")
+                    indent = "  - "
+                else:
+                    indent = "- "
+                for m in g["mentions"]:
+                    kind = "" if m["kind"] == "direct" else f" ({m['kind']})"
+                    out.append(f"{indent}{_esc(_label(m['article'], articles))}{kind}: “{_esc(m['text'])}”")
+            out.append("")
+    out += _sources(story, articles)
+    if story["conflicts"]:
+        out += ["### Conflicts", ""]
+        for c in story["conflicts"]:
+            out.append(f"- **{_esc(c['kind'])}**: {_esc(c['description'])}")
+            for m in c["mentions"]:
+                value = f" — **{_esc(m['value'])}**" if m["value"] else ""
+                out.append(f"  - {_esc(_label(m['article'], articles))}: “{_esc(m['sentence'])}”{value}")
+        out.append("")
+    if story["timeline"]:
+        out += ["### Timeline", ""]
+        for t in sorted(story["timeline"], key=lambda t: str(t["date"])):
+            who = ", ".join(_esc(_label(a, articles)) for a in t["articles"])
+            out.append(
+                f"- **{_esc(t['date'])}** ({_esc(t['precision'])}): {_esc(t['text'])}" + (f" — {who}" if who else "")
+            )
+        out.append("")
+    framing = [f for f in story["framing"] if f["loaded_terms"] or f["tone"]]
+    if framing:
+        out += ["### Framing", ""]
+        rows = [
+            [
+                _esc(_label(f["article"], articles)),
+                f"{f['tone']:+.2f}" if f["tone"] is not None else "",
+                ", ".join(_esc(t) for t in f["loaded_terms"]),
+            ]
+            for f in framing
+        ]
+        out += _table(["Outlet", "Tone", "Loaded terms"], rows, ["---", "--:", "---"])
+    out += _entity_tone(story, articles)
+    out += _omissions(story, articles)
+    out += _provenance(story, articles)
+    if story["reasons"]:
+        out += ["### Why these articles", ""]
+        out += [f"- {_esc(_label(a, articles))}: {_esc(why)}" for a, why in story["reasons"].items() if a in members]
+        out.append("")
+    return out
+
+
+def _entity_tone(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> list[str]:
+    """Entities × outlets, each cell the outlet's tone toward the entity; then the sentences behind each score."""
+    tones = story.get("tone", [])
+    if not tones:
+        return []
+    members = [a for a in story["articles"] if any(t["article"] == a for t in tones)]
+    cells = {(t["entity"], t["article"]): t for t in tones}
+    entities = list(dict.fromkeys(t["entity"] for t in tones))
+    rows = [
+        [_esc(e), *(f"{cells[(e, a)]['score']:+.2f}" if (e, a) in cells else "–" for a in members)] for e in entities
+    ]
+    out = ["### Tone toward the main entities", ""]
+    out += ["Each outlet's own voice (quotations removed), -1 (negative) to +1 (positive); the sentences follow.", ""]
+    out += _table(["Entity", *(_esc(_label(a, articles)) for a in members)], rows, ["---", *(["--:"] * len(members))])
+    for e in entities:
+        lines = []
+        for a in members:
+            t = cells.get((e, a))
+            if t is None:
+                continue
+            said = "; ".join(f"“{_esc(x['text'])}” ({x['score']:+.2f})" for x in t["sentences"][:TONE_SENTENCES])
+            more = len(t["sentences"]) - TONE_SENTENCES
+            lines.append(
+                f"  - {_esc(_label(a, articles))} {t['score']:+.2f}: {said}" + (f" (+{more} more)" if more > 0 else "")
+            )
+        out += [f"- **{_esc(e)}**", *lines]
+    out.append("")
+    return out
+
+
+def _omissions(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> list[str]:
+    """Per outlet, the facts most others report that it leaves out, and how many facts only it reports."""
+    coverage = story.get("coverage", [])
+    if not any(c["omitted"] for c in coverage):
+        return []
+    texts = {f["id"]: f["text"] for f in story["facts"]}
+    out = ["### Omissions and exclusives", ""]
+    for c in coverage:
+        only = f"; {_count(len(c['exclusive']), 'fact')} only here" if c["exclusive"] else ""
+        out.append(
+            f"- **{_esc(_label(c['article'], articles))}** leaves out {_count(len(c['omitted']), 'fact')} "
+            f"most others report{only}"
+        )
+        out += [f"  - “{_esc(texts.get(fid, fid))}”" for fid in c["omitted"]]
+    out.append("")
+    return out
+
+
+def _provenance(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> list[str]:
+    """Per outlet: attributed sentences, anonymous sourcing, the wire it leans on, the people and unnamed sources."""
+    sourcing = story.get("sourcing", [])
+    if not sourcing:
+        return []
+    graph = story.get("provenance", {"nodes": [], "edges": []})
+    labels = {n["id"]: n["label"] for n in graph["nodes"]}
+    rows = []
+    for x in sourcing:
+        aid = x["article"]
+        share = f" ({x['attributed_share']:.0%})" if x["attributed_share"] is not None else ""
+        wire = f"{_esc(x['top_wire'])} ({x['wire_share']:.0%})" if x["top_wire"] else "–"
+        people = ", ".join(
+            _esc(labels.get(e["to"], e["to"])) + (" *(unnamed)*" if e["kind"] == "anonymous" else "")
+            for e in graph["edges"]
+            if e["from"] == aid and e["kind"] in ("person", "anonymous")
+        )
+        copy = f" (copy of {_esc(_label(x['copy_of'], articles))})" if x["copy_of"] else ""
+        rows.append(
+            [
+                _esc(_label(aid, articles)) + copy,
+                f"{x['attributed']} of {x['sentences']}{share}",
+                str(x["anonymous"]),
+                wire,
+                people or "–",
+            ]
+        )
+    header = ["Outlet", "Attributed sentences", "Anonymous", "Main wire (share)", "People and unnamed sources"]
+    return ["### Provenance", "", *_table(header, rows)]
+
+
+def _coverage(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> list[str]:
+    """Facts × articles: ✓ where the article states the fact, marked when it is a copy or the only source."""
+    members = story["articles"]
+    exclusive = {fid for fids in story["exclusives"].values() for fid in fids}
+    header = ["Fact", *(_esc(_label(a, articles)) for a in members)]
+    rows = []
+    # Most widely reported first, as on the HTML page; the stage's order breaks ties (sorted() is stable).
+    facts = sorted(story["facts"], key=lambda f: (-len(f["independent"] or f["sources"]), -len(f["sources"])))
+    for n, f in enumerate(facts, 1):
+        stating = set(f["sources"]) | {m["article"] for m in f["mentions"]}
+        independent = set(f["independent"])
+        row = [f"F{n}. {_esc(f['text'])}"]
+        for aid in members:
+            if aid not in stating:
+                row.append("")
+            elif f["id"] in exclusive:
+                row.append(f"{CHECK} only here")
+            elif independent and aid not in independent:
+                row.append(f"{CHECK} copy")
+            else:
+                row.append(CHECK)
+        rows.append(row)
+    return ["### Coverage", "", *_table(header, rows, ["---", *([":-:"] * len(members))])]
+
+
+def _sources(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> list[str]:
+    """Upstream sources per article, split by kind (wire, outlet, institution) where the article's record says."""
+    rows = []
+    for aid, sources in story["citations"].items():
+        if not sources:
+            continue
+        kinds = {c["source"]: c["kind"] for c in reversed(articles.get(aid, {}).get("citations", []))}
+        cells = [", ".join(_esc(s) for s in sources if kinds.get(s, "outlet") == k) for k, _ in KIND_HEADINGS]
+        rows.append([_esc(_label(aid, articles)), *cells])
+    if not rows:
+        return []
+    return ["### Sources cited", "", *_table(["Outlet", *(h for _, h in KIND_HEADINGS)], rows)]
+
+
+def _duplicates(groups: list[dict[str, Any]], articles: dict[str, dict[str, Any]]) -> list[str]:
+    if not groups:
+        return []
+    rows = []
+    for g in groups:
+        sims = [f"{s:.2f}" if s is not None else "?" for s in g["similarity"]]
+        copies = ", ".join(
+            _esc(_label(c, articles)) + (f" ({sims[i]})" if i < len(sims) else "") for i, c in enumerate(g["copies"])
+        )
+        rows.append([_esc(_label(g["original"], articles)), copies, "exact" if g["exact"] else "near"])
+    return ["## Duplicates", "", *_table(["Original", "Copies (similarity)", "Match"], rows)]
+
+
+def _rejections(rejections: list[dict[str, Any]]) -> list[str]:
+    if not rejections:
+        return []
+    rows = [
+        [_esc(r["document"]), _esc(r["stage"]), _esc(r["reason"]), _esc(r["message"]), _esc(r["hint"])]
+        for r in rejections
+    ]
+    return ["## Rejections", "", *_table(["Document", "Stage", "Reason", "Message", "Hint"], rows)]

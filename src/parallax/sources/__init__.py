@@ -1,0 +1,27 @@
+"""Sources: every way documents come in, as ``RawDocument`` records (or a ``Rejection`` for each bad one).
+
+``files`` walks paths and dispatches by kind; ``decode`` turns bytes into text; ``records`` maps JSON, CSV and Parquet
+records onto article fields; ``urls`` makes keys and seen-set entries; ``fetch`` is the guarded HTTP client;
+``crawl`` reads pages, feeds and sitemaps; ``feeds`` parses them; ``warc`` streams WARC files. ``common`` holds the
+size limit, options and counts every reader shares.
+"""
+
+from .common import MAX_BYTES, IngestCounts, IngestOptions
+from .decode import decode_bytes
+from .files import read_inputs
+from .records import parquet_records, parse_csv_map, records_from_text
+from .urls import canonical_url, key_for_url, unique_key
+
+__all__ = [
+    "MAX_BYTES",
+    "IngestCounts",
+    "IngestOptions",
+    "canonical_url",
+    "decode_bytes",
+    "key_for_url",
+    "parquet_records",
+    "parse_csv_map",
+    "read_inputs",
+    "records_from_text",
+    "unique_key",
+]

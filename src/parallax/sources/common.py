@@ -1,0 +1,53 @@
+"""What every reader shares: the input size limit, the file kinds, read options and running counts."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .fetch import FetchPolicy
+
+
+MAX_BYTES = 20 * 1024 * 1024  # the largest news page seen in AEB is ~1.5 MB; 20 MB leaves room for JSONL batches
+
+FileKind = Literal["text", "html", "json", "jsonl", "csv", "warc", "parquet"]
+SUFFIXES: dict[str, FileKind] = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".warc": "warc",
+    ".parquet": "parquet",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOptions:
+    """How to read inputs: the fetch policy for URLs (None: the default, polite and guarded) and the CSV columns
+    of each field (``(("title", "headline"), ("text", "body"))``; unmapped fields are found by their usual names).
+    """
+
+    fetch: FetchPolicy | None = None
+    csv_map: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(slots=True)
+class IngestCounts:
+    """Running counts of one ingest: documents yielded, duplicates dropped, rejections, records skipped by kind."""
+
+    accepted: int = 0
+    duplicate: int = 0
+    rejected: int = 0
+    skipped: Counter[str] = dataclasses.field(default_factory=Counter)
+    on_change: Callable[[IngestCounts], None] | None = None

@@ -1,0 +1,244 @@
+"""Structured inputs as documents: JSON, JSON-lines, CSV and Parquet records mapped onto article fields.
+
+News-please and trafilatura JSON, schema.org fields and CSV columns (``--csv-map``) become ``RawDocument`` records
+of ``format="record"`` with their fields in ``meta``; a bad record becomes a ``Rejection`` and the rest go on.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from ..errors import (
+    ConfigError,
+    EmptyInputError,
+    FormatError,
+    InputError,
+)
+from ..models import RawDocument, Rejection
+from .decode import SNIFF_BYTES
+from .urls import _URL, unique_key
+
+MAX_FIELD_DEPTH = 4  # lists in a record field nested deeper than this are not names (news-please: one level)
+# Where each record field is found, in order of preference: news-please first, then trafilatura's JSON, then
+# common alternatives (schema.org's articleBody).
+RECORD_FIELDS: dict[str, tuple[str, ...]] = {
+    "title": ("title", "title_page", "title_rss", "headline"),
+    "text": ("maintext", "text", "content", "body", "articleBody"),
+    "published": ("date_publish", "date", "published", "datePublished"),
+    "outlet": ("source_domain", "outlet", "source", "sitename", "source-hostname", "hostname"),
+    "url": ("url", "source"),
+    "byline": ("authors", "author"),
+    "language": ("language",),
+}
+# news-please's source_domain is a host name ("www.example.com"); its title_page, the page's <title>, usually ends
+# with the site's own name ("Headline | Example News"), which names the outlet better.
+SITE_NAME_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ")
+SITE_NAME_MAX_WORDS = 6
+_HOST = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+$", re.IGNORECASE)  # "www.example.com", no spaces
+
+
+def parse_csv_map(value: str) -> tuple[tuple[str, str], ...]:
+    """``"title=headline,text=body"`` as ``(("title", "headline"), ("text", "body"))``; raises ConfigError."""
+    pairs: list[tuple[str, str]] = []
+    for part in value.split(","):
+        if not part.strip():
+            continue
+        field_name, equals, column = part.partition("=")
+        if not equals or not field_name.strip() or not column.strip():
+            raise ConfigError(f"bad --csv-map entry {part.strip()!r}: write FIELD=COLUMN", hint="e.g. text=body")
+        pairs.append((field_name.strip(), column.strip()))
+    mapping = tuple(pairs)
+    _check_csv_map(mapping)
+    return mapping
+
+
+def _check_csv_map(mapping: tuple[tuple[str, str], ...]) -> None:
+    for field_name, _ in mapping:
+        if field_name not in RECORD_FIELDS:
+            raise ConfigError(
+                f"unknown field {field_name!r} in the CSV mapping", hint=f"fields are: {', '.join(RECORD_FIELDS)}"
+            )
+
+
+
+
+def records_from_text(source: str, key: str, text: str, *, used: set[str]) -> Iterator[RawDocument | Rejection]:
+    """The records of JSON text of unknown shape: one JSON value (object or list), else JSON lines."""
+    try:
+        json.loads(text)
+    except (ValueError, RecursionError):  # JSONDecodeError is a ValueError, as is an over-long integer
+        lines = len([line for line in text.splitlines() if line.strip()]) > 1
+    else:
+        lines = False
+    return _records(source, key, text, lines, used)
+
+
+def _csv_records(
+    source: str, key: str, text: str, used: set[str], mapping: tuple[tuple[str, str], ...]
+) -> Iterator[RawDocument | Rejection]:
+    """One record per CSV row; ``mapping`` names the column of each field, other fields are found by their usual
+    names (as in JSON records). The dialect (comma, semicolon, tab) is sniffed from the head."""
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:SNIFF_BYTES], delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    header = reader.fieldnames or []
+    missing = [column for _, column in mapping if column not in header]
+    if missing:
+        yield _rejection(
+            source,
+            FormatError(
+                f"CSV has no column {', '.join(map(repr, missing))} (its columns: {', '.join(header)})",
+                hint="fix --csv-map FIELD=COLUMN to name columns of the file",
+            ),
+        )
+        return
+    mapped = {column for _, column in mapping}
+    try:
+        for n, row in enumerate(reader, 1):
+            record: dict[str, Any] = {k: v for k, v in row.items() if k is not None and k not in mapped}
+            for field_name, column in mapping:
+                record[RECORD_FIELDS[field_name][0]] = row.get(column)
+            name = f"{source}#{n}"
+            try:
+                meta = _record_meta(record)
+            except InputError as exc:
+                yield _rejection(name, exc)
+                continue
+            yield RawDocument(source=name, key=unique_key(f"{key}-{n}", used), format="record", meta=meta)
+    except csv.Error as exc:
+        yield _rejection(f"{source}#{reader.line_num}", FormatError(f"invalid CSV: {exc}"))
+
+
+def _records(source: str, key: str, text: str, lines: bool, used: set[str]) -> Iterator[RawDocument | Rejection]:
+    """The records of a JSON (one object or a list) or JSON-lines file; each bad one is rejected alone."""
+    items: Iterable[tuple[int, str | None, Any]]
+    if lines:
+        items, numbered = _json_lines(text), True
+    else:
+        try:
+            value = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            yield _rejection(source, FormatError(f"invalid JSON: {_json_error(exc)}"))
+            return
+        numbered = isinstance(value, list)
+        items = [(n, None, item) for n, item in enumerate(value, 1)] if numbered else [(0, None, value)]
+    for n, error, value in items:
+        name = f"{source}#{n}" if numbered else source
+        try:
+            if error is not None:
+                raise FormatError(error)
+            if not isinstance(value, dict):
+                raise FormatError(f"expected a JSON object, found {type(value).__name__}")
+            meta = _record_meta(value)
+        except InputError as exc:
+            yield _rejection(name, exc)
+            continue
+        record_key = unique_key(f"{key}-{n}", used) if numbered else key
+        yield RawDocument(source=name, key=record_key, format="record", meta=meta)
+
+
+def parquet_records(
+    path: Path, key: str, used: set[str], *, first: int = 1, last: int | None = None
+) -> Iterator[RawDocument | Rejection]:
+    """The rows of a Parquet file as records (the columns of news-please JSON: ``maintext``, ``title``...), named
+    ``<path>#<row>`` and keyed ``<key>-<row>`` (rows counted from 1); ``first``/``last`` read a range of rows."""
+    import polars as pl  # imported late: only Parquet inputs need it
+
+    try:
+        frame = pl.read_parquet(path)
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        yield _rejection(str(path), FormatError(f"cannot read the Parquet file: {exc}".splitlines()[0]))
+        return
+    stop = frame.height if last is None else min(last, frame.height)
+    for n, record in enumerate(frame.slice(first - 1, max(stop - first + 1, 0)).iter_rows(named=True), first):
+        name = f"{path}#{n}"
+        try:
+            meta = _record_meta(record)
+        except InputError as exc:
+            yield _rejection(name, exc)
+            continue
+        yield RawDocument(source=name, key=unique_key(f"{key}-{n}", used), format="record", meta=meta)
+
+
+def _json_lines(text: str) -> Iterator[tuple[int, str | None, Any]]:
+    """(line number, error or None, value) for every non-blank line."""
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            yield n, None, json.loads(line)
+        except (ValueError, RecursionError) as exc:
+            yield n, f"invalid JSON line: {_json_error(exc)}", None
+
+
+def _json_error(exc: ValueError | RecursionError) -> str:
+    """Why JSON text cannot be read, in one line: a syntax error with its place, nesting too deep for the parser,
+    or an integer too long to convert (Python refuses over 4,300 digits)."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg} (line {exc.lineno}, column {exc.colno})"
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return str(exc).split(";", 1)[0]
+
+
+def _record_meta(record: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The record's fields under Parallax's names, as strings; raises if it has no article text."""
+    meta: dict[str, str] = {}
+    for name, fields in RECORD_FIELDS.items():
+        for field in fields:
+            value = _as_text(record.get(field))
+            if not value:
+                continue
+            if name == "url" and not _URL.match(value):
+                continue
+            if name == "outlet" and _URL.match(value):
+                continue
+            meta[name] = value
+            break
+    site = _site_name(_as_text(record.get("title_page")), meta.get("title", ""))
+    if site and _HOST.match(meta.get("outlet", "")):
+        meta["outlet"] = site
+    if "text" not in meta:
+        if any(field in record for field in RECORD_FIELDS["text"]):
+            raise EmptyInputError("the record's text field is empty")
+        raise FormatError(
+            "record has no text field (maintext, text, content or body)",
+            hint="records must be news-please or trafilatura JSON, with the article text in one of those fields",
+        )
+    return tuple(meta.items())
+
+
+def _site_name(page_title: str, title: str) -> str | None:
+    """ "Example News" from the page title "Headline | Example News" when the headline part is ``title``."""
+    for separator in SITE_NAME_SEPARATORS:
+        head, found, tail = page_title.rpartition(separator)
+        if found and head.strip().casefold() == title.casefold() and 1 <= len(tail.split()) <= SITE_NAME_MAX_WORDS:
+            return tail.strip()
+    return None
+
+
+def _as_text(value: Any, depth: int = 0) -> str:
+    """A field as one string: lists of names read "A and B" / "A, B and C"; None, objects and lists nested deeper
+    than MAX_FIELD_DEPTH are empty."""
+    if value is None or isinstance(value, (dict, bool)):
+        return ""
+    if isinstance(value, list):
+        if depth >= MAX_FIELD_DEPTH:
+            return ""
+        names = [s for s in (_as_text(v, depth + 1) for v in value) if s]
+        if len(names) <= 1:
+            return "".join(names)
+        return ", ".join(names[:-1]) + " and " + names[-1]
+    return str(value).strip()
+
+
+def _rejection(document: str, exc: InputError) -> Rejection:
+    return Rejection(document=document, stage="ingest", reason=exc.reason, message=exc.message, hint=exc.hint)
