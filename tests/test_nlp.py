@@ -13,8 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parallax.annotate.dates import find_dates
-from parallax.annotate.nlp import annotate, find_entities, reference_date, segment_sentences
+from parallax.annotate.nlp import annotate, find_entities, segment_sentences
 from parallax.annotate.quantities import find_quantities
+from parallax.days import publication_day
 from parallax.models import AnnotatedArticle, Article, Sentence
 from parallax.resources import spacy_model
 
@@ -222,11 +223,13 @@ def test_entities_are_trimmed_and_junk_dropped(nlp: Any) -> None:
 # --- the stage ------------------------------------------------------------------------------------------------------
 
 
-def test_reference_date() -> None:
-    assert str(reference_date("2020-08-24T11:07:12")) == "2020-08-24"
-    assert reference_date("2020-08-24") is not None
-    assert reference_date(None) is None
-    assert reference_date("yesterday") is None
+def test_publication_day() -> None:
+    assert str(publication_day("2020-08-24T11:07:12")) == "2020-08-24"
+    assert str(publication_day(" 2020-08-24 ")) == "2020-08-24"
+    assert publication_day("2020-08-24") is not None
+    assert publication_day(None) is None
+    assert publication_day("yesterday") is None
+    assert publication_day("2020-08") is None  # a month is no day
 
 
 def test_annotate_rejects_other_types() -> None:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .errors import InputError
 
 __all__ = [
     "AnnotatedArticle",
@@ -86,6 +89,12 @@ class Rejection:
     reason: str
     message: str
     hint: str = ""
+
+    @classmethod
+    def from_error(cls, document: str, stage: str, error: InputError, *, message: str | None = None) -> Rejection:
+        """The rejection of ``document`` at ``stage`` for ``error``: its reason, its message (or ``message``), its
+        hint."""
+        return cls(document, stage, error.reason, error.message if message is None else message, error.hint)
 
 
 # --- extract ------------------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from ..days import MONTHS
 from ..models import Precision, Sentence, TimeExpression
 
 if TYPE_CHECKING:
@@ -54,27 +55,6 @@ NAMED_DAY_PREFIXES = frozenset({"black", "cyber", "super", "bloody", "good", "ho
 # Entity labels inside which a year or weekday is part of a name ("2020 Vision Summit", "Sunday Times").
 NAME_LABELS = frozenset({"ORG", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "FAC", "PERSON", "GPE", "LOC", "NORP"})
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sept", "sep"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
 WEEKDAYS = {name: number for number, name in enumerate(day.lower() for day in calendar.day_name)}
 NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,

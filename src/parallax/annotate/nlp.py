@@ -17,10 +17,10 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
-from datetime import date
 from typing import TYPE_CHECKING
 
 from .. import resources
+from ..days import publication_day
 from ..errors import TooLargeError
 from ..extract.article import MAX_ARTICLE_CHARS
 from ..models import AnnotatedArticle, Article, Entity, LoadedTerm, Rejection, Sentence
@@ -172,7 +172,7 @@ def _annotate_serial(articles: Sequence[Article], batch_size: int) -> Iterator[A
             entities=entities,
             quotes=tuple(find_quotes(article, doc, sentences, entities)),
             citations=tuple(find_citations(article, doc, sentences, entities)),
-            dates=find_dates(doc, sentences, reference_date(article.published)),
+            dates=find_dates(doc, sentences, publication_day(article.published)),
             quantities=find_quantities(doc, sentences),
             loaded_terms=tuple(find_loaded_terms(article, sentences)),
             title_terms=_title_terms(article, find_loaded_terms),
@@ -190,16 +190,6 @@ def _title_terms(
     headline = Article(id=article.id, source=article.source, text=title)
     terms = finder(headline, [Sentence(article.id, 0, 0, len(title), title)])
     return tuple(replace(t, sentence=-1) for t in terms)
-
-
-def reference_date(published: str | None) -> date | None:
-    """The calendar date of an ISO 8601 publication date or datetime, or ``None`` if absent or unreadable."""
-    if not published:
-        return None
-    try:
-        return date.fromisoformat(published.strip()[:10])
-    except ValueError:
-        return None
 
 
 def _checked(article: Article) -> Article:
@@ -229,7 +219,7 @@ def within_limits(articles: Iterable[Article]) -> tuple[list[Article], list[Reje
         try:
             kept.append(check_length(_checked_type(article)))
         except TooLargeError as exc:
-            rejections.append(Rejection(exc.document, "annotate", exc.reason, str(exc), exc.hint))
+            rejections.append(Rejection.from_error(exc.document, "annotate", exc))
     return kept, rejections
 
 

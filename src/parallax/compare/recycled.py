@@ -24,6 +24,7 @@ import calendar
 from collections.abc import Sequence
 from datetime import date
 
+from ..days import publication_day
 from ..models import AnnotatedArticle, Recycled, RecycledPassage, Story
 
 __all__ = ["STALE_DAYS", "find_recycled"]
@@ -37,15 +38,6 @@ STALE_DAYS = 180
 # dated articles must lie within STALE_DAYS of the median. An archive spanning years (BASIL's 2010-2014 events) has
 # no "today", so only the republication test applies there.
 SNAPSHOT_SHARE = 0.75
-
-
-def _day(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
 
 
 def _end_of(value: str) -> date | None:
@@ -73,7 +65,7 @@ def _content_dates(article: AnnotatedArticle) -> list[tuple[date, str, int]]:
 
 def _reference(articles: Sequence[AnnotatedArticle]) -> date | None:
     """The batch's median publication date, or None when the batch is no snapshot (see SNAPSHOT_SHARE)."""
-    days = sorted(d for d in (_day(a.article.published) for a in articles) if d is not None)
+    days = sorted(d for d in (publication_day(a.article.published) for a in articles) if d is not None)
     if not days:
         return None
     median = days[len(days) // 2]
@@ -98,11 +90,11 @@ def find_recycled(stories: Sequence[Story], articles: Sequence[AnnotatedArticle]
         members = [by_id[i] for i in story.articles if i in by_id]
         found: list[Recycled] = []
         # (end of period, as written): "2019" is shown as 2019 but compared as 31 December 2019
-        newest = [(d, d.isoformat()) for a in members for d in (_day(a.article.published),) if d is not None]
+        newest = [(d, d.isoformat()) for a in members for d in (publication_day(a.article.published),) if d is not None]
         newest += [(end, value) for a in members for end, value, _ in _content_dates(a)]
         story_latest, story_value = max(newest) if newest else (None, "")
         for article in members:
-            published = _day(article.article.published)
+            published = publication_day(article.article.published)
             content = _content_dates(article)
             if reference and story_latest and (reference - story_latest).days > STALE_DAYS:
                 gap = (reference - story_latest).days

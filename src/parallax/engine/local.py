@@ -86,7 +86,7 @@ def analyze(
         try:
             articles.append(extract(doc))
         except InputError as exc:
-            rejections.append(Rejection(doc.source, "extract", exc.reason, str(exc), exc.hint))
+            rejections.append(Rejection.from_error(doc.source, "extract", exc))
         report_progress("extract", done, len(documents))
     timings.append(("extract", time.perf_counter() - lap))
     return analyze_articles(articles, rejections=rejections, progress=progress, timings=timings)

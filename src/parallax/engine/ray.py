@@ -34,7 +34,7 @@ from ..models import AnnotatedArticle, Article, RawDocument, Rejection, Report
 from ..sources.common import MAX_BYTES, IngestCounts, IngestOptions
 from ..sources.decode import decode_bytes
 from ..sources.files import _collect, _read_file, _split_name
-from ..sources.records import _json_error, _record_meta, _rejection
+from ..sources.records import _json_error, _record_meta
 from ..sources.urls import canonical_url, unique_key
 from ..version import __version__
 from .local import Progress
@@ -178,10 +178,12 @@ def read_shard(shard: Shard, used: set[str], max_bytes: int, options: IngestOpti
             data = stream.read(shard.stop - shard.start)
         text = decode_bytes(data)
     except OSError as exc:
-        yield _rejection(f"{path}#{shard.first}", InputError(f"cannot read the file: {exc.strerror or exc}"))
+        yield Rejection.from_error(
+            f"{path}#{shard.first}", "ingest", InputError(f"cannot read the file: {exc.strerror or exc}")
+        )
         return
     except InputError as exc:
-        yield _rejection(f"{path}#{shard.first}", exc)
+        yield Rejection.from_error(f"{path}#{shard.first}", "ingest", exc)
         return
     for n, line in enumerate(text.splitlines(), shard.first):
         if not line.strip():
@@ -198,7 +200,7 @@ def read_shard(shard: Shard, used: set[str], max_bytes: int, options: IngestOpti
                 raise FormatError(f"expected a JSON object, found {type(value).__name__}")
             meta = _record_meta(value)
         except InputError as exc:
-            yield _rejection(name, exc)
+            yield Rejection.from_error(name, "ingest", exc)
             continue
         yield RawDocument(source=name, key=unique_key(f"{shard.key}-{n}", used), format="record", meta=meta)
 
@@ -230,7 +232,7 @@ def _read_and_extract(row: dict[str, Any]) -> list[dict[str, Any]]:
             try:
                 article = extract(found)
             except InputError as exc:
-                rejection = Rejection(found.source, "extract", exc.reason, str(exc), exc.hint)
+                rejection = Rejection.from_error(found.source, "extract", exc)
                 rows.append(_row(shard.index, item, "rejection", rejection))
                 continue
             rows.append(_row(shard.index, item, "article", article, article.checksum))

@@ -33,12 +33,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 
 from ..annotate.nlp import annotate, within_limits
+from ..days import publication_day
 from ..errors import ConcurrentWriteError, InputError
 from ..extract.article import extract
 from ..group.batch import THRESHOLD, describe_story, group_stories
@@ -122,7 +123,7 @@ def ingest_paths(
         try:
             articles.append(extract(doc))
         except InputError as exc:
-            rejections.append(Rejection(doc.source, "extract", exc.reason, str(exc), exc.hint))
+            rejections.append(Rejection.from_error(doc.source, "extract", exc))
         report_progress("extract", done, len(documents))
     if not batch or len(articles) <= batch:
         return ingest_articles(store, articles, rejections=rejections, progress=progress)
@@ -387,7 +388,7 @@ def _split(store: Store, plan: _Plan, story_id: str) -> None:
 
 
 def _candidates(store: Store, annotated: Sequence[AnnotatedArticle]) -> list[tuple[str, AnnotatedArticle]]:
-    days = [d for d in (_day(a.article.published) for a in annotated) if d is not None]
+    days = [d for d in (publication_day(a.article.published) for a in annotated) if d is not None]
     since = until = None
     if days and len(days) == len(annotated):
         since = (min(days) - timedelta(days=WINDOW_DAYS)).isoformat()
@@ -483,12 +484,3 @@ def _recompute(
 def _story_id(first: AnnotatedArticle) -> str:
     """A new story's id: from its first article's content hash, so it never changes as the story grows."""
     return content_id("story", first.article.checksum)
-
-
-def _day(value: str | None) -> date | None:
-    if not value or len(value) < 10:
-        return None
-    try:
-        return date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        return None

@@ -220,7 +220,7 @@ def _poll(
         try:
             articles.append(extract(doc))
         except InputError as exc:
-            rejections.append(Rejection(doc.source, "extract", exc.reason, str(exc), exc.hint))
+            rejections.append(Rejection.from_error(doc.source, "extract", exc))
     result = (
         ingest_articles(store, articles, rejections=rejections)
         if articles

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from ..annotate.dates import MONTHS
+from ..days import MONTHS
 
 __all__ = ["STOP_WORDS", "CleanText", "clean_text", "iso_date", "normalise"]
 
@@ -243,7 +243,7 @@ _SEPARATOR = re.compile(r"\s+[|•·]\s+|\s+[–—-]\s+|\s*\|\s*")
 
 # --- dates ----------------------------------------------------------------------------------------------------------
 
-# month names and abbreviations -> number: one table, in dates.py
+# month names and abbreviations -> number: one table, in parallax.days
 _TIME = re.compile(
     r"[\s,T]*(?:at\s+|-\s*)?(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
     r"(?:\s*(?P<ampm>[ap])\.?\s?m\b\.?)?",

@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ..days import publication_day
 from ..models import AnnotatedArticle, Article, DuplicateGroup, Story, content_id
 
 __all__ = ["cluster_vectors", "describe_story", "group_stories", "pair_similarity", "similarity", "text_similarity"]
@@ -314,8 +315,8 @@ def _profile(annotated: AnnotatedArticle, index: int) -> _Profile:
         display.setdefault(key, entity.name or entity.text)
     for key, count in counts.items():
         names[key] = (display[key], labels[key], count)
-    published = _day(article.published)
-    days = [d for d in (_day(t.value) for t in annotated.dates if t.precision == "day") if d is not None]
+    published = publication_day(article.published)
+    days = [d for d in (publication_day(t.value) for t in annotated.dates if t.precision == "day") if d is not None]
     words = Counter(
         w
         for w in (m.lower().replace("’", "'") for m in _WORD.findall(f"{article.title or ''} {article.text}"))
@@ -355,15 +356,6 @@ def _name_key(name: str, label: str) -> str:
         while len(words) > 1 and words[-1] in ORG_DESIGNATORS:
             words.pop()
     return " ".join(words)
-
-
-def _day(value: str | None) -> date | None:
-    if not value or len(value) < 10:
-        return None
-    try:
-        return date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        return None
 
 
 def _lead(annotated: AnnotatedArticle) -> str:
@@ -553,7 +545,7 @@ def _story(
     indices = [heads[p] for p in positions] + [c for c, (o, _) in copy_of.items() if o in head_set]
 
     def when(index: int) -> tuple[bool, date, int]:
-        day = _day(articles[index].article.published)
+        day = publication_day(articles[index].article.published)
         return (day is None, day or date.max, index)
 
     ordered = sorted(indices, key=when)
@@ -584,7 +576,8 @@ def _story(
         reasons=tuple(reasons),
         title=_title(articles[heads[clustered[central]]]),
     )
-    first_day = min((d for d in (_day(articles[i].article.published) for i in ordered) if d), default=date.max)
+    days = (publication_day(articles[i].article.published) for i in ordered)
+    first_day = min((d for d in days if d), default=date.max)
     return (-len(ordered), first_day, min(ordered)), story
 
 
@@ -648,7 +641,7 @@ def _group_streaming(articles: Sequence[AnnotatedArticle], copy_of: dict[int, tu
         reasons[articles[copy].id] = f"copy of {articles[original].id} (similarity {similarity:.2f})"
     stories: list[tuple[tuple[int, date, int], Story]] = []
     for indices in members.values():
-        ordered = sorted(indices, key=lambda i: (_day(articles[i].article.published) or date.max, i))
+        ordered = sorted(indices, key=lambda i: (publication_day(articles[i].article.published) or date.max, i))
         titled = [i for i in ordered if (articles[i].article.title or "").strip()]
         story = Story(
             id=content_id(*sorted(articles[i].id for i in ordered)),
@@ -656,7 +649,8 @@ def _group_streaming(articles: Sequence[AnnotatedArticle], copy_of: dict[int, tu
             reasons=tuple((articles[i].id, reasons[articles[i].id]) for i in ordered),
             title=_title(articles[(titled or ordered)[0]]),
         )
-        first_day = min((d for d in (_day(articles[i].article.published) for i in ordered) if d), default=date.max)
+        days = (publication_day(articles[i].article.published) for i in ordered)
+        first_day = min((d for d in days if d), default=date.max)
         stories.append(((-len(ordered), first_day, min(ordered)), story))
     stories.sort(key=lambda item: item[0])
     return tuple(story for _, story in stories)

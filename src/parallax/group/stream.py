@@ -43,6 +43,7 @@ from typing import TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
+from ..days import publication_day
 from ..models import AnnotatedArticle, content_id
 from .batch import (
     FOCUS_FULL_DAYS,
@@ -687,10 +688,9 @@ def _spread(items: Sequence[T], size: int) -> list[T]:
 
 def in_date_order(articles: Iterable[AnnotatedArticle]) -> list[AnnotatedArticle]:
     """Articles by publication day (undated last), then id: the order ``group_stories`` streams a large batch."""
-    from .batch import _day
 
     def key(a: AnnotatedArticle) -> tuple[bool, date, str]:
-        day = _day(a.article.published)
+        day = publication_day(a.article.published)
         return (day is None, day or date.max, a.id)
 
     return sorted(articles, key=key)

@@ -50,7 +50,7 @@ def read_url(
         else:
             text = decode_bytes(fetched.data, html=kind == "html", charset=fetched.charset)
     except InputError as exc:
-        yield Rejection(url, "fetch", exc.reason, exc.message, exc.hint)
+        yield Rejection.from_error(url, "fetch", exc)
         return
     seen.add(canonical_url(url))
     seen.add(canonical_url(fetched.url))

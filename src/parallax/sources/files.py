@@ -32,7 +32,7 @@ from ..errors import (
 from ..models import RawDocument, Rejection
 from .common import MAX_BYTES, SUFFIXES, FileKind, IngestCounts, IngestOptions
 from .decode import SNIFF_BYTES, decode_bytes
-from .records import _check_csv_map, _csv_records, _records, _rejection, parquet_records, records_from_text
+from .records import _check_csv_map, _csv_records, _records, parquet_records, records_from_text
 from .urls import _URL, unique_key
 
 if TYPE_CHECKING:
@@ -83,8 +83,6 @@ def _counted(items: Iterator[RawDocument | Rejection], counts: IngestCounts) -> 
         yield item
 
 
-
-
 def _collect(paths: Sequence[str | Path]) -> list[tuple[str, Path | str, str]]:
     """(kind, file or URL, key) for every input; kind is "file", "url" or "stdin"; file keys unique in the batch."""
     found: list[tuple[str, Path | str]] = []
@@ -129,8 +127,6 @@ def _split_name(path: Path) -> tuple[str, FileKind | None]:
     if not dot or not stem:
         return name, None
     return stem, SUFFIXES.get("." + suffix.lower())
-
-
 
 
 def _read_all(
@@ -204,7 +200,7 @@ def _read_file(
             return
         text = decode_bytes(_read_bytes(path, max_bytes), html=kind == "html")
     except InputError as exc:
-        yield _rejection(str(path), exc)
+        yield Rejection.from_error(str(path), "ingest", exc)
         return
     if kind in ("text", "html"):
         yield RawDocument(source=str(path), key=key, format=kind, data=text.encode("utf-8"))
@@ -251,14 +247,14 @@ def _read_stdin(
         kind = sniff(data)
         text = decode_bytes(data, html=kind == "html")
     except InputError as exc:
-        yield _rejection("stdin", exc)
+        yield Rejection.from_error("stdin", "ingest", exc)
         return
     if kind == "json":
         yield from records_from_text("stdin", key, text, used=used)
     elif kind in ("html", "text"):
         yield RawDocument(source="stdin", key=key, format=kind, data=text.encode("utf-8"))
     else:
-        yield _rejection("stdin", FormatError(f"standard input is a {kind}; pass its URL instead"))
+        yield Rejection.from_error("stdin", "ingest", FormatError(f"standard input is a {kind}; pass its URL instead"))
 
 
 class _Prefixed(io.RawIOBase):

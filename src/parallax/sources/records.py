@@ -66,8 +66,6 @@ def _check_csv_map(mapping: tuple[tuple[str, str], ...]) -> None:
             )
 
 
-
-
 def records_from_text(source: str, key: str, text: str, *, used: set[str]) -> Iterator[RawDocument | Rejection]:
     """The records of JSON text of unknown shape: one JSON value (object or list), else JSON lines."""
     try:
@@ -92,8 +90,9 @@ def _csv_records(
     header = reader.fieldnames or []
     missing = [column for _, column in mapping if column not in header]
     if missing:
-        yield _rejection(
+        yield Rejection.from_error(
             source,
+            "ingest",
             FormatError(
                 f"CSV has no column {', '.join(map(repr, missing))} (its columns: {', '.join(header)})",
                 hint="fix --csv-map FIELD=COLUMN to name columns of the file",
@@ -110,11 +109,11 @@ def _csv_records(
             try:
                 meta = _record_meta(record)
             except InputError as exc:
-                yield _rejection(name, exc)
+                yield Rejection.from_error(name, "ingest", exc)
                 continue
             yield RawDocument(source=name, key=unique_key(f"{key}-{n}", used), format="record", meta=meta)
     except csv.Error as exc:
-        yield _rejection(f"{source}#{reader.line_num}", FormatError(f"invalid CSV: {exc}"))
+        yield Rejection.from_error(f"{source}#{reader.line_num}", "ingest", FormatError(f"invalid CSV: {exc}"))
 
 
 def _records(source: str, key: str, text: str, lines: bool, used: set[str]) -> Iterator[RawDocument | Rejection]:
@@ -126,7 +125,7 @@ def _records(source: str, key: str, text: str, lines: bool, used: set[str]) -> I
         try:
             value = json.loads(text)
         except (ValueError, RecursionError) as exc:
-            yield _rejection(source, FormatError(f"invalid JSON: {_json_error(exc)}"))
+            yield Rejection.from_error(source, "ingest", FormatError(f"invalid JSON: {_json_error(exc)}"))
             return
         numbered = isinstance(value, list)
         items = [(n, None, item) for n, item in enumerate(value, 1)] if numbered else [(0, None, value)]
@@ -139,7 +138,7 @@ def _records(source: str, key: str, text: str, lines: bool, used: set[str]) -> I
                 raise FormatError(f"expected a JSON object, found {type(value).__name__}")
             meta = _record_meta(value)
         except InputError as exc:
-            yield _rejection(name, exc)
+            yield Rejection.from_error(name, "ingest", exc)
             continue
         record_key = unique_key(f"{key}-{n}", used) if numbered else key
         yield RawDocument(source=name, key=record_key, format="record", meta=meta)
@@ -155,7 +154,9 @@ def parquet_records(
     try:
         frame = pl.read_parquet(path)
     except (OSError, pl.exceptions.PolarsError) as exc:
-        yield _rejection(str(path), FormatError(f"cannot read the Parquet file: {exc}".splitlines()[0]))
+        yield Rejection.from_error(
+            str(path), "ingest", FormatError(f"cannot read the Parquet file: {exc}".splitlines()[0])
+        )
         return
     stop = frame.height if last is None else min(last, frame.height)
     for n, record in enumerate(frame.slice(first - 1, max(stop - first + 1, 0)).iter_rows(named=True), first):
@@ -163,7 +164,7 @@ def parquet_records(
         try:
             meta = _record_meta(record)
         except InputError as exc:
-            yield _rejection(name, exc)
+            yield Rejection.from_error(name, "ingest", exc)
             continue
         yield RawDocument(source=name, key=unique_key(f"{key}-{n}", used), format="record", meta=meta)
 
@@ -238,7 +239,3 @@ def _as_text(value: Any, depth: int = 0) -> str:
             return "".join(names)
         return ", ".join(names[:-1]) + " and " + names[-1]
     return str(value).strip()
-
-
-def _rejection(document: str, exc: InputError) -> Rejection:
-    return Rejection(document=document, stage="ingest", reason=exc.reason, message=exc.message, hint=exc.hint)

@@ -95,7 +95,7 @@ def _page(
             raise TooLargeError(f"the archived page is over the limit of {max_bytes:,} bytes")
         text = decode_bytes(data, html=True, charset=_charset(content_type))
     except InputError as exc:
-        return Rejection(name, "ingest", exc.reason, f"{url}: {exc.message}" if url else exc.message, exc.hint)
+        return Rejection.from_error(name, "ingest", exc, message=f"{url}: {exc.message}" if url else None)
     if canonical:
         seen.add(canonical)
     meta = [("url", url)] if url else []
@@ -111,7 +111,7 @@ def _damaged(source: str, offset: int, exc: Exception) -> Rejection:
         f"cannot read the WARC file after offset {offset}: {type(exc).__name__}: {exc}".replace("\n", " "),
         hint="the archive is damaged",
     )
-    return Rejection(source, "ingest", error.reason, error.message, error.hint)
+    return Rejection.from_error(source, "ingest", error)
 
 
 def _charset(content_type: str) -> str | None:
