@@ -195,7 +195,7 @@ def run_one(corpus: Path, naive_max: int, encoder: str) -> dict[str, Any]:
     """Analyse the corpus cold with the given sentence encoder; then the naive baselines. Printed as one JSON object."""
     started = time.perf_counter()
     from parallax import analyze
-    from parallax.embed.minilm import use_encoder
+    from parallax.embed import use_encoder
 
     use_encoder(encoder)
 

@@ -64,8 +64,9 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args()
 
+    from parallax.embed import load_encoder
+    from parallax.embed.base import load_tokenizer
     from parallax.embed.cuda import TorchEncoder
-    from parallax.embed.minilm import load_encoder, load_tokenizer
     from parallax.embed.static import load_static
     from parallax.resources import encoder_dir
 

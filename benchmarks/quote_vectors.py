@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 
 import parallax.engine.local as pipeline
 from parallax import analyze
-from parallax.embed.minilm import encode
+from parallax.embed import encode
 from parallax.models import AnnotatedArticle
 
 ROUNDS = 2

@@ -92,9 +92,9 @@ def scale(size: int) -> None:
         gold.append(f"{event}~{replica}")
     import numpy as np
 
-    import parallax.embed.minilm
+    import parallax.embed
 
-    encode = parallax.embed.minilm.encode
+    encode = parallax.embed.encode
     cache: dict[str, np.ndarray] = {}  # type: ignore[type-arg]
 
     def encode_once(texts: list[str]) -> np.ndarray:  # type: ignore[type-arg]
@@ -108,7 +108,7 @@ def scale(size: int) -> None:
     group_stories([a for a, _, _ in pool], streaming=True)
     took = 1000 * (time.perf_counter() - start) / len(pool)
     print(f"encoding {len(pool)} leads: {took:.1f} ms/article (with grouping)")
-    parallax.embed.minilm.encode = encode_once  # type: ignore[assignment]
+    parallax.embed.encode = encode_once  # type: ignore[assignment]
     group_stories([a for a, _, _ in pool], streaming=True)  # fill the cache
     start = time.perf_counter()
     stories = group_stories(articles, streaming=True)

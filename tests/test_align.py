@@ -8,7 +8,7 @@ from numpy.typing import NDArray
 
 from parallax.annotate.nlp import annotate
 from parallax.compare.align import align_facts
-from parallax.embed.minilm import encode
+from parallax.embed import encode
 from parallax.models import AnnotatedArticle, Article, Fact
 
 Story = tuple[list[AnnotatedArticle], dict[str, NDArray[np.float32]]]

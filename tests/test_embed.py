@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from parallax.embed.minilm import DIMENSIONS, encode
+from parallax.embed import DIMENSIONS, encode
 
 REFERENCE = Path(__file__).parent / "data" / "minilm_reference.json"
 
@@ -46,7 +46,7 @@ def test_encoder_loads_once_when_threads_race() -> None:
     # preload_encoder() loads it in a background thread while the pipeline may ask for it: one shared instance
     import threading
 
-    from parallax.embed.minilm import load_encoder, preload_encoder
+    from parallax.embed import load_encoder, preload_encoder
 
     preload_encoder()
     seen: list[object] = []

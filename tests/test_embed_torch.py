@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from parallax.embed.minilm import DEVICE_ENV, encode, encoder_device, load_encoder
+from parallax.embed import encode, encoder_device, load_encoder
+from parallax.embed.factory import DEVICE_ENV
 from parallax.errors import ModelError
 
 torch = pytest.importorskip("torch")
@@ -57,8 +58,8 @@ def test_device_setting(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="checks the message on a machine without CUDA")
 def test_cuda_asked_without_cuda() -> None:
+    from parallax.embed.base import load_tokenizer
     from parallax.embed.cuda import TorchEncoder
-    from parallax.embed.minilm import load_tokenizer
     from parallax.resources import encoder_dir
 
     with pytest.raises(ModelError, match="no CUDA device"):

@@ -18,7 +18,8 @@ from click.testing import CliRunner
 
 from parallax import Report, analyze
 from parallax.cli.main import cli
-from parallax.embed.minilm import DIMENSIONS, ENCODER_ENV, encode, encoder_kind, use_encoder, using_encoder
+from parallax.embed import DIMENSIONS, encode, encoder_kind, use_encoder, using_encoder
+from parallax.embed.factory import ENCODER_ENV
 from parallax.embed.static import load_static, static_path
 from parallax.errors import ModelError
 from parallax.report.output import to_dict

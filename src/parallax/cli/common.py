@@ -167,7 +167,7 @@ def check_engine(engine: str, ray_address: str | None, parquet_out: Path | None,
         option = "--ray-address" if ray_address else "--parquet-out"
         raise click.UsageError(f"{option} only applies with --engine ray")
     if encoder is not None:
-        from ..embed.minilm import use_encoder
+        from ..embed import use_encoder
 
         use_encoder(encoder)
 
@@ -188,7 +188,7 @@ def finish(
 
 def prepare_encoder(console: Console, quiet: bool) -> None:
     """Distil the static encoder now, with a progress bar, when it is chosen and not cached yet (once, ~25 s)."""
-    from ..embed.minilm import encoder_kind
+    from ..embed import encoder_kind
 
     if encoder_kind() != "static":
         return

@@ -1,22 +1,26 @@
-"""Embed: sentences as vectors. ``minilm`` is the default encoder (all-MiniLM-L6-v2 in NumPy), ``cuda`` the same
-model through PyTorch on a GPU, ``static`` a distilled per-token encoder for speed.
+"""Embed: sentences as vectors, ``DIMENSIONS`` wide. ``base`` holds the ``Encoder`` protocol, the tokenizer and the
+batching every encoder shares; ``minilm`` runs all-MiniLM-L6-v2 in NumPy (the default), ``cuda`` the same model
+through PyTorch on a GPU, ``static`` a distilled per-token table for speed; ``factory`` chooses among them.
 """
 
-from .minilm import (
+from .base import DIMENSIONS, Encoder, Matrix, empty, vocabulary
+from .factory import (
     ENCODERS,
-    Encoder,
     encode,
     encoder_device,
     encoder_kind,
-    load_encoder,
     preload_encoder,
     use_encoder,
     using_encoder,
 )
+from .minilm import load_encoder
 
 __all__ = [
+    "DIMENSIONS",
     "ENCODERS",
     "Encoder",
+    "Matrix",
+    "empty",
     "encode",
     "encoder_device",
     "encoder_kind",
@@ -24,4 +28,5 @@ __all__ = [
     "preload_encoder",
     "use_encoder",
     "using_encoder",
+    "vocabulary",
 ]

@@ -1,4 +1,4 @@
-"""all-MiniLM-L6-v2 in PyTorch, for a CUDA device: the same model as ``embed.Encoder``, run where it is fast.
+"""all-MiniLM-L6-v2 in PyTorch, for a CUDA device: the same model as ``minilm.MiniLM``, run where it is fast.
 
 Optional (``pip install 'parallax[gpu]'``, torch pinned): the default path never imports torch. ``embed.encode``
 sends MiniLM's work here when ``$PARALLAX_DEVICE`` says ``cuda`` (or ``auto``, the default, finds an NVIDIA device
@@ -29,7 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import ModelError
-from .minilm import padded_batches
+from .base import padded_batches
 
 __all__ = ["GPU_BATCH_TOKENS", "TorchEncoder"]
 

@@ -11,13 +11,9 @@ Texts are sorted by length and batched so that padding stays small; the result i
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
-import re
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -28,36 +24,11 @@ from numpy.typing import NDArray
 
 from ..errors import ModelError
 from ..resources import encoder_dir
+from .base import DIMENSIONS, Matrix, load_tokenizer, padded_batches
 
-__all__ = [
-    "ENCODERS",
-    "Encoder",
-    "encode",
-    "encoder_device",
-    "encoder_kind",
-    "load_encoder",
-    "load_tokenizer",
-    "padded_batches",
-    "preload_encoder",
-    "use_encoder",
-    "using_encoder",
-    "vocabulary",
-]
+__all__ = ["BATCH_TOKENS", "MiniLM", "load_encoder"]
 
-MAX_TOKENS = 256  # sentence_bert_config.json: max_seq_length
 BATCH_TOKENS = 4096  # tokens per forward batch: keeps the attention tensors small in memory (measured: fastest)
-DIMENSIONS = 384
-# Which sentence encoder ``encode`` runs: "minilm" (the default: the transformer, best alignment) or "static" (the
-# table distilled from it in static_embed.py, ~100x faster, cruder). Chosen per process by ``use_encoder`` or
-# $PARALLAX_ENCODER, which worker processes inherit.
-ENCODERS = ("minilm", "static")
-ENCODER_ENV = "PARALLAX_ENCODER"
-# Where MiniLM runs: "auto" (the default: a CUDA device through PyTorch when an NVIDIA device is present and torch
-# with CUDA is installed, else NumPy), "numpy", "cuda" / "cuda:N" (PyTorch on that device, embed_torch.py) or "cpu"
-# (PyTorch on the CPU: how the tests check the torch path against the NumPy one).
-DEVICE_ENV = "PARALLAX_DEVICE"
-
-Matrix = NDArray[np.float32]
 
 
 @dataclass(frozen=True)
@@ -99,49 +70,9 @@ def _gelu(x: Matrix) -> Matrix:
     return inner
 
 
-def load_tokenizer(folder: Path | None = None) -> Any:
-    """MiniLM's WordPiece tokenizer (``tokenizers.Tokenizer``), truncating at ``MAX_TOKENS``, without padding."""
-    from tokenizers import Tokenizer
-
-    tokenizer = Tokenizer.from_file(str((folder or encoder_dir()) / "tokenizer.json"))
-    tokenizer.enable_truncation(max_length=MAX_TOKENS)
-    tokenizer.no_padding()
-    return tokenizer
-
-
-@cache
-def vocabulary() -> dict[str, int]:
-    """MiniLM's WordPiece vocabulary, word piece -> id (the tokenizer alone: the weights are not loaded)."""
-    vocab: dict[str, int] = load_tokenizer().get_vocab()
-    return vocab
-
-
-def padded_batches(
-    encodings: Sequence[Any], budget: int
-) -> Iterator[tuple[list[int], NDArray[np.int64], NDArray[np.int64]]]:
-    """Tokenized texts in batches by ascending length, each under ``budget`` padded tokens: (rows of the input,
-    token ids, attention mask), both ``len(rows)`` x the batch's longest. Sorting keeps padding small."""
-    order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
-    start = 0
-    while start < len(order):
-        # grow the batch while the padded size stays under the budget (lengths ascend)
-        stop = start + 1
-        while stop < len(order) and (stop - start + 1) * len(encodings[order[stop]].ids) <= budget:
-            stop += 1
-        chunk = order[start:stop]
-        longest = max(1, max(len(encodings[i].ids) for i in chunk))
-        ids = np.zeros((len(chunk), longest), dtype=np.int64)
-        mask = np.zeros((len(chunk), longest), dtype=np.int64)
-        for row, i in enumerate(chunk):
-            tokens = encodings[i].ids
-            ids[row, : len(tokens)] = tokens
-            mask[row, : len(tokens)] = 1
-        yield chunk, ids, mask
-        start = stop
-
-
-class Encoder:
-    """A loaded MiniLM encoder: ``encode(texts)`` gives unit-length float32 vectors, one row per text."""
+class MiniLM:
+    """all-MiniLM-L6-v2 loaded in NumPy, an ``Encoder``: ``encode(texts)`` gives unit-length float32 vectors, one row
+    per text."""
 
     def __init__(self, folder: Path) -> None:
         try:
@@ -246,108 +177,12 @@ class Encoder:
 _LOADING = threading.Lock()
 
 
-def load_encoder() -> Encoder:
+def load_encoder() -> MiniLM:
     """The shared encoder, loaded once (about 0.3 s: 90 MB of weights); safe to call from several threads."""
     with _LOADING:
         return _load()
 
 
 @cache
-def _load() -> Encoder:
-    return Encoder(encoder_dir())
-
-
-def encoder_kind() -> str:
-    """The sentence encoder in use: ``$PARALLAX_ENCODER`` ("minilm" or "static"), "minilm" when unset."""
-    kind = os.environ.get(ENCODER_ENV, "").strip().lower() or "minilm"
-    if kind not in ENCODERS:
-        raise ModelError(
-            f"unknown sentence encoder {kind!r} in ${ENCODER_ENV}", hint=f"use one of: {', '.join(ENCODERS)}"
-        )
-    return kind
-
-
-def use_encoder(kind: str) -> None:
-    """Choose the sentence encoder for this process and the worker processes it starts ("minilm" or "static")."""
-    if kind not in ENCODERS:
-        raise ModelError(f"unknown sentence encoder {kind!r}", hint=f"use one of: {', '.join(ENCODERS)}")
-    os.environ[ENCODER_ENV] = kind
-
-
-@contextmanager
-def using_encoder(kind: str) -> Iterator[None]:
-    """Run the block with the given sentence encoder, then restore the one chosen before (for evaluations)."""
-    before = os.environ.get(ENCODER_ENV)
-    use_encoder(kind)
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop(ENCODER_ENV, None)
-        else:
-            os.environ[ENCODER_ENV] = before
-
-
-def preload_encoder() -> None:
-    """Start loading the shared encoder in a background thread (a cold run overlaps it with spaCy's work).
-
-    A failure is left for the first real use to report: ``load_encoder`` then tries again and raises.
-    """
-
-    static = encoder_kind() == "static"
-
-    def load() -> None:
-        try:
-            if static:
-                from .static import load_static
-
-                load_static()
-            else:
-                load_encoder()
-        except Exception:  # reported by the caller's own load_encoder() call
-            return
-
-    threading.Thread(target=load, name="parallax-encoder-load", daemon=True).start()
-
-
-def encoder_device() -> str:
-    """Where MiniLM runs (``$PARALLAX_DEVICE``): "numpy", or a torch device ("cuda", "cuda:1", "cpu")."""
-    wanted = os.environ.get(DEVICE_ENV, "").strip().lower() or "auto"
-    if wanted == "auto":
-        return _auto_device()
-    if wanted in ("numpy", "cpu") or re.fullmatch(r"cuda(?::\d+)?", wanted):
-        return wanted
-    raise ModelError(f"unknown device {wanted!r} in ${DEVICE_ENV}", hint="use auto, numpy, cpu, cuda or cuda:N")
-
-
-@cache
-def _auto_device() -> str:
-    # torch is imported (a second or more) only where an NVIDIA device node exists and torch is installed
-    if not Path("/dev/nvidiactl").exists() or importlib.util.find_spec("torch") is None:
-        return "numpy"
-    import torch
-
-    return "cuda" if torch.cuda.is_available() else "numpy"
-
-
-@cache
-def _load_torch(device: str) -> Any:
-    from .cuda import TorchEncoder
-
-    return TorchEncoder(encoder_dir(), load_tokenizer(), device)
-
-
-def encode(texts: Sequence[str]) -> Matrix:
-    """Embed texts with the encoder in use (``encoder_kind``; MiniLM by default, on ``encoder_device``): unit
-    vectors, one row per text."""
-    if encoder_kind() == "static":
-        from .static import load_static
-
-        return load_static().encode(texts)
-    device = encoder_device()
-    if device != "numpy":
-        with _LOADING:
-            torch_encoder = _load_torch(device)
-        result: Matrix = torch_encoder.encode(texts)
-        return result
-    return load_encoder().encode(texts)
+def _load() -> MiniLM:
+    return MiniLM(encoder_dir())

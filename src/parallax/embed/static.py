@@ -1,6 +1,6 @@
 """A static sentence encoder distilled from all-MiniLM-L6-v2 by Parallax itself: ~100x faster, for large batches.
 
-The recipe is model2vec's (Tulkens and van Dongen, 2024), run with our own NumPy forward pass (``embed.Encoder``)
+The recipe is model2vec's (Tulkens and van Dongen, 2024), run with our own NumPy forward pass (``minilm.MiniLM``)
 on the MiniLM weights already installed, so no other model, package or download is involved:
 
 1. every WordPiece token of MiniLM's vocabulary goes through MiniLM as ``[CLS] token [SEP]``; the token's own
@@ -35,7 +35,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..resources import encoder_dir
-from .minilm import DIMENSIONS, Encoder, load_encoder, load_tokenizer
+from .base import DIMENSIONS, load_tokenizer
+from .minilm import MiniLM, load_encoder
 
 __all__ = ["StaticEncoder", "build_static", "cache_dir", "load_static", "static_path"]
 
@@ -70,7 +71,7 @@ def static_path() -> Path:
     return cache_dir() / f"{RECIPE}-{key[:16]}.npy"
 
 
-def build_static(encoder: Encoder, progress: Progress | None = None) -> Matrix:
+def build_static(encoder: MiniLM, progress: Progress | None = None) -> Matrix:
     """Distil the static token table (vocabulary x 384, float32) from a loaded MiniLM encoder (steps 1-4 above)."""
     vocabulary: dict[str, int] = encoder.tokenizer.get_vocab()
     size = len(vocabulary)

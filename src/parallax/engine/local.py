@@ -26,7 +26,7 @@ from ..compare.recycled import find_recycled
 from ..compare.story import MAX_COMPARED, QUOTE_EMBED_MIN_WORDS, compare_story, compared_articles
 from ..compare.summary import summarize
 from ..compare.tone import entity_tone
-from ..embed.minilm import encode, preload_encoder
+from ..embed import encode, preload_encoder
 from ..errors import InputError
 from ..extract.article import extract
 from ..group.batch import group_stories

@@ -18,7 +18,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..embed.minilm import using_encoder
+from ..embed import using_encoder
 from ..models import AnnotatedArticle, Article
 from . import Measurement
 from .common import PRF, annotate_all, average_linkage, bcubed, best_threshold, pairwise, tfidf_cosine

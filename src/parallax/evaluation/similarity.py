@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..embed.minilm import using_encoder
+from ..embed import using_encoder
 from ..models import Article
 from . import Measurement
 from .common import annotate_all, pearson, tfidf_cosine

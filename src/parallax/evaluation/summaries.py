@@ -97,7 +97,7 @@ def _analyze(articles: Sequence[AnnotatedArticle]) -> list[str]:
     vectors, fact alignment, the summary (with a word budget instead of the report's sentence count)."""
     from ..compare.story import compare_story
     from ..compare.summary import summarize
-    from ..embed.minilm import encode
+    from ..embed import encode
     from ..group.copies import find_duplicates
 
     duplicates = find_duplicates([a.article for a in articles])

@@ -218,7 +218,7 @@ def text_similarity(articles: Sequence[Article]) -> Matrix:
     A graded similarity with no fitted constant, for ranking pairs; ``pair_similarity`` is the score tuned to cut
     stories (its word and name evidence and penalties separate events on one topic, which a grade does not need).
     """
-    from ..embed.minilm import encode
+    from ..embed import encode
 
     if not articles:
         return np.zeros((0, 0), dtype=np.float64)
@@ -377,7 +377,7 @@ def _lead(annotated: AnnotatedArticle) -> str:
 
 
 def _evidence(profiles: Sequence[_Profile]) -> _Evidence:
-    from ..embed.minilm import encode
+    from ..embed import encode
 
     vectors = encode([p.lead for p in profiles]).astype(np.float64)
     lead = np.clip(vectors @ vectors.T, 0.0, 1.0)
@@ -416,7 +416,7 @@ def _word_vectors(profiles: Sequence[_Profile]) -> list[dict[str, float]]:
 
 @cache
 def _vocabulary() -> dict[str, int]:
-    from ..embed.minilm import vocabulary
+    from ..embed import vocabulary
 
     return vocabulary()
 

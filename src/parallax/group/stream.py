@@ -160,7 +160,7 @@ def _normalised(vector: dict[str, float]) -> dict[str, float]:
 def features(articles: Sequence[AnnotatedArticle], vectors: Vector | None = None) -> list[Features]:
     """Features of ``articles``; ``vectors`` are their lead embeddings when already known (else encoded here)."""
     if vectors is None:
-        from ..embed.minilm import encode
+        from ..embed import encode
 
         leads = [_lead(a) for a in articles]
         vectors = encode(leads).astype(np.float32) if leads else np.zeros((0, 384), dtype=np.float32)

@@ -1,0 +1,74 @@
+"""What every sentence encoder shares: the width of its vectors, the ``Encoder`` protocol, MiniLM's WordPiece
+tokenizer and vocabulary (the static encoder reads the same tokens), and length-sorted padded batching."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..resources import encoder_dir
+
+__all__ = ["DIMENSIONS", "MAX_TOKENS", "Encoder", "Matrix", "empty", "load_tokenizer", "padded_batches", "vocabulary"]
+
+DIMENSIONS = 384  # all-MiniLM-L6-v2's width; every encoder here gives vectors this wide
+MAX_TOKENS = 256  # sentence_bert_config.json: max_seq_length
+
+Matrix = NDArray[np.float32]
+
+
+class Encoder(Protocol):
+    """A sentence encoder: ``encode(texts)`` gives unit-length float32 vectors, ``len(texts)`` x ``DIMENSIONS``, in
+    input order."""
+
+    def encode(self, texts: Sequence[str]) -> Matrix: ...
+
+
+def empty(rows: int = 0) -> Matrix:
+    """``rows`` zero vectors of the encoders' width (what an empty or skipped input embeds to)."""
+    return np.zeros((rows, DIMENSIONS), dtype=np.float32)
+
+
+def load_tokenizer(folder: Path | None = None) -> Any:
+    """MiniLM's WordPiece tokenizer (``tokenizers.Tokenizer``), truncating at ``MAX_TOKENS``, without padding."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str((folder or encoder_dir()) / "tokenizer.json"))
+    tokenizer.enable_truncation(max_length=MAX_TOKENS)
+    tokenizer.no_padding()
+    return tokenizer
+
+
+@cache
+def vocabulary() -> dict[str, int]:
+    """MiniLM's WordPiece vocabulary, word piece -> id (the tokenizer alone: the weights are not loaded)."""
+    vocab: dict[str, int] = load_tokenizer().get_vocab()
+    return vocab
+
+
+def padded_batches(
+    encodings: Sequence[Any], budget: int
+) -> Iterator[tuple[list[int], NDArray[np.int64], NDArray[np.int64]]]:
+    """Tokenized texts in batches by ascending length, each under ``budget`` padded tokens: (rows of the input,
+    token ids, attention mask), both ``len(rows)`` x the batch's longest. Sorting keeps padding small."""
+    order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
+    start = 0
+    while start < len(order):
+        # grow the batch while the padded size stays under the budget (lengths ascend)
+        stop = start + 1
+        while stop < len(order) and (stop - start + 1) * len(encodings[order[stop]].ids) <= budget:
+            stop += 1
+        chunk = order[start:stop]
+        longest = max(1, max(len(encodings[i].ids) for i in chunk))
+        ids = np.zeros((len(chunk), longest), dtype=np.int64)
+        mask = np.zeros((len(chunk), longest), dtype=np.int64)
+        for row, i in enumerate(chunk):
+            tokens = encodings[i].ids
+            ids[row, : len(tokens)] = tokens
+            mask[row, : len(tokens)] = 1
+        yield chunk, ids, mask
+        start = stop
