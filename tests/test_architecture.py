@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -222,7 +223,7 @@ def cycle_violations() -> list[str]:
         if len(component) == 1 and component[0] not in graph[component[0]]:
             continue
         cycle = _cycle_through(component[0], set(component), graph)
-        steps = ", ".join(f"{a} -> {b} ({_where(a, lines[(a, b)])})" for a, b in zip(cycle, cycle[1:], strict=False))
+        steps = ", ".join(f"{a} -> {b} ({_where(a, lines[(a, b)])})" for a, b in itertools.pairwise(cycle))
         out.append(f"cycle {' -> '.join(cycle)}: {steps}; modules in this knot: {', '.join(component)}")
     return out
 
@@ -331,7 +332,8 @@ def _report(title: str, violations: list[str]) -> str:
 
 
 def test_the_sources_are_found() -> None:
-    assert f"{TOP}.models" in modules() and f"{TOP}.report.output" in modules()
+    assert f"{TOP}.models" in modules()
+    assert f"{TOP}.report.output" in modules()
     assert any(imports(m) for m in modules().values())
 
 

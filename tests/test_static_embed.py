@@ -21,7 +21,7 @@ from parallax.cli.main import cli
 from parallax.embed.minilm import DIMENSIONS, ENCODER_ENV, encode, encoder_kind, use_encoder, using_encoder
 from parallax.embed.static import load_static, static_path
 from parallax.errors import ModelError
-from parallax.report.output import to_dict
+from parallax.report import to_dict
 
 from .conftest import EXAMPLES
 

@@ -25,7 +25,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..models import Report
-from .output import to_dict
+from .json_form import to_dict
 
 __all__ = ["BODY_TEMPLATE", "render_article_html", "render_html", "render_report_body"]
 

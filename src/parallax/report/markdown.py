@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from ..models import Report
-from .output import to_dict
+from .json_form import to_dict
 
 __all__ = ["render_markdown"]
 
