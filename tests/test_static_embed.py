@@ -22,7 +22,7 @@ from parallax.embed import DIMENSIONS, encode, encoder_kind, use_encoder, using_
 from parallax.embed.factory import ENCODER_ENV
 from parallax.embed.static import load_static, static_path
 from parallax.errors import ModelError
-from parallax.report.output import to_dict
+from parallax.report import to_dict
 
 from .conftest import EXAMPLES
 

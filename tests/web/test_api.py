@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from parallax import analyze
+from parallax.report import SCHEMA
 from parallax.report.html import render_html
-from parallax.report.output import SCHEMA
 from parallax.store import open_store
 from parallax.web import Settings
 from parallax.web.security import CSP

@@ -46,7 +46,7 @@ from ..group.batch import THRESHOLD, describe_story, group_stories
 from ..group.copies import find_duplicates
 from ..group.stream import SPLIT_MIN_PART, StoryIndex, features
 from ..models import AnnotatedArticle, Article, Rejection, Report, Story, content_id
-from ..report.output import to_dict
+from ..report import to_dict
 from ..sources.common import MAX_BYTES, IngestCounts, IngestOptions
 from ..sources.files import read_inputs
 from ..store import Matrix, Store, StoryRecord

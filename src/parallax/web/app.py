@@ -12,7 +12,7 @@ from ..store import Store
 from ..version import __version__
 from . import api, pages
 from .errors import install_handlers
-from .security import BodyLimit, SecurityHeaders
+from .middleware import BodyLimit, SecurityHeaders
 from .settings import Settings
 
 __all__ = ["create_app"]

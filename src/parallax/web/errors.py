@@ -16,6 +16,8 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Scope
 
 from ..errors import ConcurrentWriteError, ConfigError, InputError, ParallaxError
+from .layout import render_page
+from .security import SECURITY_HEADERS
 
 __all__ = ["WebError", "error_response", "install_handlers"]
 
@@ -50,8 +52,6 @@ def error_body(status: int, code: str, message: str, hint: str = "") -> dict[str
 
 def error_response(scope: Scope, status: int, code: str, message: str, hint: str = "") -> Response:
     """The error as JSON under ``/api`` (and for clients that do not accept HTML), else as a page."""
-    from .security import SECURITY_HEADERS
-
     # Set here too, as a server fault's answer leaves from outside the app's middleware.
     headers = {k.decode("ascii"): v.decode("ascii") for k, v in SECURITY_HEADERS}
     if status == 401:
@@ -60,8 +60,6 @@ def error_response(scope: Scope, status: int, code: str, message: str, hint: str
     accept = dict(scope.get("headers", [])).get(b"accept", b"").decode("latin-1")
     if path == "/api" or path.startswith("/api/") or "text/html" not in accept:
         return JSONResponse(error_body(status, code, message, hint), status_code=status, headers=headers)
-    from .pages import render_page  # pages import this module; the late import keeps it one-way
-
     html = render_page("error.html.j2", status=status, code=code, message=message, hint=hint, title=f"Error {status}")
     return HTMLResponse(html, status_code=status, headers=headers)
 

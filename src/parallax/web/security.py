@@ -1,9 +1,10 @@
-"""Security for every response and every write: headers, tokens, request size, CSRF.
+"""Security for every response and every write: headers, tokens, CSRF.
 
 - Every response carries a strict Content-Security-Policy: only the app's own stylesheets and images, no script
   at all (the pages need none: charts are SVG drawn on the server), no framing, forms posting only to the app.
+  (``middleware.SecurityHeaders`` puts :data:`SECURITY_HEADERS` on every response, and ``middleware.BodyLimit``
+  cuts off a request body over the limit.)
 - Tokens are compared in constant time (:func:`hmac.compare_digest`).
-- A request body over the limit is cut off with 413 while it streams in, before any parser sees all of it.
 - The upload form carries a signed, expiring CSRF token, and a cross-site ``Origin`` or ``Sec-Fetch-Site`` on a write
   is refused as well.
 """
@@ -15,13 +16,9 @@ import hmac
 import time
 from collections.abc import Mapping
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
 __all__ = [
     "CSP",
     "SECURITY_HEADERS",
-    "BodyLimit",
-    "SecurityHeaders",
     "cookie_value",
     "cross_site",
     "csrf_token",
@@ -88,84 +85,3 @@ def cross_site(headers: Mapping[str, str], host: str) -> bool:
 
 def _sign(secret: bytes, value: str) -> str:
     return hmac.new(secret, value.encode("ascii"), hashlib.sha256).hexdigest()
-
-
-class SecurityHeaders:
-    """ASGI middleware: the security headers on every HTTP response, errors included."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                names = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in names]
-                message = {**message, "headers": [*message.get("headers", []), *extra]}
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
-
-class BodyTooLarge(Exception):
-    """Raised inside a request whose body grows past the limit."""
-
-
-class BodyLimit:
-    """ASGI middleware: refuse (413) a request whose declared or streamed body exceeds ``limit`` bytes."""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app = app
-        self.limit = limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._refuse(scope, send)
-            return
-        seen = 0
-        started = False
-
-        async def counting_receive() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise BodyTooLarge
-            return message
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except BodyTooLarge:
-            if not started:
-                await self._refuse(scope, send)
-
-    async def _refuse(self, scope: Scope, send: Send) -> None:
-        from .errors import error_response  # one error shape for every refusal
-
-        response = error_response(
-            scope,
-            413,
-            "too-large",
-            f"the request body is over the limit of {self.limit} bytes",
-            "upload fewer or smaller files, or raise PARALLAX_MAX_UPLOAD",
-        )
-        await response(scope, _no_receive, send)
-
-
-async def _no_receive() -> Message:
-    return {"type": "http.disconnect"}
