@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from parallax.annotate import citations, quotes
 from parallax.annotate.citations import lookup_source, strip_trailing
+from parallax.compare.story import title_words
 
 SIZES = (10_000, 20_000, 40_000)
 GROWTH = 3.0  # the most time may grow per doubling of the input
@@ -146,3 +147,24 @@ def test_many_quotes_on_one_line_are_linear() -> None:
 @pytest.mark.slow
 def test_unclosed_single_quotes_are_linear() -> None:
     assert_linear(lambda n: " ‘a" * (n // 3), lambda text: list(quotes._quote_spans(text)))
+
+
+OLD_TITLE = re.compile(r"((?:[A-Z][\w'’-]*\s+){1,5})$")
+TITLE_PIECES = st.lists(
+    st.sampled_from(
+        ["Deputy", "Minister", " ", "  ", "\n", "said", "x", "A", "Foreign", "-", "’s", ".", ",", "é", "É"]
+    ),
+    max_size=14,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(TITLE_PIECES)
+def test_title_words_are_the_old_pattern(prefix: str) -> None:
+    match = OLD_TITLE.search(prefix)
+    assert title_words(prefix) == (match.group(1) if match else None)
+
+
+@pytest.mark.slow
+def test_run_of_capitals_before_a_title_is_linear() -> None:
+    assert_linear(lambda n: "A" * n + " said Deputy Foreign Minister ", title_words)
