@@ -122,6 +122,11 @@ def test_error_shape(site: Server) -> None:
         assert_error(http.get("/api/stories", params={"limit": 0}), 422, "invalid")
         assert_error(http.get("/api/stories", params={"sort": "oldest"}), 422, "invalid")
         assert_error(http.get("/api/stories", params={"since": "yesterday"}), 422, "invalid")
+        for huge in (2**63, 2**64):  # once reached the database and answered 500
+            assert_error(http.get("/api/stories", params={"offset": huge}), 422, "invalid")
+            assert_error(http.get("/api/articles", params={"offset": huge}), 422, "invalid")
+            assert_error(http.get("/api/search", params={"q": "Huawei", "offset": huge}), 422, "invalid")
+        assert http.get("/api/stories", params={"offset": 10**12}).json()["items"] == []
         assert_error(http.post("/api/ingest", json={"articles": [{"text": "x"}]}), 401, "unauthorized")
         assert_error(http.post("/api/ingest", json={"articles": []}, headers={"authorization": "Bearer wrong"}),
                      401, "unauthorized")  # fmt: skip
