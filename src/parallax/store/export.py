@@ -1,9 +1,9 @@
 """Export a store's tables as CSV or Parquet files, one file per table, for spreadsheets and data frames.
 
 The serialised records (``annotated``, ``analysis``, ``duplicates``, ``report``) and sentence vectors are left
-out: they are the store's own format. In CSV, a text cell that starts like a formula (``= + - @``, tab, carriage
-return) gets a leading apostrophe, so a spreadsheet shows it instead of running it; the JSON API and ``parallax show --format json`` give the same data in the
-documented report schema.
+out: they are the store's own format; the JSON API and ``parallax show --format json`` give the same data in the
+documented report schema. In CSV, a text cell that starts like a formula (``= + - @``, tab, carriage return) gets a
+leading apostrophe, so a spreadsheet shows it instead of running it.
 """
 
 from __future__ import annotations
