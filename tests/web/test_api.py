@@ -374,3 +374,28 @@ def test_ingest_rejects_articles_too_long_to_analyse(empty_site: Server) -> None
     assert rejected == [("pasted article 1", "too-large"), ("pasted article 3", "too-large")]
     assert f"over the limit of {MAX_ARTICLE_CHARS:,}" in body["rejections"][0]["message"]
     assert empty_site.store.counts()["articles"] == 1
+
+
+def test_failed_sign_ins_are_throttled(seed_store) -> None:  # type: ignore[no-untyped-def]
+    """Five wrong tokens a minute from one address, then 429 with Retry-After, even for the right token (issue 15)."""
+    with serve(seed_store, Settings(token=TOKEN, read_token=READ_TOKEN)) as server, server.client() as http:
+        csrf = re.search(r'name="csrf" value="([^"]+)"', http.get("/login").text).group(1)  # type: ignore[union-attr]
+        for _ in range(5):
+            assert http.post("/login", data={"csrf": csrf, "token": "wrong"}).status_code == 401
+        blocked = http.post("/login", data={"csrf": csrf, "token": READ_TOKEN})
+        assert_error(blocked, 429, "too-many-requests")
+        assert 1 <= int(blocked.headers["retry-after"]) <= 60
+        assert "parallax_token" not in http.cookies
+
+
+def test_throttle_forgets_old_failures_and_clients() -> None:
+    from parallax.web.security import Throttle
+
+    throttle = Throttle(limit=2, window=10, clients=2)
+    throttle.failed("a", now=0)
+    throttle.failed("a", now=1)
+    assert throttle.wait("a", now=2) == 9
+    assert throttle.wait("a", now=10.5) == 0  # the first failure is out of the window
+    throttle.failed("b", now=3)
+    throttle.failed("c", now=4)  # a third client: the least recent ("a") is forgotten
+    assert throttle.wait("a", now=5) == 0

@@ -30,6 +30,7 @@ _CODES = {
     413: "too-large",
     415: "unsupported-media-type",
     422: "invalid",
+    429: "too-many-requests",
     500: "server-error",
     503: "busy",
 }
@@ -38,12 +39,15 @@ _CODES = {
 class WebError(Exception):
     """An error the app answers on purpose: an HTTP status, a short code, one line of message and a hint."""
 
-    def __init__(self, status: int, message: str, *, code: str | None = None, hint: str = "") -> None:
+    def __init__(
+        self, status: int, message: str, *, code: str | None = None, hint: str = "", retry_after: int | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code or _CODES.get(status, "error")
         self.message = message
         self.hint = hint
+        self.retry_after = retry_after  # seconds, sent as Retry-After (a 429 or 503)
 
 
 def error_body(status: int, code: str, message: str, hint: str = "") -> dict[str, Any]:
@@ -69,7 +73,10 @@ def install_handlers(app: FastAPI) -> None:
 
     async def web_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, WebError)
-        return error_response(request.scope, exc.status, exc.code, exc.message, exc.hint)
+        response = error_response(request.scope, exc.status, exc.code, exc.message, exc.hint)
+        if exc.retry_after is not None:
+            response.headers["retry-after"] = str(exc.retry_after)
+        return response
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)

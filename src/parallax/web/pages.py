@@ -24,7 +24,7 @@ from .access import COOKIE, can_read, require_read, require_write, settings_of
 from .charts import coverage_chart, timeline_chart
 from .errors import WebError
 from .layout import render_page
-from .security import cookie_value, cross_site, csrf_token, csrf_valid, same_token
+from .security import Throttle, cookie_value, cross_site, csrf_token, csrf_valid, same_token
 from .uploads import Pasted, Upload, ingest_uploads
 from .views import outlet_view, snippet, tone
 
@@ -261,11 +261,18 @@ async def login(request: Request) -> Response:
     settings = settings_of(request)
     if cross_site(request.headers, request.headers.get("host", "")):
         raise WebError(403, "cross-site form posts are refused", hint="use the sign-in form on this site")
+    throttle, client = _login_throttle(request), request.client.host if request.client else "?"
+    wait = throttle.wait(client)
+    if wait:
+        raise WebError(
+            429, "too many failed sign-ins from this address", hint=f"try again in {wait} s", retry_after=wait
+        )
     async with request.form(max_files=0, max_fields=5, max_part_size=4096) as form:
         if not csrf_valid(settings.secret, _text(form.get("csrf")), settings.csrf_ttl):
             raise WebError(403, "the form has expired or did not come from this site", hint="reload /login")
         token = _text(form.get("token"))
     if not (same_token(token, settings.read_token) or same_token(token, settings.token)):
+        throttle.failed(client)
         return _page(
             request,
             "login.html.j2",
@@ -282,6 +289,15 @@ async def login(request: Request) -> Response:
         COOKIE, cookie_value(token), httponly=True, samesite="strict", secure=secure, max_age=30 * 24 * 3600
     )
     return response
+
+
+def _login_throttle(request: Request) -> Throttle:
+    """The app's sign-in throttle (one per app, made on first use)."""
+    state = request.app.state
+    if getattr(state, "login_throttle", None) is None:
+        state.login_throttle = Throttle()
+    throttle: Throttle = state.login_throttle
+    return throttle
 
 
 router.include_router(reads)

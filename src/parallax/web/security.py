@@ -5,6 +5,8 @@
   (``middleware.SecurityHeaders`` puts :data:`SECURITY_HEADERS` on every response, and ``middleware.BodyLimit``
   cuts off a request body over the limit.)
 - Tokens are compared in constant time (:func:`hmac.compare_digest`).
+- Failed sign-ins are throttled per client address (:class:`Throttle`): guessing a token costs minutes, not
+  milliseconds.
 - The upload form carries a signed, expiring CSRF token, and a cross-site ``Origin`` or ``Sec-Fetch-Site`` on a write
   is refused as well.
 """
@@ -13,12 +15,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import threading
 import time
+from collections import OrderedDict, deque
 from collections.abc import Mapping
 
 __all__ = [
     "CSP",
     "SECURITY_HEADERS",
+    "Throttle",
     "cookie_value",
     "cross_site",
     "csrf_token",
@@ -85,3 +90,40 @@ def cross_site(headers: Mapping[str, str], host: str) -> bool:
 
 def _sign(secret: bytes, value: str) -> str:
     return hmac.new(secret, value.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+class Throttle:
+    """At most ``limit`` failures per client within ``window`` seconds; past that the client waits.
+
+    Memory is bounded: at most ``clients`` addresses are remembered (the least recently failing are forgotten first).
+    Thread-safe: sign-ins are served from several threads.
+    """
+
+    def __init__(self, limit: int = 5, window: float = 60.0, clients: int = 10_000) -> None:
+        self.limit, self.window, self.clients = limit, window, clients
+        self._failures: OrderedDict[str, deque[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def wait(self, client: str, now: float | None = None) -> int:
+        """Seconds ``client`` must wait before trying again (0: it may try now)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            recent = self._recent(client, now)
+            if len(recent) < self.limit:
+                return 0
+            return max(1, int(recent[0] + self.window - now) + 1)
+
+    def failed(self, client: str, now: float | None = None) -> None:
+        """Count one failure of ``client``."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            self._recent(client, now).append(now)
+            self._failures.move_to_end(client)
+            while len(self._failures) > self.clients:
+                self._failures.popitem(last=False)
+
+    def _recent(self, client: str, now: float) -> deque[float]:
+        recent = self._failures.setdefault(client, deque(maxlen=self.limit))
+        while recent and recent[0] <= now - self.window:
+            recent.popleft()
+        return recent
