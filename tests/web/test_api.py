@@ -228,6 +228,12 @@ def test_read_token(seed_store) -> None:  # type: ignore[no-untyped-def]
         assert http.get("/api/stories", headers={"authorization": "Bearer nope"}).status_code == 401
         assert http.get("/static/app.css").status_code == 200  # the sign-in page needs its stylesheet
         assert http.get("/login").status_code == 200
+        # the API's description and the report's stylesheet are reads like any other (issue 15)
+        assert_error(http.get("/api/openapi.json"), 401, "unauthorized")
+        assert http.get("/static/report.css").status_code == 401
+        reader = {"authorization": f"Bearer {READ_TOKEN}"}
+        assert http.get("/api/openapi.json", headers=reader).json()["info"]["title"] == "Parallax"
+        assert http.get("/static/report.css", headers=reader).status_code == 200
 
 
 def test_upload_form_needs_csrf_and_same_origin(empty_site: Server) -> None:
