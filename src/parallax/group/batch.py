@@ -42,7 +42,7 @@ from numpy.typing import NDArray
 from ..days import publication_day
 from ..models import AnnotatedArticle, Article, DuplicateGroup, Story, content_id
 
-__all__ = ["cluster_vectors", "describe_story", "group_stories", "pair_similarity", "similarity", "text_similarity"]
+__all__ = ["cluster_vectors", "describe_story", "group_stories", "pair_similarity", "text_similarity"]
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -657,17 +657,6 @@ def _group_streaming(articles: Sequence[AnnotatedArticle], copy_of: dict[int, tu
 
 
 # --- incremental use (parallax.engine.store) -------------------------------------------------------------------------
-
-
-def similarity(articles: Sequence[AnnotatedArticle]) -> Matrix:
-    """The combined pairwise similarity ``group_stories`` clusters on, rows and columns in input order.
-
-    Each pair's score depends only on the two articles (no batch statistics), so a new article can be scored
-    against stored ones exactly as if they had been clustered together; compare averages with ``THRESHOLD``.
-    """
-    if isinstance(articles, (str, bytes)) or not all(isinstance(a, AnnotatedArticle) for a in articles):
-        raise TypeError("similarity() takes a sequence of AnnotatedArticle records")
-    return pair_similarity(articles)
 
 
 def describe_story(articles: Sequence[AnnotatedArticle], *, duplicates: Sequence[DuplicateGroup] = ()) -> Story:
