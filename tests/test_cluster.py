@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parallax.group.batch import cluster_vectors, group_stories
+from parallax.group.batch import group_stories
+from parallax.group.linkage import cluster_vectors
 from parallax.models import AnnotatedArticle, Article, DuplicateGroup, Entity, RawDocument, Sentence, content_id
 
 

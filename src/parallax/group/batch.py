@@ -37,12 +37,12 @@ from functools import cache
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from ..days import publication_day
 from ..models import AnnotatedArticle, Article, DuplicateGroup, Story, content_id
+from .linkage import Matrix, cluster_vectors
 
-__all__ = ["cluster_vectors", "describe_story", "group_stories", "pair_similarity", "text_similarity"]
+__all__ = ["describe_story", "group_stories", "pair_similarity", "text_similarity"]
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -127,8 +127,6 @@ _STOP = _word_set(
     where which while who whom why will with would you your yours yourself yourselves mr mrs ms one two new year
     years told say according also like may might must shall week weeks day days last first time people"""
 )
-
-Matrix = NDArray[np.float64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,32 +265,6 @@ def _resolve_chains(copy_of: dict[int, tuple[int, float]]) -> dict[int, tuple[in
         if original not in seen:
             resolved[copy] = (original, similarity)
     return resolved
-
-
-def cluster_vectors(similarity: Matrix, threshold: float) -> list[int]:
-    """Average-linkage clusters of a symmetric similarity matrix, cut where the average similarity < ``threshold``.
-
-    Returns one label per row (0, 1, ... in order of first appearance). Deterministic: ties merge the pair with the
-    lowest indices first.
-    """
-    n = similarity.shape[0]
-    if n == 0:
-        return []
-    if n == 1:
-        return [0]
-    from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.spatial.distance import squareform
-
-    distance = 1.0 - np.clip(similarity, -1.0, 1.0)
-    distance = (distance + distance.T) / 2.0
-    np.fill_diagonal(distance, 0.0)
-    # shift so that every distance is non-negative: linkage needs a metric-like input; the cut shifts with it
-    offset = max(0.0, -float(distance.min()))
-    condensed = squareform(distance + offset, checks=False)
-    tree = linkage(condensed, method="average")
-    raw = fcluster(tree, t=1.0 - threshold + offset, criterion="distance")
-    relabel: dict[int, int] = {}
-    return [relabel.setdefault(int(label), len(relabel)) for label in raw]
 
 
 # --- profiles -------------------------------------------------------------------------------------------------------

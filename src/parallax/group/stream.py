@@ -60,9 +60,9 @@ from .batch import (
     _profile,
     _rarity,
     _vocabulary,
-    cluster_vectors,
     combine,
 )
+from .linkage import cluster_vectors
 
 __all__ = [
     "NEIGHBOURS",
