@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from parallax.group.batch import THRESHOLD, group_stories, pair_similarity
-from parallax.group.stream import EXACT_BELOW, StoryIndex, _Week, features, in_date_order, score
+from parallax.group.batch import group_stories
+from parallax.group.evidence import THRESHOLD, features, pair_similarity, score
+from parallax.group.stream import EXACT_BELOW, StoryIndex, _Week, in_date_order
 from parallax.models import AnnotatedArticle, RawDocument, content_id
 
 
