@@ -21,9 +21,10 @@ from datetime import date
 import numpy as np
 
 from ..days import publication_day
-from ..models import AnnotatedArticle, DuplicateGroup, Story, content_id
-from .evidence import THRESHOLD, TYPE_WEIGHTS, WINDOW_DAYS, Evidence, Profile, all_pairs, article_profile, features
+from ..models import AnnotatedArticle, DuplicateGroup, Story
+from .evidence import THRESHOLD, WINDOW_DAYS, Evidence, Profile, all_pairs, article_profile, features
 from .linkage import cluster_vectors
+from .stories import STARTS, Key, closest_reason, copy_reason, ranked, story
 from .stream import StoryIndex, in_date_order
 
 __all__ = ["describe_story", "group_stories"]
@@ -70,11 +71,7 @@ def group_stories(
     members: dict[int, list[int]] = defaultdict(list)  # label -> positions in ``heads``
     for pos, label in enumerate(labels):
         members[label].append(pos)
-    stories: list[tuple[tuple[int, date, int], Story]] = []
-    for group_positions in members.values():
-        stories.append(_story(articles, heads, profiles, evidence, group_positions, copy_of))
-    stories.sort(key=lambda item: item[0])
-    return tuple(story for _, story in stories)
+    return ranked(_story(articles, heads, profiles, evidence, positions, copy_of) for positions in members.values())
 
 
 def _copies(articles: Sequence[AnnotatedArticle], duplicates: Sequence[DuplicateGroup]) -> dict[int, tuple[int, float]]:
@@ -114,7 +111,7 @@ def _story(
     evidence: Evidence,
     positions: Sequence[int],
     copy_of: dict[int, tuple[int, float]],
-) -> tuple[tuple[int, date, int], Story]:
+) -> tuple[Key, Story]:
     """One story from the clustered positions (into ``heads``), with its copies, reasons, title and sort key."""
     head_set = {heads[p] for p in positions}
     indices = [heads[p] for p in positions] + [c for c, (o, _) in copy_of.items() if o in head_set]
@@ -126,17 +123,16 @@ def _story(
     ordered = sorted(indices, key=when)
     pos_of = {heads[p]: p for p in positions}
     clustered = [pos_of[i] for i in ordered if i in pos_of]
-    reasons: list[tuple[str, str]] = []
+    reasons: list[str] = []
     for index in ordered:
-        aid = articles[index].id
         if index in copy_of:
             original, similarity = copy_of[index]
-            reasons.append((aid, f"copy of {articles[original].id} (similarity {similarity:.2f})"))
+            reasons.append(copy_reason(articles[original].id, similarity))
         elif pos_of[index] == clustered[0]:
-            reasons.append((aid, "starts the story"))
+            reasons.append(STARTS)
         else:
             others = [p for p in clustered if p != pos_of[index]]
-            reasons.append((aid, _reason(articles, profiles, evidence, pos_of[index], others)))
+            reasons.append(_closest(articles, profiles, evidence, pos_of[index], others))
     # the title: the most central article's (highest summed similarity to the other members), preferring
     # articles that have a title over a first sentence
     block = evidence.combined[np.ix_(clustered, clustered)]
@@ -145,47 +141,20 @@ def _story(
         range(len(clustered)),
         key=lambda k: (bool(articles[heads[clustered[k]]].article.title), centrality[k], -k),
     )
-    story = Story(
-        id=content_id(*sorted(articles[i].id for i in ordered)),
-        articles=tuple(articles[i].id for i in ordered),
-        reasons=tuple(reasons),
-        title=_title(articles[heads[clustered[central]]]),
-    )
-    days = (publication_day(articles[i].article.published) for i in ordered)
-    first_day = min((d for d in days if d), default=date.max)
-    return (-len(ordered), first_day, min(ordered)), story
+    return story(articles, ordered, reasons, heads[clustered[central]])
 
 
-def _reason(
+def _closest(
     articles: Sequence[AnnotatedArticle],
     profiles: Sequence[Profile],
     evidence: Evidence,
     pos: int,
     others: Sequence[int],
 ) -> str:
+    """The reason of the article at ``pos``: the one among ``others`` it is most similar to."""
     closest = max(others, key=lambda o: (evidence.combined[pos, o], -o))
-    line = f"closest to {articles[profiles[closest].index].id} (similarity {evidence.combined[pos, closest]:.2f})"
-    mine, theirs = profiles[pos].names, profiles[closest].names
-    shared = sorted(
-        (k for k in mine if k in theirs),
-        key=lambda k: (-TYPE_WEIGHTS[mine[k][1]], -(mine[k][2] + theirs[k][2]), k),
-    )
-    if shared:
-        line += "; shares " + ", ".join(mine[k][0] for k in shared[:4])
-    days = sorted(set(profiles[pos].days) & set(profiles[closest].days))
-    if days:
-        line += "; dates " + ", ".join(d.isoformat() for d in days[:3])
-    return line
-
-
-def _title(annotated: AnnotatedArticle) -> str:
-    article = annotated.article
-    if article.title and article.title.strip():
-        return article.title.strip()
-    if annotated.sentences:
-        return annotated.sentences[0].text.strip()
-    paragraphs = article.paragraphs
-    return paragraphs[0].strip() if paragraphs else article.id
+    mine, theirs = profiles[pos], profiles[closest]
+    return closest_reason(articles[theirs.index].id, evidence.combined[pos, closest], mine, theirs)
 
 
 def _group_streaming(articles: Sequence[AnnotatedArticle], copy_of: dict[int, tuple[int, float]]) -> tuple[Story, ...]:
@@ -211,22 +180,13 @@ def _group_streaming(articles: Sequence[AnnotatedArticle], copy_of: dict[int, tu
     story_of = {i: sid for sid, idx in members.items() for i in idx}
     for copy, (original, similarity) in copy_of.items():
         members[story_of[original]].append(copy)
-        reasons[articles[copy].id] = f"copy of {articles[original].id} (similarity {similarity:.2f})"
-    stories: list[tuple[tuple[int, date, int], Story]] = []
+        reasons[articles[copy].id] = copy_reason(articles[original].id, similarity)
+    stories: list[tuple[Key, Story]] = []
     for indices in members.values():
         ordered = sorted(indices, key=lambda i: (publication_day(articles[i].article.published) or date.max, i))
         titled = [i for i in ordered if (articles[i].article.title or "").strip()]
-        story = Story(
-            id=content_id(*sorted(articles[i].id for i in ordered)),
-            articles=tuple(articles[i].id for i in ordered),
-            reasons=tuple((articles[i].id, reasons[articles[i].id]) for i in ordered),
-            title=_title(articles[(titled or ordered)[0]]),
-        )
-        days = (publication_day(articles[i].article.published) for i in ordered)
-        first_day = min((d for d in days if d), default=date.max)
-        stories.append(((-len(ordered), first_day, min(ordered)), story))
-    stories.sort(key=lambda item: item[0])
-    return tuple(story for _, story in stories)
+        stories.append(story(articles, ordered, [reasons[articles[i].id] for i in ordered], (titled or ordered)[0]))
+    return ranked(stories)
 
 
 # --- incremental use (parallax.engine.store) -------------------------------------------------------------------------

@@ -47,6 +47,7 @@ from ..days import publication_day
 from ..models import AnnotatedArticle, content_id
 from .evidence import FOCUS_GRACE_DAYS, THRESHOLD, TYPE_WEIGHTS, WINDOW_DAYS, Features, Vector, score
 from .linkage import cluster_vectors
+from .stories import STARTS, joined_reason
 
 __all__ = [
     "NEIGHBOURS",
@@ -221,7 +222,7 @@ class StoryIndex:
             self._stories[story_id] = _Story(story_id, created=self._created)
             self._created += 1
             self._insert(feature, story_id)
-            return Placement(article.id, story_id, "starts the story")
+            return Placement(article.id, story_id, STARTS)
         best = above[0][1]
         merged: list[str] = []
         for _, other in above[1:]:
@@ -482,21 +483,8 @@ class StoryIndex:
     def _reason(self, feature: Features, story_id: str, avg: float, count: int, closest_id: str) -> str:
         closest = self._features[closest_id]
         lead = float(np.dot(feature.lead, closest.lead))
-        line = (
-            f"joined story {story_id}: similarity {avg:.2f} on average over {count} of its articles; "
-            f"closest {closest_id} (lead cosine {lead:.2f})"
-        )
-        mine, theirs = feature.profile.names, closest.profile.names
-        shared = sorted(
-            (k for k in mine if k in theirs),
-            key=lambda k: (-TYPE_WEIGHTS[mine[k][1]], -(mine[k][2] + theirs[k][2]), k),
-        )
-        if shared:
-            line += "; shares " + ", ".join(mine[k][0] for k in shared[:4])
-        if feature.day is not None and closest.day is not None:
-            apart = abs(feature.day - closest.day)
-            line += "; same day" if apart == 0 else f"; {apart} day{'s' if apart > 1 else ''} apart"
-        return line
+        apart = None if feature.day is None or closest.day is None else abs(feature.day - closest.day)
+        return joined_reason(story_id, avg, count, closest_id, lead, feature.profile, closest.profile, apart)
 
     def refine(self, article_ids: Sequence[str]) -> dict[str, str]:
         """A second look at placed articles, now that later ones have arrived: where an article fits its own story
