@@ -21,6 +21,7 @@ from datetime import date
 import numpy as np
 
 from ..days import publication_day
+from ..embed import Encoder
 from ..models import AnnotatedArticle, DuplicateGroup, Story
 from .evidence import THRESHOLD, WINDOW_DAYS, Evidence, Profile, all_pairs, article_profile, features
 from .linkage import cluster_vectors
@@ -42,12 +43,14 @@ def group_stories(
     *,
     duplicates: Sequence[DuplicateGroup] = (),
     streaming: bool | None = None,
+    encoder: Encoder | None = None,
 ) -> tuple[Story, ...]:
     """Partition ``articles`` into stories, one per real-world event.
 
     Up to STREAMING_ABOVE articles (not counting copies) are clustered by average linkage over all pairs; larger
     batches stream through ``parallax.group.stream.StoryIndex`` in date order (linear time and memory). ``streaming``
-    forces one path or the other.
+    forces one path or the other. ``encoder`` embeds the leads (``None``: the default encoder,
+    ``parallax.embed.encode``).
 
     Every article lands in exactly one story. Copies named in ``duplicates`` join their original's story (when the
     original is in ``articles``). Stories come largest first, then by earliest publication date; the articles in a
@@ -60,12 +63,12 @@ def group_stories(
     ids = [a.id for a in articles]
     copy_of = _copies(articles, duplicates)
     if streaming if streaming is not None else len(articles) - len(copy_of) > STREAMING_ABOVE:
-        return _group_streaming(articles, copy_of)
+        return _group_streaming(articles, copy_of, encoder)
 
     # Cluster the non-copies in a canonical order (by id), so the partition never depends on input order.
     heads = sorted((i for i in range(len(articles)) if i not in copy_of), key=lambda i: ids[i])
     profiles = [article_profile(articles[i], i) for i in heads]
-    evidence = all_pairs(profiles)
+    evidence = all_pairs(profiles, encoder=encoder)
     labels = cluster_vectors(evidence.combined, THRESHOLD)
 
     members: dict[int, list[int]] = defaultdict(list)  # label -> positions in ``heads``
@@ -157,7 +160,9 @@ def _closest(
     return closest_reason(articles[theirs.index].id, evidence.combined[pos, closest], mine, theirs)
 
 
-def _group_streaming(articles: Sequence[AnnotatedArticle], copy_of: dict[int, tuple[int, float]]) -> tuple[Story, ...]:
+def _group_streaming(
+    articles: Sequence[AnnotatedArticle], copy_of: dict[int, tuple[int, float]], encoder: Encoder | None
+) -> tuple[Story, ...]:
     """Large batches: stream the non-copies through a ``StoryIndex`` in date order (then id), copies join their
     original's story. Linear in the batch; each article's reason is the streaming decision."""
     position = {a.id: i for i, a in enumerate(articles)}
@@ -167,7 +172,7 @@ def _group_streaming(articles: Sequence[AnnotatedArticle], copy_of: dict[int, tu
     chunk = 256  # leads are encoded in chunks: the encoder batches, and features never pile up beyond the window
     for start in range(0, len(heads), chunk):
         part = heads[start : start + chunk]
-        for article, feature in zip(part, features(part), strict=True):
+        for article, feature in zip(part, features(part, encoder=encoder), strict=True):
             placement = index.add(article, feature)
             reasons[article.id] = placement.reason
             for article_id, note in placement.moved:  # a split moved earlier articles to a new story
@@ -192,15 +197,21 @@ def _group_streaming(articles: Sequence[AnnotatedArticle], copy_of: dict[int, tu
 # --- incremental use (parallax.engine.store) -------------------------------------------------------------------------
 
 
-def describe_story(articles: Sequence[AnnotatedArticle], *, duplicates: Sequence[DuplicateGroup] = ()) -> Story:
+def describe_story(
+    articles: Sequence[AnnotatedArticle],
+    *,
+    duplicates: Sequence[DuplicateGroup] = (),
+    encoder: Encoder | None = None,
+) -> Story:
     """All ``articles`` as one story (no clustering): its order, reasons and title as ``group_stories`` gives them.
 
-    For a story whose members were decided elsewhere (an incremental store adding articles to a story).
+    For a story whose members were decided elsewhere (an incremental store adding articles to a story). ``encoder``
+    embeds the leads (``None``: the default encoder).
     """
     if isinstance(articles, (str, bytes)) or not articles:
         raise TypeError("describe_story() takes a non-empty sequence of AnnotatedArticle records")
     copy_of = _copies(articles, duplicates)
     heads = sorted((i for i in range(len(articles)) if i not in copy_of), key=lambda i: articles[i].id)
     profiles = [article_profile(articles[i], i) for i in heads]
-    _, story = _story(articles, heads, profiles, all_pairs(profiles), range(len(heads)), copy_of)
+    _, story = _story(articles, heads, profiles, all_pairs(profiles, encoder=encoder), range(len(heads)), copy_of)
     return story

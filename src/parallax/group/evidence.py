@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -40,6 +40,7 @@ from numpy.typing import NDArray
 
 from .. import embed
 from ..days import publication_day
+from ..embed import Encoder
 from ..models import AnnotatedArticle, Article
 from .linkage import Matrix
 
@@ -299,6 +300,12 @@ def _word_weights(profiles: Sequence[Profile]) -> list[dict[str, float]]:
     return [{w: (1.0 + math.log(c)) * rarity[w] for w, c in p.words.items()} for p in profiles]
 
 
+def _encode_with(encoder: Encoder | None) -> Callable[[Sequence[str]], embed.Matrix]:
+    """How to embed texts: ``encoder``'s ``encode``, or (``None``) the default encoder's, ``parallax.embed.encode``
+    as it is at the time of the call."""
+    return encoder.encode if encoder is not None else embed.encode
+
+
 @cache
 def _vocabulary() -> dict[str, int]:
     return embed.vocabulary()
@@ -332,37 +339,39 @@ def combine(lead: Any, names: Any, words: Any, strangers: Any, unshared: Any, ti
 # --- all pairs at once: the batch -------------------------------------------------------------------------------------
 
 
-def pair_similarity(articles: Sequence[AnnotatedArticle]) -> Matrix:
+def pair_similarity(articles: Sequence[AnnotatedArticle], *, encoder: Encoder | None = None) -> Matrix:
     """The combined similarity ``group_stories`` clusters on, for every pair of ``articles`` (rows and columns in
     input order; 1 on the diagonal). Evidence for minus evidence against, so it can fall below 0.
 
-    No weight depends on the rest of the batch, so a pair scores the same alone or among many others.
+    No weight depends on the rest of the batch, so a pair scores the same alone or among many others. ``encoder``
+    embeds the leads (``None``: the default encoder, ``parallax.embed.encode``).
     """
     if not articles:
         return np.zeros((0, 0), dtype=np.float64)
-    return all_pairs([article_profile(a, i) for i, a in enumerate(articles)]).combined
+    return all_pairs([article_profile(a, i) for i, a in enumerate(articles)], encoder=encoder).combined
 
 
-def text_similarity(articles: Sequence[Article]) -> Matrix:
+def text_similarity(articles: Sequence[Article], *, encoder: Encoder | None = None) -> Matrix:
     """How alike ``articles`` are overall, pair by pair: cosine of the sentence encoder's embeddings of each title +
     body (the encoder reads the first 256 word pieces, about 180 words). Rows and columns in input order.
 
     A graded similarity with no fitted constant, for ranking pairs; ``pair_similarity`` is the score tuned to cut
     stories (its word and name evidence and penalties separate events on one topic, which a grade does not need).
+    ``encoder`` embeds the texts (``None``: the default encoder, ``parallax.embed.encode``).
     """
     if not articles:
         return np.zeros((0, 0), dtype=np.float64)
     texts = [f"{a.title or ''}\n{a.text}".strip() for a in articles]
-    vectors = embed.encode(texts).astype(np.float64)
+    vectors = _encode_with(encoder)(texts).astype(np.float64)
     similarity: Matrix = np.clip(vectors @ vectors.T, -1.0, 1.0)
     np.fill_diagonal(similarity, 1.0)
     return similarity
 
 
-def all_pairs(profiles: Sequence[Profile]) -> Evidence:
+def all_pairs(profiles: Sequence[Profile], *, encoder: Encoder | None = None) -> Evidence:
     """Every piece of evidence for every pair of ``profiles`` (rows and columns in their order), and the combined
-    score (1 on the diagonal)."""
-    vectors = embed.encode([p.lead for p in profiles]).astype(np.float64)
+    score (1 on the diagonal). ``encoder`` embeds the leads (``None``: the default encoder)."""
+    vectors = _encode_with(encoder)([p.lead for p in profiles]).astype(np.float64)
     lead = np.clip(vectors @ vectors.T, 0.0, 1.0)
     names = _cosine([_name_weights(p) for p in profiles])
     words = _cosine(_word_weights(profiles))
@@ -471,11 +480,14 @@ def _normalised(vector: dict[str, float]) -> dict[str, float]:
     return {k: v / norm for k, v in vector.items()} if norm > 0 else {}
 
 
-def features(articles: Sequence[AnnotatedArticle], vectors: Vector | None = None) -> list[Features]:
-    """Features of ``articles``; ``vectors`` are their lead embeddings when already known (else encoded here)."""
+def features(
+    articles: Sequence[AnnotatedArticle], vectors: Vector | None = None, *, encoder: Encoder | None = None
+) -> list[Features]:
+    """Features of ``articles``; ``vectors`` are their lead embeddings when already known (else encoded here, by
+    ``encoder``; ``None``: the default encoder, ``parallax.embed.encode``)."""
     if vectors is None:
         leads = [_lead(a) for a in articles]
-        vectors = embed.encode(leads).astype(np.float32) if leads else embed.empty()
+        vectors = _encode_with(encoder)(leads).astype(np.float32) if leads else embed.empty()
     profiles = [article_profile(annotated, index) for index, annotated in enumerate(articles)]
     words = _word_weights(profiles)
     result: list[Features] = []
