@@ -60,13 +60,11 @@ def group_stories(
         raise TypeError("group_stories() takes a sequence of AnnotatedArticle records")
     if not articles:
         return ()
-    ids = [a.id for a in articles]
     copy_of = _copies(articles, duplicates)
     if streaming if streaming is not None else len(articles) - len(copy_of) > STREAMING_ABOVE:
         return _group_streaming(articles, copy_of, encoder)
 
-    # Cluster the non-copies in a canonical order (by id), so the partition never depends on input order.
-    heads = sorted((i for i in range(len(articles)) if i not in copy_of), key=lambda i: ids[i])
+    heads = _heads(articles, copy_of)
     profiles = [article_profile(articles[i], i) for i in heads]
     evidence = all_pairs(profiles, encoder=encoder)
     labels = cluster_vectors(evidence.combined, THRESHOLD)
@@ -75,6 +73,9 @@ def group_stories(
     for pos, label in enumerate(labels):
         members[label].append(pos)
     return ranked(_story(articles, heads, profiles, evidence, positions, copy_of) for positions in members.values())
+
+
+# --- copies -----------------------------------------------------------------------------------------------------------
 
 
 def _copies(articles: Sequence[AnnotatedArticle], duplicates: Sequence[DuplicateGroup]) -> dict[int, tuple[int, float]]:
@@ -104,7 +105,13 @@ def _resolve_chains(copy_of: dict[int, tuple[int, float]]) -> dict[int, tuple[in
     return resolved
 
 
-# --- stories --------------------------------------------------------------------------------------------------------
+# --- up to STREAMING_ABOVE: a story per cluster -----------------------------------------------------------------------
+
+
+def _heads(articles: Sequence[AnnotatedArticle], copy_of: dict[int, tuple[int, float]]) -> list[int]:
+    """The positions of the articles that are not copies, in a canonical order (by id): what is clustered, so the
+    partition never depends on the input order."""
+    return sorted((i for i in range(len(articles)) if i not in copy_of), key=lambda i: articles[i].id)
 
 
 def _story(
@@ -160,6 +167,9 @@ def _closest(
     return closest_reason(articles[theirs.index].id, evidence.combined[pos, closest], mine, theirs)
 
 
+# --- above STREAMING_ABOVE: the stream --------------------------------------------------------------------------------
+
+
 def _group_streaming(
     articles: Sequence[AnnotatedArticle], copy_of: dict[int, tuple[int, float]], encoder: Encoder | None
 ) -> tuple[Story, ...]:
@@ -194,7 +204,7 @@ def _group_streaming(
     return ranked(stories)
 
 
-# --- incremental use (parallax.engine.store) -------------------------------------------------------------------------
+# --- incremental use (parallax.engine.store) --------------------------------------------------------------------------
 
 
 def describe_story(
@@ -211,7 +221,7 @@ def describe_story(
     if isinstance(articles, (str, bytes)) or not articles:
         raise TypeError("describe_story() takes a non-empty sequence of AnnotatedArticle records")
     copy_of = _copies(articles, duplicates)
-    heads = sorted((i for i in range(len(articles)) if i not in copy_of), key=lambda i: articles[i].id)
+    heads = _heads(articles, copy_of)
     profiles = [article_profile(articles[i], i) for i in heads]
-    _, story = _story(articles, heads, profiles, all_pairs(profiles, encoder=encoder), range(len(heads)), copy_of)
-    return story
+    _, record = _story(articles, heads, profiles, all_pairs(profiles, encoder=encoder), range(len(heads)), copy_of)
+    return record
