@@ -16,16 +16,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
 
 import numpy as np
 
-from ..days import publication_day
 from ..embed import Encoder
 from ..models import AnnotatedArticle, DuplicateGroup, Story
 from .evidence import THRESHOLD, WINDOW_DAYS, Evidence, Profile, all_pairs, article_profile, features
 from .linkage import cluster_vectors
-from .stories import STARTS, Key, closest_reason, copy_reason, ranked, story
+from .stories import STARTS, Key, closest_reason, copy_reason, in_story_order, ranked, story
 from .stream import StoryIndex, in_date_order
 
 __all__ = ["describe_story", "group_stories"]
@@ -125,12 +123,7 @@ def _story(
     """One story from the clustered positions (into ``heads``), with its copies, reasons, title and sort key."""
     head_set = {heads[p] for p in positions}
     indices = [heads[p] for p in positions] + [c for c, (o, _) in copy_of.items() if o in head_set]
-
-    def when(index: int) -> tuple[bool, date, int]:
-        day = publication_day(articles[index].article.published)
-        return (day is None, day or date.max, index)
-
-    ordered = sorted(indices, key=when)
+    ordered = in_story_order(articles, indices)
     pos_of = {heads[p]: p for p in positions}
     clustered = [pos_of[i] for i in ordered if i in pos_of]
     reasons: list[str] = []
@@ -198,7 +191,7 @@ def _group_streaming(
         reasons[articles[copy].id] = copy_reason(articles[original].id, similarity)
     stories: list[tuple[Key, Story]] = []
     for indices in members.values():
-        ordered = sorted(indices, key=lambda i: (publication_day(articles[i].article.published) or date.max, i))
+        ordered = in_story_order(articles, indices)
         titled = [i for i in ordered if (articles[i].article.title or "").strip()]
         stories.append(story(articles, ordered, [reasons[articles[i].id] for i in ordered], (titled or ordered)[0]))
     return ranked(stories)

@@ -1,10 +1,10 @@
 """Stories: the ``Story`` records both grouping paths end in, and the wording of every reason.
 
-A story's id is the content id of its sorted article ids; its title is one member's title (or first sentence);
-stories come largest first, then by earliest publication date, then by the input position of their first member.
-Each member has a one-line reason why it joined: ``STARTS``, ``copy_reason`` (a copy joins its original's story),
-``closest_reason`` (the batch: the member it is most similar to) or ``joined_reason`` (the stream: the story's
-average and its closest member).
+A story lists its articles by publication day (undated last), then input position; its id is the content id of its
+sorted article ids; its title is one member's title (or first sentence). Stories come largest first, then by
+earliest publication date, then by the input position of their first member. Each member has a one-line reason why
+it joined: ``STARTS``, ``copy_reason`` (a copy joins its original's story), ``closest_reason`` (the batch: the
+member it is most similar to) or ``joined_reason`` (the stream: the story's average and its closest member).
 """
 
 from __future__ import annotations
@@ -16,11 +16,32 @@ from ..days import publication_day
 from ..models import AnnotatedArticle, Story, content_id
 from .evidence import TYPE_WEIGHTS, Profile
 
-__all__ = ["STARTS", "Key", "closest_reason", "copy_reason", "joined_reason", "ranked", "story", "title_of"]
+__all__ = [
+    "STARTS",
+    "Key",
+    "closest_reason",
+    "copy_reason",
+    "in_story_order",
+    "joined_reason",
+    "ranked",
+    "story",
+    "title_of",
+]
 
 STARTS = "starts the story"  # the reason of a story's first article
 
 Key = tuple[int, date, int]  # how stories sort: (-size, first publication day, first input position)
+
+
+def in_story_order(articles: Sequence[AnnotatedArticle], indices: Iterable[int]) -> list[int]:
+    """The positions ``indices`` of ``articles`` in the order a story lists them: by publication day (undated
+    last), then position."""
+
+    def when(index: int) -> tuple[bool, date, int]:
+        day = publication_day(articles[index].article.published)
+        return (day is None, day or date.max, index)
+
+    return sorted(indices, key=when)
 
 
 def story(
