@@ -257,7 +257,25 @@ def _tense(tokens: Sequence[Token]) -> str:
 
 
 def _interpret(match: re.Match[str], reference: date | None, *, tense: str = "") -> tuple[str, Precision, bool] | None:
-    """(ISO value, precision, relative) for one matched expression; ``None`` if it is not a valid date."""
+    """(ISO value, precision, relative) for one matched expression; ``None`` if it is not a valid date.
+
+    A relative date that would leave the calendar (years 1 to 9999: "yesterday" in a paper dated 0001-01-01, "next
+    year" in one dated 9999) is not a date either."""
+    try:
+        parsed = _interpreted(match, reference, tense=tense)
+    except OverflowError:
+        return None
+    if parsed is not None and parsed[0] and not _in_calendar(parsed[0]):
+        return None
+    return parsed
+
+
+def _in_calendar(value: str) -> bool:
+    year = value.partition("-")[0]
+    return len(year) == 4 and year.isdigit() and 1 <= int(year) <= 9999
+
+
+def _interpreted(match: re.Match[str], reference: date | None, *, tense: str) -> tuple[str, Precision, bool] | None:
     g = match.groupdict()
     kind, precision = _kind(match)
     if kind == "full":

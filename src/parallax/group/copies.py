@@ -106,7 +106,10 @@ def _date_key(published: str | None) -> datetime | None:
     except ValueError:
         return None
     if when.tzinfo is not None:
-        when = when.astimezone(UTC).replace(tzinfo=None)
+        try:
+            when = when.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError:  # at the calendar's edge (9999-12-31T23:00-05:00): the local time is near enough
+            when = when.replace(tzinfo=None)
     return when
 
 

@@ -1,0 +1,45 @@
+"""Publication dates at the calendar's edges (issue 15): 0001-01-01, 0001-01-08, 9999-12-31 and a time zone that
+carries 9999-12-31 past the year's end once moved to UTC. They once raised OverflowError in copy detection, date
+resolution and the store's candidate window: ``analyze`` exited with a traceback, the API answered 500 and ``watch``
+crashed on every restart. Each is now an ordinary article."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from parallax import analyze, render
+from parallax.report import FORMATS
+
+from .conftest import EXAMPLES
+
+EDGES = ("9999-12-31T23:00:00-05:00", "0001-01-01", "0001-01-08", "9999-12-31")
+
+
+def _body() -> str:
+    text = next(p for p in sorted((EXAMPLES / "corpus").glob("*.txt"))).read_text(encoding="utf-8")
+    paragraphs = [p for p in text.split("\n\n")[1:] if p.strip()]
+    return "\n\n".join(paragraphs) + "\n\nIt happened yesterday, on Tuesday; more is due next year and in two weeks."
+
+
+@pytest.fixture(scope="module")
+def edge_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("edges")
+    for n, published in enumerate(EDGES):
+        record = {"title": f"Edge {n}", "outlet": f"Edge Outlet {n}", "published": published, "text": _body()}
+        (folder / f"edge-{n}.json").write_text(json.dumps(record), encoding="utf-8")
+    return folder
+
+
+def test_analyze_and_render_at_the_calendar_edges(edge_folder: Path) -> None:
+    report = analyze([edge_folder])
+    assert report.rejections == ()
+    assert len(report.articles) == len(EDGES)
+    for article in report.articles:
+        for expression in article.dates:  # relative dates that would leave the calendar are left unresolved
+            year = expression.value.partition("-")[0]
+            assert not year or 1 <= int(year) <= 9999, expression
+    for fmt in FORMATS:
+        assert render(report, fmt)
