@@ -56,3 +56,17 @@ def test_periods() -> None:
     assert _period("2018", "year") == (date(2018, 1, 1), date(2019, 1, 1))
     assert _period("2020-02-30", "day") is None
     assert _period("soon", "day") is None
+    # at the calendar's edges (issue 15): an end past 9999-12-31 is no period, and nothing raises
+    assert _period("9999-12-31", "day") is None
+    assert _period("9999-12", "month") is None
+    assert _period("9999", "year") is None
+    assert _period("9999-12-30", "day") == (date(9999, 12, 30), date(9999, 12, 31))
+    assert _period("0001-01-01", "day") == (date(1, 1, 1), date(1, 1, 2))
+
+
+def test_ticks_stop_at_the_calendar_end() -> None:
+    from parallax.web.charts import _ticks
+
+    ticks = _ticks(date(9999, 12, 1), date(9999, 12, 31), lambda d: float(d.day))
+    assert ticks[-1].label.endswith("9999")
+    assert [t.x for t in ticks] == sorted(t.x for t in ticks)

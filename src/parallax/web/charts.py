@@ -211,7 +211,7 @@ def _period(value: str, precision: str) -> tuple[date, date] | None:
             start = date(year, month, 1)
             return start, date(year + month // 12, month % 12 + 1, 1)
         return date(year, 1, 1), date(year + 1, 1, 1)
-    except ValueError:
+    except (ValueError, OverflowError):  # not a date, or one whose end leaves the calendar (9999-12-31)
         return None
 
 
@@ -224,6 +224,8 @@ def _ticks(first: date, last: date, x: Any) -> tuple[Tick, ...]:
         d = first
         while d <= last:
             ticks.append(Tick(x(d), d.strftime("%-d %b %Y")))
+            if (date.max - d).days < step:
+                break
             d += timedelta(days=step)
     elif days <= 3 * 366:
         months = (last.year - first.year) * 12 + last.month - first.month
