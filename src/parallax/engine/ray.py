@@ -363,20 +363,10 @@ def _collect_rows(folder: Path, counts: IngestCounts, warc: set[int]) -> _Annota
                 urls.add(url)
             counts.accepted += 1
             if annotated.id in ids:
-                annotated = _renamed(annotated, unique_key(annotated.id, ids))
+                annotated = annotated.renamed(unique_key(annotated.id, ids))
             ids.add(annotated.id)
             articles.append(annotated)
     return _Annotated(articles, rejections, [])
-
-
-def _renamed(annotated: AnnotatedArticle, article_id: str) -> AnnotatedArticle:
-    return replace(
-        annotated,
-        article=replace(annotated.article, id=article_id),
-        sentences=tuple(replace(s, article_id=article_id) for s in annotated.sentences),
-        quotes=tuple(replace(q, article_id=article_id) for q in annotated.quotes),
-        citations=tuple(replace(c, article_id=article_id) for c in annotated.citations),
-    )
 
 
 def _quiet(stage: str, done: int, total: int) -> None:

@@ -198,7 +198,7 @@ def _add(
     vectors_of: dict[str, Matrix] = {}  # by checksum: ids may change between attempts, texts do not
     for attempt in range(1, SAVE_ATTEMPTS + 1):
         new, repeats = _new_articles(store, [a.article for a in annotated])
-        pending = [_renamed(by_checksum[article.checksum], article.id) for article in new]
+        pending = [by_checksum[article.checksum].renamed(article.id) for article in new]
         if not pending:
             return IngestResult(unchanged=(*unchanged, *repeats), rejections=tuple(rejections))
         if not vectors_of:
@@ -245,19 +245,6 @@ def _add(
             split=tuple(plan.splits),
         )
     raise AssertionError("unreachable")  # the loop returns or raises
-
-
-def _renamed(annotated: AnnotatedArticle, article_id: str) -> AnnotatedArticle:
-    """The annotated article under another id (every span that names its article follows)."""
-    if annotated.id == article_id:
-        return annotated
-    return replace(
-        annotated,
-        article=replace(annotated.article, id=article_id),
-        sentences=tuple(replace(s, article_id=article_id) for s in annotated.sentences),
-        quotes=tuple(replace(q, article_id=article_id) for q in annotated.quotes),
-        citations=tuple(replace(c, article_id=article_id) for c in annotated.citations),
-    )
 
 
 def _new_articles(store: Store, articles: Sequence[Article]) -> tuple[list[Article], list[str]]:
