@@ -29,13 +29,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import codec
-from ..errors import ConfigError, FormatError, InputError, TooLargeError
-from ..models import AnnotatedArticle, Article, RawDocument, Rejection, Report
+from ..errors import ConfigError, InputError
+from ..models import AnnotatedArticle, Article, Rejection, Report
+from ..sources import canonical_url, file_kind, list_inputs, read_file, read_json_lines, unique_key
 from ..sources.common import MAX_BYTES, IngestCounts, IngestOptions
-from ..sources.decode import decode_bytes
-from ..sources.files import _collect, _read_file, _split_name
-from ..sources.records import _json_error, _record_meta
-from ..sources.urls import canonical_url, unique_key
 from ..version import __version__
 from .local import Progress
 
@@ -126,10 +123,10 @@ def plan_shards(paths: Sequence[str | Path], *, shard_lines: int = SHARD_LINES) 
     """The shards of the input files (folders walked as ``read_inputs`` walks them); raises ``InputError`` for a
     missing path and ``ConfigError`` for URLs and stdin, which the Ray engine does not read."""
     shards: list[Shard] = []
-    for kind, item, key in _collect(paths):
+    for kind, item, key in list_inputs(paths):
         _files_only(str(item), kind)
         path = Path(item)
-        ranges = _line_ranges(path, shard_lines) if _split_name(path)[1] == "jsonl" else None
+        ranges = _line_ranges(path, shard_lines) if file_kind(path) == "jsonl" else None
         if not ranges:
             shards.append(Shard(len(shards), str(path), key))
             continue
@@ -166,43 +163,15 @@ def read_shard(shard: Shard, used: set[str], max_bytes: int, options: IngestOpti
     (same keys, same names), then the file's ``IngestCounts`` if WARC records were skipped or repeated. ``used``
     holds every file key of the batch."""
     path = Path(shard.path)
-    if not shard.stop:
-        counts = IngestCounts()
-        yield from _read_file(path, shard.key, max_bytes, used, set(), counts, options)
-        if counts.duplicate or counts.skipped:
-            yield counts
-        return
-    try:
-        with path.open("rb") as stream:
-            stream.seek(shard.start)
-            data = stream.read(shard.stop - shard.start)
-        text = decode_bytes(data)
-    except OSError as exc:
-        yield Rejection.from_error(
-            f"{path}#{shard.first}", "ingest", InputError(f"cannot read the file: {exc.strerror or exc}")
+    if shard.stop:
+        yield from read_json_lines(
+            path, shard.key, first=shard.first, start=shard.start, stop=shard.stop, max_bytes=max_bytes, used=used
         )
         return
-    except InputError as exc:
-        yield Rejection.from_error(f"{path}#{shard.first}", "ingest", exc)
-        return
-    for n, line in enumerate(text.splitlines(), shard.first):
-        if not line.strip():
-            continue
-        name = f"{path}#{n}"
-        try:
-            if len(line.encode("utf-8")) > max_bytes:
-                raise TooLargeError(f"the record is over the limit of {max_bytes:,} bytes")
-            try:
-                value = json.loads(line)
-            except (ValueError, RecursionError) as exc:  # as ingest._json_lines reads a line
-                raise FormatError(f"invalid JSON line: {_json_error(exc)}") from exc
-            if not isinstance(value, dict):
-                raise FormatError(f"expected a JSON object, found {type(value).__name__}")
-            meta = _record_meta(value)
-        except InputError as exc:
-            yield Rejection.from_error(name, "ingest", exc)
-            continue
-        yield RawDocument(source=name, key=unique_key(f"{shard.key}-{n}", used), format="record", meta=meta)
+    counts = IngestCounts()
+    yield from read_file(path, shard.key, max_bytes=max_bytes, used=used, counts=counts, options=options)
+    if counts.duplicate or counts.skipped:
+        yield counts
 
 
 def _row(shard: int, item: int, kind: str, record: Any, checksum: str = "") -> dict[str, Any]:
@@ -317,7 +286,7 @@ def _run(
             )
             dataset.write_parquet(str(folder))
             progress("annotate", len(shards), len(shards))
-            warc = {s.index for s in shards if _split_name(Path(s.path))[1] == "warc"}
+            warc = {s.index for s in shards if file_kind(Path(s.path)) == "warc"}
             result = _collect_rows(folder, counts, warc)
     finally:
         data_logger.setLevel(level)
