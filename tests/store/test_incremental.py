@@ -190,7 +190,7 @@ def test_a_save_based_on_a_stale_story_is_refused(store: Store, seed_report: Rep
 
 def _store_story(store: Store, story_id: str, articles: list[AnnotatedArticle]) -> None:
     """Save ``articles`` as one story, as an earlier ingest (on thinner evidence, or an older version) left it."""
-    from parallax.engine.local import embed_sentences
+    from parallax.engine import embed_sentences
     from parallax.engine.store import _recompute
 
     vectors = embed_sentences(articles)
