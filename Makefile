@@ -71,7 +71,8 @@ fuzz: $(STAMP)
 
 # Throughput per stage, peak RSS and same-run naive baselines on a synthetic corpus built from ../shared/data
 # (cached in .cache/bench): docs/BENCHMARKS.md. SIZES=1000,10000,100000 for the full run (100k takes hours).
-# BASELINE=<commit> also times that commit's cold start on the seeds, beside this tree's.
+# BASELINE=<commit> also times that commit's cold start on the seeds and its end-to-end run of each size, beside
+# this tree's, alternated in the same run.
 SIZES ?= 1000
 BASELINE ?=
 ENCODERS ?= static,minilm

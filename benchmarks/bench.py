@@ -248,6 +248,7 @@ def run_one(corpus: Path, naive_max: int, encoder: str) -> dict[str, Any]:
 # --- cold start -----------------------------------------------------------------------------------------------------
 
 COLD_RUNS = 3  # cold runs per variant, alternated; the median is reported
+BASELINE_RUNS = 2  # end-to-end runs per variant against --baseline, alternated; the fastest is reported
 
 _COLD = """
 import resource, sys, time
@@ -271,6 +272,40 @@ def _checkout(ref: str) -> Path:
     return folder / "src"
 
 
+def _timed_cli(src: Path, args: list[str], encoder: str) -> tuple[float, float, float]:
+    """``parallax ARGS`` from the sources in ``src``, in a fresh interpreter: (wall s, CPU s of the child, RSS MB)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.run(
+        [sys.executable, "-c", _COLD, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(src), "PARALLAX_ENCODER": encoder},
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    line = [x for x in proc.stderr.splitlines() if x.startswith("COLD ")]
+    if proc.returncode not in (0, 3) or not line:  # 3: some documents rejected, the report written
+        sys.exit(f"bench: run of {src} failed: {proc.stderr.strip().splitlines()[-1:]}")
+    _, wall_text, rss_text = line[-1].split()
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return float(wall_text), cpu, int(rss_text) / 1024
+
+
+def against_baseline(corpus: Path, baseline: str, encoder: str) -> dict[str, Any]:
+    """``parallax analyze`` on the corpus, end to end, with the baseline commit's sources and this tree's, alternated
+    (baseline, tree, baseline, tree): the fastest of each, so the ratio compares runs at the same load."""
+    out = CACHE / "baseline-report.json"
+    args = ["analyze", str(corpus), "--format", "json", "-o", str(out), "-q"]
+    laps: dict[str, list[tuple[float, float, float]]] = {"baseline": [], "tree": []}
+    for _ in range(BASELINE_RUNS):
+        laps["baseline"].append(_timed_cli(_checkout(baseline), args, encoder))
+        laps["tree"].append(_timed_cli(ROOT / "src", args, encoder))
+    return {name: sorted(runs)[len(runs) // 2] for name, runs in laps.items()} | {
+        "encoder": encoder,
+        "commit": _git("rev-parse", "--short", baseline),
+    }
+
+
 def cold_start(seeds: Path, baseline: str | None, encoders: list[str]) -> list[tuple[str, float, float, float]]:
     """``parallax analyze`` on the seed folder in a fresh interpreter: (variant, median wall s, CPU s, RSS MB).
 
@@ -283,21 +318,7 @@ def cold_start(seeds: Path, baseline: str | None, encoders: list[str]) -> list[t
     out = CACHE / "cold.json"
     for _ in range(COLD_RUNS):
         for name, src, encoder in variants:
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            proc = subprocess.run(
-                [sys.executable, "-c", _COLD, "analyze", str(seeds), "--format", "json", "-o", str(out)],
-                capture_output=True,
-                text=True,
-                check=False,
-                env={**os.environ, "PYTHONPATH": str(src), "PARALLAX_ENCODER": encoder},
-            )
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            line = [x for x in proc.stderr.splitlines() if x.startswith("COLD ")]
-            if proc.returncode != 0 or not line:
-                sys.exit(f"bench: cold run of {name} failed: {proc.stderr.strip().splitlines()[-1:]}")
-            _, wall_text, rss_text = line[-1].split()
-            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-            laps[name].append((float(wall_text), cpu, int(rss_text) / 1024))
+            laps[name].append(_timed_cli(src, ["analyze", str(seeds), "--format", "json", "-o", str(out)], encoder))
     rows: list[tuple[str, float, float, float]] = []
     for name, _, _ in variants:
         runs = sorted(laps[name])
@@ -429,6 +450,7 @@ def _write(
         "",
         *_ratios(results),
         "",
+        *_against(results),
         f"Cold `parallax analyze` on the {len(list(args.seeds.glob('*.txt')))} seed articles (fresh interpreter, "
         f"JSON output; median of {COLD_RUNS} runs, variants alternated):",
         "",
@@ -453,6 +475,29 @@ def _write(
         print(text)
 
 
+def _against(results: list[dict[str, Any]]) -> list[str]:
+    """The end-to-end comparison with ``--baseline``: ``parallax analyze`` from the CLI, cold, both trees alternated."""
+    rows = [r for r in results if "against" in r]
+    if not rows:
+        return []
+    lines = [
+        f"This tree against the baseline commit, `parallax analyze` on the same corpus end to end (cold, JSON output; "
+        f"fastest of {BASELINE_RUNS} runs of each, alternated; ratio = this tree / baseline, under 1 is faster):",
+        "",
+        "| articles | encoder | baseline | wall | CPU | this tree: wall | CPU | ratio wall | ratio CPU "
+        "| RSS (base, tree) |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        a = r["against"]
+        (bw, bc, br), (tw, tc, tr) = a["baseline"], a["tree"]
+        lines.append(
+            f"| {r['articles']:,} | {a['encoder']} | `{a['commit']}` | {bw:.1f} s | {bc:.1f} s | {tw:.1f} s | "
+            f"{tc:.1f} s | {tw / bw:.3f} | {tc / bc:.3f} | {br:,.0f} / {tr:,.0f} MB |"
+        )
+    return [*lines, ""]
+
+
 def _spacy_cell(result: dict[str, Any]) -> str:
     if "spacy_sample" not in result:
         return "-"
@@ -467,7 +512,9 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=None)
     parser.add_argument("--naive-max", type=int, default=NAIVE_MAX)
     parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "corpus" / "seeds")
-    parser.add_argument("--baseline", default=None, help="a commit whose cold start is measured beside this tree's")
+    parser.add_argument(
+        "--baseline", default=None, help="a commit whose cold start and end-to-end run are measured beside this tree's"
+    )
     parser.add_argument(
         "--encoders", default="static,minilm", help="sentence encoders to run each size with (static, minilm)"
     )
@@ -496,8 +543,11 @@ def main() -> None:
                 sys.exit(f"bench: the {size:,}-article run failed: {proc.stderr.strip().splitlines()[-1:]}")
             result = json.loads(proc.stdout.strip().splitlines()[-1])
             result["load"] = os.getloadavg()
+            if args.baseline:
+                print(f"bench: {size:,} articles, {encoder}, against {args.baseline} ...", file=sys.stderr, flush=True)
+                result["against"] = against_baseline(corpus, args.baseline, encoder)
             results.append(result)
-            print("\n".join(_table(results[-1:])), file=sys.stderr, flush=True)
+            print("\n".join(_table(results[-1:]) + _against(results[-1:])), file=sys.stderr, flush=True)
             if args.output:  # rows so far, so that a run stopped early still leaves its measured sizes
                 _write(args, sizes, encoders, results, [], commit, load_before, began, final=False)
     cold = cold_start(args.seeds, args.baseline, encoders) if args.seeds.is_dir() else []

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from parallax.evaluation.clustering import load_basil, load_ecbplus
-from parallax.group.copies import _containment, _shingles, find_duplicates
+from parallax.group.copies import containment, find_duplicates, shingle_hashes
 from parallax.models import Article
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -66,7 +66,7 @@ def main(limit: int | None) -> None:
     source = {a.id: a for a in originals}
     extra = sorted(found - gold, key=sorted)
     real = [tuple(source[i.removesuffix("~copy")] for i in sorted(pair)) for pair in extra]
-    levels = [_containment(_shingles(a.text)[0], _shingles(b.text)[0]) for a, b in real if a.id != b.id]
+    levels = [containment(shingle_hashes(a.text)[0], shingle_hashes(b.text)[0]) for a, b in real if a.id != b.id]
     if levels:
         direct = sum(level >= 0.8 for level in levels)
         print(

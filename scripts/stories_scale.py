@@ -124,7 +124,8 @@ def scale(size: int) -> None:
 def split() -> None:
     from collections import defaultdict
 
-    from parallax.group.stream import StoryIndex, features
+    from parallax.group.evidence import features
+    from parallax.group.stream import StoryIndex
 
     articles, gold = _corpora()["ecbplus"]
     events: dict[str, list[AnnotatedArticle]] = defaultdict(list)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import dataclasses
 import json
 import random
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parallax.group.batch import cluster_vectors, group_stories
+from parallax.group.batch import group_stories
+from parallax.group.linkage import cluster_vectors
 from parallax.models import AnnotatedArticle, Article, DuplicateGroup, Entity, RawDocument, Sentence, content_id
 
 
@@ -163,3 +165,38 @@ def test_copy_chains_and_cycles_keep_every_article() -> None:
     assert sorted(aid for s in stories for aid in s.articles) == ["a", "b", "c", "d", "e"]
     by_article = {aid: s for s in stories for aid in s.articles}
     assert by_article["c"] is by_article["a"]
+
+
+def test_an_encoder_passed_in_replaces_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    import parallax.embed
+    from parallax.embed import DIMENSIONS, Matrix
+    from parallax.group.batch import describe_story
+    from parallax.group.evidence import features, pair_similarity, text_similarity
+
+    def default(texts: Sequence[str]) -> Matrix:
+        raise AssertionError("the default encoder was used")
+
+    monkeypatch.setattr(parallax.embed, "encode", default)
+
+    class Same:
+        """Embeds every text as one unit vector (lead cosine 1 for every pair) and counts the texts."""
+
+        texts = 0
+
+        def encode(self, texts: Sequence[str]) -> Matrix:
+            self.texts += len(texts)
+            return np.full((len(texts), DIMENSIONS), DIMENSIONS**-0.5, dtype=np.float32)
+
+    texts = ("A bridge reopened after repairs on Monday.", "Talks on a trade deal stalled in Geneva.")
+    articles = [AnnotatedArticle(article=Article(id=f"a{n}", source="x", text=t)) for n, t in enumerate(texts)]
+    encoder = Same()
+    for streaming in (False, True):
+        stories = group_stories(articles, streaming=streaming, encoder=encoder)
+        assert sorted(aid for story in stories for aid in story.articles) == ["a0", "a1"]
+    assert describe_story(articles, encoder=encoder).articles == ("a0", "a1")
+    assert pair_similarity(articles, encoder=encoder).shape == (2, 2)
+    assert len(features(articles, encoder=encoder)) == 2
+    assert text_similarity([a.article for a in articles], encoder=encoder)[0, 1] == pytest.approx(1.0)
+    assert encoder.texts == 2 * 6

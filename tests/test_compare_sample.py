@@ -11,8 +11,8 @@ from parallax.compare import story as compare_module
 from parallax.compare.story import compared_articles
 from parallax.engine import analyze_stories
 from parallax.models import AnnotatedArticle
+from parallax.report import to_dict
 from parallax.report.markdown import render_markdown
-from parallax.report.output import to_dict
 
 
 def _with_outlet(article: AnnotatedArticle, outlet: str, article_id: str) -> AnnotatedArticle:

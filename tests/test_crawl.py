@@ -263,6 +263,23 @@ def test_robots_txt_behind_a_redirect(site: Site) -> None:
     assert [(r.reason, "robots.txt" in r.message) for r in items if isinstance(r, Rejection)] == [("blocked", True)]
 
 
+def test_sitemap_index_listing_itself_is_read_once(site: Site) -> None:
+    """An index that lists itself and its child several times: one fetch each (it once took 1 + N + N^2)."""
+    _, news = _sitemaps(site)
+    me, child = site.url("/loop-index.xml"), site.url("/loop-news.xml")
+    entries = "".join(f"<sitemap><loc>{u}</loc></sitemap>" for u in [me, child, me, child, me])
+    index = f'<?xml version="1.0"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</sitemapindex>'
+    site.page("/loop-index.xml", index, content_type="application/xml")
+    site.page("/loop-news.xml", news, content_type="application/xml")
+    counts = IngestCounts()
+    docs, rejections = _split(list(read_inputs([me], options=LOCAL, counts=counts)))
+    assert rejections == []
+    assert len(docs) == 4
+    assert site.paths().count("/loop-index.xml") == 1
+    assert site.paths().count("/loop-news.xml") == 1
+    assert counts.skipped["sitemap listed again"] == 4
+
+
 def test_gzipped_sitemap(site: Site) -> None:
     import gzip
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from parallax import Report
-from parallax.report.output import to_dict
+from parallax.report import to_dict
 
 from .conftest import EXAMPLES
 

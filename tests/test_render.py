@@ -27,9 +27,9 @@ from parallax.models import (
     Story,
     StoryAnalysis,
 )
+from parallax.report import render, to_dict
 from parallax.report.html import render_html
 from parallax.report.markdown import render_markdown
-from parallax.report.output import render, to_dict
 from tests.test_report import PAYLOAD, build_report
 
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from parallax import Report
+from parallax.report import to_dict
 from parallax.report.html import render_html
 from parallax.report.markdown import render_markdown
-from parallax.report.output import to_dict
 from tests.test_render import _parse
 
 

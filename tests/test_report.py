@@ -40,7 +40,7 @@ from parallax.models import (
     TimeExpression,
     TimelineEntry,
 )
-from parallax.report.output import SCHEMA, render, to_dict, write
+from parallax.report import SCHEMA, render, to_dict, write
 
 PAYLOAD = "<script>alert(1)</script>"
 

@@ -20,7 +20,7 @@ from parallax.cli.main import cli
 from parallax.embed import DIMENSIONS, encode, factory, get_encoder
 from parallax.embed.static import load_static, static_path
 from parallax.errors import ModelError
-from parallax.report.output import to_dict
+from parallax.report import to_dict
 from parallax.settings import ENCODER_ENV
 
 from .conftest import EXAMPLES

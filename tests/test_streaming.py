@@ -10,9 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from parallax.group.batch import THRESHOLD, group_stories, pair_similarity
-from parallax.group.stream import EXACT_BELOW, StoryIndex, _Week, features, in_date_order, score
-from parallax.models import AnnotatedArticle, RawDocument, content_id
+from parallax.group.batch import group_stories
+from parallax.group.evidence import THRESHOLD, features, pair_similarity, score
+from parallax.group.stream import EXACT_BELOW, StoryIndex, _Week, in_date_order
+from parallax.models import AnnotatedArticle, Article, DuplicateGroup, RawDocument, content_id
 
 
 @pytest.fixture(scope="module")
@@ -200,3 +201,13 @@ def test_coherent_stories_never_split(
         assert alone.check("event") == {}
     monkeypatch.setattr(parallax.group.stream, "SPLIT_MIN_PART", 10**9)  # no story is ever large enough to check
     assert group_stories(articles, streaming=True) == with_checks
+
+
+def test_both_paths_list_undated_articles_last() -> None:
+    text = "A bridge over the Calloway river reopened on Monday after two years of repairs."
+    dated = AnnotatedArticle(article=Article(id="dated", source="a", text=text, published="9999-12-31"))
+    undated = AnnotatedArticle(article=Article(id="undated", source="b", text=text))
+    duplicates = [DuplicateGroup(original="dated", copies=("undated",), similarity=(1.0,), exact=True)]
+    for streaming in (False, True):
+        (story,) = group_stories([undated, dated], duplicates=duplicates, streaming=streaming)
+        assert story.articles == ("dated", "undated")

@@ -32,7 +32,7 @@ from .models import (
     TimeExpression,
     TimelineEntry,
 )
-from .report.output import render, to_dict, write
+from .report import render, to_dict, write
 from .settings import Settings
 from .store import Store, open_store
 from .version import __version__ as __version__

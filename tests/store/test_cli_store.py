@@ -95,6 +95,23 @@ def test_export_is_readable(seeds_db: Path, tmp_path: Path, fmt: str) -> None:
     assert articles.stat().st_size > 1000
 
 
+def test_csv_export_defuses_formulas(tmp_path: Path) -> None:
+    """A title or outlet that a spreadsheet would run as a formula goes out with a leading apostrophe (issue 15)."""
+    text = (sorted((EXAMPLES / "corpus").glob("*.txt"))[0]).read_text(encoding="utf-8")
+    body = "\n\n".join(p for p in text.split("\n\n")[1:] if p.strip())
+    record = {"title": '=HYPERLINK("http://x.invalid","click")', "outlet": "@Outlet", "text": body}
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    db, out = tmp_path / "x.db", tmp_path / "export"
+    assert CliRunner().invoke(cli, ["ingest", str(batch), "--db", str(db)]).exit_code == 0
+    assert CliRunner().invoke(cli, ["export", "--db", str(db), "-o", str(out)]).exit_code == 0
+    with (out / "articles.csv").open(encoding="utf-8", newline="") as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert row["title"] == "'" + record["title"]
+    assert row["outlet"] == "'@Outlet"
+    assert not any(value.startswith(("=", "+", "@")) for value in row.values())
+
+
 def test_rejections_are_named_and_the_rest_is_stored(tmp_path: Path) -> None:
     batch = tmp_path / "batch"
     batch.mkdir()

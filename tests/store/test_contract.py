@@ -18,7 +18,7 @@ import pytest
 from parallax import AnnotatedArticle, Report, render, to_dict
 from parallax.engine.store import ingest_annotated
 from parallax.errors import StoreError
-from parallax.report.output import SCHEMA
+from parallax.report import SCHEMA
 from parallax.settings import store_url
 from parallax.store import MARK_END, MARK_START, TABLES, Store, open_store
 

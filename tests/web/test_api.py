@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from parallax import analyze
+from parallax.report import SCHEMA
 from parallax.report.html import render_html
-from parallax.report.output import SCHEMA
 from parallax.store import open_store
 from parallax.web import Settings
 from parallax.web.security import CSP
@@ -122,6 +122,11 @@ def test_error_shape(site: Server) -> None:
         assert_error(http.get("/api/stories", params={"limit": 0}), 422, "invalid")
         assert_error(http.get("/api/stories", params={"sort": "oldest"}), 422, "invalid")
         assert_error(http.get("/api/stories", params={"since": "yesterday"}), 422, "invalid")
+        for huge in (2**63, 2**64):  # once reached the database and answered 500
+            assert_error(http.get("/api/stories", params={"offset": huge}), 422, "invalid")
+            assert_error(http.get("/api/articles", params={"offset": huge}), 422, "invalid")
+            assert_error(http.get("/api/search", params={"q": "Huawei", "offset": huge}), 422, "invalid")
+        assert http.get("/api/stories", params={"offset": 10**12}).json()["items"] == []
         assert_error(http.post("/api/ingest", json={"articles": [{"text": "x"}]}), 401, "unauthorized")
         assert_error(http.post("/api/ingest", json={"articles": []}, headers={"authorization": "Bearer wrong"}),
                      401, "unauthorized")  # fmt: skip
@@ -223,6 +228,12 @@ def test_read_token(seed_store) -> None:  # type: ignore[no-untyped-def]
         assert http.get("/api/stories", headers={"authorization": "Bearer nope"}).status_code == 401
         assert http.get("/static/app.css").status_code == 200  # the sign-in page needs its stylesheet
         assert http.get("/login").status_code == 200
+        # the API's description and the report's stylesheet are reads like any other (issue 15)
+        assert_error(http.get("/api/openapi.json"), 401, "unauthorized")
+        assert http.get("/static/report.css").status_code == 401
+        reader = {"authorization": f"Bearer {READ_TOKEN}"}
+        assert http.get("/api/openapi.json", headers=reader).json()["info"]["title"] == "Parallax"
+        assert http.get("/static/report.css", headers=reader).status_code == 200
 
 
 def test_upload_form_needs_csrf_and_same_origin(empty_site: Server) -> None:
@@ -369,3 +380,28 @@ def test_ingest_rejects_articles_too_long_to_analyse(empty_site: Server) -> None
     assert rejected == [("pasted article 1", "too-large"), ("pasted article 3", "too-large")]
     assert f"over the limit of {MAX_ARTICLE_CHARS:,}" in body["rejections"][0]["message"]
     assert empty_site.store.counts()["articles"] == 1
+
+
+def test_failed_sign_ins_are_throttled(seed_store) -> None:  # type: ignore[no-untyped-def]
+    """Five wrong tokens a minute from one address, then 429 with Retry-After, even for the right token (issue 15)."""
+    with serve(seed_store, Settings(token=TOKEN, read_token=READ_TOKEN)) as server, server.client() as http:
+        csrf = re.search(r'name="csrf" value="([^"]+)"', http.get("/login").text).group(1)  # type: ignore[union-attr]
+        for _ in range(5):
+            assert http.post("/login", data={"csrf": csrf, "token": "wrong"}).status_code == 401
+        blocked = http.post("/login", data={"csrf": csrf, "token": READ_TOKEN})
+        assert_error(blocked, 429, "too-many-requests")
+        assert 1 <= int(blocked.headers["retry-after"]) <= 60
+        assert "parallax_token" not in http.cookies
+
+
+def test_throttle_forgets_old_failures_and_clients() -> None:
+    from parallax.web.security import Throttle
+
+    throttle = Throttle(limit=2, window=10, clients=2)
+    throttle.failed("a", now=0)
+    throttle.failed("a", now=1)
+    assert throttle.wait("a", now=2) == 9
+    assert throttle.wait("a", now=10.5) == 0  # the first failure is out of the window
+    throttle.failed("b", now=3)
+    throttle.failed("c", now=4)  # a third client: the least recent ("a") is forgotten
+    assert throttle.wait("a", now=5) == 0

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from parallax.report import to_dict
 from parallax.report.html import _view
-from parallax.report.output import to_dict
 from parallax.web.charts import CELL, TIMELINE_PAD, TIMELINE_W, _period, coverage_chart, timeline_chart
 from tests.test_report import build_report
 

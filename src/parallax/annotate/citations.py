@@ -112,9 +112,16 @@ _WIRE_NAME = re.compile(r"\b(?:News|Press) (?:Agency|Service)\b|\bNewswire\b|\bW
 _PROPER_RUN = re.compile(r"\b[A-Z][\w&.'’-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w&.'’-]*)+")
 _FILLER_POS = frozenset(("DET", "ADJ", "NOUN", "PROPN", "NUM"))
 _LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
-_TRAILING = re.compile(r"(?:\s*['’]s?|\s+(?:news agency|newspaper|agency))+$")
+# Trailing possessives and agency words ("Anadolu's", "the Anadolu news agency"), stripped by strip_trailing() in
+# one right-to-left pass (a regex anchored at the end rescans the name from every start: quadratic on apostrophes).
+TRAILING_WORDS = ("news agency", "newspaper", "agency")
+APOSTROPHES = "'’"
 # "Vostrian News Agency (VNA)": an acronym the article defines, which may clash with a known one.
-_DEFINED = re.compile(r"((?:[A-Z][\w'’&.-]*\s+(?:(?:of|and|for|the|de)\s+)?){1,6})\(([A-Z]{2,6})\)")
+# Each word is bounded (MAX_NAME_WORD characters), so a run of capitals costs linear time, not a rescan per letter.
+MAX_NAME_WORD = 40
+_DEFINED = re.compile(
+    r"((?:[A-Z][\w'’&.-]{0," + str(MAX_NAME_WORD - 1) + r"}\s+(?:(?:of|and|for|the|de)\s+)?){1,6})\(([A-Z]{2,6})\)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,8 +166,44 @@ def _catalogue() -> _Catalogue:
 
 def _key(name: str) -> str:
     """A case-insensitive lookup key: no leading "the", no possessive or "news agency" tail, single spaces."""
-    name = _TRAILING.sub("", _LEADING_THE.sub("", name.strip().casefold()))
+    name = strip_trailing(_LEADING_THE.sub("", name.strip().casefold()))
     return re.sub(r"\s+", " ", name)
+
+
+def strip_trailing(name: str) -> str:
+    """``name`` without its trailing possessives and agency words: "Anadolu news agency's" -> "Anadolu".
+
+    Strips from the end any run of apostrophes (each optionally followed by ``s``, optionally preceded by white
+    space) and of white space followed by one of ``TRAILING_WORDS``: one pass from right to left, linear in the name.
+    """
+    end = len(name)
+    while end:
+        cut = _trailing_token(name, end)
+        if cut is None:
+            break
+        end = cut
+    return name[:end]
+
+
+def _trailing_token(name: str, end: int) -> int | None:
+    """Where the possessive or agency word ending at ``end`` starts (its leading white space included), or None."""
+    start = end
+    if end >= 2 and name[end - 1] == "s" and name[end - 2] in APOSTROPHES:
+        start = end - 2
+    elif name[end - 1] in APOSTROPHES:
+        start = end - 1
+    if start < end:  # a possessive: the white space before it goes with it
+        while start and name[start - 1].isspace():
+            start -= 1
+        return start
+    for word in TRAILING_WORDS:
+        if name.endswith(word, 0, end):
+            start = end - len(word)
+            while start and name[start - 1].isspace():
+                start -= 1
+            if start < end - len(word):  # an agency word needs white space before it
+                return start
+    return None
 
 
 def lookup_source(name: str) -> tuple[str, Literal["wire", "outlet"]] | None:
@@ -170,7 +213,7 @@ def lookup_source(name: str) -> tuple[str, Literal["wire", "outlet"]] | None:
     if not isinstance(name, str):
         raise TypeError(f"name must be str, not {type(name).__name__}")
     cat = _catalogue()
-    stripped = _TRAILING.sub("", _LEADING_THE.sub("", name.strip()))
+    stripped = strip_trailing(_LEADING_THE.sub("", name.strip()))
     for candidate in (name.strip(), stripped):
         if candidate in cat.by_alias:
             source = cat.by_alias[candidate]
@@ -262,7 +305,7 @@ def _mentions(text: str, entities: Sequence[Entity]) -> list[_Mention]:
             continue
         if entity.label == "ORG" and _is_persons_name(entity, people):
             continue  # "according to Carter": the small NER model often labels surnames ORG
-        name = _TRAILING.sub("", _LEADING_THE.sub("", entity.text.strip()))
+        name = strip_trailing(_LEADING_THE.sub("", entity.text.strip()))
         if not name or not (name[0].isupper() or name[0].isdigit()):
             continue  # "pro-government newspaper X": a modifier, not a name
         start = entity.start + entity.text.find(name) if name in entity.text else entity.start
@@ -295,7 +338,7 @@ def _acronyms(text: str) -> dict[str, str]:
 
 
 def _is_persons_name(entity: Entity, people: list[set[str]]) -> bool:
-    words = set(_TRAILING.sub("", entity.text).split())
+    words = set(strip_trailing(entity.text).split())
     return bool(words) and any(words <= person and len(person) > len(words) for person in people)
 
 

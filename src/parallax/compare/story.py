@@ -69,7 +69,7 @@ TITLE_HEADS = frozenset(
     "ambassador general admiral colonel chancellor premier judge prosecutor spokesman spokeswoman spokesperson "
     "chief officer inspector superintendent commander representative deputy".split()
 )
-_TITLE_RE = re.compile(r"((?:[A-Z][\w'’-]*\s+){1,5})$")
+TITLE_MAX_WORDS = 5  # a title before a name: "Deputy Foreign Minister"
 _TITLE_SKIP = frozenset("the a an former acting then new interim".split())
 
 Matrix = NDArray[np.float32]
@@ -190,89 +190,108 @@ def _conflicts(story_id: str, facts: Sequence[Fact], by_id: dict[str, AnnotatedA
     for fact in facts:
         if len(fact.sources) < 2:
             continue
-        # numbers: the same thing counted differently
-        numbers = []
-        for mention in fact.mentions:
-            for q in by_id[mention.article_id].quantities:
-                if q.sentence == mention.sentence and q.counts:
-                    numbers.append((mention, q))
-        # group the figures of this fact by what they count, then look for disagreeing values in a group
-        groups: list[list[tuple[FactMention, Quantity]]] = []
-        for item in numbers:
-            words = _words(item[1].counts)
-            for group in groups:
-                other = group[0][1]
-                shared = words & _words(other.counts)
-                if (
-                    other.unit == item[1].unit
-                    and words
-                    and shared
-                    and len(shared) / min(len(words), len(_words(other.counts))) >= COUNTS_OVERLAP_MIN
-                ):
-                    group.append(item)
-                    break
-            else:
-                groups.append([item])
+        found += _number_conflicts(story_id, fact, by_id)
+        found += _date_conflicts(story_id, fact, by_id)
+    return found
+
+
+def _number_conflicts(story_id: str, fact: Fact, by_id: dict[str, AnnotatedArticle]) -> list[Conflict]:
+    """The same thing counted differently in the fact's mentions."""
+    found: list[Conflict] = []
+    numbers = []
+    for mention in fact.mentions:
+        for q in by_id[mention.article_id].quantities:
+            if q.sentence == mention.sentence and q.counts:
+                numbers.append((mention, q))
+    # group the figures of this fact by what they count, then look for disagreeing values in a group
+    for group in _counted_groups(numbers):
+        values: dict[float, list[tuple[FactMention, Quantity]]] = {}
+        for mention, quantity in group:
+            values.setdefault(quantity.value, []).append((mention, quantity))
+        if len(values) < 2 or len({m.article_id for m, _ in group}) < 2:
+            continue
+        ranked = sorted(values.items(), key=lambda kv: (-len({m.article_id for m, _ in kv[1]}), kv[0]))
+        main_value, main_items = ranked[0]
+        rivals = [(v, items) for v, items in ranked[1:] if _far_enough(main_value, v)]
+        if not rivals:
+            continue
+        counted = main_items[0][1].counts
+        description = " vs ".join(
+            f"{items[0][1].text} ({len({m.article_id for m, _ in items})} article"
+            f"{'s' if len({m.article_id for m, _ in items}) > 1 else ''})"
+            for _, items in [(main_value, main_items), *rivals]
+        )
+        mentions = tuple(
+            ConflictMention(m.article_id, m.sentence, m.text, q.text)
+            for _, items in [(main_value, main_items), *rivals]
+            for m, q in items
+        )
+        found.append(
+            Conflict(
+                id=f"c-{content_id(story_id, fact.id, counted, *sorted(str(v) for v in values))[:10]}",
+                kind="number",
+                description=f"{description}: {counted}",
+                mentions=mentions,
+                fact_id=fact.id,
+            )
+        )
+    return found
+
+
+def _counted_groups(
+    numbers: list[tuple[FactMention, Quantity]],
+) -> list[list[tuple[FactMention, Quantity]]]:
+    """The figures grouped by what they count: the same unit, and enough of the counted words in common."""
+    groups: list[list[tuple[FactMention, Quantity]]] = []
+    for item in numbers:
+        words = _words(item[1].counts)
         for group in groups:
-            values: dict[float, list[tuple[FactMention, Quantity]]] = {}
-            for mention, quantity in group:
-                values.setdefault(quantity.value, []).append((mention, quantity))
-            if len(values) < 2 or len({m.article_id for m, _ in group}) < 2:
+            other = group[0][1]
+            shared = words & _words(other.counts)
+            if (
+                other.unit == item[1].unit
+                and words
+                and shared
+                and len(shared) / min(len(words), len(_words(other.counts))) >= COUNTS_OVERLAP_MIN
+            ):
+                group.append(item)
+                break
+        else:
+            groups.append([item])
+    return groups
+
+
+def _date_conflicts(story_id: str, fact: Fact, by_id: dict[str, AnnotatedArticle]) -> list[Conflict]:
+    """One event dated differently, at the same precision, in the fact's mentions."""
+    found: list[Conflict] = []
+    dated = []
+    for mention in fact.mentions:
+        for d in by_id[mention.article_id].dates:
+            if d.sentence == mention.sentence and d.value:
+                dated.append((mention, d))
+    for x, (ma, da) in enumerate(dated):
+        for mb, db in dated[x + 1 :]:
+            if ma.article_id == mb.article_id or da.precision != db.precision or da.value == db.value:
                 continue
-            ranked = sorted(values.items(), key=lambda kv: (-len({m.article_id for m, _ in kv[1]}), kv[0]))
-            main_value, main_items = ranked[0]
-            rivals = [(v, items) for v, items in ranked[1:] if _far_enough(main_value, v)]
-            if not rivals:
+            if da.precision == "year" or not _near_dates(da.value, db.value):
                 continue
-            counted = main_items[0][1].counts
-            description = " vs ".join(
-                f"{items[0][1].text} ({len({m.article_id for m, _ in items})} article"
-                f"{'s' if len({m.article_id for m, _ in items}) > 1 else ''})"
-                for _, items in [(main_value, main_items), *rivals]
-            )
-            mentions = tuple(
-                ConflictMention(m.article_id, m.sentence, m.text, q.text)
-                for _, items in [(main_value, main_items), *rivals]
-                for m, q in items
-            )
+            # only when neither sentence also carries the other's date (then they date different things)
+            values_a = {d.value for m, d in dated if m is ma}
+            values_b = {d.value for m, d in dated if m is mb}
+            if da.value in values_b or db.value in values_a:
+                continue
             found.append(
                 Conflict(
-                    id=f"c-{content_id(story_id, fact.id, counted, *sorted(str(v) for v in values))[:10]}",
-                    kind="number",
-                    description=f"{description}: {counted}",
-                    mentions=mentions,
+                    id=f"c-{content_id(story_id, fact.id, da.value, db.value)[:10]}",
+                    kind="date",
+                    description=f"{da.text} ({da.value}) vs {db.text} ({db.value})",
+                    mentions=(
+                        ConflictMention(ma.article_id, ma.sentence, ma.text, da.value),
+                        ConflictMention(mb.article_id, mb.sentence, mb.text, db.value),
+                    ),
                     fact_id=fact.id,
                 )
             )
-        # dates: one event dated differently at the same precision
-        dated = []
-        for mention in fact.mentions:
-            for d in by_id[mention.article_id].dates:
-                if d.sentence == mention.sentence and d.value:
-                    dated.append((mention, d))
-        for x, (ma, da) in enumerate(dated):
-            for mb, db in dated[x + 1 :]:
-                if ma.article_id == mb.article_id or da.precision != db.precision or da.value == db.value:
-                    continue
-                if da.precision == "year" or not _near_dates(da.value, db.value):
-                    continue
-                # only when neither sentence also carries the other's date (then they date different things)
-                values_a = {d.value for m, d in dated if m is ma}
-                values_b = {d.value for m, d in dated if m is mb}
-                if da.value in values_b or db.value in values_a:
-                    continue
-                found.append(
-                    Conflict(
-                        id=f"c-{content_id(story_id, fact.id, da.value, db.value)[:10]}",
-                        kind="date",
-                        description=f"{da.text} ({da.value}) vs {db.text} ({db.value})",
-                        mentions=(
-                            ConflictMention(ma.article_id, ma.sentence, ma.text, da.value),
-                            ConflictMention(mb.article_id, mb.sentence, mb.text, db.value),
-                        ),
-                        fact_id=fact.id,
-                    )
-                )
     return found
 
 
@@ -311,16 +330,46 @@ def _titles(article: AnnotatedArticle) -> dict[str, list[tuple[str, int]]]:
         sentence = sentences.get(entity.sentence)
         if entity.label != "PERSON" or sentence is None or entity.start <= sentence.start:
             continue
-        match = _TITLE_RE.search(text[sentence.start : entity.start])
-        if not match:
+        title = title_words(text[sentence.start : entity.start])
+        if not title:
             continue
-        words = match.group(1).split()
+        words = title.split()
         while words and words[0].lower() in _TITLE_SKIP:
             words = words[1:]
         if len(words) < 2 or words[-1].lower() not in TITLE_HEADS:
             continue
         found.setdefault(_surname(entity.name), []).append((" ".join(words), entity.sentence))
     return found
+
+
+def title_words(prefix: str) -> str | None:
+    """The capitalised words (at most ``TITLE_MAX_WORDS``) that end ``prefix`` before white space: in "said Deputy
+    Foreign Minister " -> "Deputy Foreign Minister ". Each word is ``[A-Z][\\w'’-]*`` followed by white space; the
+    first may start inside a longer run of word characters. One pass from the right, so its cost does not depend on
+    what comes before the last words (a regex anchored at the end rescans from every start: 100k capitals, minutes).
+    """
+    pos = len(prefix)
+    found: int | None = None
+    for _ in range(TITLE_MAX_WORDS):
+        spaces_end = pos
+        while pos and prefix[pos - 1].isspace():
+            pos -= 1
+        if pos == spaces_end:
+            break  # a word must be followed by white space
+        word_end = pos
+        while pos and _word_char(prefix[pos - 1]):
+            pos -= 1
+        capital = next((i for i in range(pos, word_end) if "A" <= prefix[i] <= "Z"), None)
+        if capital is None:
+            break
+        found = capital
+        if capital != pos or not pos or not prefix[pos - 1].isspace():
+            break  # the word starts inside a longer run: nothing to its left can join
+    return None if found is None else prefix[found:]
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "_'’-"
 
 
 def _expand_acronyms(words: list[str], other: list[str]) -> list[str]:

@@ -42,11 +42,12 @@ from ..annotate.nlp import within_limits
 from ..days import publication_day
 from ..embed import Encoder
 from ..errors import ConcurrentWriteError
-from ..group.batch import THRESHOLD, describe_story, group_stories
+from ..group.batch import describe_story, group_stories
 from ..group.copies import find_duplicates
-from ..group.stream import SPLIT_MIN_PART, StoryIndex, features
+from ..group.evidence import THRESHOLD, WINDOW_DAYS, features
+from ..group.stream import SPLIT_MIN_PART, StoryIndex
 from ..models import AnnotatedArticle, Article, Rejection, Story, content_id
-from ..report.output import to_dict
+from ..report import to_dict
 from ..settings import Settings
 from ..sources import IngestCounts
 from ..store import Matrix, Store, StoryRecord
@@ -63,12 +64,8 @@ from .stages import (
     split,
 )
 
-__all__ = ["WINDOW_DAYS", "IngestResult", "ingest_annotated", "ingest_articles", "ingest_paths"]
+__all__ = ["IngestResult", "ingest_annotated", "ingest_articles", "ingest_paths"]
 
-# A new article is compared with stored articles published up to this many days before or after it. At
-# cluster.PUB_FULL_DAYS (14) apart the publication-date penalty is full (0.5), more than any pair's positive
-# evidence can outweigh against THRESHOLD, so articles further apart could never join one story anyway.
-WINDOW_DAYS = 14
 # How often an ingest decides again when another ingest changed the same stories between its reading and saving.
 SAVE_ATTEMPTS = 5
 # At most this many stored articles are scored against a batch (most recently added first); undated stored

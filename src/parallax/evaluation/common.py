@@ -124,7 +124,7 @@ def tfidf_cosine(texts: Sequence[str]) -> Matrix:
 def average_linkage(similarity: Matrix, threshold: float) -> list[int]:
     """Average-linkage agglomerative clusters on cosine distance, cut at distance ``1 - threshold`` (scikit-learn's
     ``AgglomerativeClustering(metric="precomputed", linkage="average", distance_threshold=1 - threshold)``)."""
-    from ..group.batch import cluster_vectors
+    from ..group.linkage import cluster_vectors
 
     return cluster_vectors(similarity, threshold)
 

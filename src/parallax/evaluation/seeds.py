@@ -30,7 +30,7 @@ def _scorer(path: Path) -> Any:
 
 def run(data: Path, *, fast: bool = False) -> list[Measurement]:
     from ..engine.local import analyze
-    from ..report.output import to_dict
+    from ..report import to_dict
 
     shared = data.resolve().parent
     report = analyze([shared / "corpus" / "seeds"])

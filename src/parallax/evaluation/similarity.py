@@ -4,9 +4,9 @@ Each pair has a gold ``Overall`` from 1 (very similar: the same event) to 4 (ver
 annotators; the texts are truncated (~1 KB). Scored with Pearson's r between a system's score and ``-Overall``
 (the sign that makes similar = high, so a good system scores positive).
 
-Parallax: :func:`parallax.group.batch.text_similarity`, the cosine of the sentence encoder's embeddings of the two texts
-(no fitted constant). Also reported: :func:`parallax.group.batch.pair_similarity`, the combined evidence that story
-clustering cuts (lead embedding, names, static word rarity, minus the "strangers" and time penalties), whose
+Parallax: :func:`parallax.group.evidence.text_similarity`, the cosine of the sentence encoder's embeddings of the two
+texts (no fitted constant). Also reported: :func:`parallax.group.evidence.pair_similarity`, the combined evidence that
+story clustering cuts (lead embedding, names, static word rarity, minus the "strangers" and time penalties), whose
 constants were calibrated on ECB+ to separate events, not to grade similarity. Baseline: TF-IDF cosine
 (scikit-learn defaults, IDF over the pairs' texts). Anchors: the task winner's 0.818 over all languages (not English
 alone); TF-IDF cosine 0.73.
@@ -31,7 +31,7 @@ GOAL = ">= .85"
 
 
 def run(data: Path, *, fast: bool = False) -> list[Measurement]:
-    from ..group.batch import pair_similarity, text_similarity
+    from ..group.evidence import pair_similarity, text_similarity
 
     lines = (data / "semeval2022" / "training_set.jsonl").read_text(encoding="utf-8").splitlines()
     rows = [json.loads(line) for line in lines if line.strip()]

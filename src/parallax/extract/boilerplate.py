@@ -354,14 +354,7 @@ def clean_text(text: str, *, light: bool = False, title: str | None = None) -> C
             drop(i)
 
     # lists under a dropped list heading ("Related:", "Tags:", "Read more"): their short unpunctuated items
-    for position, i in enumerate(nonempty):
-        if i in removed and _key(lines[i]).lstrip("•·*-–— ").startswith(LIST_HEADING_PREFIXES):
-            for j in nonempty[position + 1 :]:
-                if not keep[j]:
-                    continue
-                if _SENTENCE_END.search(lines[j]) or len(_words(lines[j])) > BULLET_LINE_MAX_WORDS:
-                    break
-                drop(j)
+    _drop_listed_items(lines, keep, nonempty, removed, drop)
 
     # the header zone: a bare date or an outlet name right under the title
     if not light:
@@ -375,12 +368,7 @@ def clean_text(text: str, *, light: bool = False, title: str | None = None) -> C
 
     # 4. non-prose lines at the edges
     if not light:
-        kept = [i for i in nonempty if keep[i]]
-        for order in (kept, kept[::-1]):
-            for i in order:
-                if not _is_edge_junk(lines[i]):
-                    break
-                drop(i)
+        _drop_edge_junk(lines, [i for i in nonempty if keep[i]], drop)
 
     return CleanText(
         paragraphs=tuple(lines[i] for i in nonempty if keep[i]),
@@ -390,6 +378,30 @@ def clean_text(text: str, *, light: bool = False, title: str | None = None) -> C
         published=meta.published or meta.updated,
         removed=tuple(lines[i] for i in sorted(removed)),
     )
+
+
+def _drop_listed_items(
+    lines: list[str], keep: list[bool], nonempty: list[int], removed: set[int], drop: Callable[[int], None]
+) -> None:
+    """Under each dropped list heading ("Related:", "Tags:", "Read more"), drop the lines that follow it (its items),
+    up to the first that has a sentence end or more than BULLET_LINE_MAX_WORDS words."""
+    for position, i in enumerate(nonempty):
+        if i in removed and _key(lines[i]).lstrip("•·*-–— ").startswith(LIST_HEADING_PREFIXES):
+            for j in nonempty[position + 1 :]:
+                if not keep[j]:
+                    continue
+                if _SENTENCE_END.search(lines[j]) or len(_words(lines[j])) > BULLET_LINE_MAX_WORDS:
+                    break
+                drop(j)
+
+
+def _drop_edge_junk(lines: list[str], kept: list[int], drop: Callable[[int], None]) -> None:
+    """Drop the non-prose lines at either edge of the ``kept`` lines, up to the first prose line from each end."""
+    for order in (kept, kept[::-1]):
+        for i in order:
+            if not _is_edge_junk(lines[i]):
+                break
+            drop(i)
 
 
 # --- title and header -----------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 
 from ..models import Article, DuplicateGroup
 
-__all__ = ["find_duplicates"]
+__all__ = ["containment", "find_duplicates", "shingle_hashes"]
 
 # Tuning constants. Shingle size 5 is the usual choice for near-duplicate news (Broder; trafilatura's dedup uses
 # word n-grams likewise); 128 permutations in 64 bands of 2 rows put the LSH S-curve's midpoint near Jaccard 0.12:
@@ -58,7 +58,8 @@ def _hash64(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
 
 
-def _shingles(text: str) -> tuple[Hashes, Hashes]:
+def shingle_hashes(text: str) -> tuple[Hashes, Hashes]:
+    """The sorted unique hashes of ``text``'s word SHINGLE-grams, and those of its first LEAD_SHINGLES."""
     words = [w.lower() for w in _WORD.findall(text)]
     if not words:
         empty = np.zeros(0, dtype=np.uint64)
@@ -89,7 +90,8 @@ def _band_keys(signature: Hashes, bands: int) -> list[bytes]:
     return [signature[i * rows : (i + 1) * rows].tobytes() for i in range(bands)]
 
 
-def _containment(a: Hashes, b: Hashes) -> float:
+def containment(a: Hashes, b: Hashes) -> float:
+    """The share of the smaller set of shingle hashes found in the other (0 when either is empty)."""
     if len(a) == 0 or len(b) == 0:
         return 0.0
     shared = len(np.intersect1d(a, b, assume_unique=True))
@@ -167,7 +169,7 @@ def find_duplicates(articles: Sequence[Article]) -> tuple[DuplicateGroup, ...]:
             continue
         checksum = article.checksum
         if checksum not in by_checksum:
-            shingles, lead = _shingles(article.text)
+            shingles, lead = shingle_hashes(article.text)
             shingled[checksum] = _Doc(index, shingles, lead)
             position[checksum] = len(docs)
             docs.append(shingled[checksum])
@@ -176,7 +178,7 @@ def find_duplicates(articles: Sequence[Article]) -> tuple[DuplicateGroup, ...]:
     components = _Components(len(docs))
     edge_similarity: dict[int, float] = defaultdict(float)
     for first, second in sorted(_candidates(docs)):
-        score = _containment(docs[first].shingles, docs[second].shingles)
+        score = containment(docs[first].shingles, docs[second].shingles)
         if score >= CONTAINMENT_MIN:
             components.union(first, second)
             edge_similarity[first] = max(edge_similarity[first], score)
@@ -206,7 +208,7 @@ def find_duplicates(articles: Sequence[Article]) -> tuple[DuplicateGroup, ...]:
                 similarity.append(1.0)
                 continue
             doc = shingled[copy.checksum]
-            direct = _containment(source.shingles, doc.shingles)
+            direct = containment(source.shingles, doc.shingles)
             # joined through another member (a chain of copies): report the edge it joined by
             best = direct if direct >= CONTAINMENT_MIN else edge_similarity[position[copy.checksum]]
             similarity.append(round(best, 4))

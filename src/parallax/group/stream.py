@@ -6,16 +6,16 @@ A :class:`StoryIndex` holds the stories seen so far. For a new article it
    nearest-neighbour index, faiss HNSW, one per week of publication so that the time window is a handful of index
    lookups and old weeks can be dropped) within ``WINDOW_DAYS``, plus the recent stories that share one of its salient
    names (an inverted index, ``NAME_POSTINGS`` recent entries per name);
-2. scores it against each candidate story with exactly the evidence ``cluster.group_stories`` uses (lead cosine,
-   names, word rarity, the strangers / unshared / time penalties): the **average** combined similarity to the
-   story's members, or to ``SAMPLE`` of them spread evenly over the story when it is larger (average linkage,
-   estimated);
-3. joins the best story whose average reaches ``cluster.THRESHOLD``, or starts a new one. When the article scores
-   above the threshold with two stories and those two stories are, on average, similar above the threshold to each
-   other, they **merge**: the older story's id survives and the merge is recorded;
+2. scores it against each candidate story with exactly the evidence ``group_stories`` uses (``evidence.score``:
+   lead cosine, names, word rarity, the strangers / unshared / time penalties): the **average** combined similarity
+   to the story's members, or to ``SAMPLE`` of them spread evenly over the story when it is larger (average
+   linkage, estimated);
+3. joins the best story whose average reaches ``THRESHOLD``, or starts a new one. When the article scores above the
+   threshold with two stories and those two stories are, on average, similar above the threshold to each other,
+   they **merge**: the older story's id survives and the merge is recorded;
 4. **splits** a story whose members no longer hold together: after a merge, and whenever a story has grown by
    ``SPLIT_GROWTH`` since its last check, ``check`` re-clusters a sample of its members (at most ``SPLIT_SAMPLE``,
-   average linkage at ``cluster.THRESHOLD`` on the same scores) and assigns the others to the nearest part; parts of
+   average linkage at ``THRESHOLD`` on the same scores) and assigns the others to the nearest part; parts of
    at least ``SPLIT_MIN_PART`` articles whose mutual average similarity is below the threshold become stories of
    their own. The part holding the story's oldest article keeps the id; the others are named after their first
    article, and every moved article's reason says so.
@@ -27,8 +27,8 @@ costs at most SPLIT_SAMPLE^2 / 2 scores plus, when the sample falls apart, SAMPL
 SPLIT_SAMPLE / SPLIT_MIN_PART parts) for each other member; a story is checked again only once it has doubled, so
 each article is re-assigned O(1) times on average: checks stay linear in the stream.
 
-``group_stories`` uses this for large batches (articles fed in date order); ``incremental`` uses it to find the
-stored stories a new article may join.
+``group_stories`` uses this for large batches (articles fed in date order); ``parallax.engine.store`` uses it to find
+the stored stories a new article may join.
 """
 
 from __future__ import annotations
@@ -45,24 +45,9 @@ from numpy.typing import NDArray
 
 from ..days import publication_day
 from ..models import AnnotatedArticle, content_id
-from .batch import (
-    FOCUS_FULL_DAYS,
-    FOCUS_GRACE_DAYS,
-    FOCUS_PENALTY,
-    PUB_FULL_DAYS,
-    PUB_GRACE_DAYS,
-    PUB_PENALTY,
-    THRESHOLD,
-    TYPE_WEIGHTS,
-    _focus,
-    _lead,
-    _Profile,
-    _profile,
-    _rarity,
-    _vocabulary,
-    cluster_vectors,
-    combine,
-)
+from .evidence import FOCUS_GRACE_DAYS, THRESHOLD, TYPE_WEIGHTS, WINDOW_DAYS, Features, Vector, score
+from .linkage import cluster_vectors
+from .stories import STARTS, joined_reason
 
 __all__ = [
     "NEIGHBOURS",
@@ -70,19 +55,14 @@ __all__ = [
     "SPLIT_GROWTH",
     "SPLIT_MIN_PART",
     "SPLIT_SAMPLE",
-    "WINDOW_DAYS",
-    "Features",
     "Placement",
     "Split",
     "StoryIndex",
-    "features",
-    "score",
+    "in_date_order",
 ]
 
 # Tuning constants (bounds on the work per article, not fitted to a data set; their agreement with the batch
 # clustering is measured in tests/test_streaming.py and docs/EVALUATION.md).
-# Articles published this many days apart can hardly join (cluster.PUB_FULL_DAYS: the date penalty is full).
-WINDOW_DAYS = 14
 # Nearest articles (by lead cosine) looked up per article; their stories are the main candidates.
 NEIGHBOURS = 24
 # Candidate stories scored in full per article (the best by nearest-neighbour cosine and shared names).
@@ -107,25 +87,7 @@ SPLIT_SAMPLE = 48
 # takes part in O(1) checks on average), and first at 2 * SPLIT_MIN_PART articles.
 SPLIT_GROWTH = 2.0
 
-Vector = NDArray[np.float32]
 T = TypeVar("T")
-
-
-@dataclass(frozen=True, slots=True)
-class Features:
-    """What scoring needs of one article: its profile, normalised name and word vectors, lead embedding."""
-
-    id: str
-    profile: _Profile
-    names: dict[str, float]
-    words: dict[str, float]
-    lead: Vector
-    lead64: NDArray[np.float64]  # the same in float64, as the batch matrix computes it
-    day: int | None  # publication day (ordinal): the time window; None when unpublished
-    focus: date | None
-    has_title: bool
-    checksum: str = ""  # the article's content hash: what a story it starts is named after
-    mentions: dict[str, bool] = field(default_factory=dict, compare=False)  # cache of _mentions
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,99 +106,12 @@ class Placement:
 @dataclass(frozen=True, slots=True)
 class Split:
     """A story that fell apart: ``articles`` left ``story`` for the new story ``into``; ``similarity`` is the
-    average combined similarity between the moved part and the rest (sampled), below ``cluster.THRESHOLD``."""
+    average combined similarity between the moved part and the rest (sampled), below ``THRESHOLD``."""
 
     story: str
     into: str
     articles: tuple[str, ...]
     similarity: float
-
-
-def _normalised(vector: dict[str, float]) -> dict[str, float]:
-    norm = math.sqrt(sum(v * v for v in vector.values()))
-    return {k: v / norm for k, v in vector.items()} if norm > 0 else {}
-
-
-def features(articles: Sequence[AnnotatedArticle], vectors: Vector | None = None) -> list[Features]:
-    """Features of ``articles``; ``vectors`` are their lead embeddings when already known (else encoded here)."""
-    if vectors is None:
-        from ..embed import encode
-
-        leads = [_lead(a) for a in articles]
-        vectors = encode(leads).astype(np.float32) if leads else np.zeros((0, 384), dtype=np.float32)
-    vocabulary = _vocabulary()
-    rarity: dict[str, float] = {}
-    result: list[Features] = []
-    for index, (annotated, lead) in enumerate(zip(articles, vectors, strict=True)):
-        profile = _profile(annotated, index)
-        names = _normalised(
-            {k: TYPE_WEIGHTS[label] * (1.0 + math.log(count)) for k, (_, label, count) in profile.names.items()}
-        )
-        weights: dict[str, float] = {}
-        for w, c in profile.words.items():
-            if w not in rarity:
-                rarity[w] = _rarity(w, vocabulary)
-            weights[w] = (1.0 + math.log(c)) * rarity[w]
-        focus = _focus(profile)
-        result.append(
-            Features(
-                annotated.id,
-                profile,
-                names,
-                _normalised(weights),
-                np.asarray(lead, dtype=np.float32),
-                np.asarray(lead, dtype=np.float32).astype(np.float64),
-                profile.published.toordinal() if profile.published else None,
-                focus,
-                bool(annotated.article.title and annotated.article.title.strip()),
-                annotated.article.checksum,
-            )
-        )
-    return result
-
-
-def _dot(a: dict[str, float], b: dict[str, float]) -> float:
-    return sum(a[k] * b[k] for k in a.keys() & b.keys())
-
-
-def _gap(a: date | None, b: date | None, grace: float, full: float) -> float:
-    if a is None or b is None:
-        return 0.0
-    return min(1.0, max(0.0, (abs(a.toordinal() - b.toordinal()) - grace) / (full - grace)))
-
-
-def _mentions(article: Features, key: str) -> bool:
-    """Does the article name ``key`` (among its names, or anywhere in its text)? Remembered per article."""
-    found = article.mentions.get(key)
-    if found is None:
-        found = article.mentions[key] = key in article.profile.names or key in article.profile.lowered
-    return found
-
-
-def _missing(mine: Features, other: Features) -> float:
-    salient = mine.profile.salient
-    if not salient:
-        return 0.0
-    return sum(1 for k in salient if not _mentions(other, k)) / len(salient)
-
-
-def score(one: Features, other: Features) -> float:
-    """The combined similarity of two articles, as ``cluster.pair_similarity`` computes it (equal to float
-    precision), without building a matrix."""
-    a, b = one.profile, other.profile
-    if one.id == other.id:
-        return 1.0
-    lead = min(1.0, max(0.0, float(np.dot(one.lead64, other.lead64))))
-    names = min(1.0, max(0.0, _dot(one.names, other.names)))
-    words = min(1.0, max(0.0, _dot(one.words, other.words)))
-    strangers = 0.0
-    if a.people and b.people and not (a.people & b.names.keys()) and not (b.people & a.names.keys()):
-        strangers = 1.0
-    unshared = min(_missing(one, other), _missing(other, one))
-    time = PUB_PENALTY * _gap(a.published, b.published, PUB_GRACE_DAYS, PUB_FULL_DAYS)
-    if not (a.published and b.published):
-        time += FOCUS_PENALTY * _gap(one.focus, other.focus, FOCUS_GRACE_DAYS, FOCUS_FULL_DAYS)
-    return float(combine(lead, names, words, strangers, unshared, time))
 
 
 class _Week:
@@ -347,7 +222,7 @@ class StoryIndex:
             self._stories[story_id] = _Story(story_id, created=self._created)
             self._created += 1
             self._insert(feature, story_id)
-            return Placement(article.id, story_id, "starts the story")
+            return Placement(article.id, story_id, STARTS)
         best = above[0][1]
         merged: list[str] = []
         for _, other in above[1:]:
@@ -522,7 +397,7 @@ class StoryIndex:
         return abs(feature.day - other.day) <= WINDOW_DAYS
 
     def _candidates(self, feature: Features) -> list[str]:
-        # Dated articles: their window, and the undated (whose time penalty is graded, see cluster._time_penalty).
+        # Dated articles: their window, and the undated (whose time penalty is graded, see evidence._time_penalty).
         # Undated ones: the period they talk about (their focus, +- FOCUS_GRACE_DAYS, where the penalty is still
         # zero), the most recent window, and the undated.
         weeks: set[int | None] = {None}
@@ -608,21 +483,8 @@ class StoryIndex:
     def _reason(self, feature: Features, story_id: str, avg: float, count: int, closest_id: str) -> str:
         closest = self._features[closest_id]
         lead = float(np.dot(feature.lead, closest.lead))
-        line = (
-            f"joined story {story_id}: similarity {avg:.2f} on average over {count} of its articles; "
-            f"closest {closest_id} (lead cosine {lead:.2f})"
-        )
-        mine, theirs = feature.profile.names, closest.profile.names
-        shared = sorted(
-            (k for k in mine if k in theirs),
-            key=lambda k: (-TYPE_WEIGHTS[mine[k][1]], -(mine[k][2] + theirs[k][2]), k),
-        )
-        if shared:
-            line += "; shares " + ", ".join(mine[k][0] for k in shared[:4])
-        if feature.day is not None and closest.day is not None:
-            apart = abs(feature.day - closest.day)
-            line += "; same day" if apart == 0 else f"; {apart} day{'s' if apart > 1 else ''} apart"
-        return line
+        apart = None if feature.day is None or closest.day is None else abs(feature.day - closest.day)
+        return joined_reason(story_id, avg, count, closest_id, lead, feature.profile, closest.profile, apart)
 
     def refine(self, article_ids: Sequence[str]) -> dict[str, str]:
         """A second look at placed articles, now that later ones have arrived: where an article fits its own story

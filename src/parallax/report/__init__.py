@@ -1,7 +1,8 @@
-"""Report: a ``Report`` as JSON (``output.to_dict``), HTML (``html``) or Markdown (``markdown``); ``output`` chooses
-the format and writes files.
+"""Report: a ``Report`` as JSON (``json_form.to_dict``), HTML (``html``) or Markdown (``markdown``); ``output``
+chooses the format and writes files.
 """
 
-from .output import FORMATS, SCHEMA, render, to_dict, write
+from .json_form import SCHEMA, to_dict
+from .output import FORMATS, render, write
 
 __all__ = ["FORMATS", "SCHEMA", "render", "to_dict", "write"]

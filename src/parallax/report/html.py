@@ -25,9 +25,9 @@ import jinja2
 from markupsafe import Markup
 
 from ..models import Report
-from .output import to_dict
+from .json_form import to_dict
 
-__all__ = ["BODY_TEMPLATE", "render_article_html", "render_html", "render_report_body"]
+__all__ = ["BODY_TEMPLATE", "render_article_html", "render_html", "render_report_body", "slug", "tone_view"]
 
 # The report's body (masthead, stories, panels, footer) without the document around it: report.html.j2 includes
 # it, and the web app embeds it in its own layout, so that the app's story page shows what the report shows.
@@ -116,6 +116,28 @@ def _rebase(value: Any, base: str) -> Any:
     return value
 
 
+# --- shared with the web app: the report's anchors and its tone bars -----------------------------------------------
+
+
+def slug(value: str) -> str:
+    """``value`` made safe for an HTML id and a URL fragment: other characters become ``~`` and 6 hex digits.
+
+    The report's anchors are built with it (``article-{slug(id)}``, ``fact-{slug(id)}``, ...), so a page that links
+    into a report (the web app's charts) builds its links with it too.
+    """
+    return "".join(ch if _ID_SAFE.match(ch) else f"~{ord(ch):06x}" for ch in value)
+
+
+def tone_view(value: float | None) -> dict[str, Any]:
+    """Tone for display: the number, a word, and a bar (a side and a width class in tenths; no inline styles,
+    which the page's Content-Security-Policy forbids). The web app's pages draw tone with it too."""
+    if value is None:
+        return {"value": 0.0, "label": "unknown", "text": "–", "side": "p", "width": 0}
+    word = "neutral" if abs(value) < NEUTRAL_TONE else ("positive" if value > 0 else "negative")
+    width = min(10, round(abs(value) * 10))
+    return {"value": value, "label": word, "text": f"{value:+.2f}", "side": "p" if value >= 0 else "n", "width": width}
+
+
 # --- the template environment -------------------------------------------------------------------------------------
 
 
@@ -153,11 +175,11 @@ class _Index:
         art = self.articles.get(aid)
         if art is None:
             return {"id": aid, "label": aid, "href": f"#{MISSING}"}
-        return {"id": aid, "label": art["label"], "href": f"#article-{_slug(aid)}"}
+        return {"id": aid, "label": art["label"], "href": f"#article-{slug(aid)}"}
 
     def sentence(self, aid: str, index: int) -> str:
         if index in self.sentences.get(aid, frozenset()):
-            return f"#a-{_slug(aid)}-s-{index}"
+            return f"#a-{slug(aid)}-s-{index}"
         return self.ref(aid)["href"]
 
 
@@ -174,7 +196,7 @@ def _view(data: dict[str, Any]) -> dict[str, Any]:
     stated: dict[str, dict[int, list[dict[str, Any]]]] = {}
     for story in data["stories"]:
         for f in story["facts"]:
-            ref = {"label": fact_labels[f["id"]], "href": f"#fact-{_slug(f['id'])}", "only": f["id"] in exclusive}
+            ref = {"label": fact_labels[f["id"]], "href": f"#fact-{slug(f['id'])}", "only": f["id"] in exclusive}
             for m in f["mentions"]:
                 ranges.setdefault(m["article"], {}).setdefault(m["index"], (m["start"], m["end"]))
                 refs = stated.setdefault(m["article"], {}).setdefault(m["index"], [])
@@ -259,11 +281,6 @@ def _ordered_facts(story: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(story["facts"], key=width)
 
 
-def _slug(value: str) -> str:
-    """``value`` made safe for an HTML id and a URL fragment: other characters become ``~`` and 6 hex digits."""
-    return "".join(ch if _ID_SAFE.match(ch) else f"~{ord(ch):06x}" for ch in value)
-
-
 def _pct(value: float | None) -> str:
     return "" if value is None else f"{value:.0%}"
 
@@ -282,28 +299,42 @@ def _date_label(value: str, precision: str) -> str:
     return year
 
 
-def _tone(value: float | None) -> dict[str, Any]:
-    """Tone for display: the number, a word, and a bar (a side and a width class in tenths; no inline styles,
-    which the page's Content-Security-Policy forbids)."""
-    if value is None:
-        return {"value": 0.0, "label": "unknown", "text": "–", "side": "p", "width": 0}
-    word = "neutral" if abs(value) < NEUTRAL_TONE else ("positive" if value > 0 else "negative")
-    width = min(10, round(abs(value) * 10))
-    return {"value": value, "label": word, "text": f"{value:+.2f}", "side": "p" if value >= 0 else "n", "width": width}
-
-
 def _fact_ref(fid: str | None, fact_labels: dict[str, str]) -> dict[str, str] | None:
     """A link to a fact's row in the coverage matrix, or None for a fact the page does not show."""
     if fid is None or fid not in fact_labels:
         return None
-    return {"label": fact_labels[fid], "href": f"#fact-{_slug(fid)}"}
+    return {"label": fact_labels[fid], "href": f"#fact-{slug(fid)}"}
 
 
 def _story(
     n: int, story: dict[str, Any], facts: list[dict[str, Any]], ix: _Index, fact_labels: dict[str, str]
 ) -> dict[str, Any]:
     members = list(story["articles"])
-    exclusive = {fid: aid for aid, fids in story["exclusives"].items() for fid in fids}
+    return {
+        "n": n,
+        "anchor": f"story-{slug(story['id'])}",
+        "title": story["title"] or f"Story {story['id']}",
+        "outlets": story["outlets"],
+        "articles": [ix.ref(aid) for aid in members],
+        "sampled": _sampled(story),
+        "reasons": [{**ix.ref(aid), "why": why} for aid, why in story["reasons"].items()],
+        "summary": _summary(story, facts, ix, fact_labels),
+        "columns": _columns(members, ix),
+        "facts": _fact_rows(story, facts, ix, fact_labels),
+        "speakers": _quotes(story, ix),
+        "sources": _sources(story, ix),
+        "conflicts": _conflicts(story, ix, fact_labels),
+        "timeline": _timeline(story, ix),
+        "framing": _framing(story, ix),
+        "tone": _entity_tone(story, ix),
+        "coverage": _omissions(story, ix, fact_labels),
+        "sourcing": _sourcing(story, ix),
+        "recycled": _recycled(story, ix),
+    }
+
+
+def _columns(members: list[str], ix: _Index) -> list[dict[str, Any]]:
+    """The coverage matrix's column heads: one per article, with the article it copies."""
     columns = []
     for aid in members:
         art = ix.articles.get(aid) or {}
@@ -311,11 +342,15 @@ def _story(
         columns.append(
             {**ix.ref(aid), "copy_of": ix.ref(copy_of) if copy_of else None, "title": art.get("title") or ""}
         )
-    # Where each fact is stated: (fact id, article id) -> its first sentence there, for the summary's citations.
-    where: dict[tuple[str, str], str] = {}
-    for f in facts:
-        for m in f["mentions"]:
-            where.setdefault((f["id"], m["article"]), ix.sentence(m["article"], m["index"]))
+    return columns
+
+
+def _fact_rows(
+    story: dict[str, Any], facts: list[dict[str, Any]], ix: _Index, fact_labels: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The coverage matrix's rows: per fact, a cell per article saying whether (and where) it states the fact."""
+    members = list(story["articles"])
+    exclusive = {fid: aid for aid, fids in story["exclusives"].items() for fid in fids}
     titles = {"only": "only this article states it", "copy": "stated in a syndicated copy", "hit": "states it"}
     rows = []
     for f in facts:
@@ -332,7 +367,7 @@ def _story(
             cells.append({"state": state, "links": links or [ix.ref(aid)["href"]], "title": titles[state]})
         rows.append(
             {
-                "anchor": f"fact-{_slug(f['id'])}",
+                "anchor": f"fact-{slug(f['id'])}",
                 "label": fact_labels[f["id"]],
                 "text": f["text"],
                 "cells": cells,
@@ -340,6 +375,18 @@ def _story(
                 "exclusive": ix.ref(exclusive[f["id"]]) if f["id"] in exclusive else None,
             }
         )
+    return rows
+
+
+def _summary(
+    story: dict[str, Any], facts: list[dict[str, Any]], ix: _Index, fact_labels: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The summary's sentences, each citing the articles that state it (at the sentence where each does)."""
+    # Where each fact is stated: (fact id, article id) -> its first sentence there, for the summary's citations.
+    where: dict[tuple[str, str], str] = {}
+    for f in facts:
+        for m in f["mentions"]:
+            where.setdefault((f["id"], m["article"]), ix.sentence(m["article"], m["index"]))
     summary = []
     for x in story["summary"]:
         fid = x["fact"]
@@ -353,44 +400,34 @@ def _story(
         summary.append(
             {"text": x["text"], "exclusive": x["exclusive"], "fact": _fact_ref(fid, fact_labels), "cites": cites}
         )
-    return {
-        "n": n,
-        "anchor": f"story-{_slug(story['id'])}",
-        "title": story["title"] or f"Story {story['id']}",
-        "outlets": story["outlets"],
-        "articles": [ix.ref(aid) for aid in members],
-        "sampled": _sampled(story),
-        "reasons": [{**ix.ref(aid), "why": why} for aid, why in story["reasons"].items()],
-        "summary": summary,
-        "columns": columns,
-        "facts": rows,
-        "speakers": _quotes(story, ix),
-        "sources": _sources(story, ix),
-        "conflicts": _conflicts(story, ix, fact_labels),
-        "timeline": _timeline(story, ix),
-        "framing": [
-            {
-                **ix.ref(fr["article"]),
-                "tone": _tone(fr["tone"]),
-                "terms": [{**t, "href": ix.sentence(fr["article"], t.get("sentence", -1))} for t in fr["terms"]],
-            }
-            for fr in story["framing"]
-        ],
-        "tone": _entity_tone(story, ix),
-        "coverage": _omissions(story, ix, fact_labels),
-        "sourcing": _sourcing(story, ix),
-        "recycled": [
-            {
-                **ix.ref(r["article"]),
-                "reason": r["reason"],
-                "passages": [
-                    {"href": ix.sentence(r["article"], p["index"]), "text": p["text"], "date": p["date"]}
-                    for p in r["passages"]
-                ],
-            }
-            for r in story.get("recycled", [])
-        ],
-    }
+    return summary
+
+
+def _framing(story: dict[str, Any], ix: _Index) -> list[dict[str, Any]]:
+    """Per article: its tone and its loaded terms, each linked to its sentence."""
+    return [
+        {
+            **ix.ref(fr["article"]),
+            "tone": tone_view(fr["tone"]),
+            "terms": [{**t, "href": ix.sentence(fr["article"], t.get("sentence", -1))} for t in fr["terms"]],
+        }
+        for fr in story["framing"]
+    ]
+
+
+def _recycled(story: dict[str, Any], ix: _Index) -> list[dict[str, Any]]:
+    """The articles that recycle older reporting, with the passages that do, linked to their sentences."""
+    return [
+        {
+            **ix.ref(r["article"]),
+            "reason": r["reason"],
+            "passages": [
+                {"href": ix.sentence(r["article"], p["index"]), "text": p["text"], "date": p["date"]}
+                for p in r["passages"]
+            ],
+        }
+        for r in story.get("recycled", [])
+    ]
 
 
 def _sampled(story: dict[str, Any]) -> dict[str, int] | None:
@@ -418,7 +455,7 @@ def _entity_tone(story: dict[str, Any], ix: _Index) -> dict[str, Any]:
                 {"href": ix.sentence(aid, x["index"]), "text": x["text"], "score": f"{x['score']:+.2f}"}
                 for x in t["sentences"]
             ]
-            row.append({**ix.ref(aid), "tone": _tone(t["score"]), "sentences": sentences})
+            row.append({**ix.ref(aid), "tone": tone_view(t["score"]), "sentences": sentences})
         rows.append({"entity": entity, "cells": row})
     return {"columns": [ix.ref(aid) for aid in members], "rows": rows}
 
@@ -507,7 +544,7 @@ def _quotes(story: dict[str, Any], ix: _Index) -> list[dict[str, Any]]:
         variants = [
             {
                 **ix.ref(m["article"]),
-                "anchor": f"quote-{_slug(q['id'])}",
+                "anchor": f"quote-{slug(q['id'])}",
                 "kind": m["kind"],
                 "words": _diff(m["text"], reference)
                 if wordings > 1
@@ -566,7 +603,7 @@ def _conflicts(story: dict[str, Any], ix: _Index, fact_labels: dict[str, str]) -
             )
         out.append(
             {
-                "anchor": f"conflict-{_slug(c['id'])}",
+                "anchor": f"conflict-{slug(c['id'])}",
                 "kind": c["kind"],
                 "description": c["description"],
                 "fact": _fact_ref(c["fact"], fact_labels),
@@ -614,7 +651,7 @@ def _article(art: dict[str, Any], ix: _Index) -> dict[str, Any]:
         refs = stated.get(index, []) if index is not None else []
         pieces.append(
             {
-                "id": f"a-{_slug(aid)}-s-{index}" if index is not None else "",
+                "id": f"a-{slug(aid)}-s-{index}" if index is not None else "",
                 "facts": refs,
                 "only": bool(refs) and all(r["only"] for r in refs),
                 "runs": _runs(text, start, end, spans),
@@ -623,12 +660,12 @@ def _article(art: dict[str, Any], ix: _Index) -> dict[str, Any]:
     copy_of = art["duplicate_of"]
     return {
         **ix.ref(aid),
-        "anchor": f"article-{_slug(aid)}",
+        "anchor": f"article-{slug(aid)}",
         "title": art["title"],
         "byline": art["byline"],
         "published": art["published"],
         "origin": art["url"] or art["source"],
-        "tone": _tone(art["tone"]),
+        "tone": tone_view(art["tone"]),
         "copy_of": ix.ref(copy_of) if copy_of else None,
         "copies": [ix.ref(c) for c in ix.copies.get(aid, [])],
         "pieces": pieces,

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from ..models import Report
-from .output import to_dict
+from .json_form import to_dict
 
 __all__ = ["render_markdown"]
 
@@ -137,14 +137,7 @@ def _story(n: int, story: dict[str, Any], articles: dict[str, dict[str, Any]]) -
             "over their outlets (large stories are compared on a bounded sample).*",
             "",
         ]
-    for r in story.get("recycled", []):
-        out += [
-            f"> **Older reporting:** {_esc(_label(r['article'], articles))}: {_esc(r['reason'])}. "
-            "Its facts are not news of the day.",
-            ">",
-        ]
-        out += [f"> - ({_esc(p['date'])}) “{_esc(p['text'])}”" for p in r["passages"]]
-        out.append("")
+    out += _recycled(story, articles)
     out += _articles(members, articles)
     if story["summary"]:
         out += ["### Summary", ""]
@@ -155,53 +148,11 @@ def _story(n: int, story: dict[str, Any], articles: dict[str, dict[str, Any]]) -
         out.append("")
     if story["facts"]:
         out += _coverage(story, articles)
-    if story["quotes"]:
-        out += ["### Quotes", ""]
-        by_speaker: dict[str, list[dict[str, Any]]] = {}
-        for q in story["quotes"]:
-            by_speaker.setdefault(q["speaker"] or "Unattributed", []).append(q)
-        for speaker, groups in by_speaker.items():
-            out += [f"**{_esc(speaker)}**", ""]
-            for g in groups:
-                variants = len({m["text"] for m in g["mentions"]})
-                if len(groups) > 1 or variants > 1:
-                    out.append(f"- {len(g['mentions'])} mentions, {variants} wording{'s' if variants > 1 else ''}:")
-                    indent = "  - "
-                else:
-                    indent = "- "
-                for m in g["mentions"]:
-                    kind = "" if m["kind"] == "direct" else f" ({m['kind']})"
-                    out.append(f"{indent}{_esc(_label(m['article'], articles))}{kind}: “{_esc(m['text'])}”")
-            out.append("")
+    out += _quotes(story, articles)
     out += _sources(story, articles)
-    if story["conflicts"]:
-        out += ["### Conflicts", ""]
-        for c in story["conflicts"]:
-            out.append(f"- **{_esc(c['kind'])}**: {_esc(c['description'])}")
-            for m in c["mentions"]:
-                value = f" — **{_esc(m['value'])}**" if m["value"] else ""
-                out.append(f"  - {_esc(_label(m['article'], articles))}: “{_esc(m['sentence'])}”{value}")
-        out.append("")
-    if story["timeline"]:
-        out += ["### Timeline", ""]
-        for t in sorted(story["timeline"], key=lambda t: str(t["date"])):
-            who = ", ".join(_esc(_label(a, articles)) for a in t["articles"])
-            out.append(
-                f"- **{_esc(t['date'])}** ({_esc(t['precision'])}): {_esc(t['text'])}" + (f" — {who}" if who else "")
-            )
-        out.append("")
-    framing = [f for f in story["framing"] if f["loaded_terms"] or f["tone"]]
-    if framing:
-        out += ["### Framing", ""]
-        rows = [
-            [
-                _esc(_label(f["article"], articles)),
-                f"{f['tone']:+.2f}" if f["tone"] is not None else "",
-                ", ".join(_esc(t) for t in f["loaded_terms"]),
-            ]
-            for f in framing
-        ]
-        out += _table(["Outlet", "Tone", "Loaded terms"], rows, ["---", "--:", "---"])
+    out += _conflicts(story, articles)
+    out += _timeline(story, articles)
+    out += _framing(story, articles)
     out += _entity_tone(story, articles)
     out += _omissions(story, articles)
     out += _provenance(story, articles)
@@ -210,6 +161,86 @@ def _story(n: int, story: dict[str, Any], articles: dict[str, dict[str, Any]]) -
         out += [f"- {_esc(_label(a, articles))}: {_esc(why)}" for a, why in story["reasons"].items() if a in members]
         out.append("")
     return out
+
+
+def _recycled(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> list[str]:
+    """A note per article that recycles older reporting, with the passages that do."""
+    out: list[str] = []
+    for r in story.get("recycled", []):
+        out += [
+            f"> **Older reporting:** {_esc(_label(r['article'], articles))}: {_esc(r['reason'])}. "
+            "Its facts are not news of the day.",
+            ">",
+        ]
+        out += [f"> - ({_esc(p['date'])}) “{_esc(p['text'])}”" for p in r["passages"]]
+        out.append("")
+    return out
+
+
+def _quotes(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> list[str]:
+    """Quotes by speaker; a quote worded by several articles lists each wording."""
+    if not story["quotes"]:
+        return []
+    out = ["### Quotes", ""]
+    by_speaker: dict[str, list[dict[str, Any]]] = {}
+    for q in story["quotes"]:
+        by_speaker.setdefault(q["speaker"] or "Unattributed", []).append(q)
+    for speaker, groups in by_speaker.items():
+        out += [f"**{_esc(speaker)}**", ""]
+        for g in groups:
+            variants = len({m["text"] for m in g["mentions"]})
+            if len(groups) > 1 or variants > 1:
+                out.append(f"- {len(g['mentions'])} mentions, {variants} wording{'s' if variants > 1 else ''}:")
+                indent = "  - "
+            else:
+                indent = "- "
+            for m in g["mentions"]:
+                kind = "" if m["kind"] == "direct" else f" ({m['kind']})"
+                out.append(f"{indent}{_esc(_label(m['article'], articles))}{kind}: “{_esc(m['text'])}”")
+        out.append("")
+    return out
+
+
+def _conflicts(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> list[str]:
+    if not story["conflicts"]:
+        return []
+    out = ["### Conflicts", ""]
+    for c in story["conflicts"]:
+        out.append(f"- **{_esc(c['kind'])}**: {_esc(c['description'])}")
+        for m in c["mentions"]:
+            value = f" — **{_esc(m['value'])}**" if m["value"] else ""
+            out.append(f"  - {_esc(_label(m['article'], articles))}: “{_esc(m['sentence'])}”{value}")
+    out.append("")
+    return out
+
+
+def _timeline(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> list[str]:
+    if not story["timeline"]:
+        return []
+    out = ["### Timeline", ""]
+    for t in sorted(story["timeline"], key=lambda t: str(t["date"])):
+        who = ", ".join(_esc(_label(a, articles)) for a in t["articles"])
+        out.append(
+            f"- **{_esc(t['date'])}** ({_esc(t['precision'])}): {_esc(t['text'])}" + (f" — {who}" if who else "")
+        )
+    out.append("")
+    return out
+
+
+def _framing(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> list[str]:
+    """Per outlet with tone or loaded terms: its tone and its loaded terms."""
+    framing = [f for f in story["framing"] if f["loaded_terms"] or f["tone"]]
+    if not framing:
+        return []
+    rows = [
+        [
+            _esc(_label(f["article"], articles)),
+            f"{f['tone']:+.2f}" if f["tone"] is not None else "",
+            ", ".join(_esc(t) for t in f["loaded_terms"]),
+        ]
+        for f in framing
+    ]
+    return ["### Framing", "", *_table(["Outlet", "Tone", "Loaded terms"], rows, ["---", "--:", "---"])]
 
 
 def _entity_tone(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> list[str]:

@@ -33,8 +33,14 @@ def read_url(
     seen: MutableSet[str],
     listed: Link | None = None,
     depth: int = 0,
+    listings: set[str] | None = None,
 ) -> Iterator[RawDocument | Rejection]:
-    """The documents at ``url``: the page itself, or the articles of the feed or sitemap found there."""
+    """The documents at ``url``: the page itself, or the articles of the feed or sitemap found there.
+
+    ``listings`` holds the feeds and sitemaps read during this read (the top call starts it): one listed again (a
+    sitemap index listing itself or a sibling twice) is skipped, so a listing costs one fetch however it is nested.
+    ``seen`` is not used for that, since a listing must be read again on the next poll to find new articles."""
+    listings = listings if listings is not None else set()
     try:
         fetched = fetcher.fetch(url)
         kind = sniff(fetched.data, fetched.content_type)
@@ -55,7 +61,8 @@ def read_url(
     seen.add(canonical_url(url))
     seen.add(canonical_url(fetched.url))
     if kind in ("feed", "sitemap"):
-        yield from _follow(links, fetcher, used=used, counts=counts, seen=seen, depth=depth)
+        listings.update((canonical_url(url), canonical_url(fetched.url)))
+        yield from _follow(links, fetcher, used=used, counts=counts, seen=seen, depth=depth, listings=listings)
         return
     key = unique_key(key_for_url(fetched.url), used)
     if kind == "json":
@@ -81,12 +88,18 @@ def _follow(
     counts: IngestCounts,
     seen: MutableSet[str],
     depth: int,
+    listings: set[str],
 ) -> Iterator[RawDocument | Rejection]:
     for link in links:
         if link.sitemap and depth >= MAX_SITEMAP_DEPTH:
             counts.skipped["sitemap nested too deep"] += 1
             continue
+        if link.sitemap and canonical_url(link.url) in listings:
+            counts.skipped["sitemap listed again"] += 1
+            continue
         if not link.sitemap and canonical_url(link.url) in seen:
             counts.duplicate += 1
             continue
-        yield from read_url(link.url, fetcher, used=used, counts=counts, seen=seen, listed=link, depth=depth + 1)
+        yield from read_url(
+            link.url, fetcher, used=used, counts=counts, seen=seen, listed=link, depth=depth + 1, listings=listings
+        )

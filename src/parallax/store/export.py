@@ -2,7 +2,8 @@
 
 The serialised records (``annotated``, ``analysis``, ``duplicates``, ``report``) and sentence vectors are left
 out: they are the store's own format; the JSON API and ``parallax show --format json`` give the same data in the
-documented report schema.
+documented report schema. In CSV, a text cell that starts like a formula (``= + - @``, tab, carriage return) gets a
+leading apostrophe, so a spreadsheet shows it instead of running it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ __all__ = ["EXPORT_FORMATS", "EXPORT_TABLES", "export"]
 EXPORT_FORMATS = ("csv", "parquet")
 EXPORT_TABLES = ("stories", "articles", "facts", "entities", "citations")
 _LEFT_OUT = frozenset({"annotated", "analysis", "duplicates", "report", "vectors"})
+# A CSV text cell starting with one of these is a formula to a spreadsheet ("=HYPERLINK(...)" in a title): it goes
+# out with a leading apostrophe, which spreadsheets show as text (OWASP's advice for CSV injection). Numbers stay.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export(store: Store, folder: str | os.PathLike[str], fmt: str = "csv") -> list[Path]:
@@ -57,7 +61,14 @@ def _csv(path: Path, names: list[str], rows: list[list[Any]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(names)
-        writer.writerows(rows)
+        writer.writerows([_cell(value) for value in row] for row in rows)
+
+
+def _cell(value: Any) -> Any:
+    """A text value that a spreadsheet would run as a formula, with a leading apostrophe; anything else as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _parquet(path: Path, names: list[str], rows: list[list[Any]]) -> None:

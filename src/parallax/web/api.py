@@ -27,9 +27,12 @@ reads = APIRouter(dependencies=[Depends(require_read)])
 
 # The store caps a page at 500 rows; the API says so up front rather than silently returning fewer.
 MAX_LIMIT = 500
+# The largest offset a list accepts: far past any store here, and well inside the 64-bit integers SQLite and
+# PostgreSQL take (an offset of 2**63 once reached the database and answered 500).
+MAX_OFFSET = 10**12
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="rows per page")]
-Offset = Annotated[int, Query(ge=0, description="rows to skip")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="rows to skip")]
 IsoDate = Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", description="ISO date, e.g. 2024-05-01")]
 
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from fastapi import FastAPI, Request
-from fastapi.responses import Response
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from ..store import Store
 from ..version import __version__
 from . import api, pages
+from .access import require_read
 from .errors import install_handlers
-from .security import BodyLimit, SecurityHeaders
+from .middleware import BodyLimit, SecurityHeaders
 from .settings import Settings
 
 __all__ = ["create_app"]
@@ -34,7 +35,7 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
         title="Parallax",
         version=__version__,
         description=DESCRIPTION,
-        openapi_url="/api/openapi.json",
+        openapi_url=None,  # served below, behind the read token like every other read
         docs_url=None,  # Swagger UI and ReDoc load scripts from a CDN, which this app never does
         redoc_url=None,
     )
@@ -44,12 +45,18 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(pages.router)
     report_css = files("parallax.report").joinpath("templates", "report.css").read_bytes()
+    readers = [Depends(require_read)]
 
-    @app.get("/static/report.css", include_in_schema=False)
+    @app.get("/api/openapi.json", include_in_schema=False, dependencies=readers)
+    def openapi_document() -> JSONResponse:
+        return JSONResponse(app.openapi())
+
+    @app.get("/static/report.css", include_in_schema=False, dependencies=readers)
     def report_stylesheet(request: Request) -> Response:
         # The report's own stylesheet, so the story page looks like the HTML report.
         return Response(report_css, media_type="text/css", headers={"cache-control": "public, max-age=3600"})
 
+    # The app's own stylesheet stays public: the sign-in page needs it, and it holds no data.
     app.mount("/static", StaticFiles(packages=[("parallax.web", "static")]), name="static")
     # The last added is the outermost: the security headers go on every response, the size limit's 413 included.
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)

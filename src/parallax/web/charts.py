@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from ..report.html import _slug  # the report's own anchors, so that chart links land on its elements
+from ..report.html import slug  # the report's own anchors, so that chart links land on its elements
 
 __all__ = ["Coverage", "Timeline", "coverage_chart", "timeline_chart"]
 
@@ -121,7 +121,7 @@ def coverage_chart(report: dict[str, Any], story_index: int = 0, base: str = "")
         stating = set(f["sources"]) | {m["article"] for m in f["mentions"]}
         independent = set(f["independent"])
         count = len(f["independent"] or f["sources"])
-        href = f"{base}#fact-{_slug(f['id'])}"
+        href = f"{base}#fact-{slug(f['id'])}"
         rows.append(Row(y, f"F{i + 1}", f["text"], href, round(BAR_W * count / widest), count))
         for j, aid in enumerate(members):
             if aid not in stating:
@@ -167,7 +167,7 @@ def timeline_chart(report: dict[str, Any], story_index: int = 0, base: str = "")
                     1,
                     _short(label),
                     f"{label} published {published[aid]}",
-                    f"{base}#article-{_slug(aid)}",
+                    f"{base}#article-{slug(aid)}",
                 )
             )
     if not spans:

@@ -16,6 +16,8 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Scope
 
 from ..errors import ConcurrentWriteError, ConfigError, InputError, ParallaxError
+from .layout import render_page
+from .security import SECURITY_HEADERS
 
 __all__ = ["WebError", "error_response", "install_handlers"]
 
@@ -28,6 +30,7 @@ _CODES = {
     413: "too-large",
     415: "unsupported-media-type",
     422: "invalid",
+    429: "too-many-requests",
     500: "server-error",
     503: "busy",
 }
@@ -36,12 +39,15 @@ _CODES = {
 class WebError(Exception):
     """An error the app answers on purpose: an HTTP status, a short code, one line of message and a hint."""
 
-    def __init__(self, status: int, message: str, *, code: str | None = None, hint: str = "") -> None:
+    def __init__(
+        self, status: int, message: str, *, code: str | None = None, hint: str = "", retry_after: int | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code or _CODES.get(status, "error")
         self.message = message
         self.hint = hint
+        self.retry_after = retry_after  # seconds, sent as Retry-After (a 429 or 503)
 
 
 def error_body(status: int, code: str, message: str, hint: str = "") -> dict[str, Any]:
@@ -50,8 +56,6 @@ def error_body(status: int, code: str, message: str, hint: str = "") -> dict[str
 
 def error_response(scope: Scope, status: int, code: str, message: str, hint: str = "") -> Response:
     """The error as JSON under ``/api`` (and for clients that do not accept HTML), else as a page."""
-    from .security import SECURITY_HEADERS
-
     # Set here too, as a server fault's answer leaves from outside the app's middleware.
     headers = {k.decode("ascii"): v.decode("ascii") for k, v in SECURITY_HEADERS}
     if status == 401:
@@ -60,8 +64,6 @@ def error_response(scope: Scope, status: int, code: str, message: str, hint: str
     accept = dict(scope.get("headers", [])).get(b"accept", b"").decode("latin-1")
     if path == "/api" or path.startswith("/api/") or "text/html" not in accept:
         return JSONResponse(error_body(status, code, message, hint), status_code=status, headers=headers)
-    from .pages import render_page  # pages import this module; the late import keeps it one-way
-
     html = render_page("error.html.j2", status=status, code=code, message=message, hint=hint, title=f"Error {status}")
     return HTMLResponse(html, status_code=status, headers=headers)
 
@@ -71,7 +73,10 @@ def install_handlers(app: FastAPI) -> None:
 
     async def web_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, WebError)
-        return error_response(request.scope, exc.status, exc.code, exc.message, exc.hint)
+        response = error_response(request.scope, exc.status, exc.code, exc.message, exc.hint)
+        if exc.retry_after is not None:
+            response.headers["retry-after"] = str(exc.retry_after)
+        return response
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)

@@ -1,20 +1,18 @@
 """The HTML pages: story list, story (the full report with charts), article, outlets, search, upload, sign-in.
 
-Server-rendered with Jinja2 (autoescape on, StrictUndefined); no page has a script. The story page embeds the
-report's own body (``render_html.render_report_body``), so it shows exactly what ``parallax analyze --format html``
-shows for the story's articles.
+Server-rendered with Jinja2 (``layout.render_page``: autoescape on, StrictUndefined); no page has a script. The
+story page embeds the report's own body (``render_html.render_report_body``), so it shows exactly what
+``parallax analyze --format html`` shows for the story's articles.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from html import unescape
 from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode
 
-import jinja2
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -22,43 +20,22 @@ from markupsafe import Markup
 
 from ..report.html import render_article_html, render_html, render_report_body
 from ..store import Store
-from ..version import __version__
 from .access import COOKIE, can_read, require_read, require_write, settings_of
 from .charts import coverage_chart, timeline_chart
 from .errors import WebError
-from .security import cookie_value, cross_site, csrf_token, csrf_valid, same_token
+from .layout import render_page
+from .security import Throttle, cookie_value, cross_site, csrf_token, csrf_valid, same_token
 from .uploads import Pasted, Upload, ingest_uploads
 from .views import outlet_view, snippet, tone
 
-__all__ = ["render_page", "router"]
+__all__ = ["router"]
 
 router = APIRouter(default_response_class=HTMLResponse)
 reads = APIRouter(default_response_class=HTMLResponse, dependencies=[Depends(require_read)])
 
 IsoDate = Annotated[str, Query(pattern=r"^(\d{4}(-\d{2}(-\d{2})?)?)?$")]
 PageNo = Annotated[int, Query(ge=1, le=100_000)]
-# What the layout reads on every page, for pages that do not say (error pages).
-PAGE_DEFAULTS: dict[str, Any] = {"nav": "", "q": "", "writable": False}
 _REPORT_CSP = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
-
-
-@functools.lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("parallax.web", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["urlpart"] = lambda value: quote(str(value), safe="")
-    env.globals["version"] = __version__
-    return env
-
-
-def render_page(template: str, **context: Any) -> str:
-    """A page from the app's templates (``context`` must hold what the template names; ``title`` at least)."""
-    return _environment().get_template(template).render(**{**PAGE_DEFAULTS, **context})
 
 
 def _store(request: Request) -> Store:
@@ -284,11 +261,18 @@ async def login(request: Request) -> Response:
     settings = settings_of(request)
     if cross_site(request.headers, request.headers.get("host", "")):
         raise WebError(403, "cross-site form posts are refused", hint="use the sign-in form on this site")
+    throttle, client = _login_throttle(request), request.client.host if request.client else "?"
+    wait = throttle.wait(client)
+    if wait:
+        raise WebError(
+            429, "too many failed sign-ins from this address", hint=f"try again in {wait} s", retry_after=wait
+        )
     async with request.form(max_files=0, max_fields=5, max_part_size=4096) as form:
         if not csrf_valid(settings.secret, _text(form.get("csrf")), settings.csrf_ttl):
             raise WebError(403, "the form has expired or did not come from this site", hint="reload /login")
         token = _text(form.get("token"))
     if not (same_token(token, settings.read_token) or same_token(token, settings.token)):
+        throttle.failed(client)
         return _page(
             request,
             "login.html.j2",
@@ -305,6 +289,15 @@ async def login(request: Request) -> Response:
         COOKIE, cookie_value(token), httponly=True, samesite="strict", secure=secure, max_age=30 * 24 * 3600
     )
     return response
+
+
+def _login_throttle(request: Request) -> Throttle:
+    """The app's sign-in throttle (one per app, made on first use)."""
+    state = request.app.state
+    if getattr(state, "login_throttle", None) is None:
+        state.login_throttle = Throttle()
+    throttle: Throttle = state.login_throttle
+    return throttle
 
 
 router.include_router(reads)

@@ -1,9 +1,12 @@
-"""Security for every response and every write: headers, tokens, request size, CSRF.
+"""Security for every response and every write: headers, tokens, CSRF.
 
 - Every response carries a strict Content-Security-Policy: only the app's own stylesheets and images, no script
   at all (the pages need none: charts are SVG drawn on the server), no framing, forms posting only to the app.
+  (``middleware.SecurityHeaders`` puts :data:`SECURITY_HEADERS` on every response, and ``middleware.BodyLimit``
+  cuts off a request body over the limit.)
 - Tokens are compared in constant time (:func:`hmac.compare_digest`).
-- A request body over the limit is cut off with 413 while it streams in, before any parser sees all of it.
+- Failed sign-ins are throttled per client address (:class:`Throttle`): guessing a token costs minutes, not
+  milliseconds.
 - The upload form carries a signed, expiring CSRF token, and a cross-site ``Origin`` or ``Sec-Fetch-Site`` on a write
   is refused as well.
 """
@@ -12,16 +15,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import threading
 import time
+from collections import OrderedDict, deque
 from collections.abc import Mapping
-
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = [
     "CSP",
     "SECURITY_HEADERS",
-    "BodyLimit",
-    "SecurityHeaders",
+    "Throttle",
     "cookie_value",
     "cross_site",
     "csrf_token",
@@ -90,82 +92,38 @@ def _sign(secret: bytes, value: str) -> str:
     return hmac.new(secret, value.encode("ascii"), hashlib.sha256).hexdigest()
 
 
-class SecurityHeaders:
-    """ASGI middleware: the security headers on every HTTP response, errors included."""
+class Throttle:
+    """At most ``limit`` failures per client within ``window`` seconds; past that the client waits.
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    Memory is bounded: at most ``clients`` addresses are remembered (the least recently failing are forgotten first).
+    Thread-safe: sign-ins are served from several threads.
+    """
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    def __init__(self, limit: int = 5, window: float = 60.0, clients: int = 10_000) -> None:
+        self.limit, self.window, self.clients = limit, window, clients
+        self._failures: OrderedDict[str, deque[float]] = OrderedDict()
+        self._lock = threading.Lock()
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                names = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in names]
-                message = {**message, "headers": [*message.get("headers", []), *extra]}
-            await send(message)
+    def wait(self, client: str, now: float | None = None) -> int:
+        """Seconds ``client`` must wait before trying again (0: it may try now)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            recent = self._recent(client, now)
+            if len(recent) < self.limit:
+                return 0
+            return max(1, int(recent[0] + self.window - now) + 1)
 
-        await self.app(scope, receive, send_with_headers)
+    def failed(self, client: str, now: float | None = None) -> None:
+        """Count one failure of ``client``."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            self._recent(client, now).append(now)
+            self._failures.move_to_end(client)
+            while len(self._failures) > self.clients:
+                self._failures.popitem(last=False)
 
-
-class BodyTooLarge(Exception):
-    """Raised inside a request whose body grows past the limit."""
-
-
-class BodyLimit:
-    """ASGI middleware: refuse (413) a request whose declared or streamed body exceeds ``limit`` bytes."""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app = app
-        self.limit = limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._refuse(scope, send)
-            return
-        seen = 0
-        started = False
-
-        async def counting_receive() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise BodyTooLarge
-            return message
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except BodyTooLarge:
-            if not started:
-                await self._refuse(scope, send)
-
-    async def _refuse(self, scope: Scope, send: Send) -> None:
-        from .errors import error_response  # one error shape for every refusal
-
-        response = error_response(
-            scope,
-            413,
-            "too-large",
-            f"the request body is over the limit of {self.limit} bytes",
-            "upload fewer or smaller files, or raise PARALLAX_MAX_UPLOAD",
-        )
-        await response(scope, _no_receive, send)
-
-
-async def _no_receive() -> Message:
-    return {"type": "http.disconnect"}
+    def _recent(self, client: str, now: float) -> deque[float]:
+        recent = self._failures.setdefault(client, deque(maxlen=self.limit))
+        while recent and recent[0] <= now - self.window:
+            recent.popleft()
+        return recent

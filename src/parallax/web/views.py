@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from ..report.html import _tone
+from ..report.html import tone_view
 from ..store import MARK_END, MARK_START, OutletInfo, SearchHit, Store
 
 __all__ = ["MAX_OUTLET_ARTICLES", "Snippet", "outlet_view", "snippet", "tone"]
@@ -40,7 +40,7 @@ def snippet(hit: SearchHit) -> Snippet:
 
 def tone(value: float | None) -> dict[str, Any]:
     """A tone for display, as the report draws it: value, word, bar side and width in tenths."""
-    return _tone(value)
+    return tone_view(value)
 
 
 def outlet_view(store: Store, name: str) -> dict[str, Any] | None:

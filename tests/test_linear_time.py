@@ -1,0 +1,170 @@
+"""Patterns over untrusted text stay linear: adversarial inputs of 10k, 20k and 40k characters per pattern, and the
+time may at most triple per doubling (a quadratic pattern quadruples). The rewritten functions are also checked
+against the definitions they replaced on generated inputs, so the rewrite changed their cost, not their answers.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Sequence
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parallax.annotate import citations, quotes
+from parallax.annotate.citations import lookup_source, strip_trailing
+from parallax.compare.story import title_words
+
+SIZES = (10_000, 20_000, 40_000)
+GROWTH = 3.0  # the most time may grow per doubling of the input
+FLOOR = 0.05  # seconds: below this a timing is noise on a shared machine, and counts as this much
+
+
+def _seconds(call: Callable[[], object]) -> float:
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        call()
+        best = min(best, time.perf_counter() - started)
+    return max(best, FLOOR)
+
+
+def assert_linear(make: Callable[[int], str], run: Callable[[str], object]) -> None:
+    inputs = [make(n) for n in SIZES]
+    times = [_seconds(lambda text=text: run(text)) for text in inputs]  # type: ignore[misc]
+    for k in range(1, len(SIZES)):
+        (n1, t1), (n2, t2) = (SIZES[k - 1], times[k - 1]), (SIZES[k], times[k])
+        assert t2 <= GROWTH * t1, f"{n1:,} -> {n2:,} characters: {t1:.3f} s -> {t2:.3f} s (more than {GROWTH}x)"
+
+
+# --- the definitions replaced (issue 15), kept here as the reference --------------------------------------------------
+
+OLD_TRAILING = re.compile(r"(?:\s*['’]s?|\s+(?:news agency|newspaper|agency))+$")
+OLD_DEFINED = re.compile(r"((?:[A-Z][\w'’&.-]*\s+(?:(?:of|and|for|the|de)\s+)?){1,6})\(([A-Z]{2,6})\)")
+OLD_LIST_GAP = re.compile(r"[,.;]?[\"”»’']?\s*,?\s*(?:(?:and|or)\s+)?[\"“«‘']")
+
+
+def old_listed(text: str, span: quotes._Span, spans: Sequence[quotes._Span]) -> bool:
+    for other in spans:
+        if other is span or other.line != span.line:
+            continue
+        gap = text[span.end : other.start] if other.start > span.end else text[other.end : span.start]
+        if len(gap) <= 8 and OLD_LIST_GAP.fullmatch(gap):
+            return True
+    return False
+
+
+def old_single_spans(text: str, lo: int, hi: int, line: int, doubles: list[quotes._Span]) -> list[quotes._Span]:
+    out = []
+    i = lo
+    while i < hi:
+        inside = any(s.start - 1 <= i <= s.end for s in doubles)
+        if text[i] in quotes._OPEN_SINGLE and quotes._direction(text, i) == "open" and not inside:
+            for j in range(i + 1, hi):
+                if (
+                    text[j] in quotes._CLOSE_SINGLE
+                    and quotes._direction(text, j) == "close"
+                    and not text[j + 1 : j + 2].isalpha()
+                ):
+                    span = quotes._trim(text, quotes._Span(i + 1, j, line, single=True))
+                    if span is not None:
+                        out.append(span)
+                    i = j
+                    break
+        i += 1
+    return out
+
+
+NAME_PIECES = st.lists(
+    st.sampled_from([" ", "  ", "'", "’", "s", "a", "A", "news agency", "agency", "newspaper", "Agency", "\t", "x's"]),
+    max_size=12,
+).map("".join)
+QUOTED_TEXT = st.lists(
+    st.sampled_from(['"', "“", "”", "‘", "’", "'", " ", ", ", " and ", "a", "word", "\n", ".", "(", ")"]),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(NAME_PIECES)
+def test_strip_trailing_is_the_old_pattern(name: str) -> None:
+    assert strip_trailing(name) == OLD_TRAILING.sub("", name)
+
+
+@settings(max_examples=300, deadline=None)
+@given(QUOTED_TEXT)
+def test_quote_spans_are_those_of_the_old_loops(text: str) -> None:
+    spans = list(quotes._quote_spans(text))
+    assert quotes._unlisted(text, spans) == [s for s in spans if not old_listed(text, s, spans)]
+    lines = [m for m in re.finditer(r"[^\n]+", text) if not m.group(0).isspace()]
+    for line, match in enumerate(lines):
+        doubles = [s for s in spans if s.line == line and not s.single]
+        lo, hi = match.start(), match.end()
+        assert list(quotes._single_spans(text, lo, hi, line, doubles)) == old_single_spans(text, lo, hi, line, doubles)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the Vostrian News Agency (VNA) said",
+        "Agence Vostrienne de Presse (AVP) reported",
+        "a Ministry of Foreign Affairs (MFA) statement",
+        "pro-Kremlin Tass-Vostrian Agency (TVA) and others",
+    ],
+)
+def test_acronyms_as_before(text: str) -> None:
+    expected: dict[str, str] = {}
+    for match in OLD_DEFINED.finditer(text):
+        words = match.group(1).split()
+        for k in range(len(words)):
+            if "".join(w[0] for w in words[k:] if w[0].isupper()) == match.group(2):
+                expected.setdefault(match.group(2), " ".join(words[k:]))
+                break
+    assert citations._acronyms(text) == expected
+
+
+@pytest.mark.slow
+def test_outlet_of_apostrophes_is_linear() -> None:
+    assert_linear(lambda n: "'" * n + "x", lookup_source)
+
+
+@pytest.mark.slow
+def test_run_of_capitals_before_an_acronym_is_linear() -> None:
+    assert_linear(lambda n: "A" * n + " Vostrian News Agency (VNA)", citations._acronyms)
+
+
+@pytest.mark.slow
+def test_many_quotes_on_one_line_are_linear() -> None:
+    def spans(text: str) -> object:
+        found = list(quotes._quote_spans(text))
+        return quotes._unlisted(text, found)
+
+    assert_linear(lambda n: '"a" ' * (n // 4), spans)
+
+
+@pytest.mark.slow
+def test_unclosed_single_quotes_are_linear() -> None:
+    assert_linear(lambda n: " ‘a" * (n // 3), lambda text: list(quotes._quote_spans(text)))
+
+
+OLD_TITLE = re.compile(r"((?:[A-Z][\w'’-]*\s+){1,5})$")
+TITLE_PIECES = st.lists(
+    st.sampled_from(
+        ["Deputy", "Minister", " ", "  ", "\n", "said", "x", "A", "Foreign", "-", "’s", ".", ",", "é", "É"]
+    ),
+    max_size=14,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(TITLE_PIECES)
+def test_title_words_are_the_old_pattern(prefix: str) -> None:
+    match = OLD_TITLE.search(prefix)
+    assert title_words(prefix) == (match.group(1) if match else None)
+
+
+@pytest.mark.slow
+def test_run_of_capitals_before_a_title_is_linear() -> None:
+    assert_linear(lambda n: "A" * n + " said Deputy Foreign Minister ", title_words)
