@@ -9,11 +9,8 @@ from .factory import (
     LazyEncoder,
     encode,
     encoder_device,
-    encoder_kind,
     get_encoder,
     preload_encoder,
-    use_encoder,
-    using_encoder,
 )
 from .minilm import load_encoder
 
@@ -26,11 +23,8 @@ __all__ = [
     "empty",
     "encode",
     "encoder_device",
-    "encoder_kind",
     "get_encoder",
     "load_encoder",
     "preload_encoder",
-    "use_encoder",
-    "using_encoder",
     "vocabulary",
 ]

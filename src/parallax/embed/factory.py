@@ -10,10 +10,8 @@ passed down as an encoder object; nothing here reads the environment.
 from __future__ import annotations
 
 import importlib.util
-import os
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -25,17 +23,7 @@ from .base import Encoder, Matrix, load_tokenizer
 from .minilm import load_encoder
 from .static import load_static
 
-__all__ = [
-    "ENCODERS",
-    "LazyEncoder",
-    "encode",
-    "encoder_device",
-    "encoder_kind",
-    "get_encoder",
-    "preload_encoder",
-    "use_encoder",
-    "using_encoder",
-]
+__all__ = ["ENCODERS", "LazyEncoder", "encode", "encoder_device", "get_encoder", "preload_encoder"]
 
 
 def get_encoder(
@@ -101,40 +89,10 @@ def preload_encoder(kind: str = "minilm", device: str = "auto") -> None:
     LazyEncoder(kind, device).preload()
 
 
-# --- transitional: the encoder chosen through $PARALLAX_ENCODER, for grouping until it takes an encoder -----------
-
-ENCODER_ENV = "PARALLAX_ENCODER"
-DEVICE_ENV = "PARALLAX_DEVICE"
-
-
-def encoder_kind() -> str:
-    """The sentence encoder in use: ``$PARALLAX_ENCODER`` ("minilm" or "static"), "minilm" when unset."""
-    return check_encoder(os.environ.get(ENCODER_ENV, "").strip().lower() or "minilm", f" in ${ENCODER_ENV}")
-
-
-def use_encoder(kind: str) -> None:
-    """Choose the sentence encoder for this process and the worker processes it starts ("minilm" or "static")."""
-    os.environ[ENCODER_ENV] = check_encoder(kind)
-
-
-@contextmanager
-def using_encoder(kind: str) -> Iterator[None]:
-    """Run the block with the given sentence encoder, then restore the one chosen before (for evaluations)."""
-    before = os.environ.get(ENCODER_ENV)
-    use_encoder(kind)
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop(ENCODER_ENV, None)
-        else:
-            os.environ[ENCODER_ENV] = before
-
-
 def encode(texts: Sequence[str]) -> Matrix:
-    """Embed texts with the encoder in use (``encoder_kind``; MiniLM by default, on ``$PARALLAX_DEVICE``)."""
-    device = os.environ.get(DEVICE_ENV, "").strip().lower() or "auto"
-    return get_encoder(encoder_kind(), check_device(device, f" in ${DEVICE_ENV}")).encode(texts)
+    """Embed texts with the default encoder (MiniLM, on the ``auto`` device): unit vectors, one row per text. A run
+    embeds with the encoder its settings choose, passed down; this is the default where none is passed."""
+    return get_encoder().encode(texts)
 
 
 @cache

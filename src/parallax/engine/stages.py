@@ -182,7 +182,7 @@ def group(
 ) -> tuple[tuple[Story, ...], tuple[DuplicateGroup, ...]]:
     """The batch's stories, and the copies among its articles (syndication)."""
     duplicates = find_duplicates([a.article for a in annotated])
-    return group_stories(annotated, duplicates=duplicates), duplicates
+    return group_stories(annotated, duplicates=duplicates, encoder=encoder), duplicates
 
 
 def build_report(

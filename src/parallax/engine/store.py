@@ -303,7 +303,7 @@ class _Plan:
 def _assign(store: Store, annotated: Sequence[AnnotatedArticle], encoder: Encoder) -> _Plan:
     """Which story each new article joins, which stored stories merge and which split (see the module docstring)."""
     batch_duplicates = find_duplicates([a.article for a in annotated])
-    groups = group_stories(annotated, duplicates=batch_duplicates)
+    groups = group_stories(annotated, duplicates=batch_duplicates, encoder=encoder)
     by_id = {a.id: a for a in annotated}
 
     candidates = _candidates(store, annotated)
@@ -355,7 +355,7 @@ def _split(store: Store, plan: _Plan, story_id: str, encoder: Encoder) -> None:
     if len(members) < 2 * SPLIT_MIN_PART:
         return
     index = StoryIndex()
-    for feature in features(members):
+    for feature in features(members, encoder=encoder):
         index.seed(feature, story_id)
     notes = index.check(story_id)
     source = {aid: frm for aid, frm, _, _ in plan.moves}
@@ -398,7 +398,7 @@ def _best_stories(
     new_articles = [by_id[i] for group in groups for i in group.articles]
     stored_articles = [a for _, a in candidates]
     everything = [*new_articles, *stored_articles]
-    prepared = features(everything)
+    prepared = features(everything, encoder=encoder)
     index = StoryIndex()
     for (story_id, _), feature in zip(candidates, prepared[len(new_articles) :], strict=True):
         index.seed(feature, story_id)
@@ -455,10 +455,10 @@ def _recompute(
     encoder: Encoder | None = None,
 ) -> StoryRecord:
     """A story's analysis and report JSON from all its articles (annotations and sentence vectors as stored: no
-    NLP or embedding reruns; ``encoder`` embeds only quotes compare cannot match by wording). ``notes``: why an
-    article was moved here (a merge or split), added to its reason."""
+    NLP or embedding reruns; ``encoder`` embeds the leads and the quotes compare cannot match by wording). ``notes``:
+    why an article was moved here (a merge or split), added to its reason."""
     duplicates = find_duplicates([a.article for a in articles])
-    story = describe_story(articles, duplicates=duplicates)
+    story = describe_story(articles, duplicates=duplicates, encoder=encoder)
     moved = notes or {}
     reasons = tuple((aid, f"{why}; {moved[aid]}" if aid in moved else why) for aid, why in story.reasons)
     story = replace(story, id=story_id, reasons=reasons)
