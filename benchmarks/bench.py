@@ -194,12 +194,9 @@ def shard_corpus(path: Path, shard: int = SHARD_ARTICLES) -> Path:
 def run_one(corpus: Path, naive_max: int, encoder: str) -> dict[str, Any]:
     """Analyse the corpus cold with the given sentence encoder; then the naive baselines. Printed as one JSON object."""
     started = time.perf_counter()
-    from parallax import analyze
-    from parallax.embed import use_encoder
+    from parallax import Settings, analyze
 
-    use_encoder(encoder)
-
-    report = analyze([corpus])
+    report = analyze([corpus], settings=Settings(encoder=encoder))
     total = time.perf_counter() - started
     n = len(report.articles)
     if report.rejections and not n:

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/quote_vectors.py [PATH]     (default: examples/corpus)
 
-Analyses PATH once, then times ``pipeline.analyze_stories`` (embed + compare) ROUNDS times each way, alternated,
+Analyses PATH once, then times ``stages.analyze_stories`` (embed + compare) ROUNDS times each way, alternated,
 and checks both give the same quote groups.
 """
 
@@ -13,29 +13,29 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 
-import parallax.engine.local as pipeline
+import parallax.engine.stages as stages
 from parallax import analyze
-from parallax.embed import encode
+from parallax.embed import Encoder
 from parallax.models import AnnotatedArticle
 
 ROUNDS = 2
 
 
-def one_call_per_quote(articles: Sequence[AnnotatedArticle]) -> Callable[..., object]:
-    return encode
+def one_call_per_quote(articles: Sequence[AnnotatedArticle], encoder: Encoder) -> Callable[..., object]:
+    return encoder.encode
 
 
 def main() -> None:
     report = analyze([sys.argv[1] if len(sys.argv) > 1 else "examples/corpus"])
     stories = [a.story for a in report.stories]
-    batched = pipeline._quote_encoder
+    batched = stages._quote_encoder
     laps: dict[str, list[float]] = {}
     groups: dict[str, list[int]] = {}
     for _ in range(ROUNDS):
         for name, factory in (("one call per quote", one_call_per_quote), ("batched", batched)):
-            pipeline._quote_encoder = factory  # type: ignore[assignment]
+            stages._quote_encoder = factory  # type: ignore[assignment]
             start = time.perf_counter()
-            out = pipeline.analyze_stories(stories, report.articles, report.duplicates)
+            out = stages.analyze_stories(stories, report.articles, report.duplicates)
             laps.setdefault(name, []).append(time.perf_counter() - start)
             groups[name] = [len(a.quotes) for a in out]
     for name, times in laps.items():

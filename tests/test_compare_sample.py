@@ -9,7 +9,7 @@ import pytest
 from parallax import Report
 from parallax.compare import story as compare_module
 from parallax.compare.story import compared_articles
-from parallax.engine.local import analyze_stories
+from parallax.engine import analyze_stories
 from parallax.models import AnnotatedArticle
 from parallax.report import to_dict
 from parallax.report.markdown import render_markdown

@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from parallax.embed import encode, encoder_device, load_encoder
-from parallax.embed.factory import DEVICE_ENV
+from parallax.embed import encoder_device, get_encoder, load_encoder
 from parallax.errors import ModelError
+from parallax.settings import DEVICE_ENV, Settings
 
 torch = pytest.importorskip("torch")
 
@@ -26,12 +26,12 @@ def _devices() -> list[str]:
 
 
 @pytest.mark.parametrize("device", _devices())
-def test_torch_matches_numpy_and_reference(device: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_torch_matches_numpy_and_reference(device: str) -> None:
     ref = json.loads(REFERENCE.read_text(encoding="utf-8"))
     texts = [*ref["sentences"], "", "5G", "a much longer sentence about a port strike that ends next week " * 6]
-    monkeypatch.setenv(DEVICE_ENV, device)
-    assert encoder_device() == device
-    ours = encode(texts)
+    assert encoder_device(Settings.from_env({DEVICE_ENV: device}).device) == device
+    encoder = get_encoder("minilm", device)
+    ours = encoder.encode(texts)
     numpy_pass = load_encoder().encode(texts)
     assert ours.shape == numpy_pass.shape
     assert ours.dtype == np.float32
@@ -40,19 +40,19 @@ def test_torch_matches_numpy_and_reference(device: str, monkeypatch: pytest.Monk
     theirs = np.asarray(ref["embeddings"], dtype=np.float32)
     assert float((ours[: len(theirs)] * theirs).sum(axis=1).min()) > floor
     # input order kept although batches are sorted by length
-    again = encode([texts[-1], texts[0]])
+    again = encoder.encode([texts[-1], texts[0]])
     assert np.allclose(again[1], ours[0], atol=1e-3)
 
 
-def test_device_setting(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(DEVICE_ENV, "numpy")
-    assert encoder_device() == "numpy"
-    monkeypatch.setenv(DEVICE_ENV, "tpu")
+def test_device_setting() -> None:
+    assert encoder_device(Settings.from_env({DEVICE_ENV: "numpy"}).device) == "numpy"
     with pytest.raises(ModelError, match="unknown device"):
-        encoder_device()
-    monkeypatch.delenv(DEVICE_ENV)
+        Settings.from_env({DEVICE_ENV: "tpu"})
+    with pytest.raises(ModelError, match="unknown device"):
+        encoder_device("tpu")
     # auto: torch with CUDA only where an NVIDIA device is present
     expected = "cuda" if Path("/dev/nvidiactl").exists() and torch.cuda.is_available() else "numpy"
+    assert encoder_device(Settings.from_env({}).device) == expected
     assert encoder_device() == expected
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -16,24 +15,18 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from parallax import Report, analyze
+from parallax import Report, Settings, analyze
 from parallax.cli.main import cli
-from parallax.embed import DIMENSIONS, encode, encoder_kind, use_encoder, using_encoder
-from parallax.embed.factory import ENCODER_ENV
+from parallax.embed import DIMENSIONS, encode, factory, get_encoder
 from parallax.embed.static import load_static, static_path
 from parallax.errors import ModelError
 from parallax.report import to_dict
+from parallax.settings import ENCODER_ENV
 
 from .conftest import EXAMPLES
 
 FLOORS = json.loads((Path(__file__).parent / "quality_floors.json").read_text(encoding="utf-8"))["static"]
-
-
-@pytest.fixture
-def static_encoder() -> Iterator[None]:
-    """The process uses the static encoder inside the test, the one chosen before after it."""
-    with using_encoder("static"):
-        yield
+STATIC = Settings(encoder="static")
 
 
 def test_vectors_shape_norm_and_order() -> None:
@@ -85,14 +78,14 @@ def test_follows_minilm_on_sentence_pairs() -> None:
         assert [int(i) ^ 1 for i in similarity.argmax(axis=1)] == list(range(len(sentences)))
 
 
-def test_switch_and_unknown_encoder(static_encoder: None) -> None:
-    assert encoder_kind() == "static"
-    assert np.allclose(encode(["a port strike"]), load_static().encode(["a port strike"]))
-    os.environ[ENCODER_ENV] = "word2vec"
+def test_switch_and_unknown_encoder() -> None:
+    assert Settings.from_env({ENCODER_ENV: "static"}).encoder == "static"
+    assert get_encoder("static") is load_static()
+    assert np.allclose(get_encoder("static").encode(["a port strike"]), load_static().encode(["a port strike"]))
     with pytest.raises(ModelError, match="unknown sentence encoder"):
-        encoder_kind()
+        Settings.from_env({ENCODER_ENV: "word2vec"})
     with pytest.raises(ModelError, match="unknown sentence encoder"):
-        use_encoder("glove")
+        get_encoder("glove")
 
 
 def _scores(scorer: ModuleType, report: Report, gold: Path) -> dict[str, float]:
@@ -100,11 +93,9 @@ def _scores(scorer: ModuleType, report: Report, gold: Path) -> dict[str, float]:
     return {k: float(v) for k, v in result.items()}
 
 
-def test_quality_gate_with_static_encoder(
-    static_encoder: None, scorer: ModuleType, shared: Path, seed_report: Report
-) -> None:
-    seeds = analyze([shared / "corpus" / "seeds"])
-    examples = analyze([EXAMPLES / "corpus"])
+def test_quality_gate_with_static_encoder(scorer: ModuleType, shared: Path, seed_report: Report) -> None:
+    seeds = analyze([shared / "corpus" / "seeds"], settings=STATIC)
+    examples = analyze([EXAMPLES / "corpus"], settings=STATIC)
     for name, report, gold in (
         ("seeds", seeds, shared / "eval" / "seeds.gold.json"),
         ("examples", examples, EXAMPLES / "corpus.gold.json"),
@@ -116,13 +107,22 @@ def test_quality_gate_with_static_encoder(
     assert sorted(s.story.articles for s in seeds.stories) == sorted(s.story.articles for s in seed_report.stories)
 
 
-def test_cli_encoder_option(tmp_path: Path) -> None:
-    with using_encoder("minilm"):  # the option sets $PARALLAX_ENCODER for the process: restored after the test
-        args = ["analyze", str(EXAMPLES / "corpus"), "--encoder", "static", "--format", "json"]
-        result = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "r.json"), "-q"])
-        assert result.exit_code == 0, result.output
-        assert encoder_kind() == "static"
-        assert json.loads((tmp_path / "r.json").read_text("utf-8"))["stories"]
-        bad = CliRunner().invoke(cli, ["analyze", str(EXAMPLES / "corpus"), "--encoder", "bert"])
-        assert bad.exit_code == 2
-        assert "--encoder" in bad.output
+def test_cli_encoder_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    kinds: list[str] = []
+    real = factory.get_encoder
+
+    def spy(kind: str = "minilm", *args: Any, **kwargs: Any) -> Any:
+        kinds.append(kind)
+        return real(kind, *args, **kwargs)
+
+    monkeypatch.setattr(factory, "get_encoder", spy)
+    monkeypatch.delenv(ENCODER_ENV, raising=False)
+    args = ["analyze", str(EXAMPLES / "corpus"), "--encoder", "static", "--format", "json"]
+    result = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "r.json"), "-q"])
+    assert result.exit_code == 0, result.output
+    assert set(kinds) == {"static"}  # the run used the static encoder...
+    assert ENCODER_ENV not in os.environ  # ...passed down, not through the environment
+    assert json.loads((tmp_path / "r.json").read_text("utf-8"))["stories"]
+    bad = CliRunner().invoke(cli, ["analyze", str(EXAMPLES / "corpus"), "--encoder", "bert"])
+    assert bad.exit_code == 2
+    assert "--encoder" in bad.output

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from parallax.engine.watch import PollResult, SeenState, WatchOptions, watch
+from parallax.settings import Settings
 from parallax.sources.fetch import FetchPolicy
 from parallax.store import open_store
 
@@ -29,6 +30,7 @@ PAGES = {
     "/world/valmora-chip-plant.html": "07_ostervik_post.html",
 }
 LOCAL = FetchPolicy(host_interval=0, backoff=0.01, retries=0, allow_private=True)
+FETCH_LOCAL = Settings(fetch=LOCAL)
 
 
 def _feed(site: Site, paths: list[str]) -> None:
@@ -52,16 +54,37 @@ def site() -> Iterator[Site]:
 def test_polls_add_only_new_articles(site: Site, tmp_path: Path) -> None:
     state_file = tmp_path / "state.json"
     results: list[PollResult] = []
-    options = WatchOptions(fetch=LOCAL, once=True)
+    options = WatchOptions(once=True)
     with open_store(str(tmp_path / "store.db")) as store:
-        watch(store, [site.url("/feed.xml")], options=options, state=SeenState(state_file), on_poll=results.append)
+        watch(
+            store,
+            [site.url("/feed.xml")],
+            settings=FETCH_LOCAL,
+            options=options,
+            state=SeenState(state_file),
+            on_poll=results.append,
+        )
         assert store.counts()["articles"] == 2
         before = len(site.requests)
         # the next poll, as from a restarted watch: the state file says both articles were read
-        watch(store, [site.url("/feed.xml")], options=options, state=SeenState(state_file), on_poll=results.append)
+        watch(
+            store,
+            [site.url("/feed.xml")],
+            settings=FETCH_LOCAL,
+            options=options,
+            state=SeenState(state_file),
+            on_poll=results.append,
+        )
         assert site.paths()[before:] == ["/robots.txt", "/feed.xml"]
         _feed(site, list(PAGES)[:3])  # a new entry appears
-        watch(store, [site.url("/feed.xml")], options=options, state=SeenState(state_file), on_poll=results.append)
+        watch(
+            store,
+            [site.url("/feed.xml")],
+            settings=FETCH_LOCAL,
+            options=options,
+            state=SeenState(state_file),
+            on_poll=results.append,
+        )
         assert store.counts()["articles"] == 3
     assert [(r.added, r.duplicate, r.error) for r in results] == [(2, 0, None), (0, 2, None), (1, 2, None)]
     seen = json.loads(state_file.read_text())["seen"]
@@ -72,11 +95,15 @@ def test_failed_article_is_retried_next_poll(site: Site, tmp_path: Path) -> None
     site.routes["/news/death-trap.html"] = (503, {}, b"")
     state = SeenState(tmp_path / "state.json")
     results: list[PollResult] = []
-    options = WatchOptions(fetch=LOCAL, once=True)
+    options = WatchOptions(once=True)
     with open_store(str(tmp_path / "store.db")) as store:
-        watch(store, [site.url("/feed.xml")], options=options, state=state, on_poll=results.append)
+        watch(
+            store, [site.url("/feed.xml")], settings=FETCH_LOCAL, options=options, state=state, on_poll=results.append
+        )
         site.page("/news/death-trap.html", (CORPUS / PAGES["/news/death-trap.html"]).read_bytes())
-        watch(store, [site.url("/feed.xml")], options=options, state=state, on_poll=results.append)
+        watch(
+            store, [site.url("/feed.xml")], settings=FETCH_LOCAL, options=options, state=state, on_poll=results.append
+        )
         assert store.counts()["articles"] == 2
     assert [(r.added, len(r.rejections)) for r in results] == [(1, 1), (1, 0)]
 
@@ -106,9 +133,9 @@ def test_failing_source_backs_off(site: Site, tmp_path: Path) -> None:
         if len(results) == 4:
             stop.set()
 
-    options = WatchOptions(interval=0.05, max_backoff=0.3, fetch=LOCAL)
+    options = WatchOptions(interval=0.05, max_backoff=0.3)
     with open_store(str(tmp_path / "store.db")) as store:
-        watch(store, [site.url("/gone.xml")], options=options, stop=stop, on_poll=on_poll)
+        watch(store, [site.url("/gone.xml")], settings=FETCH_LOCAL, options=options, stop=stop, on_poll=on_poll)
     assert all(r.error is not None and "HTTP 404" in r.error for r in results)
     assert [r.retry_in for r in results] == [0.1, 0.2, 0.3, 0.3]  # doubling, capped at --max-backoff
 

@@ -2,6 +2,7 @@
 
 >>> import parallax
 >>> report = parallax.analyze(["examples/corpus"])
+>>> fast = parallax.analyze(["examples/corpus"], settings=parallax.Settings(encoder="static"))
 >>> parallax.render(report, "md")
 >>> with parallax.open_store("news.db") as store:  # keep articles and stories between runs
 ...     parallax.ingest_paths(store, ["examples/corpus"])
@@ -32,6 +33,7 @@ from .models import (
     TimelineEntry,
 )
 from .report import render, to_dict, write
+from .settings import Settings
 from .store import Store, open_store
 from .version import __version__ as __version__
 
@@ -56,6 +58,7 @@ __all__ = [
     "Report",
     "ReportError",
     "Sentence",
+    "Settings",
     "Store",
     "StoreError",
     "Story",

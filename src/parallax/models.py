@@ -8,7 +8,7 @@ Collections are tuples, so records are hashable and safe to share.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -257,6 +257,18 @@ class AnnotatedArticle:
     @property
     def id(self) -> str:
         return self.article.id
+
+    def renamed(self, article_id: str) -> AnnotatedArticle:
+        """The annotated article under another id (every span that names its article follows)."""
+        if self.id == article_id:
+            return self
+        return replace(
+            self,
+            article=replace(self.article, id=article_id),
+            sentences=tuple(replace(s, article_id=article_id) for s in self.sentences),
+            quotes=tuple(replace(q, article_id=article_id) for q in self.quotes),
+            citations=tuple(replace(c, article_id=article_id) for c in self.citations),
+        )
 
 
 # --- group --------------------------------------------------------------------------------------------------------

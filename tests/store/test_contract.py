@@ -19,6 +19,7 @@ from parallax import AnnotatedArticle, Report, render, to_dict
 from parallax.engine.store import ingest_annotated
 from parallax.errors import StoreError
 from parallax.report import SCHEMA
+from parallax.settings import store_url
 from parallax.store import MARK_END, MARK_START, TABLES, Store, open_store
 
 from .conftest import BACKENDS, make_url
@@ -285,13 +286,15 @@ def test_url_forms(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         assert store.migrations()
     assert path.is_file()
     monkeypatch.chdir(tmp_path)
+    # $PARALLAX_DB is read at the edge (the commands: settings.store_url), never by open_store itself
     monkeypatch.setenv("PARALLAX_DB", str(tmp_path / "env.db"))
-    with open_store():
+    with open_store(store_url()):
         pass
     assert (tmp_path / "env.db").is_file()
-    monkeypatch.delenv("PARALLAX_DB")
     with open_store():
         pass
     assert (tmp_path / "parallax.db").is_file()
+    monkeypatch.delenv("PARALLAX_DB")
+    assert store_url() is None
     with open_store(tmp_path / "b.db") as store:
         assert store.url.endswith("b.db")

@@ -79,7 +79,7 @@ def test_repeats_within_a_batch_count_once(store: Store, seed_report: Report) ->
 def test_a_taken_id_with_other_text_gets_its_own_id(store: Store, seed_report: Report) -> None:
     first, second = seed_report.articles[0], seed_report.articles[-1]
     ingest_annotated(store, [first])
-    impostor = _renamed(second, first.id)  # another article under an id the store already holds
+    impostor = second.renamed(first.id)  # another article under an id the store already holds
     result = ingest_annotated(store, [impostor])
     (new_id,) = result.added
     assert new_id != first.id
@@ -90,16 +90,6 @@ def test_a_taken_id_with_other_text_gets_its_own_id(store: Store, seed_report: R
     assert {s.article_id for s in stored.annotated.sentences} == {new_id}
     assert {q.article_id for q in stored.annotated.quotes} <= {new_id}
     assert store.get_article(first.id).annotated == first  # type: ignore[union-attr]
-
-
-def _renamed(annotated: AnnotatedArticle, article_id: str) -> AnnotatedArticle:
-    return replace(
-        annotated,
-        article=replace(annotated.article, id=article_id),
-        sentences=tuple(replace(s, article_id=article_id) for s in annotated.sentences),
-        quotes=tuple(replace(q, article_id=article_id) for q in annotated.quotes),
-        citations=tuple(replace(c, article_id=article_id) for c in annotated.citations),
-    )
 
 
 def test_near_copy_joins_its_original_story(tmp_path, seed_report: Report) -> None:  # type: ignore[no-untyped-def]
@@ -200,7 +190,7 @@ def test_a_save_based_on_a_stale_story_is_refused(store: Store, seed_report: Rep
 
 def _store_story(store: Store, story_id: str, articles: list[AnnotatedArticle]) -> None:
     """Save ``articles`` as one story, as an earlier ingest (on thinner evidence, or an older version) left it."""
-    from parallax.engine.local import embed_sentences
+    from parallax.engine import embed_sentences
     from parallax.engine.store import _recompute
 
     vectors = embed_sentences(articles)

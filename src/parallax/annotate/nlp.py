@@ -126,7 +126,8 @@ def annotate(
     resolve later (``dates.resolve``) against the story's date.
 
     ``n_process`` worker processes share the work (spaCy and our annotators both); ``None`` picks one per CPU (at
-    most ``MAX_PROCESSES``) for batches of ``PARALLEL_MIN_ARTICLES`` or more, else one (no start-up cost).
+    most ``MAX_PROCESSES``) for batches of ``PARALLEL_MIN_ARTICLES`` or more, else one (no start-up cost). The
+    engine passes ``Settings.processes`` for such batches (:func:`parallax.engine.stages.annotate`).
     """
     items = [_checked(article) for article in articles]
     workers = n_process if n_process is not None else _default_processes(len(items))
@@ -145,9 +146,6 @@ def annotate(
 def _default_processes(count: int) -> int:
     if count < PARALLEL_MIN_ARTICLES:
         return 1
-    env = os.environ.get("PARALLAX_PROCESSES", "").strip()
-    if env.isdigit() and int(env) > 0:
-        return int(env)
     return max(1, min(MAX_PROCESSES, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
 
 

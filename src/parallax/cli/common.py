@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -16,8 +18,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from ..errors import ParallaxError
 from ..models import Rejection
-from ..sources.common import MAX_BYTES, IngestCounts, IngestOptions
-from ..sources.records import parse_csv_map
+from ..settings import Settings
+from ..sources import MAX_BYTES, IngestCounts, parse_csv_map
 
 __all__ = ["EXIT_REJECTED"]
 
@@ -66,13 +68,23 @@ def _print_rejections(err: Console, rejections: Iterable[Rejection]) -> None:
         )
 
 
-def _ingest_options(csv_map: str, allow_private: bool, host_delay: float | None, max_bytes: int) -> IngestOptions:
+def run_settings(
+    encoder: str | None,
+    max_bytes: int,
+    csv_map: str = "",
+    allow_private: bool = False,
+    host_delay: float | None = None,
+) -> Settings:
+    """The run's settings: the environment (``Settings.from_env``), with the command's options winning."""
     from ..sources.fetch import FetchPolicy  # imported late: httpx costs ~0.1 s, and only URLs need it
 
     policy = FetchPolicy(max_bytes=max_bytes, allow_private=allow_private)
     if host_delay is not None:
         policy = dataclasses.replace(policy, host_interval=host_delay)
-    return IngestOptions(fetch=policy, csv_map=parse_csv_map(csv_map))
+    given: dict[str, Any] = {"max_bytes": max_bytes, "fetch": policy, "csv_map": parse_csv_map(csv_map)}
+    if encoder is not None:
+        given["encoder"] = encoder
+    return Settings.from_env(os.environ, **given)
 
 
 def _counts_line(counts: IngestCounts) -> str:
@@ -161,15 +173,11 @@ def engine_options(command: Callable[..., None]) -> Callable[..., None]:
     )(command)
 
 
-def check_engine(engine: str, ray_address: str | None, parquet_out: Path | None, encoder: str | None = None) -> None:
-    """A usage error (exit 2) for Ray options given without ``--engine ray``; ``--encoder`` chosen for this process."""
+def check_engine(engine: str, ray_address: str | None, parquet_out: Path | None) -> None:
+    """A usage error (exit 2) for Ray options given without ``--engine ray``."""
     if engine != "ray" and (ray_address or parquet_out):
         option = "--ray-address" if ray_address else "--parquet-out"
         raise click.UsageError(f"{option} only applies with --engine ray")
-    if encoder is not None:
-        from ..embed import use_encoder
-
-        use_encoder(encoder)
 
 
 def finish(
@@ -186,15 +194,14 @@ def finish(
         sys.exit(EXIT_REJECTED)
 
 
-def prepare_encoder(console: Console, quiet: bool) -> None:
+def prepare_encoder(console: Console, quiet: bool, settings: Settings) -> None:
     """Distil the static encoder now, with a progress bar, when it is chosen and not cached yet (once, ~25 s)."""
-    from ..embed import encoder_kind
-
-    if encoder_kind() != "static":
+    if settings.encoder != "static":
         return
     from ..embed.static import load_static, static_path
 
-    if static_path().is_file() or quiet:
+    folder, cache = settings.encoder_dir, settings.cache_dir
+    if static_path(folder, cache).is_file() or quiet:
         return
     with Progress(
         TextColumn("distilling the static encoder from MiniLM (once)"),
@@ -204,4 +211,4 @@ def prepare_encoder(console: Console, quiet: bool) -> None:
         transient=True,
     ) as bar:
         task = bar.add_task("distil", total=None)
-        load_static(lambda done, total: bar.update(task, completed=done, total=total))
+        load_static(lambda done, total: bar.update(task, completed=done, total=total), folder=folder, cache=cache)

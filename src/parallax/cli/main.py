@@ -13,18 +13,18 @@ from rich.console import Console
 
 from ..errors import ParallaxError
 from ..report.output import FORMATS, render, write
-from ..sources.common import IngestCounts
+from ..sources import IngestCounts
 from ..version import __version__
 from .common import (
     EXIT_REJECTED,
     _counts_line,
     _fail,
-    _ingest_options,
     _progress,
     check_engine,
     engine_options,
     finish,
     prepare_encoder,
+    run_settings,
     source_options,
 )
 from .store import _opened, db_option, export_command, ingest, show, stories
@@ -78,13 +78,13 @@ def analyze(
     http(s) URLs of pages, RSS/Atom feeds or sitemaps, and - for standard input."""
     from ..engine.local import analyze as run_analysis  # imported late so that --help stays fast
 
-    check_engine(engine, ray_address, parquet_out, encoder)
+    check_engine(engine, ray_address, parquet_out)
     err = Console(stderr=True)
     targets = [(path, fmt or _format_of(path)) for path in outputs]
     counts = IngestCounts()
     try:
-        options = _ingest_options(csv_map, allow_private, host_delay, max_bytes)
-        prepare_encoder(err, quiet)
+        settings = run_settings(encoder, max_bytes, csv_map, allow_private, host_delay)
+        prepare_encoder(err, quiet, settings)
 
         def describe(stage: str) -> str:
             return f"{stage} ({_counts_line(counts)})" if stage == "ingest" else stage
@@ -95,17 +95,10 @@ def analyze(
 
                 ray_options = RayOptions(address=ray_address, output=parquet_out)
                 report = analyze_ray(
-                    list(articles),
-                    max_bytes=max_bytes,
-                    options=options,
-                    ray_options=ray_options,
-                    counts=counts,
-                    progress=progress,
+                    list(articles), settings=settings, ray_options=ray_options, counts=counts, progress=progress
                 )
             else:
-                report = run_analysis(
-                    list(articles), max_bytes=max_bytes, progress=progress, options=options, counts=counts
-                )
+                report = run_analysis(list(articles), settings=settings, progress=progress, counts=counts)
         if not targets:
             click.echo(render(report, fmt or "html"), nl=False)
         for path, target_format in targets:
@@ -161,5 +154,3 @@ for _command in (ingest, stories, show, export_command, watch_command):
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="parallax")
-
-

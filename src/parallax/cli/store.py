@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,19 +16,19 @@ from rich.table import Table
 
 from ..errors import ParallaxError, StoreError
 from ..report.output import FORMATS, render, write
-from ..sources.common import IngestCounts
-from ..sources.files import read_inputs
-from ..store import DB_ENV, DEFAULT_DB, Store, default_url, open_store
+from ..settings import DB_ENV, store_url
+from ..sources import IngestCounts, read_inputs
+from ..store import DEFAULT_DB, Store, open_store
 from ..store.export import EXPORT_FORMATS, export
 from .common import (
     _counts_line,
     _fail,
-    _ingest_options,
     _progress,
     check_engine,
     engine_options,
     finish,
     prepare_encoder,
+    run_settings,
     source_options,
 )
 
@@ -45,13 +46,13 @@ db_option = click.option(
 @contextmanager
 def _opened(err: Console, db: str | None, *, create: bool = False) -> Iterator[Store]:
     """The store, with library errors turned into one line and exit 1. Only ``ingest`` creates an SQLite file."""
-    target = db or default_url()
+    target = db or store_url(os.environ) or DEFAULT_DB
     path = target[len("sqlite:///") :] if target.lower().startswith("sqlite:///") else target
     if not create and "://" not in path and path != ":memory:" and not Path(path).expanduser().exists():
         _fail(err, StoreError(f"no store at {path}", hint="add articles first with `parallax ingest ARTICLES`"))
         sys.exit(1)
     try:
-        with open_store(db) as store:
+        with open_store(target) as store:
             yield store
     except ParallaxError as exc:
         _fail(err, exc)
@@ -91,12 +92,12 @@ def ingest(
     reads them): new articles join or start stories; repeats are skipped."""
     from ..engine.store import ingest_paths  # imported late so that --help stays fast
 
-    check_engine(engine, ray_address, parquet_out, encoder)
+    check_engine(engine, ray_address, parquet_out)
     err = Console(stderr=True)
     counts = IngestCounts()
     try:
-        options = _ingest_options(csv_map, allow_private, host_delay, max_bytes)
-        prepare_encoder(err, quiet)
+        settings = run_settings(encoder, max_bytes, csv_map, allow_private, host_delay)
+        prepare_encoder(err, quiet, settings)
         local = [a for a in articles if a != "-" and "://" not in a]
         read_inputs(local, max_bytes=max_bytes)  # a missing path fails here, before a store file is made
         if engine == "ray":
@@ -117,21 +118,14 @@ def ingest(
             result = ingest_ray(
                 store,
                 list(articles),
-                max_bytes=max_bytes,
-                options=options,
+                settings=settings,
                 counts=counts,
                 progress=progress,
                 ray_options=RayOptions(address=ray_address, output=parquet_out),
             )
         else:
             result = ingest_paths(
-                store,
-                list(articles),
-                max_bytes=max_bytes,
-                progress=progress,
-                options=options,
-                counts=counts,
-                batch=batch,
+                store, list(articles), settings=settings, progress=progress, counts=counts, batch=batch
             )
     summary = (
         f"{len(result.added)} added, {len(result.unchanged)} unchanged, {len(result.created)} new stories, "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import signal
 import sys
 import threading
@@ -14,8 +13,8 @@ import click
 from rich.console import Console
 
 from ..errors import ParallaxError
-from ..sources.common import MAX_BYTES
-from .common import EXIT_REJECTED, _fail, _print_rejections
+from ..sources import MAX_BYTES
+from .common import EXIT_REJECTED, _fail, _print_rejections, run_settings
 from .store import _opened, db_option
 
 __all__ = ["watch_command"]
@@ -62,10 +61,14 @@ def watch_command(
     Stops cleanly on Ctrl-C or SIGTERM: the article being read is finished, what was read is stored, and the
     list of what was seen is saved, so the next run picks up where this one stopped.
     """
-    from ..engine.watch import PollResult, SeenState, WatchOptions, watch
-    from ..sources.fetch import FetchPolicy  # imported late so that --help stays fast
+    from ..engine.watch import PollResult, SeenState, WatchOptions, watch  # imported late so that --help stays fast
 
     err = Console(stderr=True)
+    try:
+        settings = run_settings(None, max_bytes, allow_private=allow_private, host_delay=host_delay)
+    except ParallaxError as exc:
+        _fail(err, exc)
+        sys.exit(1)
     stop = threading.Event()
     rejected = 0
 
@@ -93,10 +96,7 @@ def watch_command(
                 soft_wrap=True,
             )
 
-    policy = FetchPolicy(max_bytes=max_bytes, allow_private=allow_private)
-    if host_delay is not None:
-        policy = dataclasses.replace(policy, host_interval=host_delay)
-    options = WatchOptions(interval=interval, max_backoff=max_backoff, max_bytes=max_bytes, fetch=policy, once=once)
+    options = WatchOptions(interval=interval, max_backoff=max_backoff, once=once)
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         with _opened(err, db, create=True) as store:
@@ -107,7 +107,7 @@ def watch_command(
                     err.print(
                         f"watching {len(sources)} source(s) into {store.url} (state: {state_path})", highlight=False
                     )
-                watch(store, list(sources), options=options, state=seen, stop=stop, on_poll=on_poll)
+                watch(store, list(sources), settings=settings, options=options, state=seen, stop=stop, on_poll=on_poll)
             except ParallaxError as exc:
                 _fail(err, exc)
                 sys.exit(1)

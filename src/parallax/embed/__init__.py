@@ -6,12 +6,11 @@ through PyTorch on a GPU, ``static`` a distilled per-token table for speed; ``fa
 from .base import DIMENSIONS, Encoder, Matrix, empty, vocabulary
 from .factory import (
     ENCODERS,
+    LazyEncoder,
     encode,
     encoder_device,
-    encoder_kind,
+    get_encoder,
     preload_encoder,
-    use_encoder,
-    using_encoder,
 )
 from .minilm import load_encoder
 
@@ -19,14 +18,13 @@ __all__ = [
     "DIMENSIONS",
     "ENCODERS",
     "Encoder",
+    "LazyEncoder",
     "Matrix",
     "empty",
     "encode",
     "encoder_device",
-    "encoder_kind",
+    "get_encoder",
     "load_encoder",
     "preload_encoder",
-    "use_encoder",
-    "using_encoder",
     "vocabulary",
 ]

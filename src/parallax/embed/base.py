@@ -34,10 +34,11 @@ def empty(rows: int = 0) -> Matrix:
 
 
 def load_tokenizer(folder: Path | None = None) -> Any:
-    """MiniLM's WordPiece tokenizer (``tokenizers.Tokenizer``), truncating at ``MAX_TOKENS``, without padding."""
+    """MiniLM's WordPiece tokenizer (``tokenizers.Tokenizer``), truncating at ``MAX_TOKENS``, without padding;
+    ``folder``: another copy of the MiniLM files (``resources.encoder_dir``)."""
     from tokenizers import Tokenizer
 
-    tokenizer = Tokenizer.from_file(str((folder or encoder_dir()) / "tokenizer.json"))
+    tokenizer = Tokenizer.from_file(str(encoder_dir(folder) / "tokenizer.json"))
     tokenizer.enable_truncation(max_length=MAX_TOKENS)
     tokenizer.no_padding()
     return tokenizer

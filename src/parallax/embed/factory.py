@@ -3,110 +3,96 @@
 Kinds: "minilm" (the default: the transformer, best alignment) and "static" (the table distilled from it in
 ``static``, ~100x faster, cruder). Devices for MiniLM: "auto" (a CUDA device through PyTorch when an NVIDIA device is
 present and torch with CUDA is installed, else NumPy), "numpy", "cuda" / "cuda:N" (``cuda``) or "cpu" (PyTorch on
-the CPU: how the tests check the torch path against the NumPy one).
+the CPU: how the tests check the torch path against the NumPy one). The choice comes from the run's ``Settings``,
+passed down as an encoder object; nothing here reads the environment.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import os
-import re
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import ModelError
 from ..resources import encoder_dir
-from .base import Matrix, load_tokenizer
+from ..settings import ENCODERS, check_device, check_encoder
+from .base import Encoder, Matrix, load_tokenizer
 from .minilm import load_encoder
+from .static import load_static
 
-__all__ = [
-    "DEVICE_ENV",
-    "ENCODERS",
-    "ENCODER_ENV",
-    "encode",
-    "encoder_device",
-    "encoder_kind",
-    "preload_encoder",
-    "use_encoder",
-    "using_encoder",
-]
-
-# Which sentence encoder ``encode`` runs: "minilm" (the default: the transformer, best alignment) or "static" (the
-# table distilled from it in static_embed.py, ~100x faster, cruder). Chosen per process by ``use_encoder`` or
-# $PARALLAX_ENCODER, which worker processes inherit.
-ENCODERS = ("minilm", "static")
-ENCODER_ENV = "PARALLAX_ENCODER"
-# Where MiniLM runs: "auto" (the default: a CUDA device through PyTorch when an NVIDIA device is present and torch
-# with CUDA is installed, else NumPy), "numpy", "cuda" / "cuda:N" (PyTorch on that device, embed_torch.py) or "cpu"
-# (PyTorch on the CPU: how the tests check the torch path against the NumPy one).
-DEVICE_ENV = "PARALLAX_DEVICE"
+__all__ = ["ENCODERS", "LazyEncoder", "encode", "encoder_device", "get_encoder", "preload_encoder"]
 
 
-def encoder_kind() -> str:
-    """The sentence encoder in use: ``$PARALLAX_ENCODER`` ("minilm" or "static"), "minilm" when unset."""
-    kind = os.environ.get(ENCODER_ENV, "").strip().lower() or "minilm"
-    if kind not in ENCODERS:
-        raise ModelError(
-            f"unknown sentence encoder {kind!r} in ${ENCODER_ENV}", hint=f"use one of: {', '.join(ENCODERS)}"
-        )
-    return kind
+def get_encoder(
+    kind: str = "minilm", device: str = "auto", *, folder: Path | None = None, cache_dir: Path | None = None
+) -> Encoder:
+    """The shared encoder of ``kind`` ("minilm" or "static"), loaded once; MiniLM runs on ``device``
+    (:func:`encoder_device`). ``folder``: another copy of the MiniLM files; ``cache_dir``: where the static table
+    is cached. Raises ``ModelError`` for an unknown kind or device, or a model that cannot be loaded."""
+    check_encoder(kind)
+    if kind == "static":
+        return load_static(folder=folder, cache=cache_dir)
+    where = encoder_device(device)
+    if where == "numpy":
+        return load_encoder(folder)
+    with _TORCH_LOADING:
+        encoder: Encoder = _load_torch(where, folder)
+    return encoder
 
 
-def use_encoder(kind: str) -> None:
-    """Choose the sentence encoder for this process and the worker processes it starts ("minilm" or "static")."""
-    if kind not in ENCODERS:
-        raise ModelError(f"unknown sentence encoder {kind!r}", hint=f"use one of: {', '.join(ENCODERS)}")
-    os.environ[ENCODER_ENV] = kind
+def encoder_device(device: str = "auto") -> str:
+    """Where MiniLM runs for ``device``: "numpy", or a torch device ("cuda", "cuda:1", "cpu"); "auto" resolved."""
+    wanted = check_device(device.strip().lower() or "auto")
+    return _auto_device() if wanted == "auto" else wanted
 
 
-@contextmanager
-def using_encoder(kind: str) -> Iterator[None]:
-    """Run the block with the given sentence encoder, then restore the one chosen before (for evaluations)."""
-    before = os.environ.get(ENCODER_ENV)
-    use_encoder(kind)
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop(ENCODER_ENV, None)
-        else:
-            os.environ[ENCODER_ENV] = before
+@dataclass(frozen=True, slots=True)
+class LazyEncoder:
+    """An ``Encoder`` that loads the shared one (:func:`get_encoder`) on its first use: a run that embeds nothing
+    (one article, no stories to compare) never loads a model."""
+
+    kind: str = "minilm"
+    device: str = "auto"
+    folder: Path | None = None
+    cache_dir: Path | None = None
+
+    def __post_init__(self) -> None:
+        check_encoder(self.kind)
+        check_device(self.device)
+
+    def load(self) -> Encoder:
+        return get_encoder(self.kind, self.device, folder=self.folder, cache_dir=self.cache_dir)
+
+    def encode(self, texts: Sequence[str]) -> Matrix:
+        return self.load().encode(texts)
+
+    def preload(self) -> None:
+        """Start loading the encoder in a background thread (a cold run overlaps it with spaCy's work).
+
+        A failure is left for the first real use to report: ``load`` then tries again and raises.
+        """
+
+        def load() -> None:
+            try:
+                self.load()
+            except Exception:  # reported by the first encode() call
+                return
+
+        threading.Thread(target=load, name="parallax-encoder-load", daemon=True).start()
 
 
-def preload_encoder() -> None:
-    """Start loading the shared encoder in a background thread (a cold run overlaps it with spaCy's work).
-
-    A failure is left for the first real use to report: ``load_encoder`` then tries again and raises.
-    """
-
-    static = encoder_kind() == "static"
-
-    def load() -> None:
-        try:
-            if static:
-                from .static import load_static
-
-                load_static()
-            else:
-                load_encoder()
-        except Exception:  # reported by the caller's own load_encoder() call
-            return
-
-    threading.Thread(target=load, name="parallax-encoder-load", daemon=True).start()
+def preload_encoder(kind: str = "minilm", device: str = "auto") -> None:
+    """Start loading the shared encoder of ``kind`` in a background thread (see :meth:`LazyEncoder.preload`)."""
+    LazyEncoder(kind, device).preload()
 
 
-def encoder_device() -> str:
-    """Where MiniLM runs (``$PARALLAX_DEVICE``): "numpy", or a torch device ("cuda", "cuda:1", "cpu")."""
-    wanted = os.environ.get(DEVICE_ENV, "").strip().lower() or "auto"
-    if wanted == "auto":
-        return _auto_device()
-    if wanted in ("numpy", "cpu") or re.fullmatch(r"cuda(?::\d+)?", wanted):
-        return wanted
-    raise ModelError(f"unknown device {wanted!r} in ${DEVICE_ENV}", hint="use auto, numpy, cpu, cuda or cuda:N")
+def encode(texts: Sequence[str]) -> Matrix:
+    """Embed texts with the default encoder (MiniLM, on the ``auto`` device): unit vectors, one row per text. A run
+    embeds with the encoder its settings choose, passed down; this is the default where none is passed."""
+    return get_encoder().encode(texts)
 
 
 @cache
@@ -123,23 +109,7 @@ _TORCH_LOADING = threading.Lock()
 
 
 @cache
-def _load_torch(device: str) -> Any:
-    from .cuda import TorchEncoder
+def _load_torch(device: str, folder: Path | None) -> Any:
+    from .cuda import TorchEncoder  # torch is optional: imported only when a torch device is asked for
 
-    return TorchEncoder(encoder_dir(), load_tokenizer(), device)
-
-
-def encode(texts: Sequence[str]) -> Matrix:
-    """Embed texts with the encoder in use (``encoder_kind``; MiniLM by default, on ``encoder_device``): unit
-    vectors, one row per text."""
-    if encoder_kind() == "static":
-        from .static import load_static
-
-        return load_static().encode(texts)
-    device = encoder_device()
-    if device != "numpy":
-        with _TORCH_LOADING:
-            torch_encoder = _load_torch(device)
-        result: Matrix = torch_encoder.encode(texts)
-        return result
-    return load_encoder().encode(texts)
+    return TorchEncoder(encoder_dir(folder), load_tokenizer(folder), device)

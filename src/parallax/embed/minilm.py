@@ -177,12 +177,13 @@ class MiniLM:
 _LOADING = threading.Lock()
 
 
-def load_encoder() -> MiniLM:
-    """The shared encoder, loaded once (about 0.3 s: 90 MB of weights); safe to call from several threads."""
+def load_encoder(folder: Path | None = None) -> MiniLM:
+    """The shared encoder, loaded once (about 0.3 s: 90 MB of weights); safe to call from several threads.
+    ``folder``: another copy of the MiniLM files (``resources.encoder_dir``)."""
     with _LOADING:
-        return _load()
+        return _load(folder)
 
 
 @cache
-def _load() -> MiniLM:
-    return MiniLM(encoder_dir())
+def _load(folder: Path | None) -> MiniLM:
+    return MiniLM(encoder_dir(folder))

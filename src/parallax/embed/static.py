@@ -17,8 +17,9 @@ A sentence's vector is the mean of its tokens' vectors, unit length. Step 4 and 
 the static cosine with MiniLM's: Pearson .53 (plain mean of the raw token outputs: .16). Static vectors are cruder than
 MiniLM's: word order and context are gone. The report's quality figures with each encoder are in docs/EVALUATION.md.
 
-The distilled table (45 MB) is cached under ``$PARALLAX_CACHE_DIR`` (default ``~/.cache/parallax``), keyed by the
-MiniLM files it came from, written atomically; where the cache cannot be written it is rebuilt in memory per process.
+The distilled table (45 MB) is cached under ``Settings.cache_dir`` (``$PARALLAX_CACHE_DIR``; default
+``~/.cache/parallax``), keyed by the MiniLM files it came from, written atomically; where the cache cannot be written
+it is rebuilt in memory per process.
 """
 
 from __future__ import annotations
@@ -54,21 +55,18 @@ RECIPE = "minilm-static-v1"  # bump when the recipe changes: the cache key inclu
 Progress = Callable[[int, int], None]
 
 
-def cache_dir() -> Path:
-    """Where built models are cached: ``$PARALLAX_CACHE_DIR``, else ``$XDG_CACHE_HOME/parallax``, else ``~/.cache``."""
-    override = os.environ.get("PARALLAX_CACHE_DIR")
-    if override:
-        return Path(override)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "parallax"
+def cache_dir(folder: Path | None = None) -> Path:
+    """Where built models are cached: ``folder`` (``Settings.cache_dir``), else ``~/.cache/parallax``."""
+    return folder if folder is not None else Path.home() / ".cache" / "parallax"
 
 
-def static_path() -> Path:
-    """The cache file for the static table distilled from the installed MiniLM files."""
-    source = encoder_dir() / "model.safetensors"
+def static_path(encoder_folder: Path | None = None, cache: Path | None = None) -> Path:
+    """The cache file (under ``cache_dir(cache)``) for the static table distilled from the MiniLM files (those in
+    ``encoder_folder``, else the installed ones)."""
+    source = encoder_dir(encoder_folder) / "model.safetensors"
     stat = source.stat()
     key = hashlib.sha256(f"{RECIPE}|{source.resolve()}|{stat.st_size}|{int(stat.st_mtime)}".encode()).hexdigest()
-    return cache_dir() / f"{RECIPE}-{key[:16]}.npy"
+    return cache_dir(cache) / f"{RECIPE}-{key[:16]}.npy"
 
 
 def build_static(encoder: MiniLM, progress: Progress | None = None) -> Matrix:
@@ -121,13 +119,16 @@ class StaticEncoder:
 _LOADING = threading.Lock()
 
 
-def load_static(progress: Progress | None = None) -> StaticEncoder:
-    """The shared static encoder: read from the cache, or distilled once (about 25 s) and cached."""
+def load_static(
+    progress: Progress | None = None, *, folder: Path | None = None, cache: Path | None = None
+) -> StaticEncoder:
+    """The shared static encoder: read from the cache, or distilled once (about 25 s) and cached. ``folder``:
+    another copy of the MiniLM files; ``cache``: the cache folder (``cache_dir``)."""
     with _LOADING:
-        if _loaded:
-            return _loaded[0]
-        tokenizer = load_tokenizer()
-        path = static_path()
+        if (folder, cache) in _loaded:
+            return _loaded[folder, cache]
+        tokenizer = load_tokenizer(folder)
+        path = static_path(folder, cache)
         table: Matrix | None = None
         if path.is_file():
             try:
@@ -138,13 +139,13 @@ def load_static(progress: Progress | None = None) -> StaticEncoder:
                 table = None
         if table is None:
             # MiniLM's weights are loaded only to distil: a cached table needs the tokenizer alone
-            table = build_static(load_encoder(), progress)
+            table = build_static(load_encoder(folder), progress)
             _save(path, table)
-        _loaded.append(StaticEncoder(table, tokenizer))
-        return _loaded[0]
+        _loaded[folder, cache] = StaticEncoder(table, tokenizer)
+        return _loaded[folder, cache]
 
 
-_loaded: list[StaticEncoder] = []
+_loaded: dict[tuple[Path | None, Path | None], StaticEncoder] = {}
 
 
 def _save(path: Path, table: Matrix) -> None:

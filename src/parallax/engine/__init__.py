@@ -1,9 +1,19 @@
-"""Engine: the stages run end to end. ``local`` analyses a batch in this process; ``store`` ingests into a store
-(incremental assignment, merges, splits); ``ray`` runs the same stages over a Ray cluster; ``watch`` polls inputs
-and feeds the store runner.
+"""Engine: the stages run end to end, one way per module.
+
+- ``stages``: the stages, defined once: read, extract, annotate (worker processes), group, compare, and the report;
+  the ``Progress`` callback type and its no-op.
+- ``local``: a batch analysed in this process (``analyze``, ``analyze_articles``).
+- ``store``: ingest into a store: incremental assignment to stored stories, merges, splits, recompute of the stories
+  touched (``ingest_paths``, ``ingest_articles``, ``ingest_annotated``).
+- ``ray``: read, extract and annotate as Ray Data tasks over sharded inputs, then the local or store runner's rest
+  (``analyze_ray``, ``ingest_ray``; imported on demand: Ray is an optional extra).
+- ``watch``: a polling loop over feeds, sitemaps and folders feeding the store runner (``watch``).
+
+Every runner takes ``settings`` (:class:`parallax.settings.Settings`; None: the defaults).
 """
 
-from .local import Progress, analyze, analyze_articles
+from .local import analyze, analyze_articles
+from .stages import Progress, analyze_stories, embed_sentences, no_progress
 from .store import IngestResult, ingest_annotated, ingest_articles, ingest_paths
 
 __all__ = [
@@ -11,7 +21,10 @@ __all__ = [
     "Progress",
     "analyze",
     "analyze_articles",
+    "analyze_stories",
+    "embed_sentences",
     "ingest_annotated",
     "ingest_articles",
     "ingest_paths",
+    "no_progress",
 ]

@@ -1,15 +1,15 @@
 """The Ray engine: the per-article stages (read, extract, annotate) as a Ray Data pipeline over sharded inputs.
 
-``analyze_ray(paths)`` gives the same report as ``pipeline.analyze(paths)``; ``ingest_ray(store, paths)`` the same
-store as ``incremental.ingest_paths``. What runs where:
+``analyze_ray(paths)`` gives the same report as ``local.analyze(paths)``; ``ingest_ray(store, paths)`` the same
+store as ``store.ingest_paths``. The stages are those of :mod:`parallax.engine.stages`; what runs where:
 
 * the driver lists the inputs and cuts them into shards (``plan_shards``): one shard per file, and big JSON-lines
   files cut into ranges of ``SHARD_LINES`` lines (found by one streaming scan of the file);
 * the cluster reads every shard, extracts and annotates its articles (``ray.data``: ``from_items`` ->
   ``flat_map(read + extract)`` -> ``map_batches(annotate)`` -> ``write_parquet``): one row per annotated article
   or rejection, the record as JSON (:mod:`parallax.codec`);
-* the driver reads the Parquet rows back (polars), in input order, then groups and compares as the local path does
-  (``cluster.group_stories``, ``pipeline.analyze_stories``; or ``incremental.ingest_annotated`` into a store).
+* the driver reads the Parquet rows back (polars), in input order, then groups and compares as the local runner does
+  (``stages.analyze_annotated``; or ``store.ingest_annotated`` into a store).
 
 Grouping needs every article at once, so it is not distributed; it is linear in articles (blocked by day, issue 7).
 Ray is an optional extra (``pip install 'parallax-news[ray]'``); without it ``--engine ray`` fails with one line.
@@ -19,29 +19,32 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import codec
-from ..errors import ConfigError, FormatError, InputError, TooLargeError
-from ..models import AnnotatedArticle, Article, RawDocument, Rejection, Report
-from ..sources.common import MAX_BYTES, IngestCounts, IngestOptions
-from ..sources.decode import decode_bytes
-from ..sources.files import _collect, _read_file, _split_name
-from ..sources.records import _json_error, _record_meta
-from ..sources.urls import canonical_url, unique_key
-from ..version import __version__
-from .local import Progress
+from ..errors import ConfigError
+from ..models import AnnotatedArticle, Article, Rejection, Report
+from ..settings import Settings
+from ..sources import (
+    IngestCounts,
+    IngestOptions,
+    canonical_url,
+    file_kind,
+    list_inputs,
+    read_file,
+    read_json_lines,
+    unique_key,
+)
+from .stages import Progress, Timings, analyze_annotated, annotate, encoder_of, extract_one, no_progress
+from .store import IngestResult, ingest_annotated
 
 if TYPE_CHECKING:
     from ..store import Store
-    from .store import IngestResult
 
 __all__ = [
     "RAY_HINT",
@@ -71,10 +74,10 @@ RAY_HINT = "pip install 'parallax-news[ray]' (the ray extra: Ray Data and pyarro
 class RayOptions:
     """Where and how the Ray engine runs.
 
-    ``address``: a running cluster (``ray://host:10001`` or ``host:6379``; None: $RAY_ADDRESS, else a local Ray
-    instance started for the run and stopped after it). ``num_cpus``: the local instance's CPUs (None: all).
-    ``output``: a folder to keep the annotated Parquet shards in (None: a temporary folder, deleted after).
-    ``shard_lines``: lines per JSON-lines shard.
+    ``address``: a running cluster (``ray://host:10001`` or ``host:6379``; None: ``Settings.ray_address``
+    ($RAY_ADDRESS), else a local Ray instance started for the run and stopped after it). ``num_cpus``: the local
+    instance's CPUs (None: all). ``output``: a folder to keep the annotated Parquet shards in (None: a temporary
+    folder, deleted after). ``shard_lines``: lines per JSON-lines shard.
     """
 
     address: str | None = None
@@ -126,10 +129,10 @@ def plan_shards(paths: Sequence[str | Path], *, shard_lines: int = SHARD_LINES) 
     """The shards of the input files (folders walked as ``read_inputs`` walks them); raises ``InputError`` for a
     missing path and ``ConfigError`` for URLs and stdin, which the Ray engine does not read."""
     shards: list[Shard] = []
-    for kind, item, key in _collect(paths):
+    for kind, item, key in list_inputs(paths):
         _files_only(str(item), kind)
         path = Path(item)
-        ranges = _line_ranges(path, shard_lines) if _split_name(path)[1] == "jsonl" else None
+        ranges = _line_ranges(path, shard_lines) if file_kind(path) == "jsonl" else None
         if not ranges:
             shards.append(Shard(len(shards), str(path), key))
             continue
@@ -166,43 +169,15 @@ def read_shard(shard: Shard, used: set[str], max_bytes: int, options: IngestOpti
     (same keys, same names), then the file's ``IngestCounts`` if WARC records were skipped or repeated. ``used``
     holds every file key of the batch."""
     path = Path(shard.path)
-    if not shard.stop:
-        counts = IngestCounts()
-        yield from _read_file(path, shard.key, max_bytes, used, set(), counts, options)
-        if counts.duplicate or counts.skipped:
-            yield counts
-        return
-    try:
-        with path.open("rb") as stream:
-            stream.seek(shard.start)
-            data = stream.read(shard.stop - shard.start)
-        text = decode_bytes(data)
-    except OSError as exc:
-        yield Rejection.from_error(
-            f"{path}#{shard.first}", "ingest", InputError(f"cannot read the file: {exc.strerror or exc}")
+    if shard.stop:
+        yield from read_json_lines(
+            path, shard.key, first=shard.first, start=shard.start, stop=shard.stop, max_bytes=max_bytes, used=used
         )
         return
-    except InputError as exc:
-        yield Rejection.from_error(f"{path}#{shard.first}", "ingest", exc)
-        return
-    for n, line in enumerate(text.splitlines(), shard.first):
-        if not line.strip():
-            continue
-        name = f"{path}#{n}"
-        try:
-            if len(line.encode("utf-8")) > max_bytes:
-                raise TooLargeError(f"the record is over the limit of {max_bytes:,} bytes")
-            try:
-                value = json.loads(line)
-            except (ValueError, RecursionError) as exc:  # as ingest._json_lines reads a line
-                raise FormatError(f"invalid JSON line: {_json_error(exc)}") from exc
-            if not isinstance(value, dict):
-                raise FormatError(f"expected a JSON object, found {type(value).__name__}")
-            meta = _record_meta(value)
-        except InputError as exc:
-            yield Rejection.from_error(name, "ingest", exc)
-            continue
-        yield RawDocument(source=name, key=unique_key(f"{shard.key}-{n}", used), format="record", meta=meta)
+    counts = IngestCounts()
+    yield from read_file(path, shard.key, max_bytes=max_bytes, used=used, counts=counts, options=options)
+    if counts.duplicate or counts.skipped:
+        yield counts
 
 
 def _row(shard: int, item: int, kind: str, record: Any, checksum: str = "") -> dict[str, Any]:
@@ -217,8 +192,6 @@ def _row(shard: int, item: int, kind: str, record: Any, checksum: str = "") -> d
 
 def _read_and_extract(row: dict[str, Any]) -> list[dict[str, Any]]:
     """Ray Data ``flat_map``: one shard -> a row per article (extracted) or rejection, numbered in read order."""
-    from ..extract.article import extract
-
     shard = Shard(**json.loads(row["shard"]))
     used = set(json.loads(row["used"]))
     options = IngestOptions(csv_map=tuple(tuple(pair) for pair in json.loads(row["csv_map"])))
@@ -226,30 +199,27 @@ def _read_and_extract(row: dict[str, Any]) -> list[dict[str, Any]]:
     for item, found in enumerate(read_shard(shard, used, int(row["max_bytes"]), options)):
         if isinstance(found, IngestCounts):
             rows.append(_row(shard.index, item, "counts", [found.duplicate, sorted(found.skipped.items())]))
-        elif isinstance(found, Rejection):
-            rows.append(_row(shard.index, item, "rejection", found))
+            continue
+        extracted = found if isinstance(found, Rejection) else extract_one(found)
+        if isinstance(extracted, Rejection):
+            rows.append(_row(shard.index, item, "rejection", extracted))
         else:
-            try:
-                article = extract(found)
-            except InputError as exc:
-                rejection = Rejection.from_error(found.source, "extract", exc)
-                rows.append(_row(shard.index, item, "rejection", rejection))
-                continue
-            rows.append(_row(shard.index, item, "article", article, article.checksum))
+            rows.append(_row(shard.index, item, "article", extracted, extracted.checksum))
     return rows
 
 
 def _annotate_batch(batch: Any) -> Any:
-    """Ray Data ``map_batches`` (pyarrow tables): article rows become annotated-article rows; others pass."""
+    """Ray Data ``map_batches`` (pyarrow tables): article rows become annotated-article rows (or a rejection, for an
+    article too long to analyse); others pass."""
     import pyarrow as pa
-
-    from ..annotate.nlp import annotate
 
     rows = batch.to_pylist()
     todo = [i for i, r in enumerate(rows) if r["kind"] == "article"]
     articles = [codec.load(Article, json.loads(rows[i]["record"])) for i in todo]
-    for i, annotated in zip(todo, annotate(articles, batch_size=ANNOTATE_BATCH), strict=True):
-        rows[i] = {**rows[i], "kind": "annotated", "record": json.dumps(codec.dump(annotated), ensure_ascii=False)}
+    done = annotate(articles, Settings(), batch_size=ANNOTATE_BATCH)
+    for i, result in zip(todo, done, strict=True):
+        kind = "rejection" if isinstance(result, Rejection) else "annotated"
+        rows[i] = {**rows[i], "kind": kind, "record": json.dumps(codec.dump(result), ensure_ascii=False)}
     return pa.Table.from_pylist(rows, schema=batch.schema)
 
 
@@ -260,21 +230,19 @@ def _annotate_batch(batch: Any) -> Any:
 class _Annotated:
     articles: list[AnnotatedArticle]
     rejections: list[Rejection]
-    timings: list[tuple[str, float]]
+    timings: Timings
 
 
 def _run(
     paths: Sequence[str | Path],
     *,
-    max_bytes: int,
-    options: IngestOptions | None,
+    settings: Settings,
     ray_options: RayOptions,
     counts: IngestCounts,
     progress: Progress,
 ) -> _Annotated:
     """Read, extract and annotate on Ray; the results back on the driver in input order."""
     ray = _require_ray()
-    options = options or IngestOptions()
     started = time.perf_counter()
     shards = plan_shards(paths, shard_lines=ray_options.shard_lines)
     if ray_options.output is not None and any(ray_options.output.glob("*.parquet")):
@@ -284,23 +252,9 @@ def _run(
         )
     if not shards:
         return _Annotated([], [], [("ingest", 0.0)])
-    used = json.dumps(sorted({s.key for s in shards}))
-    items = [
-        {
-            "shard": json.dumps({f: getattr(s, f) for f in Shard.__slots__}),
-            "used": used,
-            "max_bytes": max_bytes,
-            "csv_map": json.dumps(options.csv_map),
-        }
-        for s in shards
-    ]
     started_here = not ray.is_initialized()
     if started_here:
-        address = ray_options.address or os.environ.get("RAY_ADDRESS") or None
-        local: dict[str, Any] = {}
-        if not address:  # a local instance, started for this run
-            local = {"num_cpus": ray_options.num_cpus, "object_store_memory": LOCAL_OBJECT_STORE_BYTES}
-        ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level="error", **local)
+        _start(ray, ray_options.address or settings.ray_address, ray_options.num_cpus)
     data_logger = logging.getLogger("ray.data")
     level = data_logger.level
     try:
@@ -310,6 +264,7 @@ def _run(
         data_logger.setLevel(logging.ERROR)
         with tempfile.TemporaryDirectory(prefix="parallax-ray-") as scratch:
             folder = ray_options.output or Path(scratch)
+            items = _tasks(shards, settings)
             dataset = (
                 ray.data.from_items(items, override_num_blocks=len(items))
                 .flat_map(_read_and_extract)
@@ -317,7 +272,7 @@ def _run(
             )
             dataset.write_parquet(str(folder))
             progress("annotate", len(shards), len(shards))
-            warc = {s.index for s in shards if _split_name(Path(s.path))[1] == "warc"}
+            warc = {s.index for s in shards if file_kind(Path(s.path)) == "warc"}
             result = _collect_rows(folder, counts, warc)
     finally:
         data_logger.setLevel(level)
@@ -325,6 +280,28 @@ def _run(
             ray.shutdown()
     result.timings.append(("ingest+extract+annotate (ray)", time.perf_counter() - started))
     return result
+
+
+def _start(ray: Any, address: str | None, num_cpus: int | None) -> None:
+    """Connect to the cluster at ``address``, or start a local Ray instance for the run (``address`` None)."""
+    local: dict[str, Any] = {}
+    if not address:  # a local instance, started for this run
+        local = {"num_cpus": num_cpus, "object_store_memory": LOCAL_OBJECT_STORE_BYTES}
+    ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level="error", **local)
+
+
+def _tasks(shards: Sequence[Shard], settings: Settings) -> list[dict[str, Any]]:
+    """One Ray Data item per shard: the shard, every file key of the batch, and the read settings it needs."""
+    used = json.dumps(sorted({s.key for s in shards}))
+    return [
+        {
+            "shard": json.dumps({f: getattr(s, f) for f in Shard.__slots__}),
+            "used": used,
+            "max_bytes": settings.max_bytes,
+            "csv_map": json.dumps(settings.csv_map),
+        }
+        for s in shards
+    ]
 
 
 def _collect_rows(folder: Path, counts: IngestCounts, warc: set[int]) -> _Annotated:
@@ -363,67 +340,35 @@ def _collect_rows(folder: Path, counts: IngestCounts, warc: set[int]) -> _Annota
                 urls.add(url)
             counts.accepted += 1
             if annotated.id in ids:
-                annotated = _renamed(annotated, unique_key(annotated.id, ids))
+                annotated = annotated.renamed(unique_key(annotated.id, ids))
             ids.add(annotated.id)
             articles.append(annotated)
     return _Annotated(articles, rejections, [])
 
 
-def _renamed(annotated: AnnotatedArticle, article_id: str) -> AnnotatedArticle:
-    return replace(
-        annotated,
-        article=replace(annotated.article, id=article_id),
-        sentences=tuple(replace(s, article_id=article_id) for s in annotated.sentences),
-        quotes=tuple(replace(q, article_id=article_id) for q in annotated.quotes),
-        citations=tuple(replace(c, article_id=article_id) for c in annotated.citations),
-    )
-
-
-def _quiet(stage: str, done: int, total: int) -> None:
-    return None
-
-
 def analyze_ray(
     paths: Sequence[str | Path],
     *,
-    max_bytes: int = MAX_BYTES,
-    options: IngestOptions | None = None,
+    settings: Settings | None = None,
     ray_options: RayOptions | None = None,
     counts: IngestCounts | None = None,
     progress: Progress | None = None,
 ) -> Report:
-    """``pipeline.analyze`` with reading, extraction and annotation on Ray (files and folders only).
+    """``local.analyze`` with reading, extraction and annotation on Ray (files and folders only).
 
     Grouping and comparison run here, on the driver, over every annotated article. Raises ``ConfigError`` when
     Ray is not installed (with the hint to install the extra) and ``InputError`` for a missing path.
     """
-    from ..group.batch import group_stories
-    from ..group.copies import find_duplicates
-    from .local import analyze_stories
-
-    report_progress = progress or _quiet
+    settings = settings or Settings()
+    progress = progress or no_progress
     counts = counts if counts is not None else IngestCounts()
-    done = _run(
-        paths,
-        max_bytes=max_bytes,
-        options=options,
-        ray_options=ray_options or RayOptions(),
-        counts=counts,
-        progress=report_progress,
-    )
-    lap = time.perf_counter()
-    duplicates = find_duplicates([a.article for a in done.articles])
-    stories = group_stories(done.articles, duplicates=duplicates)
-    done.timings.append(("group", time.perf_counter() - lap))
-    analyses = analyze_stories(stories, done.articles, duplicates, progress=progress, timings=done.timings)
-    return Report(
-        articles=tuple(done.articles),
-        stories=tuple(analyses),
-        duplicates=duplicates,
-        rejections=tuple(done.rejections),
-        generated=datetime.now(UTC).replace(microsecond=0).isoformat(),
-        version=__version__,
-        timings=tuple(done.timings),
+    done = _run(paths, settings=settings, ray_options=ray_options or RayOptions(), counts=counts, progress=progress)
+    return analyze_annotated(
+        done.articles,
+        encoder=encoder_of(settings),
+        rejections=done.rejections,
+        progress=progress,
+        timings=done.timings,
     )
 
 
@@ -431,25 +376,17 @@ def ingest_ray(
     store: Store,
     paths: Sequence[str | Path],
     *,
-    max_bytes: int = MAX_BYTES,
-    options: IngestOptions | None = None,
+    settings: Settings | None = None,
     ray_options: RayOptions | None = None,
     counts: IngestCounts | None = None,
     progress: Progress | None = None,
 ) -> IngestResult:
-    """``incremental.ingest_paths`` with reading, extraction and annotation on Ray; stories are assigned and
-    saved here (``incremental.ingest_annotated``). Returns the ``IngestResult``. Articles already stored are
-    annotated again on the cluster (the store is not asked first) and then skipped, as repeats are."""
-    from .store import ingest_annotated
-
+    """``store.ingest_paths`` with reading, extraction and annotation on Ray; stories are assigned and saved here
+    (``store.ingest_annotated``). Returns the ``IngestResult``. Articles already stored are annotated again on the
+    cluster (the store is not asked first) and then skipped, as repeats are."""
+    settings = settings or Settings()
+    progress = progress or no_progress
     counts = counts if counts is not None else IngestCounts()
-    done = _run(
-        paths,
-        max_bytes=max_bytes,
-        options=options,
-        ray_options=ray_options or RayOptions(),
-        counts=counts,
-        progress=progress or _quiet,
-    )
-    result = ingest_annotated(store, done.articles, progress=progress)
+    done = _run(paths, settings=settings, ray_options=ray_options or RayOptions(), counts=counts, progress=progress)
+    result = ingest_annotated(store, done.articles, settings=settings, progress=progress)
     return replace(result, rejections=(*result.rejections, *done.rejections))

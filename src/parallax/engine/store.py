@@ -38,21 +38,31 @@ from pathlib import Path
 
 import numpy as np
 
-from ..annotate.nlp import annotate, within_limits
+from ..annotate.nlp import within_limits
 from ..days import publication_day
-from ..errors import ConcurrentWriteError, InputError
-from ..extract.article import extract
+from ..embed import Encoder
+from ..errors import ConcurrentWriteError
 from ..group.batch import describe_story, group_stories
 from ..group.copies import find_duplicates
 from ..group.evidence import THRESHOLD, WINDOW_DAYS, features
 from ..group.stream import SPLIT_MIN_PART, StoryIndex
-from ..models import AnnotatedArticle, Article, Rejection, Report, Story, content_id
+from ..models import AnnotatedArticle, Article, Rejection, Story, content_id
 from ..report import to_dict
-from ..sources.common import MAX_BYTES, IngestCounts, IngestOptions
-from ..sources.files import read_inputs
+from ..settings import Settings
+from ..sources import IngestCounts
 from ..store import Matrix, Store, StoryRecord
-from ..version import __version__
-from .local import Progress, analyze_stories, embed_sentences
+from .stages import (
+    Progress,
+    analyze_stories,
+    annotate,
+    build_report,
+    embed_sentences,
+    encoder_of,
+    extract,
+    no_progress,
+    read,
+    split,
+)
 
 __all__ = ["IngestResult", "ingest_annotated", "ingest_articles", "ingest_paths"]
 
@@ -83,22 +93,17 @@ class IngestResult:
         return self.created + self.updated
 
 
-def _quiet(stage: str, done: int, total: int) -> None:
-    return None
-
-
 def ingest_paths(
     store: Store,
     paths: Sequence[str | Path],
     *,
-    max_bytes: int = MAX_BYTES,
+    settings: Settings | None = None,
     progress: Progress | None = None,
-    options: IngestOptions | None = None,
     counts: IngestCounts | None = None,
     batch: int = 0,
 ) -> IngestResult:
     """Read, extract and ingest articles into ``store``: files, folders, URLs, feeds, sitemaps, WARC, CSV, ``-``
-    (as ``analyze`` reads them; ``options`` and ``counts`` as for :func:`parallax.sources.read_inputs`).
+    (as ``analyze`` reads them, with ``settings``; ``counts`` as for :func:`parallax.sources.read_inputs`).
 
     ``batch`` > 0 saves every ``batch`` articles in their own transaction (in input order), so an ingest that is
     killed keeps what it saved and a rerun goes on from there (stored articles are skipped); 0 saves everything in
@@ -107,24 +112,22 @@ def ingest_paths(
     """
     if batch < 0:
         raise ValueError("batch must be 0 (one transaction) or a positive number of articles")
-    report_progress = progress or _quiet
-    rejections: list[Rejection] = []
-    articles: list[Article] = []
-    documents = []
-    for item in read_inputs(paths, max_bytes=max_bytes, options=options, counts=counts):
-        if isinstance(item, Rejection):
-            rejections.append(item)
-        else:
-            documents.append(item)
-    for done, doc in enumerate(documents, 1):
-        try:
-            articles.append(extract(doc))
-        except InputError as exc:
-            rejections.append(Rejection.from_error(doc.source, "extract", exc))
-        report_progress("extract", done, len(documents))
+    settings = settings or Settings()
+    progress = progress or no_progress
+    documents, rejections = split(read(paths, settings, counts=counts, progress=progress))
+    articles, failed = split(extract(documents, progress))
+    rejections += failed
     if not batch or len(articles) <= batch:
-        return ingest_articles(store, articles, rejections=rejections, progress=progress)
-    parts = [ingest_articles(store, articles[i : i + batch], progress=progress) for i in range(0, len(articles), batch)]
+        return ingest_articles(store, articles, settings=settings, rejections=rejections, progress=progress)
+    parts = [
+        ingest_articles(store, articles[i : i + batch], settings=settings, progress=progress)
+        for i in range(0, len(articles), batch)
+    ]
+    return _joined(parts, rejections)
+
+
+def _joined(parts: Sequence[IngestResult], rejections: Sequence[Rejection]) -> IngestResult:
+    """One result for an ingest saved in several batches (``rejections``: those made before the batches)."""
     created = dict.fromkeys(s for part in parts for s in part.created)
     absorbed = {gone for part in parts for gone, _ in part.merged}
     return IngestResult(
@@ -144,6 +147,7 @@ def ingest_articles(
     store: Store,
     articles: Sequence[Article],
     *,
+    settings: Settings | None = None,
     rejections: Sequence[Rejection] = (),
     progress: Progress | None = None,
 ) -> IngestResult:
@@ -153,27 +157,27 @@ def ingest_articles(
     it comes back in ``rejections`` (``too-large``, stage ``annotate``), and the others are ingested."""
     if isinstance(articles, (str, bytes)) or not all(isinstance(a, Article) for a in articles):
         raise TypeError("ingest_articles() takes a sequence of Article records")
-    report_progress = progress or _quiet
+    settings = settings or Settings()
+    progress = progress or no_progress
+    # Too-large articles are set aside first, so that they never take an id or count as repeats; only the articles
+    # not stored yet are annotated (stored ones keep their annotations).
     articles, too_large = within_limits(articles)
-    rejections = (*rejections, *too_large)
     new, unchanged = _new_articles(store, articles)
-    annotated: list[AnnotatedArticle] = []
-    for done, item in enumerate(annotate(new), 1):
-        annotated.append(item)
-        report_progress("annotate", done, len(new))
-    return _add(store, annotated, unchanged, rejections, report_progress)
+    annotated, _ = split(annotate(new, settings, progress))
+    return _add(store, annotated, unchanged, (*rejections, *too_large), progress, encoder_of(settings))
 
 
 def ingest_annotated(
     store: Store,
     annotated: Sequence[AnnotatedArticle],
     *,
+    settings: Settings | None = None,
     progress: Progress | None = None,
 ) -> IngestResult:
     """Ingest articles annotated elsewhere (e.g. a ``Report``'s articles): as ``ingest_articles``, without NLP."""
     if isinstance(annotated, (str, bytes)) or not all(isinstance(a, AnnotatedArticle) for a in annotated):
         raise TypeError("ingest_annotated() takes a sequence of AnnotatedArticle records")
-    return _add(store, annotated, (), (), progress or _quiet)
+    return _add(store, annotated, (), (), progress or no_progress, encoder_of(settings or Settings()))
 
 
 def _add(
@@ -182,6 +186,7 @@ def _add(
     unchanged: Sequence[str],
     rejections: Sequence[Rejection],
     report_progress: Progress,
+    encoder: Encoder,
 ) -> IngestResult:
     """Assign new annotated articles to stories, recompute those stories, save everything in one transaction.
 
@@ -195,19 +200,19 @@ def _add(
     vectors_of: dict[str, Matrix] = {}  # by checksum: ids may change between attempts, texts do not
     for attempt in range(1, SAVE_ATTEMPTS + 1):
         new, repeats = _new_articles(store, [a.article for a in annotated])
-        pending = [_renamed(by_checksum[article.checksum], article.id) for article in new]
+        pending = [by_checksum[article.checksum].renamed(article.id) for article in new]
         if not pending:
             return IngestResult(unchanged=(*unchanged, *repeats), rejections=tuple(rejections))
         if not vectors_of:
             report_progress("embed", 0, 1)
             # once per article, ever: stored with it, so that later recomputations of its story never re-embed it
-            embedded = embed_sentences(pending)
+            embedded = embed_sentences(pending, encoder)
             vectors_of = {a.article.checksum: embedded[a.id] for a in pending}
             report_progress("embed", 1, 1)
         fresh = {a.id: vectors_of[a.article.checksum] for a in pending}
 
         report_progress("group", 0, 1)
-        plan = _assign(store, pending)
+        plan = _assign(store, pending, encoder)
         members, created = plan.members, plan.created
         report_progress("group", 1, 1)
         records: list[StoryRecord] = []
@@ -216,7 +221,7 @@ def _add(
         vectors = {**store.sentence_vectors(older), **fresh}
         notes = {**store.article_notes(older), **{aid: why for aid, _, _, why in plan.moves}}
         for done, (story_id, story_articles) in enumerate(members.items(), 1):
-            records.append(_recompute(story_id, story_articles, now, vectors, notes))
+            records.append(_recompute(story_id, story_articles, now, vectors, notes, encoder=encoder))
             report_progress("compare", done, len(members))
 
         story_of = {a.id: story_id for story_id, group in members.items() for a in group}
@@ -242,19 +247,6 @@ def _add(
             split=tuple(plan.splits),
         )
     raise AssertionError("unreachable")  # the loop returns or raises
-
-
-def _renamed(annotated: AnnotatedArticle, article_id: str) -> AnnotatedArticle:
-    """The annotated article under another id (every span that names its article follows)."""
-    if annotated.id == article_id:
-        return annotated
-    return replace(
-        annotated,
-        article=replace(annotated.article, id=article_id),
-        sentences=tuple(replace(s, article_id=article_id) for s in annotated.sentences),
-        quotes=tuple(replace(q, article_id=article_id) for q in annotated.quotes),
-        citations=tuple(replace(c, article_id=article_id) for c in annotated.citations),
-    )
 
 
 def _new_articles(store: Store, articles: Sequence[Article]) -> tuple[list[Article], list[str]]:
@@ -308,10 +300,10 @@ class _Plan:
         return story_id
 
 
-def _assign(store: Store, annotated: Sequence[AnnotatedArticle]) -> _Plan:
+def _assign(store: Store, annotated: Sequence[AnnotatedArticle], encoder: Encoder) -> _Plan:
     """Which story each new article joins, which stored stories merge and which split (see the module docstring)."""
     batch_duplicates = find_duplicates([a.article for a in annotated])
-    groups = group_stories(annotated, duplicates=batch_duplicates)
+    groups = group_stories(annotated, duplicates=batch_duplicates, encoder=encoder)
     by_id = {a.id: a for a in annotated}
 
     candidates = _candidates(store, annotated)
@@ -319,7 +311,7 @@ def _assign(store: Store, annotated: Sequence[AnnotatedArticle]) -> _Plan:
     targets: list[str | None] = [None] * len(groups)
     links: list[tuple[str, str, str, float]] = []
     if candidates:
-        targets, links = _best_stories(groups, by_id, candidates)
+        targets, links = _best_stories(groups, by_id, candidates, encoder)
     for best, other, bridge, between in links:  # the oldest story survives
         one, two = plan.resolve(best), plan.resolve(other)
         if one == two:
@@ -353,31 +345,31 @@ def _assign(store: Store, annotated: Sequence[AnnotatedArticle]) -> _Plan:
             plan.moves.append((article.id, absorbed, survivor, f"moved from story {absorbed}: {why}"))
     plan.members = {sid: [*stored[sid], *added.get(sid, [])] for sid in stored}
     for story_id in [s for s in plan.members if s not in plan.created]:
-        _split(store, plan, story_id)
+        _split(store, plan, story_id, encoder)
     return plan
 
 
-def _split(store: Store, plan: _Plan, story_id: str) -> None:
+def _split(store: Store, plan: _Plan, story_id: str, encoder: Encoder) -> None:
     """Split a stored story the batch touched when its members no longer hold together (``StoryIndex.check``)."""
     members = plan.members[story_id]
     if len(members) < 2 * SPLIT_MIN_PART:
         return
     index = StoryIndex()
-    for feature in features(members):
+    for feature in features(members, encoder=encoder):
         index.seed(feature, story_id)
     notes = index.check(story_id)
     source = {aid: frm for aid, frm, _, _ in plan.moves}
-    for split in index.splits:
-        new_id, first = split.into, split.articles[0]
+    for part in index.splits:
+        new_id, first = part.into, part.articles[0]
         while new_id in plan.members or store.get_story(new_id) is not None:
             new_id = content_id(new_id, first)
-        moved = set(split.articles)
+        moved = set(part.articles)
         plan.members[new_id] = [a for a in members if a.id in moved]
         plan.members[story_id] = [a for a in plan.members[story_id] if a.id not in moved]
         plan.created.add(new_id)
         plan.splits.append((story_id, new_id))
         plan.moves = [m for m in plan.moves if m[0] not in moved]
-        for article_id in split.articles:
+        for article_id in part.articles:
             why = notes[article_id].replace(
                 f"split from story {story_id}", f"split from story {story_id} into {new_id}"
             )
@@ -397,6 +389,7 @@ def _best_stories(
     groups: Sequence[Story],
     by_id: dict[str, AnnotatedArticle],
     candidates: Sequence[tuple[str, AnnotatedArticle]],
+    encoder: Encoder,
 ) -> tuple[list[str | None], list[tuple[str, str, str, float]]]:
     """For each new group, the stored story it joins (highest average similarity above THRESHOLD; a story holding
     an article it copies wins outright), or ``None``; and the links the groups make between stored stories:
@@ -405,7 +398,7 @@ def _best_stories(
     new_articles = [by_id[i] for group in groups for i in group.articles]
     stored_articles = [a for _, a in candidates]
     everything = [*new_articles, *stored_articles]
-    prepared = features(everything)
+    prepared = features(everything, encoder=encoder)
     index = StoryIndex()
     for (story_id, _), feature in zip(candidates, prepared[len(new_articles) :], strict=True):
         index.seed(feature, story_id)
@@ -458,23 +451,20 @@ def _recompute(
     now: str,
     vectors: Mapping[str, Matrix],
     notes: Mapping[str, str] | None = None,
+    *,
+    encoder: Encoder | None = None,
 ) -> StoryRecord:
     """A story's analysis and report JSON from all its articles (annotations and sentence vectors as stored: no
-    NLP or embedding reruns). ``notes``: why an article was moved here (a merge or split), added to its reason."""
+    NLP or embedding reruns; ``encoder`` embeds the leads and the quotes compare cannot match by wording). ``notes``:
+    why an article was moved here (a merge or split), added to its reason."""
     duplicates = find_duplicates([a.article for a in articles])
-    story = describe_story(articles, duplicates=duplicates)
+    story = describe_story(articles, duplicates=duplicates, encoder=encoder)
     moved = notes or {}
     reasons = tuple((aid, f"{why}; {moved[aid]}" if aid in moved else why) for aid, why in story.reasons)
     story = replace(story, id=story_id, reasons=reasons)
-    (analysis,) = analyze_stories([story], articles, duplicates, vectors=vectors)
+    (analysis,) = analyze_stories([story], articles, duplicates, encoder=encoder, vectors=vectors)
     by_id = {a.id: a for a in articles}
-    report = Report(
-        articles=tuple(by_id[i] for i in story.articles),
-        stories=(analysis,),
-        duplicates=duplicates,
-        generated=now,
-        version=__version__,
-    )
+    report = build_report([by_id[i] for i in story.articles], [analysis], duplicates, generated=now)
     return StoryRecord(analysis=analysis, duplicates=tuple(duplicates), report=to_dict(report))
 
 

@@ -3,7 +3,8 @@
 :func:`watch` polls each source every ``interval`` seconds. A feed or sitemap is fetched again each time, but only
 the articles it lists that were never read before are fetched (the :class:`SeenState`, kept in a JSON file beside
 the store, remembers canonical URLs and ``file:`` signatures of path, size and modification time). New documents
-are extracted and handed to :func:`parallax.engine.store.ingest_articles`, which files them into stories.
+are read and extracted (:mod:`parallax.engine.stages`) and handed to :func:`parallax.engine.store.ingest_articles`,
+which files them into stories.
 
 A source that fails (the feed itself cannot be fetched, the folder is gone) is retried with exponential backoff
 (``interval`` x 2, x 4, ... up to ``max_backoff``); the others go on. URLs read in a poll become "seen" only after
@@ -24,12 +25,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import ConfigError, InputError
-from ..extract.article import extract
-from ..models import Article, RawDocument, Rejection
-from ..sources.common import MAX_BYTES, IngestCounts
+from ..models import RawDocument, Rejection
+from ..settings import Settings
+from ..sources import IngestCounts
 from ..sources.fetch import Fetcher, FetchPolicy
-from ..sources.files import read_inputs
 from ..store import Store
+from .stages import extract, read, split
 from .store import IngestResult, ingest_articles
 
 __all__ = ["PollResult", "SeenState", "WatchOptions", "watch"]
@@ -44,12 +45,11 @@ STATE_VERSION = 1
 
 @dataclass(frozen=True, slots=True)
 class WatchOptions:
-    """How to watch: the poll interval and backoff cap (seconds), the size limit, the fetch policy, one poll only."""
+    """How to watch: the poll interval and backoff cap (seconds), one poll only. (The size limit and the fetch policy
+    are the run's ``Settings``.)"""
 
     interval: float = INTERVAL_S
     max_backoff: float = MAX_BACKOFF_S
-    max_bytes: int = MAX_BYTES
-    fetch: FetchPolicy | None = None
     once: bool = False
 
 
@@ -153,6 +153,7 @@ def watch(
     store: Store,
     sources: Sequence[str],
     *,
+    settings: Settings | None = None,
     options: WatchOptions | None = None,
     state: SeenState | None = None,
     stop: threading.Event | None = None,
@@ -162,8 +163,10 @@ def watch(
     """Poll ``sources`` (feed, sitemap or page URLs, folders, files) into ``store`` until ``stop`` is set.
 
     With ``options.once`` every source is polled once and the call returns. ``on_poll`` is called after each poll
-    of a source. Raises ``ConfigError`` for a source that is neither a URL nor an existing path.
+    of a source. ``settings`` (None: the defaults) set the size limit, the fetch policy and how new articles are
+    analysed. Raises ``ConfigError`` for a source that is neither a URL nor an existing path.
     """
+    settings = settings or Settings()
     options = options or WatchOptions()
     state = state if state is not None else SeenState()
     stop = stop or threading.Event()
@@ -174,13 +177,13 @@ def watch(
             raise ConfigError(f"no such file or folder: {source}", hint="check the path, or give an http(s) URL")
     due = dict.fromkeys(sources, clock())
     failures = dict.fromkeys(sources, 0)
-    policy = options.fetch or FetchPolicy(max_bytes=options.max_bytes)
+    policy = settings.fetch or FetchPolicy(max_bytes=settings.max_bytes)
     with Fetcher(policy, sleep=stop.wait) as fetcher:  # a stop cuts any politeness wait short
         while not stop.is_set():
             for source in sources:
                 if stop.is_set() or due[source] > clock():
                     continue
-                result = _poll(store, source, fetcher, state, stop, options)
+                result = _poll(store, source, fetcher, state, stop, settings)
                 failures[source] = failures[source] + 1 if result.error else 0
                 delay = min(options.interval * 2 ** failures[source], options.max_backoff)
                 due[source] = clock() + delay
@@ -196,7 +199,7 @@ def watch(
 
 
 def _poll(
-    store: Store, source: str, fetcher: Fetcher, state: SeenState, stop: threading.Event, options: WatchOptions
+    store: Store, source: str, fetcher: Fetcher, state: SeenState, stop: threading.Event, settings: Settings
 ) -> PollResult:
     pending = _Pending(state)
     counts = IngestCounts()
@@ -204,7 +207,7 @@ def _poll(
     rejections: list[Rejection] = []
     error: str | None = None
     try:
-        for item in read_inputs([source], max_bytes=options.max_bytes, counts=counts, seen=pending, fetcher=fetcher):
+        for item in read([source], settings, counts=counts, seen=pending, fetcher=fetcher):
             if isinstance(item, Rejection):
                 rejections.append(item)
                 if item.document == source:  # the feed, sitemap or page itself: the source failed
@@ -215,14 +218,10 @@ def _poll(
                 break
     except InputError as exc:  # the folder vanished between polls
         error = f"{exc.reason}: {exc.message}"
-    articles: list[Article] = []
-    for doc in documents:
-        try:
-            articles.append(extract(doc))
-        except InputError as exc:
-            rejections.append(Rejection.from_error(doc.source, "extract", exc))
+    articles, failed = split(extract(documents))
+    rejections += failed
     result = (
-        ingest_articles(store, articles, rejections=rejections)
+        ingest_articles(store, articles, settings=settings, rejections=rejections)
         if articles
         else IngestResult(rejections=tuple(rejections))
     )

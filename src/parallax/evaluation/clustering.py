@@ -18,7 +18,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..embed import using_encoder
+from ..embed import Encoder, get_encoder
 from ..models import AnnotatedArticle, Article
 from . import Measurement
 from .common import PRF, annotate_all, average_linkage, bcubed, best_threshold, pairwise, tfidf_cosine
@@ -117,10 +117,12 @@ def _bcubed_f1(labels: Sequence[Hashable], gold: Sequence[Hashable]) -> float:
     return bcubed(labels, gold).f1
 
 
-def _parallax_labels(corpus: Corpus, annotated: Sequence[AnnotatedArticle]) -> list[int]:
+def _parallax_labels(
+    corpus: Corpus, annotated: Sequence[AnnotatedArticle], encoder: Encoder | None = None
+) -> list[int]:
     from ..group.batch import group_stories
 
-    stories = group_stories(annotated)
+    stories = group_stories(annotated, encoder=encoder)
     story_of = {aid: n for n, story in enumerate(stories) for aid in story.articles}
     return [story_of[a.id] for a in corpus.articles]
 
@@ -141,8 +143,7 @@ def run(data: Path, *, fast: bool = False) -> list[Measurement]:
         at_best = average_linkage(tfidf[corpus.name], best[corpus.name][0])
         annotated = annotate_all(corpus.articles)
         ours = _parallax_labels(corpus, annotated)
-        with using_encoder("static"):
-            ours_static = _parallax_labels(corpus, annotated)
+        ours_static = _parallax_labels(corpus, annotated, get_encoder("static"))
         scores: dict[str, tuple[PRF, PRF, PRF]] = {
             measure: (fn(ours, corpus.gold), fn(baseline, corpus.gold), fn(at_best, corpus.gold))
             for measure, fn in (("BCubed", bcubed), ("pairwise", pairwise))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..embed import using_encoder
+from ..embed import get_encoder
 from ..models import Article
 from . import Measurement
 from .common import annotate_all, pearson, tfidf_cosine
@@ -43,8 +43,7 @@ def run(data: Path, *, fast: bool = False) -> list[Measurement]:
     articles = [Article(id=f"{n // 2}-{n % 2}", source="semeval2022", text=t) for n, t in enumerate(texts)]
     embedded = text_similarity(articles)
     ours = [float(embedded[2 * i, 2 * i + 1]) for i in range(len(rows))]
-    with using_encoder("static"):
-        embedded_static = text_similarity(articles)
+    embedded_static = text_similarity(articles, encoder=get_encoder("static"))
     ours_static = [float(embedded_static[2 * i, 2 * i + 1]) for i in range(len(rows))]
     combined = pair_similarity(annotate_all(articles))
     evidence = [float(combined[2 * i, 2 * i + 1]) for i in range(len(rows))]

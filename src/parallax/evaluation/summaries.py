@@ -97,13 +97,14 @@ def _analyze(articles: Sequence[AnnotatedArticle]) -> list[str]:
     vectors, fact alignment, the summary (with a word budget instead of the report's sentence count)."""
     from ..compare.story import compare_story
     from ..compare.summary import summarize
-    from ..embed import encode
+    from ..embed import empty, get_encoder
     from ..group.copies import find_duplicates
 
+    encoder = get_encoder()
     duplicates = find_duplicates([a.article for a in articles])
     copies = {copy: group.original for group in duplicates for copy in group.copies}
     texts = [s.text for a in articles for s in a.sentences]
-    rows = encode(texts) if texts else np.zeros((0, 384), dtype=np.float32)
+    rows = encoder.encode(texts) if texts else empty()
     vectors = {}
     row = 0
     for a in articles:
@@ -111,7 +112,7 @@ def _analyze(articles: Sequence[AnnotatedArticle]) -> list[str]:
         row += len(a.sentences)
     ids = tuple(a.id for a in articles)
     story = Story(id=content_id(*ids), articles=ids)
-    analysis = compare_story(story, articles, vectors, encode=encode, copies=copies)
+    analysis = compare_story(story, articles, vectors, encode=encoder.encode, copies=copies)
     loaded = Counter((a.id, t.sentence) for a in articles for t in a.loaded_terms if t.kind != "hedge")
     return [s.text for s in summarize(analysis, vectors, loaded, words=SUMMARY_WORDS)]
 

@@ -8,8 +8,8 @@ size limit, options and counts every reader shares.
 
 from .common import MAX_BYTES, IngestCounts, IngestOptions
 from .decode import decode_bytes
-from .files import read_inputs
-from .records import parquet_records, parse_csv_map, records_from_text
+from .files import file_kind, list_inputs, read_file, read_inputs, read_json_lines
+from .records import json_lines, parquet_records, parse_csv_map, records_from_text
 from .urls import canonical_url, key_for_url, unique_key
 
 __all__ = [
@@ -18,10 +18,15 @@ __all__ = [
     "IngestOptions",
     "canonical_url",
     "decode_bytes",
+    "file_kind",
+    "json_lines",
     "key_for_url",
+    "list_inputs",
     "parquet_records",
     "parse_csv_map",
+    "read_file",
     "read_inputs",
+    "read_json_lines",
     "records_from_text",
     "unique_key",
 ]

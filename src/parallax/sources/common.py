@@ -8,11 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from ..settings import MAX_BYTES as MAX_BYTES  # the input size limit, one of the settings
+
 if TYPE_CHECKING:
     from .fetch import FetchPolicy
 
-
-MAX_BYTES = 20 * 1024 * 1024  # the largest news page seen in AEB is ~1.5 MB; 20 MB leaves room for JSONL batches
 
 FileKind = Literal["text", "html", "json", "jsonl", "csv", "warc", "parquet"]
 SUFFIXES: dict[str, FileKind] = {

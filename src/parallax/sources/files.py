@@ -32,7 +32,7 @@ from ..errors import (
 from ..models import RawDocument, Rejection
 from .common import MAX_BYTES, SUFFIXES, FileKind, IngestCounts, IngestOptions
 from .decode import SNIFF_BYTES, decode_bytes
-from .records import _check_csv_map, _csv_records, _records, parquet_records, records_from_text
+from .records import _check_csv_map, _csv_records, _records, json_lines, parquet_records, records_from_text
 from .urls import _URL, unique_key
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ def read_inputs(
         raise TypeError("max_bytes must be a positive int")
     options = options or IngestOptions()
     _check_csv_map(options.csv_map)
-    sources = _collect(paths)
+    sources = list_inputs(paths)
     counts = counts if counts is not None else IngestCounts()
     return _counted(_read_all(sources, max_bytes, options, counts, seen, fetcher, stdin), counts)
 
@@ -83,8 +83,9 @@ def _counted(items: Iterator[RawDocument | Rejection], counts: IngestCounts) -> 
         yield item
 
 
-def _collect(paths: Sequence[str | Path]) -> list[tuple[str, Path | str, str]]:
-    """(kind, file or URL, key) for every input; kind is "file", "url" or "stdin"; file keys unique in the batch."""
+def list_inputs(paths: Sequence[str | Path]) -> list[tuple[str, Path | str, str]]:
+    """(kind, file or URL, key) for every input, folders walked as :func:`read_inputs` walks them; kind is "file",
+    "url" or "stdin"; file keys are unique in the batch. Raises ``InputError`` for a path that does not exist."""
     found: list[tuple[str, Path | str]] = []
     seen: set[Path] = set()
     for raw in paths:
@@ -116,6 +117,11 @@ def _walk(folder: Path) -> list[Path]:
             if not name.startswith(".") and _split_name(Path(name))[1] is not None:
                 files.append(Path(root) / name)
     return files
+
+
+def file_kind(path: Path) -> FileKind | None:
+    """The kind of file a name says (``a.jsonl.gz``: "jsonl"), None for an unknown extension."""
+    return _split_name(path)[1]
 
 
 def _split_name(path: Path) -> tuple[str, FileKind | None]:
@@ -174,6 +180,51 @@ def _signature(path: Path) -> str:
     except OSError:
         return f"file:{path}"
     return f"file:{path.resolve()}?size={info.st_size}&mtime={info.st_mtime_ns}"
+
+
+def read_file(
+    path: Path,
+    key: str,
+    *,
+    max_bytes: int = MAX_BYTES,
+    used: set[str],
+    seen: MutableSet[str] | None = None,
+    counts: IngestCounts | None = None,
+    options: IngestOptions | None = None,
+) -> Iterator[RawDocument | Rejection]:
+    """One file's documents (and rejections) as :func:`read_inputs` yields them for it, under ``key`` (its key in
+    the batch, from :func:`list_inputs`); ``used`` holds the keys taken in the batch, and gets the file's records'.
+    WARC captures already in ``seen`` are skipped and counted in ``counts``."""
+    yield from _read_file(
+        path,
+        key,
+        max_bytes,
+        used,
+        seen if seen is not None else set(),
+        counts if counts is not None else IngestCounts(),
+        options or IngestOptions(),
+    )
+
+
+def read_json_lines(
+    path: Path, key: str, *, first: int, start: int, stop: int, max_bytes: int = MAX_BYTES, used: set[str]
+) -> Iterator[RawDocument | Rejection]:
+    """Lines ``first``... of a JSON-lines file, held in its bytes ``start``..``stop``, as :func:`read_inputs` reads
+    them in the whole file (same names, same keys): how a large file is read in ranges by several workers. A line
+    over ``max_bytes`` is rejected as too large."""
+    try:
+        with path.open("rb") as stream:
+            stream.seek(start)
+            data = stream.read(stop - start)
+        text = decode_bytes(data)
+    except OSError as exc:
+        error = InputError(f"cannot read the file: {exc.strerror or exc}")
+        yield Rejection.from_error(f"{path}#{first}", "ingest", error)
+        return
+    except InputError as exc:
+        yield Rejection.from_error(f"{path}#{first}", "ingest", exc)
+        return
+    yield from json_lines(str(path), key, text, used=used, first=first, max_bytes=max_bytes)
 
 
 def _read_file(

@@ -10,7 +10,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from ..errors import (
     EmptyInputError,
     FormatError,
     InputError,
+    TooLargeError,
 )
 from ..models import RawDocument, Rejection
 from .decode import SNIFF_BYTES
@@ -118,30 +119,57 @@ def _csv_records(
 
 def _records(source: str, key: str, text: str, lines: bool, used: set[str]) -> Iterator[RawDocument | Rejection]:
     """The records of a JSON (one object or a list) or JSON-lines file; each bad one is rejected alone."""
-    items: Iterable[tuple[int, str | None, Any]]
     if lines:
-        items, numbered = _json_lines(text), True
-    else:
-        try:
-            value = json.loads(text)
-        except (ValueError, RecursionError) as exc:
-            yield Rejection.from_error(source, "ingest", FormatError(f"invalid JSON: {_json_error(exc)}"))
-            return
-        numbered = isinstance(value, list)
-        items = [(n, None, item) for n, item in enumerate(value, 1)] if numbered else [(0, None, value)]
-    for n, error, value in items:
+        yield from json_lines(source, key, text, used=used)
+        return
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        yield Rejection.from_error(source, "ingest", FormatError(f"invalid JSON: {_json_error(exc)}"))
+        return
+    numbered = isinstance(value, list)
+    items = list(enumerate(value, 1)) if numbered else [(0, value)]
+    for n, item in items:
         name = f"{source}#{n}" if numbered else source
         try:
-            if error is not None:
-                raise FormatError(error)
-            if not isinstance(value, dict):
-                raise FormatError(f"expected a JSON object, found {type(value).__name__}")
-            meta = _record_meta(value)
+            meta = _object_meta(item)
         except InputError as exc:
             yield Rejection.from_error(name, "ingest", exc)
             continue
         record_key = unique_key(f"{key}-{n}", used) if numbered else key
         yield RawDocument(source=name, key=record_key, format="record", meta=meta)
+
+
+def json_lines(
+    source: str, key: str, text: str, *, used: set[str], first: int = 1, max_bytes: int | None = None
+) -> Iterator[RawDocument | Rejection]:
+    """The records of JSON-lines ``text``, one per non-blank line, named ``<source>#<line>`` and keyed
+    ``<key>-<line>`` (made unique in ``used``); each bad line is rejected alone. ``first`` is the number of the
+    text's first line (for a range of a larger file); a line over ``max_bytes`` (if given) is rejected as too large.
+    """
+    for n, line in enumerate(text.splitlines(), first):
+        if not line.strip():
+            continue
+        name = f"{source}#{n}"
+        try:
+            if max_bytes is not None and len(line.encode("utf-8")) > max_bytes:
+                raise TooLargeError(f"the record is over the limit of {max_bytes:,} bytes")
+            try:
+                value = json.loads(line)
+            except (ValueError, RecursionError) as exc:
+                raise FormatError(f"invalid JSON line: {_json_error(exc)}") from exc
+            meta = _object_meta(value)
+        except InputError as exc:
+            yield Rejection.from_error(name, "ingest", exc)
+            continue
+        yield RawDocument(source=name, key=unique_key(f"{key}-{n}", used), format="record", meta=meta)
+
+
+def _object_meta(value: Any) -> tuple[tuple[str, str], ...]:
+    """A parsed JSON value's fields (``_record_meta``); raises unless it is an object."""
+    if not isinstance(value, dict):
+        raise FormatError(f"expected a JSON object, found {type(value).__name__}")
+    return _record_meta(value)
 
 
 def parquet_records(
@@ -167,17 +195,6 @@ def parquet_records(
             yield Rejection.from_error(name, "ingest", exc)
             continue
         yield RawDocument(source=name, key=unique_key(f"{key}-{n}", used), format="record", meta=meta)
-
-
-def _json_lines(text: str) -> Iterator[tuple[int, str | None, Any]]:
-    """(line number, error or None, value) for every non-blank line."""
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            yield n, None, json.loads(line)
-        except (ValueError, RecursionError) as exc:
-            yield n, f"invalid JSON line: {_json_error(exc)}", None
 
 
 def _json_error(exc: ValueError | RecursionError) -> str:

@@ -31,11 +31,11 @@ from urllib.parse import urlsplit
 import numpy as np
 from numpy.typing import NDArray
 
+from ..embed.base import DIMENSIONS
 from ..errors import ConfigError
 from ..models import AnnotatedArticle, DuplicateGroup, Report, StoryAnalysis
 
 __all__ = [
-    "DB_ENV",
     "DEFAULT_DB",
     "MARK_END",
     "MARK_START",
@@ -52,12 +52,10 @@ __all__ = [
     "StoryInfo",
     "StoryRecord",
     "Table",
-    "default_url",
     "open_store",
 ]
 
-DEFAULT_DB = "parallax.db"  # in the current folder, when neither --db nor $PARALLAX_DB says otherwise
-DB_ENV = "PARALLAX_DB"
+DEFAULT_DB = "parallax.db"  # in the current folder, when no store is named (nor $PARALLAX_DB, read by the commands)
 
 # Search snippets mark each matched term with these two private-use characters (never found in news text), so a
 # caller can escape the snippet for HTML first and then turn the marks into <mark> tags.
@@ -67,7 +65,7 @@ MARK_END = "\ue001"
 # Every table a backend keeps, in the order ``Store.rows`` and ``dump`` list them (full-text indexes excluded).
 TABLES = ("schema_migrations", "stories", "articles", "entities", "citations", "facts", "merged_stories")
 
-VECTOR_SIZE = 384  # the sentence encoder's dimension (all-MiniLM-L6-v2)
+VECTOR_SIZE = DIMENSIONS  # the sentence encoders' width
 
 Sort = Literal["newest", "largest"]
 
@@ -333,20 +331,16 @@ class Store(Protocol):
     def __exit__(self, *exc: object) -> None: ...
 
 
-def default_url() -> str:
-    """The store used when none is named: ``$PARALLAX_DB``, else ``parallax.db`` in the current folder."""
-    return os.environ.get(DB_ENV) or DEFAULT_DB
-
-
 def open_store(url: str | os.PathLike[str] | None = None) -> Store:
     """Open (creating and migrating where needed) the store at ``url``.
 
     ``url`` is a PostgreSQL URL (``postgresql://`` or ``postgres://``), ``sqlite:///path``, or a plain file path
-    (SQLite); ``None`` means :func:`default_url`. Raises :class:`~parallax.errors.ConfigError` for any other URL
-    scheme, :class:`~parallax.errors.StoreError` when the store cannot be opened.
+    (SQLite); ``None`` means ``DEFAULT_DB`` in the current folder (the commands read ``$PARALLAX_DB`` first: see
+    :func:`parallax.settings.store_url`). Raises :class:`~parallax.errors.ConfigError` for any other URL scheme,
+    :class:`~parallax.errors.StoreError` when the store cannot be opened.
     """
     if url is None:
-        url = default_url()
+        url = DEFAULT_DB
     if isinstance(url, os.PathLike):
         url = os.fspath(url)
     if not isinstance(url, str):

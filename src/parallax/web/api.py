@@ -224,7 +224,7 @@ async def ingest(request: Request) -> dict[str, Any]:
         )
     if not files and not pasted:
         raise WebError(400, "nothing to ingest", hint="send at least one article or file")
-    result = await run_in_threadpool(ingest_uploads, store_of(request), files, pasted)
+    result = await run_in_threadpool(ingest_uploads, store_of(request), files, pasted, settings_of(request).run)
     return ingest_answer(result)
 
 

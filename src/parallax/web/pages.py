@@ -226,7 +226,7 @@ async def upload(request: Request) -> HTMLResponse:
             pasted.append(Pasted(text, **{f: _text(form.get(f)) for f in fields}))
     if not files and not pasted:
         raise WebError(400, "nothing to add", hint="choose files or paste an article's text")
-    result = await run_in_threadpool(ingest_uploads, _store(request), files, pasted)
+    result = await run_in_threadpool(ingest_uploads, _store(request), files, pasted, settings_of(request).run)
     store = _store(request)
     touched = [s for s in (store.get_story(sid) for sid in result.stories) if s is not None]
     added = [a.info for a in (store.get_article(aid) for aid in result.added) if a is not None]

@@ -1,4 +1,5 @@
-"""What the web app is configured with: tokens, limits, page sizes. Read from the environment at its edge only.
+"""What the web app is configured with: tokens, limits, page sizes, and the run settings uploads are ingested with
+(:class:`parallax.settings.Settings`: the encoder, ...). Read from the environment at its edge only.
 
 Writes (``POST /api/ingest``, the upload form) always need the write token (``PARALLAX_TOKEN``); without one set,
 the app is read-only. Reads are public unless a read token (``PARALLAX_READ_TOKEN``) is set; the write token then
@@ -13,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..errors import ConfigError
+from ..settings import Settings as RunSettings
 
 __all__ = ["MAX_UPLOAD_BYTES", "PAGE_SIZE", "Settings"]
 
@@ -30,7 +32,8 @@ CSRF_TTL = 2 * 60 * 60
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """The web app's configuration. ``secret`` signs the forms' CSRF tokens (random per process by default)."""
+    """The web app's configuration. ``secret`` signs the forms' CSRF tokens (random per process by default);
+    ``run``: how uploads are read and analysed (the encoder, the device...)."""
 
     token: str | None = None
     read_token: str | None = None
@@ -38,6 +41,7 @@ class Settings:
     page_size: int = PAGE_SIZE
     csrf_ttl: int = CSRF_TTL
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
+    run: RunSettings = field(default_factory=RunSettings)
 
     def __post_init__(self) -> None:
         if self.max_upload_bytes < 1 or self.page_size < 1 or self.csrf_ttl < 1:
@@ -55,7 +59,8 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Settings from ``PARALLAX_TOKEN``, ``PARALLAX_READ_TOKEN`` and ``PARALLAX_MAX_UPLOAD`` (bytes)."""
+        """Settings from ``PARALLAX_TOKEN``, ``PARALLAX_READ_TOKEN`` and ``PARALLAX_MAX_UPLOAD`` (bytes), and the run
+        settings from theirs (:meth:`parallax.settings.Settings.from_env`: ``PARALLAX_ENCODER``...)."""
         env = os.environ if env is None else env
         limit = env.get("PARALLAX_MAX_UPLOAD", "").strip()
         try:
@@ -69,4 +74,5 @@ class Settings:
             token=env.get("PARALLAX_TOKEN") or None,
             read_token=env.get("PARALLAX_READ_TOKEN") or None,
             max_upload_bytes=max_upload,
+            run=RunSettings.from_env(env),
         )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..engine.store import IngestResult, ingest_paths
+from ..settings import Settings as RunSettings
 from ..store import Store
 
 __all__ = ["Pasted", "Upload", "ingest_uploads"]
@@ -54,8 +55,11 @@ class Pasted:
         return {k: v.strip() for k, v in fields.items() if v and v.strip()}
 
 
-def ingest_uploads(store: Store, files: Sequence[Upload] = (), pasted: Sequence[Pasted] = ()) -> IngestResult:
-    """Ingest uploaded files and pasted articles into ``store``; bad ones come back as rejections."""
+def ingest_uploads(
+    store: Store, files: Sequence[Upload] = (), pasted: Sequence[Pasted] = (), settings: RunSettings | None = None
+) -> IngestResult:
+    """Ingest uploaded files and pasted articles into ``store`` with ``settings`` (the app's ``Settings.run``; None:
+    the defaults); bad ones come back as rejections."""
     with tempfile.TemporaryDirectory(prefix="parallax-upload-") as tmp:
         folder = Path(tmp)
         names: dict[str, str] = {}  # file written -> the name to show
@@ -76,7 +80,7 @@ def ingest_uploads(store: Store, files: Sequence[Upload] = (), pasted: Sequence[
         # Each file by name, not the folder: a folder walk skips unknown file types silently, a named file is
         # rejected with its reason.
         with _INGESTS:
-            result = ingest_paths(store, [Path(p) for p in names])
+            result = ingest_paths(store, [Path(p) for p in names], settings=settings)
     rejections = tuple(replace(r, document=_shown(r.document, names, folder)) for r in result.rejections)
     return replace(result, rejections=rejections)
 

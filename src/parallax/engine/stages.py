@@ -1,0 +1,343 @@
+"""The stages, defined once: read -> extract -> annotate -> group -> compare -> report.
+
+Each stage takes the records of the one before and gives its own, with a ``Rejection`` for each document it cannot
+use (the batch goes on). No analysis happens here: each stage is calls into its package. The runners only decide how
+the stages execute: ``local`` in this process (annotate in worker processes), ``store`` into a store (incremental
+assignment), ``ray`` as Ray Data tasks, ``watch`` in a polling loop.
+
+Per story, compare is followed by summarize, tone (``tone``), omissions and exclusives (``coverage``) and provenance
+(``provenance``); older reporting (``recycled``) is judged once the whole batch is grouped.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableSet, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import numpy as np
+
+from ..annotate.nlp import PARALLEL_MIN_ARTICLES, within_limits
+from ..annotate.nlp import annotate as annotate_articles
+from ..compare.coverage import outlet_coverage
+from ..compare.provenance import trace_sources
+from ..compare.recycled import find_recycled
+from ..compare.story import MAX_COMPARED, QUOTE_EMBED_MIN_WORDS, compare_story, compared_articles
+from ..compare.summary import summarize
+from ..compare.tone import entity_tone
+from ..embed import Encoder, LazyEncoder, Matrix, empty
+from ..errors import InputError
+from ..extract.article import extract as extract_article
+from ..group.batch import group_stories
+from ..group.copies import find_duplicates
+from ..models import (
+    AnnotatedArticle,
+    Article,
+    DuplicateGroup,
+    RawDocument,
+    Rejection,
+    Report,
+    Story,
+    StoryAnalysis,
+)
+from ..settings import Settings
+from ..sources import IngestCounts, IngestOptions, read_inputs
+from ..version import __version__
+
+if TYPE_CHECKING:
+    from ..sources.fetch import Fetcher
+
+__all__ = [
+    "EMBED_CHUNK_SENTENCES",
+    "Progress",
+    "Timings",
+    "analyze_annotated",
+    "analyze_stories",
+    "annotate",
+    "build_report",
+    "embed_sentences",
+    "encoder_of",
+    "extract",
+    "extract_one",
+    "group",
+    "no_progress",
+    "read",
+    "split",
+    "timed",
+]
+
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(stage, done, total)`` while a stage runs (a total of 0: not known yet)."""
+
+Timings = list[tuple[str, float]]
+"""Seconds per stage, in the order they ran (``Report.timings``)."""
+
+# Sentences embedded per chunk of stories in ``analyze_stories``: ~6 MB of vectors; the encoder's batches
+# (BATCH_TOKENS) are far smaller, so its speed is the same as one call for everything.
+EMBED_CHUNK_SENTENCES = 4096
+
+T = TypeVar("T")
+
+
+def no_progress(stage: str, done: int, total: int) -> None:
+    """The ``Progress`` of a run nobody watches."""
+    return None
+
+
+def split(items: Iterable[T | Rejection]) -> tuple[list[T], list[Rejection]]:
+    """A stage's output as (the records it made, the rejections), each in order."""
+    kept: list[T] = []
+    rejections: list[Rejection] = []
+    for item in items:
+        if isinstance(item, Rejection):
+            rejections.append(item)
+        else:
+            kept.append(item)
+    return kept, rejections
+
+
+@contextmanager
+def timed(timings: Timings, stage: str) -> Iterator[None]:
+    """Add the seconds the block takes to ``timings`` as ``stage``."""
+    started = time.perf_counter()
+    yield
+    timings.append((stage, time.perf_counter() - started))
+
+
+def encoder_of(settings: Settings) -> LazyEncoder:
+    """The sentence encoder the settings choose, loaded on first use."""
+    return LazyEncoder(settings.encoder, settings.device, settings.encoder_dir, settings.cache_dir)
+
+
+# --- read, extract, annotate: per document ----------------------------------------------------------------------
+
+
+def read(
+    paths: Sequence[str | Path],
+    settings: Settings,
+    *,
+    counts: IngestCounts | None = None,
+    progress: Progress = no_progress,
+    seen: MutableSet[str] | None = None,
+    fetcher: Fetcher | None = None,
+) -> Iterator[RawDocument | Rejection]:
+    """Every document in ``paths`` (files, folders, URLs, feeds, sitemaps, WARC, ``-``), or a Rejection for each bad
+    one, read with the settings' size limit, fetch policy and CSV columns (:func:`parallax.sources.read_inputs`;
+    ``counts``, ``seen`` and ``fetcher`` as there). Raises ``InputError`` for a path that does not exist."""
+    counts = counts if counts is not None else IngestCounts()
+    options = IngestOptions(fetch=settings.fetch, csv_map=settings.csv_map)
+    for item in read_inputs(
+        paths, max_bytes=settings.max_bytes, options=options, counts=counts, seen=seen, fetcher=fetcher
+    ):
+        yield item
+        progress("ingest", counts.accepted + counts.rejected, 0)
+
+
+def extract_one(document: RawDocument) -> Article | Rejection:
+    """The article in one document, or why there is none."""
+    try:
+        return extract_article(document)
+    except InputError as exc:
+        return Rejection.from_error(document.source, "extract", exc)
+
+
+def extract(documents: Sequence[RawDocument], progress: Progress = no_progress) -> Iterator[Article | Rejection]:
+    """The article in each document, or a Rejection, in order."""
+    for done, document in enumerate(documents, 1):
+        yield extract_one(document)
+        progress("extract", done, len(documents))
+
+
+def annotate(
+    articles: Sequence[Article], settings: Settings, progress: Progress = no_progress, *, batch_size: int = 16
+) -> Iterator[AnnotatedArticle | Rejection]:
+    """Each article annotated, in order; an article too long to analyse (over ``extract.MAX_ARTICLE_CHARS``) is a
+    ``too-large`` Rejection (stage ``annotate``) instead. A batch of ``PARALLEL_MIN_ARTICLES`` or more is shared by
+    ``settings.processes`` worker processes (None: one per CPU); a smaller one runs here (no start-up cost)."""
+    kept, too_large = within_limits(articles)
+    fits = {id(article) for article in kept}
+    rejections = iter(too_large)
+    workers = settings.processes if settings.processes and len(kept) >= PARALLEL_MIN_ARTICLES else None
+    position = 0
+    for done, item in enumerate(annotate_articles(kept, batch_size=batch_size, n_process=workers), 1):
+        while id(articles[position]) not in fits:
+            yield next(rejections)
+            position += 1
+        yield item
+        position += 1
+        progress("annotate", done, len(kept))
+    yield from rejections
+
+
+# --- group, compare, report: per batch ----------------------------------------------------------------------------
+
+
+def group(
+    annotated: Sequence[AnnotatedArticle], encoder: Encoder
+) -> tuple[tuple[Story, ...], tuple[DuplicateGroup, ...]]:
+    """The batch's stories, and the copies among its articles (syndication)."""
+    duplicates = find_duplicates([a.article for a in annotated])
+    return group_stories(annotated, duplicates=duplicates, encoder=encoder), duplicates
+
+
+def build_report(
+    annotated: Sequence[AnnotatedArticle],
+    analyses: Sequence[StoryAnalysis],
+    duplicates: Sequence[DuplicateGroup],
+    rejections: Sequence[Rejection] = (),
+    timings: Sequence[tuple[str, float]] = (),
+    *,
+    generated: str | None = None,
+) -> Report:
+    """The report of a batch (or of one stored story): its records, this version, when (``generated``: now)."""
+    return Report(
+        articles=tuple(annotated),
+        stories=tuple(analyses),
+        duplicates=tuple(duplicates),
+        rejections=tuple(rejections),
+        generated=generated or datetime.now(UTC).replace(microsecond=0).isoformat(),
+        version=__version__,
+        timings=tuple(timings),
+    )
+
+
+def analyze_annotated(
+    annotated: Sequence[AnnotatedArticle],
+    *,
+    encoder: Encoder,
+    rejections: Sequence[Rejection] = (),
+    progress: Progress = no_progress,
+    timings: Timings | None = None,
+) -> Report:
+    """The stages after annotation for a whole batch: group, compare, and the report."""
+    timings = timings if timings is not None else []
+    with timed(timings, "group"):
+        stories, duplicates = group(annotated, encoder)
+    analyses = analyze_stories(stories, annotated, duplicates, encoder=encoder, progress=progress, timings=timings)
+    return build_report(annotated, analyses, duplicates, rejections, timings)
+
+
+def analyze_stories(
+    stories: Sequence[Story],
+    annotated: Sequence[AnnotatedArticle],
+    duplicates: Sequence[DuplicateGroup] = (),
+    *,
+    encoder: Encoder | None = None,
+    progress: Progress | None = None,
+    timings: Timings | None = None,
+    vectors: Mapping[str, Matrix] | None = None,
+) -> tuple[StoryAnalysis, ...]:
+    """Compare and summarise stories already grouped (the stage after ``group``).
+
+    ``annotated`` must hold every article of every story; ``duplicates`` the copies among them. ``vectors`` may
+    hold sentence vectors computed earlier (``embed_sentences``), by article id; other articles are embedded here
+    with ``encoder`` (None: the default, MiniLM).
+    """
+    report_progress = progress or no_progress
+    encoder = encoder or LazyEncoder()
+    timings = timings if timings is not None else []
+    by_id = {a.id: a for a in annotated}
+    copies = {copy: group.original for group in duplicates for copy in group.copies}
+    known = vectors or {}
+    loaded = Counter((a.id, t.sentence) for a in annotated for t in a.loaded_terms if t.kind != "hedge")
+    analyses: list[StoryAnalysis] = []
+    embed_seconds = compare_seconds = 0.0
+    # Stories go through embed + compare a chunk at a time, so only one chunk's sentence vectors are held at once
+    # (at 100k articles all of them would take ~4 GB); a chunk is large enough to keep the encoder's batches full.
+    for chunk in _chunks(stories, by_id):
+        lap = time.perf_counter()
+        # the articles compare reads: every article of a story, or its sample when it is large (compared_articles)
+        multi = [
+            a
+            for story in chunk
+            if len(story.articles) > 1
+            for a in compared_articles([by_id[i] for i in story.articles], copies)
+        ]
+        sentence_vectors = embed_sentences([a for a in multi if a.id not in known], encoder)
+        sentence_vectors.update({a.id: known[a.id] for a in multi if a.id in known})
+        quote_encode = _quote_encoder(multi, encoder)
+        embed_seconds += time.perf_counter() - lap
+        lap = time.perf_counter()
+        for story in chunk:
+            members = [by_id[i] for i in story.articles]
+            # articles alone in their story are not embedded (their facts are their own sentences): zero rows
+            story_vectors = {a.id: sentence_vectors.get(a.id, empty(len(a.sentences))) for a in members}
+            analysis = compare_story(story, members, story_vectors, encode=quote_encode, copies=copies)
+            edges, sourcing = trace_sources(story, members, copies)
+            analyses.append(
+                replace(
+                    analysis,
+                    summary=summarize(analysis, sentence_vectors, loaded),
+                    tone=entity_tone(story, members),
+                    coverage=outlet_coverage(story, analysis.facts, copies),
+                    provenance=edges,
+                    sourcing=sourcing,
+                )
+            )
+            report_progress("compare", len(analyses), len(stories))
+        compare_seconds += time.perf_counter() - lap
+    lap = time.perf_counter()
+    recycled = find_recycled(stories, annotated)
+    analyses = [replace(a, recycled=recycled.get(a.story.id, ())) for a in analyses]
+    timings.append(("embed", embed_seconds))
+    timings.append(("compare", compare_seconds + time.perf_counter() - lap))
+    return tuple(analyses)
+
+
+def embed_sentences(articles: Sequence[AnnotatedArticle], encoder: Encoder | None = None) -> dict[str, Matrix]:
+    """Every sentence of the articles as a vector, in one encoder call (``encoder`` None: the default, MiniLM):
+    article id -> (sentences x ``DIMENSIONS``) matrix."""
+    texts = [s.text for article in articles for s in article.sentences]
+    vectors = (encoder or LazyEncoder()).encode(texts) if texts else empty()
+    by_article: dict[str, Matrix] = {}
+    row = 0
+    for article in articles:
+        by_article[article.id] = vectors[row : row + len(article.sentences)]
+        row += len(article.sentences)
+    return by_article
+
+
+def _quote_encoder(articles: Sequence[AnnotatedArticle], encoder: Encoder) -> Callable[[Sequence[str]], Matrix]:
+    """``encode`` for compare, with the quotes it may embed encoded beforehand in one batch.
+
+    compare embeds a quote only when wording alone does not match it to another, one call per quote: on a loaded
+    2-core machine those single-sentence calls took 92% of the compare stage (py-spy, 1,000 articles). One batch
+    for every candidate quote of the chunk costs less than those calls even when some vectors go unused.
+    """
+    texts = sorted(
+        {
+            q.text
+            for a in articles
+            for q in a.quotes
+            if (q.kind == "direct" or q.speaker) and len(q.text.split()) >= QUOTE_EMBED_MIN_WORDS
+        }
+    )
+    cache = dict(zip(texts, encoder.encode(texts), strict=True)) if texts else {}
+
+    def cached(batch: Sequence[str]) -> Matrix:
+        missing = [t for t in batch if t not in cache]
+        if missing:
+            cache.update(zip(missing, encoder.encode(missing), strict=True))
+        return np.stack([cache[t] for t in batch]) if batch else empty()
+
+    return cached
+
+
+def _chunks(stories: Sequence[Story], by_id: Mapping[str, AnnotatedArticle]) -> Iterator[list[Story]]:
+    """Consecutive stories holding about ``EMBED_CHUNK_SENTENCES`` sentences to embed (stories of one: none)."""
+    chunk: list[Story] = []
+    size = 0
+    for story in stories:
+        chunk.append(story)
+        if len(story.articles) > 1:
+            size += sum(len(by_id[i].sentences) for i in story.articles[:MAX_COMPARED])
+        if size >= EMBED_CHUNK_SENTENCES:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk

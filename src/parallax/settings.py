@@ -1,0 +1,143 @@
+"""The settings of a run, in one object: which sentence encoder and where it runs, how many processes annotate, the
+input size limit, how inputs are read (fetch policy, CSV columns), where the model files and caches are, and which
+Ray cluster to use.
+
+:meth:`Settings.from_env` is the one place the environment variables are read (``PARALLAX_ENCODER``,
+``PARALLAX_DEVICE``, ``PARALLAX_PROCESSES``, ``PARALLAX_ENCODER_DIR``, ``PARALLAX_CACHE_DIR`` / ``XDG_CACHE_HOME``,
+``RAY_ADDRESS``; :func:`store_url` reads ``PARALLAX_DB``), and only the edges call it: the ``parallax`` commands and
+the web app. Everything below takes a ``Settings`` (``None``: ``Settings()``, the defaults, as if no variable were
+set) and passes it down.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import ConfigError, ModelError
+
+if TYPE_CHECKING:
+    from .sources.fetch import FetchPolicy
+
+__all__ = [
+    "CACHE_DIR_ENV",
+    "DB_ENV",
+    "DEVICE_ENV",
+    "ENCODERS",
+    "ENCODER_DIR_ENV",
+    "ENCODER_ENV",
+    "MAX_BYTES",
+    "PROCESSES_ENV",
+    "RAY_ADDRESS_ENV",
+    "Settings",
+    "check_device",
+    "check_encoder",
+    "store_url",
+]
+
+# The sentence encoders: "minilm" (the default: the transformer, best alignment) or "static" (the table distilled
+# from it in embed/static.py, ~100x faster, cruder).
+ENCODERS = ("minilm", "static")
+# Where MiniLM runs: "auto" (the default: a CUDA device through PyTorch when an NVIDIA device is present and torch
+# with CUDA is installed, else NumPy), "numpy", "cuda" / "cuda:N" (PyTorch on that device, embed/cuda.py) or "cpu"
+# (PyTorch on the CPU: how the tests check the torch path against the NumPy one).
+_DEVICE = re.compile(r"auto|numpy|cpu|cuda(?::\d+)?")
+MAX_BYTES = 20 * 1024 * 1024  # the largest news page seen in AEB is ~1.5 MB; 20 MB leaves room for JSONL batches
+
+ENCODER_ENV = "PARALLAX_ENCODER"
+DEVICE_ENV = "PARALLAX_DEVICE"
+PROCESSES_ENV = "PARALLAX_PROCESSES"
+ENCODER_DIR_ENV = "PARALLAX_ENCODER_DIR"
+CACHE_DIR_ENV = "PARALLAX_CACHE_DIR"
+DB_ENV = "PARALLAX_DB"
+RAY_ADDRESS_ENV = "RAY_ADDRESS"
+
+
+def check_encoder(kind: str, where: str = "") -> str:
+    """``kind`` when it names a sentence encoder, else ``ModelError`` (``where``: e.g. " in $PARALLAX_ENCODER")."""
+    if kind not in ENCODERS:
+        raise ModelError(f"unknown sentence encoder {kind!r}{where}", hint=f"use one of: {', '.join(ENCODERS)}")
+    return kind
+
+
+def check_device(device: str, where: str = "") -> str:
+    """``device`` when MiniLM can run there (auto, numpy, cpu, cuda, cuda:N), else ``ModelError``."""
+    if not _DEVICE.fullmatch(device):
+        raise ModelError(f"unknown device {device!r}{where}", hint="use auto, numpy, cpu, cuda or cuda:N")
+    return device
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """How a run reads, annotates and embeds.
+
+    ``encoder``: the sentence encoder (``ENCODERS``); ``device``: where MiniLM runs (auto, numpy, cpu, cuda,
+    cuda:N). ``processes``: worker processes that annotate a large batch (None: one per CPU, at most
+    ``annotate.nlp.MAX_PROCESSES``; batches under ``annotate.nlp.PARALLEL_MIN_ARTICLES`` always run in one).
+    ``max_bytes``: the largest input file or record. ``fetch``: the fetch policy for URLs (None: the default, polite
+    and guarded, with ``max_bytes``); ``csv_map``: the CSV column of each field (``(("text", "body"),)``).
+    ``encoder_dir``: another copy of the MiniLM files (None: the installed package's); ``cache_dir``: where built
+    models are cached (None: ``~/.cache/parallax``). ``ray_address``: the Ray cluster when ``RayOptions`` names none
+    (None: a local instance).
+    """
+
+    encoder: str = "minilm"
+    device: str = "auto"
+    processes: int | None = None
+    max_bytes: int = MAX_BYTES
+    fetch: FetchPolicy | None = None
+    csv_map: tuple[tuple[str, str], ...] = ()
+    encoder_dir: Path | None = None
+    cache_dir: Path | None = None
+    ray_address: str | None = None
+
+    def __post_init__(self) -> None:
+        check_encoder(self.encoder)
+        check_device(self.device)
+        if self.processes is not None and (not isinstance(self.processes, int) or self.processes < 1):
+            raise ConfigError(f"processes must be a positive number, not {self.processes!r}")
+        if not isinstance(self.max_bytes, int) or self.max_bytes < 1:
+            raise ConfigError(f"max_bytes must be a positive number of bytes, not {self.max_bytes!r}")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **given: Any) -> Settings:
+        """Settings from the environment (``environ``, default ``os.environ``); fields in ``given`` (e.g. from
+        command-line options) win, and the variables for them are not read.
+
+        ``PARALLAX_ENCODER`` (minilm, static) and ``PARALLAX_DEVICE`` (auto, numpy, cpu, cuda, cuda:N) are
+        case-insensitive; an unknown value raises ``ModelError``. ``PARALLAX_PROCESSES`` is used when it is a
+        positive number (anything else: one process per CPU). ``PARALLAX_CACHE_DIR`` is the cache folder, else
+        ``$XDG_CACHE_HOME/parallax``.
+        """
+        env = os.environ if environ is None else environ
+        found: dict[str, Any] = {}
+        if "encoder" not in given:
+            kind = env.get(ENCODER_ENV, "").strip().lower() or "minilm"
+            found["encoder"] = check_encoder(kind, f" in ${ENCODER_ENV}")
+        if "device" not in given:
+            device = env.get(DEVICE_ENV, "").strip().lower() or "auto"
+            found["device"] = check_device(device, f" in ${DEVICE_ENV}")
+        processes = env.get(PROCESSES_ENV, "").strip()
+        found["processes"] = int(processes) if processes.isdigit() and int(processes) > 0 else None
+        found["encoder_dir"] = Path(env[ENCODER_DIR_ENV]) if env.get(ENCODER_DIR_ENV) else None
+        found["cache_dir"] = _cache_dir(env)
+        found["ray_address"] = env.get(RAY_ADDRESS_ENV) or None
+        return cls(**{**found, **given})
+
+
+def _cache_dir(env: Mapping[str, str]) -> Path | None:
+    override = env.get(CACHE_DIR_ENV)
+    if override:
+        return Path(override)
+    xdg = env.get("XDG_CACHE_HOME")
+    return Path(xdg) / "parallax" if xdg else None
+
+
+def store_url(environ: Mapping[str, str] | None = None) -> str | None:
+    """The store named by ``$PARALLAX_DB`` (None when unset or empty), for commands that need no other setting."""
+    env = os.environ if environ is None else environ
+    return env.get(DB_ENV) or None
