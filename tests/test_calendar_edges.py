@@ -28,7 +28,8 @@ def _body() -> str:
 def edge_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("edges")
     for n, published in enumerate(EDGES):
-        record = {"title": f"Edge {n}", "outlet": f"Edge Outlet {n}", "published": published, "text": _body()}
+        text = _body() + f"\n\nThis is edition number {n} of the edge report, dated {published}."
+        record = {"title": f"Edge {n}", "outlet": f"Edge Outlet {n}", "published": published, "text": text}
         (folder / f"edge-{n}.json").write_text(json.dumps(record), encoding="utf-8")
     return folder
 
@@ -43,3 +44,26 @@ def test_analyze_and_render_at_the_calendar_edges(edge_folder: Path) -> None:
             assert not year or 1 <= int(year) <= 9999, expression
     for fmt in FORMATS:
         assert render(report, fmt)
+
+
+def test_ingest_at_the_calendar_edges_stores_everything(edge_folder: Path, tmp_path: Path) -> None:
+    """The store's candidate window (publication +- 14 days) is held at the calendar's ends: every article stored."""
+    from parallax import ingest_paths, open_store
+
+    with open_store(tmp_path / "edges.db") as store:
+        first = ingest_paths(store, [edge_folder])
+        again = ingest_paths(store, [edge_folder])
+        assert first.rejections == ()
+        assert len(first.added) == len(EDGES)
+        assert len(again.unchanged) == len(EDGES)
+        assert store.counts()["articles"] == len(EDGES)
+
+
+def test_shifted_holds_at_the_ends() -> None:
+    from datetime import date
+
+    from parallax.days import shifted
+
+    assert shifted(date(1, 1, 1), -14) == date.min
+    assert shifted(date(9999, 12, 31), 15) == date.max
+    assert shifted(date(2020, 2, 28), 2) == date(2020, 3, 1)

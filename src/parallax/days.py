@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-__all__ = ["MONTHS", "publication_day"]
+__all__ = ["MONTHS", "publication_day", "shifted"]
 
 # month names and abbreviations -> number (1-12), lower case
 MONTHS = {
@@ -42,3 +42,11 @@ def publication_day(value: str | None) -> date | None:
         return date.fromisoformat(value[:10])
     except ValueError:
         return None
+
+
+def shifted(day: date, days: int) -> date:
+    """``day`` moved by ``days``, held at the calendar's ends (``date.min``, ``date.max``) instead of overflowing."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min

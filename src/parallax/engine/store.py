@@ -33,13 +33,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
 from ..annotate.nlp import within_limits
-from ..days import publication_day
+from ..days import publication_day, shifted
 from ..embed import Encoder
 from ..errors import ConcurrentWriteError
 from ..group.batch import describe_story, group_stories
@@ -380,8 +380,8 @@ def _candidates(store: Store, annotated: Sequence[AnnotatedArticle]) -> list[tup
     days = [d for d in (publication_day(a.article.published) for a in annotated) if d is not None]
     since = until = None
     if days and len(days) == len(annotated):
-        since = (min(days) - timedelta(days=WINDOW_DAYS)).isoformat()
-        until = (max(days) + timedelta(days=WINDOW_DAYS + 1)).isoformat()  # published may carry a time of day
+        since = shifted(min(days), -WINDOW_DAYS).isoformat()
+        until = shifted(max(days), WINDOW_DAYS + 1).isoformat()  # published may carry a time of day
     return list(store.recent_articles(since=since, until=until, limit=MAX_CANDIDATES))
 
 

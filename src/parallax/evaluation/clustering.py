@@ -5,7 +5,7 @@ Gold: BASIL's ``triplet-uuid`` (one event reported by Fox News, the New York Tim
 pairwise precision / recall / F1 (see :mod:`parallax.evaluation.common`).
 
 Parallax: :func:`parallax.group.batch.group_stories` on the articles annotated by the pipeline (title and body), with
-its constants as committed (calibrated on ECB+, see cluster.py; BASIL is reported, not fitted).
+its constants as committed (calibrated on ECB+, see group/evidence.py; BASIL is reported, not fitted).
 Baseline: TF-IDF (scikit-learn defaults) + average-linkage clustering on cosine distance. Its threshold is chosen
 on the *other* data set (the best BCubed F1 there), which is how it would be used on unseen data; the figure at the
 threshold that is best on the data itself is reported beside it, as an upper bound that flatters it.
@@ -37,7 +37,7 @@ NOTES = {
     "one error merges two successive events of one week (an election upset and the leadership race it opened, six "
     "articles): both events' articles are about the same central politicians, so the 'unshared' penalty fires "
     "only in part. A cut of 0.10 splits them (BASIL BCubed F1 1.0) but costs ECB+ 0.006 (the calibration picked 0.08).",
-    "ecbplus": "ECB+: the calibration set (weights, threshold, penalties: grid in cluster.py). The 'unshared' penalty "
+    "ecbplus": "ECB+: the calibration set (weights, threshold, penalties: grid in evidence.py). The 'unshared' penalty "
     "(salient names the other article never mentions) took it from .918 to .932. What stands in the way of .95: in "
     "a few topics the two events share the people, places and wording (a second offer to the same player, the same "
     "rule made and then reversed), so their average similarity across the two events is within a few hundredths of "

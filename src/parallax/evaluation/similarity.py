@@ -64,9 +64,9 @@ def run(data: Path, *, fast: bool = False) -> list[Measurement]:
             goal=GOAL,
             command=command,
             name="similarity.semeval2022.pearson",
-            notes="Similarity: cluster.text_similarity (encoder cosine of title + text, no fitted constant) is the "
-            "graded score; cluster.pair_similarity (the story-cutting evidence, constants calibrated on ECB+ to "
-            "separate events on one topic, with time and strangers penalties) is reported beside it.",
+            notes="Similarity: group.evidence.text_similarity (encoder cosine of title + text, no fitted constant) is "
+            "the graded score; group.evidence.pair_similarity (the story-cutting evidence, constants calibrated on "
+            "ECB+ to separate events on one topic, with time and strangers penalties) is reported beside it.",
         ),
         Measurement(
             task=TASK,
