@@ -218,12 +218,15 @@ def run_one(corpus: Path, naive_max: int, encoder: str) -> dict[str, Any]:
         from parallax.group.batch import group_stories
         from parallax.group.copies import find_duplicates
 
+        from parallax.embed import get_encoder
+
+        chosen = get_encoder(encoder)  # the run's encoder, loaded by the run: the baselines group with it too
         duplicates = find_duplicates([a.article for a in report.articles])
         lap = time.perf_counter()
-        group_stories(report.articles, duplicates=duplicates, streaming=False)
+        group_stories(report.articles, duplicates=duplicates, streaming=False, encoder=chosen)
         result["naive_group"] = time.perf_counter() - lap
         lap = time.perf_counter()
-        group_stories(report.articles, duplicates=duplicates, streaming=True)
+        group_stories(report.articles, duplicates=duplicates, streaming=True, encoder=chosen)
         result["stream_group"] = time.perf_counter() - lap
     sample = [a.article for a in report.articles[:ANNOTATE_SAMPLE]]
     from parallax.annotate import nlp
