@@ -215,10 +215,9 @@ def run_one(corpus: Path, naive_max: int, encoder: str) -> dict[str, Any]:
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
     if n <= naive_max:
+        from parallax.embed import get_encoder
         from parallax.group.batch import group_stories
         from parallax.group.copies import find_duplicates
-
-        from parallax.embed import get_encoder
 
         chosen = get_encoder(encoder)  # the run's encoder, loaded by the run: the baselines group with it too
         duplicates = find_duplicates([a.article for a in report.articles])
