@@ -263,3 +263,16 @@ def test_site_name_from_the_page_title_replaces_a_host_name(tmp_path: Path) -> N
         "www.harbour.example",
         "Harbour Weekly",
     ]
+
+
+def test_a_symlink_loop_in_a_folder_is_rejected_and_the_rest_read(tmp_path: Path) -> None:
+    """Links that point at each other (issue 15: Path.resolve() raised 'Symlink loop' and the run aborted)."""
+    (tmp_path / "good.txt").write_text("The council met on Monday and approved the budget. " * 20, encoding="utf-8")
+    os.symlink(tmp_path / "loop-b.txt", tmp_path / "loop-a.txt")
+    os.symlink(tmp_path / "loop-a.txt", tmp_path / "loop-b.txt")
+    items = list(read_inputs([tmp_path]))
+    docs = [i for i in items if isinstance(i, RawDocument)]
+    rejected = {Path(i.document).name: i for i in items if isinstance(i, Rejection)}
+    assert [d.key for d in docs] == ["good"]
+    assert set(rejected) == {"loop-a.txt", "loop-b.txt"}
+    assert all("symbolic links" in r.message for r in rejected.values())
