@@ -276,3 +276,27 @@ def test_a_symlink_loop_in_a_folder_is_rejected_and_the_rest_read(tmp_path: Path
     assert [d.key for d in docs] == ["good"]
     assert set(rejected) == {"loop-a.txt", "loop-b.txt"}
     assert all("symbolic links" in r.message for r in rejected.values())
+
+
+def test_a_csv_field_over_the_csv_module_limit_does_not_end_the_file(tmp_path: Path) -> None:
+    """A 300 KB text field (csv's default limit is 128 KB) once ended the file there without a word (issue 15)."""
+    import csv
+
+    path = tmp_path / "batch.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["title", "text"])
+        writer.writerow(["Long", "The council met on Monday. " * 11_000])
+        writer.writerow(["Short", GOOD_TEXT])
+    items = list(read_inputs([path]))
+    assert [i.key for i in items if isinstance(i, RawDocument)] == ["batch-1", "batch-2"]
+    assert not [i for i in items if isinstance(i, Rejection)]
+
+
+def test_a_stray_quote_in_a_csv_row_keeps_the_rows_after_it(tmp_path: Path) -> None:
+    path = tmp_path / "batch.csv"
+    path.write_text(f'title,text\nFirst,"{GOOD_TEXT}"\nBad,"x"y"\nThird,"{GOOD_TEXT}"\n', encoding="utf-8")
+    items = list(read_inputs([path]))
+    docs = [i for i in items if isinstance(i, RawDocument)]
+    titles = [dict(d.meta).get("title") for d in docs]
+    assert (titles[0], titles[-1]) == ("First", "Third")

@@ -87,6 +87,9 @@ def _csv_records(
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:SNIFF_BYTES], delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
+    # A field may be as long as the file (itself within the input limit): an article's text over csv's default of
+    # 128 KB once ended the file there, its later rows lost. A row too long to analyse is rejected by extraction.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
     header = reader.fieldnames or []
     missing = [column for _, column in mapping if column not in header]
@@ -101,20 +104,29 @@ def _csv_records(
         )
         return
     mapped = {column for _, column in mapping}
+    n = 0
+    while True:
+        n += 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # this row is malformed: rejected by name, the rows after it still read
+            yield Rejection.from_error(f"{source}#{reader.line_num}", "ingest", FormatError(f"invalid CSV: {exc}"))
+            continue
+        record: dict[str, Any] = {k: v for k, v in row.items() if k is not None and k not in mapped}
+        for field_name, column in mapping:
+            record[RECORD_FIELDS[field_name][0]] = row.get(column)
+        yield _record_document(f"{source}#{n}", f"{key}-{n}", record, used)
+
+
+def _record_document(name: str, key: str, record: dict[str, Any], used: set[str]) -> RawDocument | Rejection:
+    """A record as a document named ``name`` and keyed ``key`` (made unique in ``used``), or its rejection."""
     try:
-        for n, row in enumerate(reader, 1):
-            record: dict[str, Any] = {k: v for k, v in row.items() if k is not None and k not in mapped}
-            for field_name, column in mapping:
-                record[RECORD_FIELDS[field_name][0]] = row.get(column)
-            name = f"{source}#{n}"
-            try:
-                meta = _record_meta(record)
-            except InputError as exc:
-                yield Rejection.from_error(name, "ingest", exc)
-                continue
-            yield RawDocument(source=name, key=unique_key(f"{key}-{n}", used), format="record", meta=meta)
-    except csv.Error as exc:
-        yield Rejection.from_error(f"{source}#{reader.line_num}", "ingest", FormatError(f"invalid CSV: {exc}"))
+        meta = _record_meta(record)
+    except InputError as exc:
+        return Rejection.from_error(name, "ingest", exc)
+    return RawDocument(source=name, key=unique_key(key, used), format="record", meta=meta)
 
 
 def _records(source: str, key: str, text: str, lines: bool, used: set[str]) -> Iterator[RawDocument | Rejection]:
@@ -188,13 +200,7 @@ def parquet_records(
         return
     stop = frame.height if last is None else min(last, frame.height)
     for n, record in enumerate(frame.slice(first - 1, max(stop - first + 1, 0)).iter_rows(named=True), first):
-        name = f"{path}#{n}"
-        try:
-            meta = _record_meta(record)
-        except InputError as exc:
-            yield Rejection.from_error(name, "ingest", exc)
-            continue
-        yield RawDocument(source=name, key=unique_key(f"{key}-{n}", used), format="record", meta=meta)
+        yield _record_document(f"{path}#{n}", f"{key}-{n}", record, used)
 
 
 def _json_error(exc: ValueError | RecursionError) -> str:
