@@ -300,3 +300,30 @@ def test_a_stray_quote_in_a_csv_row_keeps_the_rows_after_it(tmp_path: Path) -> N
     docs = [i for i in items if isinstance(i, RawDocument)]
     titles = [dict(d.meta).get("title") for d in docs]
     assert (titles[0], titles[-1]) == ("First", "Third")
+
+
+def test_parquet_rows_and_text_are_limited(tmp_path: Path) -> None:
+    """A small Parquet file can hold millions of rows (issue 15: 7 KB, 2,000,000 rows, 3.2 GB decoded): over
+    MAX_PARQUET_ROWS it is rejected from its metadata; past the input limit in text, reading stops with a rejection."""
+    import polars as pl
+
+    from parallax.sources import records
+
+    many = tmp_path / "many.parquet"
+    rows = records.MAX_PARQUET_ROWS + 1
+    pl.DataFrame({"title": ["t"] * rows, "text": ["x"] * rows}).write_parquet(many)
+    assert many.stat().st_size < 100_000
+    (rejection,) = list(read_inputs([many]))
+    assert isinstance(rejection, Rejection)
+    assert rejection.reason == "too-large"
+    assert "rows" in rejection.message
+
+    wide = tmp_path / "wide.parquet"
+    pl.DataFrame({"title": ["t"] * 40, "text": [GOOD_TEXT * 20] * 40}).write_parquet(wide)
+    limit = len(GOOD_TEXT * 20) * 10 + 100
+    items = list(read_inputs([wide], max_bytes=limit))
+    docs = [i for i in items if isinstance(i, RawDocument)]
+    assert len(docs) == 10
+    assert isinstance(items[-1], Rejection)
+    assert items[-1].reason == "too-large"
+    assert "row 11" in items[-1].message

@@ -250,7 +250,7 @@ def _read_file(
             yield from _read_warc_file(path, max_bytes, used, seen, counts)
             return
         if kind == "parquet":
-            yield from parquet_records(path, key, used)
+            yield from parquet_records(path, key, used, max_bytes=max_bytes)
             return
         text = decode_bytes(_read_bytes(path, max_bytes), html=kind == "html")
     except InputError as exc:
