@@ -88,3 +88,35 @@ def test_formats_by_extension(tmp_path: Path) -> None:
     assert (tmp_path / "r.html").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["schema"].startswith("parallax.report/")
     assert (tmp_path / "r.md").read_text(encoding="utf-8").startswith("#")
+
+
+def test_rejection_lines_show_hostile_file_names_inert(tmp_path: Path) -> None:
+    """A file name with a terminal escape sequence and a line break prints as one inert line (issue 15): no raw
+    control character reaches the terminal, and no forged "rejected:" line appears."""
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    (batch / "01.txt").write_bytes(next(CORPUS.glob("0[1-4]_*.txt")).read_bytes())
+    (batch / "evil\x1b[31mred\nrejected: forged.txt").write_bytes(b"")
+    proc = subprocess.run(
+        [sys.executable, "-m", "parallax.cli", "analyze", str(batch), "--output", str(tmp_path / "r.json"), "-q"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "400"},
+        check=False,
+    )
+    assert proc.returncode == EXIT_REJECTED, proc.stderr
+    assert "\x1b" not in proc.stderr
+    rejected = [line for line in proc.stderr.splitlines() if line.startswith("rejected:")]
+    assert len(rejected) == 1, proc.stderr
+    assert "evil\\x1b[31mred\\x0arejected: forged.txt" in rejected[0]
+
+
+def test_printable() -> None:
+    from parallax.cli.common import printable
+
+    assert printable("plain name.txt") == "plain name.txt"
+    assert printable("a\x1b[2Jb") == "a\\x1b[2Jb"
+    assert printable("[bold]x") == "\\[bold]x"  # rich markup escaped too
+    assert printable("x\u202ey") == "x\\u202ey"  # a bidi override
+    assert printable("tab\there") == "tab\\x09here"

@@ -263,3 +263,67 @@ def test_site_name_from_the_page_title_replaces_a_host_name(tmp_path: Path) -> N
         "www.harbour.example",
         "Harbour Weekly",
     ]
+
+
+def test_a_symlink_loop_in_a_folder_is_rejected_and_the_rest_read(tmp_path: Path) -> None:
+    """Links that point at each other (issue 15: Path.resolve() raised 'Symlink loop' and the run aborted)."""
+    (tmp_path / "good.txt").write_text("The council met on Monday and approved the budget. " * 20, encoding="utf-8")
+    os.symlink(tmp_path / "loop-b.txt", tmp_path / "loop-a.txt")
+    os.symlink(tmp_path / "loop-a.txt", tmp_path / "loop-b.txt")
+    items = list(read_inputs([tmp_path]))
+    docs = [i for i in items if isinstance(i, RawDocument)]
+    rejected = {Path(i.document).name: i for i in items if isinstance(i, Rejection)}
+    assert [d.key for d in docs] == ["good"]
+    assert set(rejected) == {"loop-a.txt", "loop-b.txt"}
+    assert all("symbolic links" in r.message for r in rejected.values())
+
+
+def test_a_csv_field_over_the_csv_module_limit_does_not_end_the_file(tmp_path: Path) -> None:
+    """A 300 KB text field (csv's default limit is 128 KB) once ended the file there without a word (issue 15)."""
+    import csv
+
+    path = tmp_path / "batch.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["title", "text"])
+        writer.writerow(["Long", "The council met on Monday. " * 11_000])
+        writer.writerow(["Short", GOOD_TEXT])
+    items = list(read_inputs([path]))
+    assert [i.key for i in items if isinstance(i, RawDocument)] == ["batch-1", "batch-2"]
+    assert not [i for i in items if isinstance(i, Rejection)]
+
+
+def test_a_stray_quote_in_a_csv_row_keeps_the_rows_after_it(tmp_path: Path) -> None:
+    path = tmp_path / "batch.csv"
+    path.write_text(f'title,text\nFirst,"{GOOD_TEXT}"\nBad,"x"y"\nThird,"{GOOD_TEXT}"\n', encoding="utf-8")
+    items = list(read_inputs([path]))
+    docs = [i for i in items if isinstance(i, RawDocument)]
+    titles = [dict(d.meta).get("title") for d in docs]
+    assert (titles[0], titles[-1]) == ("First", "Third")
+
+
+def test_parquet_rows_and_text_are_limited(tmp_path: Path) -> None:
+    """A small Parquet file can hold millions of rows (issue 15: 7 KB, 2,000,000 rows, 3.2 GB decoded): over
+    MAX_PARQUET_ROWS it is rejected from its metadata; past the input limit in text, reading stops with a rejection."""
+    import polars as pl
+
+    from parallax.sources import records
+
+    many = tmp_path / "many.parquet"
+    rows = records.MAX_PARQUET_ROWS + 1
+    pl.DataFrame({"title": ["t"] * rows, "text": ["x"] * rows}).write_parquet(many)
+    assert many.stat().st_size < 100_000
+    (rejection,) = list(read_inputs([many]))
+    assert isinstance(rejection, Rejection)
+    assert rejection.reason == "too-large"
+    assert "rows" in rejection.message
+
+    wide = tmp_path / "wide.parquet"
+    pl.DataFrame({"title": ["t"] * 40, "text": [GOOD_TEXT * 20] * 40}).write_parquet(wide)
+    limit = len(GOOD_TEXT * 20) * 10 + 100
+    items = list(read_inputs([wide], max_bytes=limit))
+    docs = [i for i in items if isinstance(i, RawDocument)]
+    assert len(docs) == 10
+    assert isinstance(items[-1], Rejection)
+    assert items[-1].reason == "too-large"
+    assert "row 11" in items[-1].message

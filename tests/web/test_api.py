@@ -405,3 +405,27 @@ def test_throttle_forgets_old_failures_and_clients() -> None:
     throttle.failed("b", now=3)
     throttle.failed("c", now=4)  # a third client: the least recent ("a") is forgotten
     assert throttle.wait("a", now=5) == 0
+
+
+def test_a_trickled_body_is_cut_off(tmp_path: Path) -> None:
+    """A client that sends its body slower than the app allows gets 408 and the connection back (issue 15); the
+    server answers others meanwhile."""
+    import socket
+    import time
+    from urllib.parse import urlsplit
+
+    with open_store(tmp_path / "x.db") as store, serve(store, Settings(token=TOKEN, body_seconds=1.0)) as server:
+        parts = urlsplit(server.url)
+        with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+            sock.sendall(
+                b"POST /api/ingest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b"Authorization: Bearer " + TOKEN.encode() + b"\r\nContent-Length: 1000\r\n\r\n{\"arti"
+            )
+            started = time.monotonic()
+            with server.client() as http:
+                assert http.get("/api/stories").status_code == 200  # others are served meanwhile
+            answer = sock.recv(4096).decode("latin-1")
+            waited = time.monotonic() - started
+        assert answer.startswith("HTTP/1.1 408"), answer[:200]
+        assert '"request-timeout"' in answer
+        assert waited < 8

@@ -26,9 +26,21 @@ __all__ = ["EXIT_REJECTED"]
 EXIT_REJECTED = 3  # the work was done, but some inputs were rejected
 
 
+def printable(text: str) -> str:
+    """``text`` as one safe terminal line: control and format characters (escape sequences, line breaks that would
+    forge a second "rejected:" line, bidi overrides) shown as ``\\xNN``/``\\uNNNN``, rich markup escaped."""
+    shown = "".join(ch if ch.isprintable() or ch == " " else _escaped(ch) for ch in text)
+    return escape(shown)
+
+
+def _escaped(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
 def _fail(console: Console, exc: ParallaxError) -> None:
-    hint = f" (hint: {escape(exc.hint)})" if exc.hint else ""  # escaped: "pip install 'x[ray]'" is not markup
-    console.print(f"[bold red]error:[/] {escape(str(exc))}{hint}", highlight=False, soft_wrap=True)
+    hint = f" (hint: {printable(exc.hint)})" if exc.hint else ""  # escaped: "pip install 'x[ray]'" is not markup
+    console.print(f"[bold red]error:[/] {printable(str(exc))}{hint}", highlight=False, soft_wrap=True)
 
 
 @contextmanager
@@ -60,9 +72,10 @@ def _progress(
 def _print_rejections(err: Console, rejections: Iterable[Rejection]) -> None:
     """One line per rejected document: which, why, and a hint."""
     for rejection in rejections:
-        hint = f" (hint: {rejection.hint})" if rejection.hint else ""
+        hint = f" (hint: {printable(rejection.hint)})" if rejection.hint else ""
+        what = f"{printable(rejection.document)}: {printable(rejection.reason)}: {printable(rejection.message)}"
         err.print(
-            f"[yellow]rejected:[/] {rejection.document}: {rejection.reason}: {rejection.message}{hint}",
+            f"[yellow]rejected:[/] {what}{hint}",
             highlight=False,
             soft_wrap=True,
         )

@@ -99,7 +99,10 @@ def list_inputs(paths: Sequence[str | Path]) -> list[tuple[str, Path | str, str]
         if not path.exists():
             raise InputError(f"no such file or folder: {path}", document=str(path), hint="check the path")
         for file in _walk(path) if path.is_dir() else [path]:
-            resolved = file.resolve()
+            try:
+                resolved = file.resolve()
+            except (OSError, RuntimeError):  # a symlink loop: kept under its own name, rejected when read
+                resolved = file.absolute()
             if resolved not in seen:
                 seen.add(resolved)
                 found.append(("file", file))
@@ -247,7 +250,7 @@ def _read_file(
             yield from _read_warc_file(path, max_bytes, used, seen, counts)
             return
         if kind == "parquet":
-            yield from parquet_records(path, key, used)
+            yield from parquet_records(path, key, used, max_bytes=max_bytes)
             return
         text = decode_bytes(_read_bytes(path, max_bytes), html=kind == "html")
     except InputError as exc:

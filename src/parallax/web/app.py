@@ -59,6 +59,6 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     # The app's own stylesheet stays public: the sign-in page needs it, and it holds no data.
     app.mount("/static", StaticFiles(packages=[("parallax.web", "static")]), name="static")
     # The last added is the outermost: the security headers go on every response, the size limit's 413 included.
-    app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)
+    app.add_middleware(BodyLimit, limit=settings.max_upload_bytes, seconds=settings.body_seconds)
     app.add_middleware(SecurityHeaders)
     return app

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ..errors import ConfigError
 from ..settings import Settings as RunSettings
 
-__all__ = ["MAX_UPLOAD_BYTES", "PAGE_SIZE", "Settings"]
+__all__ = ["BODY_SECONDS", "MAX_UPLOAD_BYTES", "PAGE_SIZE", "Settings"]
 
 # The largest request body the app accepts (an upload of a few articles). News pages run to ~1.5 MB at most (the
 # largest seen in the AEB corpus, see ingest.MAX_BYTES); 10 MiB leaves room for a handful of them in one upload.
@@ -29,6 +29,10 @@ PAGE_SIZE = 50
 # How long a form's CSRF token stays valid (seconds): long enough to fill in the upload form without hurrying.
 CSRF_TTL = 2 * 60 * 60
 
+# How long a request's body may take to arrive (seconds): 10 MiB at a slow 256 kbit/s line takes ~5 minutes; a
+# client that trickles a body slower than that holds a connection open for nothing and is answered 408.
+BODY_SECONDS = 300.0
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
@@ -40,12 +44,13 @@ class Settings:
     max_upload_bytes: int = MAX_UPLOAD_BYTES
     page_size: int = PAGE_SIZE
     csrf_ttl: int = CSRF_TTL
+    body_seconds: float = BODY_SECONDS
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
     run: RunSettings = field(default_factory=RunSettings)
 
     def __post_init__(self) -> None:
-        if self.max_upload_bytes < 1 or self.page_size < 1 or self.csrf_ttl < 1:
-            raise ConfigError("max_upload_bytes, page_size and csrf_ttl must be positive")
+        if self.max_upload_bytes < 1 or self.page_size < 1 or self.csrf_ttl < 1 or not self.body_seconds > 0:
+            raise ConfigError("max_upload_bytes, page_size, csrf_ttl and body_seconds must be positive")
 
     @property
     def writable(self) -> bool:
