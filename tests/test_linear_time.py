@@ -168,3 +168,22 @@ def test_title_words_are_the_old_pattern(prefix: str) -> None:
 @pytest.mark.slow
 def test_run_of_capitals_before_a_title_is_linear() -> None:
     assert_linear(lambda n: "A" * n + " said Deputy Foreign Minister ", title_words)
+
+
+OLD_PROPER_RUN = re.compile(r"\b[A-Z][\w&.'’-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w&.'’-]*)+")
+PROPER_PIECES = st.lists(
+    st.sampled_from(["Bank", "of", "the", "Vostria", " ", "  ", "A.", "B", "-", "Co", "&", "said", ",", "’s", "x"]),
+    max_size=16,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(PROPER_PIECES)
+def test_proper_runs_are_those_of_the_old_pattern(text: str) -> None:
+    new = [m.span() for m in citations._PROPER_RUN.finditer(text)]
+    assert new == [m.span() for m in OLD_PROPER_RUN.finditer(text)]
+
+
+@pytest.mark.slow
+def test_initials_without_spaces_are_linear() -> None:
+    assert_linear(lambda n: ("A." * n)[:n] + " Vostrian News", lambda text: list(citations._PROPER_RUN.finditer(text)))
