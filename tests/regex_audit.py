@@ -53,7 +53,8 @@ def patterns() -> list[Found]:
             continue
         for name, value in vars(loaded).items():
             if isinstance(value, re.Pattern) and isinstance(value.pattern, str):
-                found.setdefault((value.pattern, value.flags), Found(f"{module.name}.{name}", value.pattern, value.flags))
+                where = f"{module.name}.{name}"
+                found.setdefault((value.pattern, value.flags), Found(where, value.pattern, value.flags))
     for path in sorted(SRC.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
