@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from parallax.annotate import citations, quotes
@@ -180,6 +180,8 @@ PROPER_PIECES = st.lists(
 @settings(max_examples=500, deadline=None)
 @given(PROPER_PIECES)
 def test_proper_runs_are_those_of_the_old_pattern(text: str) -> None:
+    # words over MAX_NAME_WORD characters are no longer part of a name: the two agree on every other text
+    assume(all(len(word) <= citations.MAX_NAME_WORD for word in text.split()))
     new = [m.span() for m in citations._PROPER_RUN.finditer(text)]
     assert new == [m.span() for m in OLD_PROPER_RUN.finditer(text)]
 
@@ -187,3 +189,24 @@ def test_proper_runs_are_those_of_the_old_pattern(text: str) -> None:
 @pytest.mark.slow
 def test_initials_without_spaces_are_linear() -> None:
     assert_linear(lambda n: ("A." * n)[:n] + " Vostrian News", lambda text: list(citations._PROPER_RUN.finditer(text)))
+
+
+OLD_SEPARATOR = re.compile(r"\s+[|•·]\s+|\s+[–—-]\s+|\s*\|\s*")
+BYLINE_PIECES = st.lists(
+    st.sampled_from(["Jane Roe", " ", "  ", "\t", "|", "•", "-", "–", "Herald", "2024", ",", "x"]), max_size=16
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(BYLINE_PIECES)
+def test_byline_separators_split_as_before(text: str) -> None:
+    from parallax.extract import boilerplate
+
+    assert boilerplate._SEPARATOR.split(text) == OLD_SEPARATOR.split(text)
+
+
+@pytest.mark.slow
+def test_a_byline_of_spaces_is_linear() -> None:
+    from parallax.extract import boilerplate
+
+    assert_linear(lambda n: "Jane" + " " * n + "Roe", boilerplate._SEPARATOR.split)
