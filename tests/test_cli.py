@@ -55,14 +55,7 @@ def test_bad_inputs_are_named_and_the_rest_is_reported(tmp_path: Path) -> None:
     with (batch / "huge.txt").open("wb") as fh:
         fh.truncate(50 * 1024 * 1024)
     out = tmp_path / "report.json"
-    proc = subprocess.run(
-        [sys.executable, "-m", "parallax.cli", "analyze", str(batch), "--output", str(out), "-q"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "COLUMNS": "200"},
-        check=False,
-    )
+    proc = _analyze_in_a_child(batch, out)
     assert proc.returncode == EXIT_REJECTED, proc.stderr
     rejected = [line for line in proc.stderr.splitlines() if line.startswith("rejected:")]
     assert len(rejected) == 4, proc.stderr
@@ -97,14 +90,7 @@ def test_rejection_lines_show_hostile_file_names_inert(tmp_path: Path) -> None:
     batch.mkdir()
     (batch / "01.txt").write_bytes(next(CORPUS.glob("0[1-4]_*.txt")).read_bytes())
     (batch / "evil\x1b[31mred\nrejected: forged.txt").write_bytes(b"")
-    proc = subprocess.run(
-        [sys.executable, "-m", "parallax.cli", "analyze", str(batch), "--output", str(tmp_path / "r.json"), "-q"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "COLUMNS": "400"},
-        check=False,
-    )
+    proc = _analyze_in_a_child(batch, tmp_path / "r.json", columns=400)
     assert proc.returncode == EXIT_REJECTED, proc.stderr
     assert "\x1b" not in proc.stderr
     rejected = [line for line in proc.stderr.splitlines() if line.startswith("rejected:")]
@@ -120,3 +106,15 @@ def test_printable() -> None:
     assert printable("[bold]x") == "\\[bold]x"  # rich markup escaped too
     assert printable("x\u202ey") == "x\\u202ey"  # a bidi override
     assert printable("tab\there") == "tab\\x09here"
+
+
+def _analyze_in_a_child(batch: Path, out: Path, columns: int = 200) -> subprocess.CompletedProcess[str]:
+    """``parallax analyze BATCH -o OUT -q`` in a fresh interpreter, its stderr captured as a terminal would show it."""
+    return subprocess.run(
+        [sys.executable, "-m", "parallax.cli", "analyze", str(batch), "--output", str(out), "-q"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": str(columns)},
+        check=False,
+    )
