@@ -405,6 +405,9 @@ def test_throttle_forgets_old_failures_and_clients() -> None:
     throttle.failed("b", now=3)
     throttle.failed("c", now=4)  # a third client: the least recent ("a") is forgotten
     assert throttle.wait("a", now=5) == 0
+    for n in range(100):  # clients that only ask are not remembered
+        throttle.wait(f"reader-{n}", now=6)
+    assert len(throttle._failures) == 2
 
 
 def test_a_trickled_body_is_cut_off(tmp_path: Path) -> None:

@@ -201,13 +201,14 @@ def parquet_records(
     import polars as pl  # imported late: only Parquet inputs need it
 
     try:
-        rows = int(pl.scan_parquet(path).select(pl.len()).collect().item())
+        scan = pl.scan_parquet(path)
+        rows = int(scan.select(pl.len()).collect().item())
         if rows > MAX_PARQUET_ROWS:
             raise TooLargeError(f"the Parquet file holds {rows:,} rows, over the limit of {MAX_PARQUET_ROWS:,}")
         stop = rows if last is None else min(last, rows)
         decoded = 0
         for start in range(first - 1, stop, PARQUET_SLICE):
-            frame = pl.scan_parquet(path).slice(start, min(PARQUET_SLICE, stop - start)).collect()
+            frame = scan.slice(start, min(PARQUET_SLICE, stop - start)).collect()
             for n, record in enumerate(frame.iter_rows(named=True), start + 1):
                 decoded += sum(len(v) for v in record.values() if isinstance(v, str))
                 if decoded > max_bytes:

@@ -108,6 +108,8 @@ class Throttle:
         """Seconds ``client`` must wait before trying again (0: it may try now)."""
         now = time.monotonic() if now is None else now
         with self._lock:
+            if client not in self._failures:  # asking remembers nothing: only failures take memory
+                return 0
             recent = self._recent(client, now)
             if len(recent) < self.limit:
                 return 0
