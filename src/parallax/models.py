@@ -307,6 +307,9 @@ class FactMention:
     start: int
     end: int
     similarity: float = 1.0
+    # P(same claim) (compare.claims) of this sentence with its closest partner in the fact; for a related mention,
+    # with the fact sentence it was matched to. 1.0 for a fact stated by one article.
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,7 +317,9 @@ class Fact:
     """One claim, with every sentence in every outlet of the story that states it.
 
     ``sources`` are the articles stating it; ``independent`` those that are not copies of another source.
-    ``first`` is the article that reported it first (by publication date, when known).
+    ``first`` is the article that reported it first (by publication date, when known). ``related``: sentences of
+    other articles that match the fact only weakly (topically close, not shown to state the same claim): shown
+    apart, labelled as such, and never counted as sources, agreement, omissions or citations.
     """
 
     id: str
@@ -324,6 +329,7 @@ class Fact:
     sources: tuple[str, ...]
     independent: tuple[str, ...] = ()
     first: str | None = None
+    related: tuple[FactMention, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,73 +1,55 @@
 """Facts: sentences from different articles of one story that state the same claim.
 
-How (see DESIGN.md "Facts"):
+How (see docs/ARCHITECTURE.md and docs/EVALUATION.md "claims"):
 
-1. Similarity of two sentences = a mix of MiniLM cosine and an IDF-weighted content-word cosine computed inside the
-   story (shared rare words such as names and figures count; function words do not).
-2. Candidate links between two articles are **mutual nearest neighbours** above ``MNN_MIN``, plus any pair above
-   ``STRONG_MIN``. Mutual is taken with a small margin (``MNN_MARGIN``): the pair is within the margin of each
-   sentence's best match in the other article. Mutuality is what keeps two close claims about one event apart
-   ("ready to cooperate with X" vs "will not follow Y's ban on X"): each sentence links to the claim it states best,
-   not to every sentence on the topic. The margin lets a sentence link to a near-tie too, which strict argmax
-   mutuality drops (an article that states the claim twice, or a second outlet's wording that is a hair less similar
-   than some topical sentence); the merge step below still has to accept the link.
-3. Links are merged strongest first into facts (average linkage, ``AVERAGE_MIN``), with a cannot-link rule: two
-   sentences of one article join one fact only when they are themselves near-paraphrases (``SAME_ARTICLE_MIN``),
-   since an article rarely states one claim twice.
-4. Each remaining single sentence joins the fact it fits best when its mean similarity to that fact's sentences from
-   other articles reaches ``ATTACH_MIN``.
+1. **Candidates.** For each sentence, its ``CANDIDATES_PER_ARTICLE`` most similar sentences in every other article
+   of the story, at or above ``CANDIDATE_MIN`` of the mixed similarity (``EMBEDDING_WEIGHT`` x MiniLM cosine + the
+   rest x an IDF-weighted content-word cosine computed inside the story). Bounded: a few pairs per sentence.
+2. **Same claim?** Each candidate pair gets P(same claim) from the link model of :mod:`parallax.compare.claims`: the
+   paraphrase probability (fitted on MSRP train), the similarities, how far the pair is from each sentence's best
+   match in the other article (a sentence links to the claim it states best, not to every sentence on the topic),
+   different quoted speakers, figures that differ and a one-sided negation. Its weights are fitted on hand-made claim
+   golds (the seeds and BASIL triples of tests/data/claims/train), never on the held-out golds it is reported on.
+3. **Facts.** Pairs are merged strongest first (average linkage over every cross-article pair of the two groups; a
+   pair never proposed counts as 0), while the mean stays at or above ``LINK_MIN``. Topical similarity alone never
+   joins two sentences.
+4. **Related.** Candidate pairs that did not join a fact but are similar (mixed similarity >= ``RELATED_MIN``) are
+   kept as the fact's ``related`` mentions: shown apart, labelled as weaker evidence, and counted toward no
+   agreement, omission or citation.
 
 Every sentence ends in exactly one fact; facts stated by one article only are that article's exclusives.
-Thresholds: a grid over both labelled corpora we have (the bundled example corpus, gold in
-examples/corpus.gold.json, and the seeds in ../shared, gold in ../shared/eval), choosing the setting whose worse
-facts F1 of the two is highest, and inside the plateau of equal settings its middle (so one flipped link does not
-move the result). Measured (pairwise facts P/R/F1 of ../shared/eval/score_report.py, sentences and vectors of the
-pipeline): strict mutual NN with weight 0.6 gave seeds 1.00/.567/.723 and examples .878/.683/.768; the margin
-(0.02 to 0.06 all equal) with weight 0.65 and MNN_MIN 0.3 gives seeds 1.00/.667/.800 and examples .876/.746/.806.
-Weight 0.7 scores examples .819 but falls off a cliff on the seeds at margin 0.04; settings tuned on one corpus
-alone lose on the other. Tried and not kept (no gain on the worse corpus): lexical similarity on the claim core
-with attribution clauses ("..., X said", "according to X,") stripped (best worse-F1 over the grid .787);
-embedding that core as well (re-encodes ~30% of the sentences; -.15 on the seeds at the old thresholds, not
-gridded); a reassignment pass moving members to a fact they fit better (-.07); letting an article's second
-statement of a claim join a fact at a lower same-article bar; requiring a margin over the second-best fact at
-attach. ``ATTACH_MIN`` from 0.35 to 0.55 scores the same.
-``tests/test_quality.py`` pins the resulting scores.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..models import AnnotatedArticle, Fact, FactMention, Sentence, content_id
+from .claims import claim_link_model, link_features, pair_features, same_claim_model
+from .words import WORD, content_terms
 
-__all__ = ["align_facts", "sentence_similarity"]
+__all__ = [
+    "Candidates",
+    "align_facts",
+    "candidate_pairs",
+    "group_sentences",
+    "pair_probabilities",
+    "pair_rows",
+    "sentence_similarity",
+]
 
-EMBEDDING_WEIGHT = 0.65  # share of MiniLM cosine in the mix; the rest is lexical (IDF content-word cosine)
-MNN_MIN = 0.3  # mutual nearest neighbours across two articles link at or above this mixed similarity
-MNN_MARGIN = 0.04  # "mutual" means within this of both sentences' best match in the other article, not only the best
-STRONG_MIN = 0.75  # any cross-article pair this similar links, mutual or not (near-verbatim copies)
-AVERAGE_MIN = 0.35  # two groups merge only when their mean pairwise similarity reaches this
-SAME_ARTICLE_MIN = 0.85  # two sentences of one article share a fact only when this similar
-ATTACH_MIN = 0.55  # a lone sentence joins its best fact at this mean similarity to other articles' sentences
+EMBEDDING_WEIGHT = 0.65  # share of MiniLM cosine in the mixed similarity; the rest is lexical (IDF content-word cosine)
+CANDIDATE_MIN = 0.2  # a pair below this mixed similarity is never a candidate
+CANDIDATES_PER_ARTICLE = 8  # per sentence: its best matches in each other article that become candidates
+RELATED_MIN = 0.45  # a candidate left out of a fact at or above this mixed similarity is shown as a related sentence
+MAX_CHECKED_PAIRS = 2_500  # a merge that would need more new pair scores than this is refused (bounded work)
 MIN_WORDS = 4  # shorter sentences (datelines, fragments) are facts of their own and never aligned
-
-_WORD = re.compile(r"[^\W\d_][\w'’-]*|\d[\d.,]*", re.UNICODE)
-_STOP = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being below between
-    both but by can could did do does doing down during each few for from further had has have having he her here
-    hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off
-    on once only or other our ours ourselves out over own same she should so some such than that the their theirs
-    them themselves then there these they this those through to too under until up very was we were what when where
-    which while who whom why will with would you your yours yourself yourselves said says say told according
-    reported report reports one two new also however would could may might""".split()
-)
 
 Matrix = NDArray[np.float32]
 
@@ -78,28 +60,9 @@ class _Item:
     sentence: Sentence
 
 
-def _terms(text: str) -> list[str]:
-    out = []
-    for match in _WORD.finditer(text.lower()):
-        word = match.group().replace("’", "'").strip("'-.,")
-        if word.endswith("'s"):
-            word = word[:-2]
-        if len(word) < 3 and not word[:1].isdigit():
-            continue
-        if word in _STOP:
-            continue
-        # crude stemming: plural and -ing/-ed endings, enough to match cooperate/cooperation/cooperating roughly
-        for suffix in ("ations", "ation", "ing", "ed", "es", "s"):
-            if len(word) > len(suffix) + 3 and word.endswith(suffix):
-                word = word[: -len(suffix)]
-                break
-        out.append(word)
-    return out
-
-
 def _lexical(texts: Sequence[str]) -> Matrix:
     """IDF-weighted content-word cosine between all texts (IDF computed over these texts)."""
-    bags = [Counter(_terms(t)) for t in texts]
+    bags = [Counter(content_terms(t)) for t in texts]
     df: Counter[str] = Counter()
     for bag in bags:
         df.update(bag.keys())
@@ -122,71 +85,191 @@ def sentence_similarity(texts: Sequence[str], vectors: Matrix) -> Matrix:
     return mixed
 
 
-def _links(sim: Matrix, owner: NDArray[np.int64], usable: NDArray[np.bool_]) -> list[tuple[float, int, int]]:
-    links: list[tuple[float, int, int]] = []
+def _candidates(sim: Matrix, owner: NDArray[np.int64], usable: NDArray[np.bool_]) -> list[tuple[int, int]]:
+    """Pairs (i < j, different articles): each sentence's best ``CANDIDATES_PER_ARTICLE`` in each other article."""
+    found: set[tuple[int, int]] = set()
     articles = sorted(set(owner[usable].tolist()))
+    k = CANDIDATES_PER_ARTICLE
     for x, a in enumerate(articles):
         rows = np.where((owner == a) & usable)[0]
         for b in articles[x + 1 :]:
             cols = np.where((owner == b) & usable)[0]
             block = sim[np.ix_(rows, cols)]
-            # each sentence's best score in the other article, less the margin: a pair within it of both is mutual
-            row_floor = block.max(axis=1) - MNN_MARGIN
-            col_floor = block.max(axis=0) - MNN_MARGIN
-            for r, i in enumerate(rows):
-                for c, j in enumerate(cols):
-                    score = float(block[r, c])
-                    mutual = score >= row_floor[r] and score >= col_floor[c]
-                    if (mutual and score >= MNN_MIN) or score >= STRONG_MIN:
-                        links.append((score, int(i), int(j)))
-    links.sort(key=lambda link: (-link[0], link[1], link[2]))
-    return links
+            for r, top in enumerate(np.argsort(-block, axis=1, kind="stable")[:, :k]):
+                found.update((int(rows[r]), int(cols[c])) for c in top if block[r, c] >= CANDIDATE_MIN)
+            for c, top in enumerate(np.argsort(-block, axis=0, kind="stable")[:k, :].T):
+                found.update((int(rows[r]), int(cols[c])) for r in top if block[r, c] >= CANDIDATE_MIN)
+    return sorted((min(i, j), max(i, j)) for i, j in found)
 
 
-def _compatible(sim: Matrix, owner: NDArray[np.int64], left: list[int], right: list[int]) -> bool:
-    for i in left:
-        for j in right:
-            if owner[i] == owner[j] and sim[i, j] < SAME_ARTICLE_MIN:
-                return False
-    return True
+def _best_elsewhere(sim: Matrix, owner: NDArray[np.int64], usable: NDArray[np.bool_]) -> Matrix:
+    """best[i, b]: sentence i's highest similarity to a usable sentence of article b (-1 where none)."""
+    count = int(owner.max()) + 1 if len(owner) else 0
+    best = np.full((len(owner), count), -1.0, dtype=np.float32)
+    for b in range(count):
+        cols = (owner == b) & usable
+        if cols.any():
+            best[:, b] = sim[:, cols].max(axis=1)
+    return best
 
 
-def _group(sim: Matrix, owner: NDArray[np.int64], usable: NDArray[np.bool_]) -> list[list[int]]:
-    n = len(owner)
+def _link_rows(
+    texts: Sequence[str],
+    sim: Matrix,
+    cosine: Matrix,
+    owner: NDArray[np.int64],
+    pairs: Sequence[tuple[int, int]],
+    best: Matrix,
+    speakers: Sequence[frozenset[str]],
+    meaning: Sequence[float] | None = None,
+) -> list[list[float]]:
+    """The link model's features (compare.claims.LINK_FEATURES) of each candidate pair; ``meaning``: the paraphrase
+    probabilities, when the caller has them (cross-fitted, for fitting), else the shipped paraphrase model's."""
+    if not pairs:
+        return []
+    rows = [pair_features(texts[i], texts[j], float(cosine[i, j])) for i, j in pairs]
+    if meaning is None:
+        meaning = same_claim_model().probability(rows).tolist()
+    lexical = (sim - EMBEDDING_WEIGHT * cosine) / (1.0 - EMBEDDING_WEIGHT)
+    linked = []
+    for (i, j), row, same in zip(pairs, rows, meaning, strict=True):
+        margins = (float(sim[i, j] - best[i, owner[j]]), float(sim[i, j] - best[j, owner[i]]))
+        differ = 1.0 if speakers[i] and speakers[j] and not speakers[i] & speakers[j] else 0.0
+        context = (float(sim[i, j]), float(lexical[i, j]), min(margins), max(margins), differ)
+        linked.append(link_features(row, same, context))
+    return linked
+
+
+@dataclass(frozen=True, slots=True)
+class _Story:
+    """What alignment computes of a story before grouping: its sentences, similarities and candidate pairs."""
+
+    items: list[_Item]
+    texts: list[str]
+    sim: Matrix
+    cosine: Matrix
+    owner: NDArray[np.int64]
+    best: Matrix
+    speakers: list[frozenset[str]]
+    pairs: list[tuple[int, int]]
+    rows: list[list[float]]
+
+    def features(self, pairs: Sequence[tuple[int, int]]) -> list[list[float]]:
+        """Link features of any pairs of the story (merges ask about pairs that were not candidates)."""
+        return _link_rows(self.texts, self.sim, self.cosine, self.owner, pairs, self.best, self.speakers)
+
+
+def _prepare(articles: Sequence[AnnotatedArticle], vectors: dict[str, Matrix]) -> _Story | None:
+    items: list[_Item] = [_Item(a.id, s) for a in articles for s in a.sentences]
+    if not items:
+        return None
+    texts = [item.sentence.text for item in items]
+    matrix = np.concatenate([vectors[a.id] for a in articles if a.sentences], axis=0)
+    sim = sentence_similarity(texts, matrix)
+    index = {a.id: k for k, a in enumerate(articles)}
+    owner = np.array([index[item.article] for item in items], dtype=np.int64)
+    usable = np.array([len(WORD.findall(t)) >= MIN_WORDS for t in texts], dtype=np.bool_)
+    pairs = _candidates(sim, owner, usable)
+    best = _best_elsewhere(sim, owner, usable)
+    cosine = matrix @ matrix.T
+    speakers = _speakers(articles, items)
+    rows = _link_rows(texts, sim, cosine, owner, pairs, best, speakers)
+    return _Story(items, texts, sim, cosine, owner, best, speakers, pairs, rows)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """A story's candidate pairs as the link model sees them: ``sentences`` (article id, text) in story order, the
+    article number of each, the pairs (indices into ``sentences``) and their link features."""
+
+    sentences: list[tuple[str, str]]
+    owner: NDArray[np.int64]
+    pairs: list[tuple[int, int]]
+    rows: list[list[float]]
+    features: Callable[[Sequence[tuple[int, int]]], list[list[float]]]
+
+
+def candidate_pairs(articles: Sequence[AnnotatedArticle], vectors: dict[str, Matrix]) -> Candidates:
+    """A story's candidate pairs with their link features: what the link model is fitted on
+    (parallax.evaluation.claims)."""
+    story = _prepare(articles, vectors)
+    if story is None:
+        return Candidates([], np.zeros(0, dtype=np.int64), [], [], lambda pairs: [])
+    sentences = [(item.article, item.sentence.text) for item in story.items]
+    return Candidates(sentences, story.owner, story.pairs, story.rows, story.features)
+
+
+def pair_rows(
+    left: Sequence[str],
+    right: Sequence[str],
+    vectors_left: Matrix,
+    vectors_right: Matrix,
+    meaning: Sequence[float] | None = None,
+) -> list[list[float]]:
+    """Link features of each sentence pair on its own, as a story of just those two sentences (each the other's best
+    match, no quoted speakers): how the decision is measured on MSRP."""
+    out = []
+    for k, (a, b, va, vb) in enumerate(zip(left, right, vectors_left, vectors_right, strict=True)):
+        matrix = np.stack([va, vb])
+        sim = sentence_similarity([a, b], matrix)
+        owner = np.array([0, 1], dtype=np.int64)
+        best = np.array([[-1.0, sim[0, 1]], [sim[1, 0], -1.0]], dtype=np.float32)
+        given = None if meaning is None else [meaning[k]]
+        rows = _link_rows([a, b], sim, matrix @ matrix.T, owner, [(0, 1)], best, [frozenset(), frozenset()], given)
+        out.append(rows[0])
+    return out
+
+
+def pair_probabilities(
+    left: Sequence[str], right: Sequence[str], vectors_left: Matrix, vectors_right: Matrix
+) -> list[float]:
+    """P(same claim) of each sentence pair on its own (see ``pair_rows``)."""
+    rows = pair_rows(left, right, vectors_left, vectors_right)
+    return claim_link_model().probability(rows).tolist() if rows else []
+
+
+Score = Callable[[Sequence[tuple[int, int]]], list[float]]
+
+
+def group_sentences(
+    n: int, owner: NDArray[np.int64], links: dict[tuple[int, int], float], threshold: float, score: Score
+) -> list[list[int]]:
+    """Facts from scored pairs: average linkage over the cross-article pairs of two groups, strongest pairs first,
+    while the mean P(same claim) stays at or above ``threshold``. ``links``: the candidates' P; ``score`` gives P of
+    other pairs a merge asks about (added to ``links``). A merge that would need more than ``MAX_CHECKED_PAIRS``
+    new scores is refused (bounded work)."""
     group_of = list(range(n))
     groups: dict[int, list[int]] = {i: [i] for i in range(n)}
-    for _score, i, j in _links(sim, owner, usable):
+    for (i, j), value in sorted(links.items(), key=lambda kv: (-kv[1], kv[0])):
+        if value < threshold:
+            break
         gi, gj = group_of[i], group_of[j]
         if gi == gj:
             continue
         left, right = groups[gi], groups[gj]
-        if float(sim[np.ix_(left, right)].mean()) < AVERAGE_MIN or not _compatible(sim, owner, left, right):
+        cross = [(min(a, b), max(a, b)) for a in left for b in right if owner[a] != owner[b]]
+        missing = [pair for pair in cross if pair not in links]
+        if len(missing) > MAX_CHECKED_PAIRS:
+            continue
+        if missing:
+            links.update(zip(missing, score(missing), strict=True))
+        if sum(links[pair] for pair in cross) / len(cross) < threshold:
             continue
         keep, drop = (gi, gj) if gi < gj else (gj, gi)
         groups[keep] = groups[keep] + groups.pop(drop)
         for k in groups[keep]:
             group_of[k] = keep
-    # lone sentences join the multi-article fact they fit best
-    cores = {g: m for g, m in groups.items() if len(set(owner[m].tolist())) > 1}
-    moves: list[tuple[int, int]] = []
-    for i in range(n):
-        if not usable[i] or len(groups[group_of[i]]) > 1:
-            continue
-        best, best_score = -1, ATTACH_MIN
-        for g, members in cores.items():
-            others = [k for k in members if owner[k] != owner[i]]
-            if not others or not _compatible(sim, owner, [i], members):
-                continue
-            score = float(sim[i, others].mean())
-            if score >= best_score:
-                best, best_score = g, score
-        if best >= 0:
-            moves.append((i, best))
-    for i, g in moves:
-        groups.pop(group_of[i])
-        groups[g].append(i)
-        group_of[i] = g
     return [sorted(m) for m in groups.values()]
+
+
+def _speakers(articles: Sequence[AnnotatedArticle], items: Sequence[_Item]) -> list[frozenset[str]]:
+    said: dict[tuple[str, int], set[str]] = {}
+    for article in articles:
+        for quote in article.quotes:
+            if quote.speaker:
+                surname = quote.speaker.split()[-1].lower() if quote.speaker.split() else ""
+                said.setdefault((article.id, quote.sentence), set()).add(surname)
+    return [frozenset(said.get((item.article, item.sentence.index), ())) for item in items]
 
 
 def align_facts(
@@ -206,48 +289,97 @@ def align_facts(
     """
     copies = copies or {}
     published = published or {}
-    items: list[_Item] = [_Item(a.id, s) for a in articles for s in a.sentences]
-    if not items:
+    story = _prepare(articles, vectors)
+    if story is None:
         return ()
-    texts = [item.sentence.text for item in items]
-    matrix = np.concatenate([vectors[a.id] for a in articles if a.sentences], axis=0)
-    sim = sentence_similarity(texts, matrix)
-    index = {a.id: k for k, a in enumerate(articles)}
-    owner = np.array([index[item.article] for item in items], dtype=np.int64)
-    usable = np.array([len(_WORD.findall(t)) >= MIN_WORDS for t in texts], dtype=np.bool_)
-    groups = _group(sim, owner, usable)
+    items, sim, owner = story.items, story.sim, story.owner
+    model = claim_link_model()
+    links = dict(zip(story.pairs, model.probability(story.rows).tolist(), strict=True))
 
+    def score(pairs: Sequence[tuple[int, int]]) -> list[float]:
+        return model.probability(story.features(pairs)).tolist()
+
+    groups = group_sentences(len(items), owner, links, model.threshold, score)
+    related = _related(groups, links, sim, owner)
     order = {a.id: k for k, a in enumerate(articles)}
     facts: list[tuple[tuple[int, int, int], Fact]] = []
-    for members in groups:
+    for number, members in enumerate(groups):
         members = sorted(members, key=lambda k: (order[items[k].article], items[k].sentence.index))
-        centre = max(members, key=lambda k: float(sim[k, members].mean())) if len(members) > 2 else members[0]
-        sources = tuple(dict.fromkeys(items[k].article for k in members))
-        independent = tuple(dict.fromkeys(copies.get(s, s) for s in sources))
-        dated = [s for s in sources if published.get(s)]
-        first = min(dated, key=lambda s: (published[s], order[s])) if dated else None
-        mentions = tuple(
-            FactMention(
-                article_id=items[k].article,
-                sentence=items[k].sentence.index,
-                text=items[k].sentence.text,
-                start=items[k].sentence.start,
-                end=items[k].sentence.end,
-                similarity=round(float(sim[k, centre]), 3),
-            )
-            for k in members
-        )
-        key = content_id(story_id, *(f"{m.article_id}:{m.sentence}" for m in mentions))
-        fact = Fact(
-            id=f"f-{key[:10]}",
-            story_id=story_id,
-            text=items[centre].sentence.text,
-            mentions=mentions,
-            sources=sources,
-            independent=independent,
-            first=first,
-        )
-        first_seen = min(members)
-        facts.append(((-len(independent), -len(sources), first_seen), fact))
+        fact = _fact(story_id, items, members, related.get(number, []), sim, links, owner, copies, published, order)
+        facts.append(((-len(fact.independent), -len(fact.sources), min(members)), fact))
     facts.sort(key=lambda pair: pair[0])
     return tuple(fact for _, fact in facts)
+
+
+def _related(
+    groups: list[list[int]],
+    links: dict[tuple[int, int], float],
+    sim: Matrix,
+    owner: NDArray[np.int64],
+) -> dict[int, list[tuple[int, int, float]]]:
+    """Per fact (its index in ``groups``): (sentence, matched member, P) of candidates from other articles that did
+    not join it, at or above ``RELATED_MIN`` mixed similarity: the best match per sentence."""
+    where = {k: g for g, members in enumerate(groups) for k in members}
+    best: dict[tuple[int, int], tuple[float, int, float]] = {}
+    for (i, j), value in links.items():
+        if sim[i, j] < RELATED_MIN or where[i] == where[j]:
+            continue
+        for member, other in ((i, j), (j, i)):
+            g = where[member]
+            if owner[other] in {owner[k] for k in groups[g]}:
+                continue
+            key = (g, other)
+            if key not in best or float(sim[i, j]) > best[key][0]:
+                best[key] = (float(sim[i, j]), member, value)
+    out: dict[int, list[tuple[int, int, float]]] = {}
+    for (g, other), (_, member, value) in sorted(best.items()):
+        out.setdefault(g, []).append((other, member, value))
+    return out
+
+
+def _fact(
+    story_id: str,
+    items: list[_Item],
+    members: list[int],
+    related: list[tuple[int, int, float]],
+    sim: Matrix,
+    links: dict[tuple[int, int], float],
+    owner: NDArray[np.int64],
+    copies: dict[str, str],
+    published: dict[str, str],
+    order: dict[str, int],
+) -> Fact:
+    centre = max(members, key=lambda k: float(sim[k, members].mean())) if len(members) > 2 else members[0]
+    sources = tuple(dict.fromkeys(items[k].article for k in members))
+    independent = tuple(dict.fromkeys(copies.get(s, s) for s in sources))
+    dated = [s for s in sources if published.get(s)]
+    first = min(dated, key=lambda s: (published[s], order[s])) if dated else None
+
+    def mention(k: int, confidence: float, anchor: int) -> FactMention:
+        return FactMention(
+            article_id=items[k].article,
+            sentence=items[k].sentence.index,
+            text=items[k].sentence.text,
+            start=items[k].sentence.start,
+            end=items[k].sentence.end,
+            similarity=round(float(sim[k, anchor]), 3),
+            confidence=round(confidence, 3),
+        )
+
+    def closest(k: int) -> float:
+        partners = [links.get((min(k, o), max(k, o)), 0.0) for o in members if owner[o] != owner[k]]
+        return max(partners) if partners else 1.0
+
+    mentions = tuple(mention(k, closest(k), centre) for k in members)
+    weaker = tuple(mention(k, value, anchor) for k, anchor, value in related)
+    key = content_id(story_id, *(f"{m.article_id}:{m.sentence}" for m in mentions))
+    return Fact(
+        id=f"f-{key[:10]}",
+        story_id=story_id,
+        text=items[centre].sentence.text,
+        mentions=mentions,
+        sources=sources,
+        independent=independent,
+        first=first,
+        related=weaker,
+    )
