@@ -4,7 +4,12 @@
 count as one voice: a fact the wire and its copy both carry is still exclusive to that wire story, and a copy is
 not one of the "others" whose reporting makes a fact expected of its original.
 
-Reads: ``Fact.sources`` / ``Fact.mentions``. Writes: ``OutletCoverage``.
+Precision first: an article with a *related* sentence for a fact (a weaker match, ``Fact.related``) is never said to
+omit it, and a fact some other outlet has a related sentence for is not its article's exclusive: weaker evidence
+never feeds an omission or an exclusive, and it never makes a fact "most others report" either (only ``sources``
+count).
+
+Reads: ``Fact.sources`` / ``Fact.mentions`` / ``Fact.related``. Writes: ``OutletCoverage``.
 """
 
 from __future__ import annotations
@@ -31,18 +36,20 @@ def outlet_coverage(
         return copies.get(aid, aid)
 
     voices = list(dict.fromkeys(voice(a) for a in story.articles))
-    stated = [(f, {*f.sources, *(m.article_id for m in f.mentions)}) for f in facts]
+    stated = [(f, {*f.sources, *(m.article_id for m in f.mentions)}, {m.article_id for m in f.related}) for f in facts]
     out = []
     for aid in story.articles:
         me = voice(aid)
         others = [v for v in voices if v != me]
         omitted: list[str] = []
         exclusive: list[str] = []
-        for fact, raw in stated:
+        for fact, raw, related in stated:
             by = {voice(a) for a in raw}
+            maybe = {voice(a) for a in related}
             if by == {me} and aid in raw:
-                exclusive.append(fact.id)
-            elif me not in by and len(others) >= 2:
+                if not maybe - {me}:
+                    exclusive.append(fact.id)
+            elif me not in by and me not in maybe and len(others) >= 2:
                 count = len(by & set(others))
                 if count >= OMISSION_MIN_SOURCES and count > OMISSION_SHARE * len(others):
                     omitted.append(fact.id)
