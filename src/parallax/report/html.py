@@ -355,15 +355,25 @@ def _fact_rows(
     """The coverage matrix's rows: per fact, a cell per article saying whether (and where) it states the fact."""
     members = list(story["articles"])
     exclusive = {fid: aid for aid, fids in story["exclusives"].items() for fid in fids}
-    titles = {"only": "only this article states it", "copy": "stated in a syndicated copy", "hit": "states it"}
+    titles = {
+        "only": "only this article states it",
+        "copy": "stated in a syndicated copy",
+        "hit": "states it",
+        "related": "a related sentence: a weaker match, not shown to state this claim (not counted)",
+    }
     rows = []
     for f in facts:
         stating = set(f["sources"]) | {m["article"] for m in f["mentions"]}
+        related = {m["article"]: m for m in f.get("related", [])}
         independent = set(f["independent"])
         cells = []
         for aid in members:
             if aid not in stating:
-                cells.append({"state": "", "links": [], "title": ""})
+                if aid in related:
+                    link = ix.sentence(aid, related[aid]["index"])
+                    cells.append({"state": "related", "links": [link], "title": titles["related"]})
+                else:
+                    cells.append({"state": "", "links": [], "title": ""})
                 continue
             # One mark per sentence that states the fact, each linking to its sentence.
             links = list(dict.fromkeys(ix.sentence(aid, m["index"]) for m in f["mentions"] if m["article"] == aid))

@@ -12,11 +12,11 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from ..models import AnnotatedArticle, Fact, Report, StoryAnalysis
+from ..models import AnnotatedArticle, Fact, FactMention, Report, StoryAnalysis
 
 __all__ = ["SCHEMA", "render_json", "to_dict"]
 
-SCHEMA = "parallax.report/1.2"
+SCHEMA = "parallax.report/1.3"
 
 # Floats (similarities, tone, quantities) are rounded so that the JSON stays readable and byte-stable across
 # platforms; 4 decimals is finer than any threshold the pipeline uses (they are tuned in steps of 0.01).
@@ -176,28 +176,30 @@ def _article(a: AnnotatedArticle, duplicate_of: str | None, label: str) -> dict[
     }
 
 
+def _fact_mention(m: FactMention, articles: dict[str, AnnotatedArticle]) -> dict[str, Any]:
+    a = articles.get(m.article_id)
+    sentence = _slice(a.article.text, m.start, m.end, m.text) if a is not None else m.text
+    return {
+        "article": m.article_id,
+        "sentence": sentence,
+        "index": m.sentence,
+        "start": m.start,
+        "end": m.end,
+        "similarity": _num(m.similarity),
+        "confidence": _num(m.confidence),
+    }
+
+
 def _fact(f: Fact, articles: dict[str, AnnotatedArticle]) -> dict[str, Any]:
-    mentions = []
-    for m in f.mentions:
-        a = articles.get(m.article_id)
-        sentence = _slice(a.article.text, m.start, m.end, m.text) if a is not None else m.text
-        mentions.append(
-            {
-                "article": m.article_id,
-                "sentence": sentence,
-                "index": m.sentence,
-                "start": m.start,
-                "end": m.end,
-                "similarity": _num(m.similarity),
-            }
-        )
     return {
         "id": f.id,
         "text": f.text,
         "sources": list(f.sources),
         "independent": list(f.independent),
         "first": f.first,
-        "mentions": mentions,
+        "mentions": [_fact_mention(m, articles) for m in f.mentions],
+        # weaker matches from other articles: shown apart, never counted as sources
+        "related": [_fact_mention(m, articles) for m in f.related],
     }
 
 

@@ -323,7 +323,8 @@ def _provenance(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> l
 
 
 def _coverage(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> list[str]:
-    """Facts × articles: ✓ where the article states the fact, marked when it is a copy or the only source."""
+    """Facts × articles: ✓ where the article states the fact, marked when it is a copy or the only source; "related"
+    where the article has only a weaker match (shown apart, not counted)."""
     members = story["articles"]
     exclusive = {fid for fids in story["exclusives"].values() for fid in fids}
     header = ["Fact", *(_esc(_label(a, articles)) for a in members)]
@@ -332,11 +333,12 @@ def _coverage(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> lis
     facts = sorted(story["facts"], key=lambda f: (-len(f["independent"] or f["sources"]), -len(f["sources"])))
     for n, f in enumerate(facts, 1):
         stating = set(f["sources"]) | {m["article"] for m in f["mentions"]}
+        related = {m["article"] for m in f.get("related", [])}
         independent = set(f["independent"])
         row = [f"F{n}. {_esc(f['text'])}"]
         for aid in members:
             if aid not in stating:
-                row.append("")
+                row.append("related (weaker match)" if aid in related else "")
             elif f["id"] in exclusive:
                 row.append(f"{CHECK} only here")
             elif independent and aid not in independent:
