@@ -48,11 +48,18 @@ __all__ = ["compare_story"]
 
 QUOTE_FUZZ_MIN = 70.0  # rapidfuzz token_set_ratio at which two quotes are variants of one (checked on seeds+examples)
 QUOTE_COSINE_MIN = 0.80  # or MiniLM cosine of the quoted words at/above this (paraphrased quotes)
+# Two differently worded quotes of one speaker in sentences aligned as one claim are one utterance only when the
+# wordings still share this much (token_set_ratio or cosine): otherwise they are two things the person said.
+QUOTE_FALLBACK_MIN = 0.5
+QUOTE_SHARED_WORDS = 3  # words two wordings of one utterance share at least (fewer only when a quote is shorter)
+_QUOTE_STOP = frozenset("the and that this with for are was were have has had not but you your they their".split())
 QUOTE_EMBED_MIN_WORDS = 4  # shorter quotes are compared by wording only: a few words say too little to embed
 COUNTS_OVERLAP_MIN = 0.5  # two quantities count the same thing when their head-noun words overlap this much
 # A misreported figure is near the right one (38 vs 36 injured); numbers far apart in one aligned sentence pair are
 # nearly always two different things (revenue vs a fine). Same for dates: a wrong month, not a different year.
 VALUE_RATIO_MAX = 3.0
+_ODDS = re.compile(r"\b(\w{1,9})[- ]in[- ](\w{1,9})\b", re.IGNORECASE)
+_SMALL_NUMBERS = "zero one two three four five six seven eight nine ten".split()
 DATE_GAP_MAX_DAYS = 250
 CITED_KINDS = ("wire", "outlet")
 # Facts, quotes and conflicts compare every pair of sentences (quotes) in a story: quadratic in its size. A story
@@ -76,15 +83,35 @@ Matrix = NDArray[np.float32]
 Encode = Callable[[Sequence[str]], Matrix]
 
 
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "president", "the"})
+
+
+def _name_parts(name: str | None) -> list[str]:
+    words = [w.strip(".").lower() for w in re.findall(r"[\w'’.-]+", name or "")]
+    words = [w for w in words if w and w not in _NAME_SUFFIXES]
+    while words and words[0] in _HONORIFICS and len(words) > 1:
+        words = words[1:]
+    return words
+
+
 def _surname(name: str | None) -> str:
-    if not name:
-        return ""
-    parts = re.findall(r"[\w'’-]+", name.lower())
+    parts = _name_parts(name)
     return parts[-1] if parts else ""
 
 
 def _speakers_compatible(a: str | None, b: str | None) -> bool:
-    return not a or not b or _surname(a) == _surname(b)
+    """One person, as far as the names tell: same surname, and first names that agree where both are given
+    ("Roger J. Stone Jr." and "Roger Stone", "Mr. Stone" and "Roger Stone"; not "Mary Cheney" and "Dick Cheney")."""
+    if not a or not b:
+        return True
+    left, right = _name_parts(a), _name_parts(b)
+    if not left or not right or left[-1] != right[-1]:
+        return False
+    if len(left) < 2 or len(right) < 2:
+        return True
+    first_a, first_b = left[0], right[0]
+    return first_a == first_b or (min(len(first_a), len(first_b)) == 1 and first_a[0] == first_b[0])
 
 
 def _group_quotes(
@@ -123,6 +150,8 @@ def _group_quotes(
                 continue
             head = group[0]
             score = fuzz.token_set_ratio(head.text.lower(), quote.text.lower()) / 100.0
+            if not _shared_wording(head.text, quote.text):
+                score = min(score, QUOTE_FALLBACK_MIN - 0.01)  # a high ratio over a word or two is no shared wording
             if score < QUOTE_FUZZ_MIN / 100.0 and min(len(head.text.split()), len(quote.text.split())) >= (
                 QUOTE_EMBED_MIN_WORDS
             ):
@@ -134,6 +163,7 @@ def _group_quotes(
                     best, best_score = group, score
             elif (
                 fallback is None
+                and score >= QUOTE_FALLBACK_MIN
                 and quote.speaker
                 and lone(quote)
                 and any(
@@ -165,6 +195,20 @@ def _group_quotes(
     return tuple(out)
 
 
+def _quote_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9][a-z0-9'’]*", text.lower()) if len(w) > 2 and w not in _QUOTE_STOP}
+
+
+def _shared_wording(a: str, b: str) -> bool:
+    """Two quotes share wording: at least ``QUOTE_SHARED_WORDS`` words of three letters or more. Quotes of fewer
+    such words ("follow the example") are left to the character ratio alone."""
+    left, right = _quote_words(a), _quote_words(b)
+    if min(len(left), len(right)) <= QUOTE_SHARED_WORDS:
+        return True
+    need = QUOTE_SHARED_WORDS
+    return need > 0 and len(left & right) >= need
+
+
 def _words(text: str) -> set[str]:
     return {w.rstrip("s") for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 2}
 
@@ -183,6 +227,47 @@ def _near_dates(a: str, b: str) -> bool:
     except ValueError:
         return False
     return abs((first - second).days) <= DATE_GAP_MAX_DAYS
+
+
+def _same_anchor(
+    left: str, da: TimeExpression, right: str, db: TimeExpression, by_id: dict[str, AnnotatedArticle]
+) -> bool:
+    """Two dates can contradict only when read from the same reference: "Tuesday" in articles published a week apart
+    names two different Tuesdays, not a disagreement. Two relative dates are compared only when both articles were
+    published the same day and they name different days ("Tuesday" twice is the same wording: a difference would be
+    our reading of past or future, not the outlets'); a relative date is never compared when its article has no
+    publication date."""
+    day_a = (by_id[left].article.published or "")[:10]
+    day_b = (by_id[right].article.published or "")[:10]
+    if (da.relative and not day_a) or (db.relative and not day_b):
+        return False
+    if not (da.relative and db.relative):
+        return True
+    first_a, first_b = (da.text.split() or [""])[0].lower(), (db.text.split() or [""])[0].lower()
+    return day_a == day_b and first_a != first_b
+
+
+def _complementary(a: Quantity, b: Quantity) -> bool:
+    """Two sides of one whole: odds ("one-in-three" vs "two-in-three") or shares (40% vs 60%) that add up to it."""
+    odds_a, odds_b = _ODDS.search(a.text), _ODDS.search(b.text)
+    if odds_a and odds_b:
+        whole_a, whole_b = _number_word(odds_a.group(2)), _number_word(odds_b.group(2))
+        part_a, part_b = _number_word(odds_a.group(1)), _number_word(odds_b.group(1))
+        if None not in (whole_a, whole_b, part_a, part_b) and whole_a == whole_b:
+            return part_a + part_b == whole_a  # type: ignore[operator]
+    if a.unit == b.unit == "%":
+        return abs(a.value + b.value - 100.0) < 1e-6
+    return False
+
+
+def _number_word(text: str) -> float | None:
+    word = text.lower()
+    if word in _SMALL_NUMBERS:
+        return float(_SMALL_NUMBERS.index(word))
+    try:
+        return float(word)
+    except ValueError:
+        return None
 
 
 def _conflicts(story_id: str, facts: Sequence[Fact], by_id: dict[str, AnnotatedArticle]) -> list[Conflict]:
@@ -212,7 +297,11 @@ def _number_conflicts(story_id: str, fact: Fact, by_id: dict[str, AnnotatedArtic
             continue
         ranked = sorted(values.items(), key=lambda kv: (-len({m.article_id for m, _ in kv[1]}), kv[0]))
         main_value, main_items = ranked[0]
-        rivals = [(v, items) for v, items in ranked[1:] if _far_enough(main_value, v)]
+        rivals = [
+            (v, items)
+            for v, items in ranked[1:]
+            if _far_enough(main_value, v) and not _complementary(main_items[0][1], items[0][1])
+        ]
         if not rivals:
             continue
         counted = main_items[0][1].counts
@@ -274,6 +363,8 @@ def _date_conflicts(story_id: str, fact: Fact, by_id: dict[str, AnnotatedArticle
             if ma.article_id == mb.article_id or da.precision != db.precision or da.value == db.value:
                 continue
             if da.precision == "year" or not _near_dates(da.value, db.value):
+                continue
+            if not _same_anchor(ma.article_id, da, mb.article_id, db, by_id):
                 continue
             # only when neither sentence also carries the other's date (then they date different things)
             values_a = {d.value for m, d in dated if m is ma}
