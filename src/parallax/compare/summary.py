@@ -29,6 +29,7 @@ MMR_LAMBDA = 0.7  # weight of relevance against novelty in maximal marginal rele
 LOADED_PENALTY = 0.25  # relevance lost per loaded term in a fact's plainest wording
 MIN_WORDS = 8  # summary sentences are full sentences, not datelines or fragments
 MAX_WORDS = 60
+MAX_CHARS = 2_000  # the attribution check reads this much of a sentence
 # Relevance = SUPPORT * (independent outlets - 1) / (most outlets on any fact - 1) + CENTRAL * cosine to the story's
 # mean sentence + LEAD / (1 + the earliest position of a wording of the fact in its article). Chosen on Multi-News
 # (../shared/data/multinews, 100 clusters, ROUGE at reference length, `make eval`): a grid of 0.1-0.5 x 0.4-0.8 x
@@ -43,7 +44,22 @@ LEAD_WEIGHT = 0.3
 _NOT_A_FACT = re.compile(
     r"\((?:[^()]*\s/\s[^()]*|[^()]*\b(?:AP|Photo|Getty|Reuters|File)\b[^()]*)\)\s*$"
     r"|^(?:Image copyright|Image caption|Photo:|\d+ of \d+\.)"
-    r"|\bReprints\b|non-commercial use|All rights reserved|your Tweets",
+    r"|\bReprints\b|non-commercial use|All rights reserved|your Tweets"
+    # embed and archive notices that scrapes keep: the tweet widget's location notice, the Wayback Machine's credit
+    r"|^When you tweet with a location|Alexa Internet has been donating|Internet Archive",
+    re.IGNORECASE,
+)
+
+# A summary sentence must stand on its own: not one that opens with a pronoun or a connective pointing back at a
+# sentence the reader has not seen ("He said...", "But the ministry..."), nor a quotation with no speaker in it.
+_DANGLING = re.compile(
+    r"^[\"“‘'(\s]*(?:he|she|they|it|its|his|her|their|them|this|these|those|that|such|there|but|and|so|yet|also|"
+    r"still|however|meanwhile|instead|then|here)\b",
+    re.IGNORECASE,
+)
+_QUOTE_OPEN = re.compile(r"^\s*[\"“‘]")
+_ATTRIBUTION = re.compile(
+    r"\b(?:said|says|told|added|wrote|stated|according to|asked|argued|noted|explained|tweeted|insisted)\b",
     re.IGNORECASE,
 )
 
@@ -51,11 +67,13 @@ Matrix = NDArray[np.float32]
 
 
 def _plainest(fact: Fact, loaded: Mapping[tuple[str, int], int]) -> FactMention:
-    """The mention with the fewest loaded terms; ties go to an original over a syndicated copy, then to the wording
-    that comes earliest in its article (a lead sentence, written to summarise), then to reading order."""
+    """The mention that reads on its own (see ``_stands_alone``) with the fewest loaded terms; ties go to an
+    original over a syndicated copy, then to the wording that comes earliest in its article (a lead sentence,
+    written to summarise), then to reading order."""
     return min(
         fact.mentions,
         key=lambda m: (
+            not _stands_alone(m.text),
             loaded.get((m.article_id, m.sentence), 0),
             m.article_id not in fact.independent,
             m.sentence,
@@ -73,10 +91,27 @@ def _vector(fact: Fact, vectors: Mapping[str, Matrix]) -> Matrix | None:
     return None
 
 
+def _stands_alone(text: str) -> bool:
+    """Readable without the sentence before it: no opening pronoun or connective, no unattributed quotation."""
+    if _DANGLING.match(text):
+        return False
+    return not (_QUOTE_OPEN.match(text) and not _ATTRIBUTION.search(text[:MAX_CHARS]))
+
+
+def _shouting(text: str) -> bool:
+    """Mostly capital letters: a broadcast transcript, a headline or a label, not a sentence of the story."""
+    letters = [c for c in text[:MAX_CHARS] if c.isalpha()]
+    return len(letters) >= 20 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+
+
 def _usable(fact: Fact) -> bool:
     words = len(fact.text.split())
     return (
-        MIN_WORDS <= words <= MAX_WORDS and not fact.text.rstrip().endswith("?") and not _NOT_A_FACT.search(fact.text)
+        not _shouting(fact.text)
+        and MIN_WORDS <= words <= MAX_WORDS
+        and not fact.text.rstrip().endswith("?")
+        and not _NOT_A_FACT.search(fact.text)
+        and any(_stands_alone(m.text) for m in fact.mentions)
     )
 
 
@@ -173,7 +208,8 @@ def summarize(
     single = [f for f in facts if len(f.independent) <= 1]
     chosen: list[Matrix] = []
     length, exclusives = (LENGTH, EXCLUSIVES) if words is None else (len(facts), len(facts))
-    picked = _pick(shared, relevance, vectors, chosen, length, words)
+    # the claims most outlets share come first (the pick is by relevance; the order, by how many outlets state it)
+    picked = sorted(_pick(shared, relevance, vectors, chosen, length, words), key=lambda f: -len(f.independent))
     if len(analysis.story.articles) == 1:
         # one article: its lead sentences are the best summary of itself
         picked = _lead(sorted(single, key=lambda f: f.mentions[0].sentence), length, words)
