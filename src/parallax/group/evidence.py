@@ -323,15 +323,26 @@ def _rarity(word: str, vocabulary: dict[str, int]) -> float:
     return max(0.0, COMMON_ZIPF - zipf)
 
 
-def combine(lead: Any, names: Any, words: Any, strangers: Any, unshared: Any, time: Any) -> Any:
+def combine(
+    lead: Any,
+    names: Any,
+    words: Any,
+    strangers: Any,
+    unshared: Any,
+    time: Any,
+    *,
+    unshared_penalty: float | None = None,
+) -> Any:
     """The combined similarity that story grouping cuts at THRESHOLD, from its pieces of evidence: one formula for
-    the batch (matrices, ``all_pairs``) and the stream (one pair, ``score``)."""
+    the batch (matrices, ``all_pairs``) and the stream (one pair, ``score``). ``unshared_penalty`` replaces
+    UNSHARED_PENALTY (the evaluation's cross-validation fits it on half the topics)."""
+    penalty = UNSHARED_PENALTY if unshared_penalty is None else unshared_penalty
     return (
         WEIGHT_LEAD * lead
         + WEIGHT_NAMES * names
         + WEIGHT_WORDS * words
         - PEOPLE_PENALTY * strangers
-        - UNSHARED_PENALTY * unshared
+        - penalty * unshared
         - time
     )
 
