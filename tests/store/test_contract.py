@@ -49,7 +49,7 @@ def _partition(store: Store) -> set[frozenset[str]]:
 def test_migrations_are_named_recorded_and_idempotent(store_url: str) -> None:
     with open_store(store_url) as store:
         applied = store.migrations()
-        assert applied == ("001_initial", "002_search", "003_sentence_vectors", "004_merged_stories")
+        assert applied == ("001_initial", "002_search", "003_sentence_vectors", "004_merged_stories", "005_jobs")
         assert store.migrate() == ()
         before = dump(store)
     with open_store(store_url) as again:
