@@ -161,3 +161,30 @@ def test_a_worker_process_killed_mid_job_is_replaced_and_the_job_done(tmp_path: 
         assert done.result is not None
         assert store.counts()["articles"] == len(done.result["added"]) > 0
         assert not Path(done.folder).exists()
+
+
+def test_a_worker_process_may_annotate_in_processes_of_its_own(tmp_path: Path) -> None:
+    """A job of PARALLEL_MIN_ARTICLES articles or more annotates in worker processes (annotate.nlp): the ingest
+    worker's process must be allowed children (a daemon is not: the job failed, found by `make load`)."""
+    import json
+
+    from parallax.annotate.nlp import PARALLEL_MIN_ARTICLES
+    from parallax.settings import Settings
+
+    text = ("The harbour authority said on Tuesday that dredging would resume next month, after a review of the "
+            "costs. Residents asked the council to publish the contract, and a spokesman said it would.")  # fmt: skip
+    records = [{"title": f"Brief {n}", "text": f"{text} Item {n} ran late."} for n in range(PARALLEL_MIN_ARTICLES)]
+    lines = [json.dumps(record) for record in records]
+    db = tmp_path / "parallax.db"
+    with open_store(db) as store:
+        job = stage_job(
+            store, jobs_folder(store), "1 file uploaded", [("briefs.jsonl", "briefs.jsonl", "\n".join(lines).encode())]
+        )
+        workers = WorkerProcess(str(db), Settings(processes=2))
+        workers.start()
+        try:
+            done = _wait(store, job.id, ("done", "failed"))
+        finally:
+            workers.stop()
+    assert done.state == "done", done.error
+    assert done.accepted == PARALLEL_MIN_ARTICLES

@@ -273,8 +273,10 @@ class WorkerProcess:
         self._watch.start()
 
     def _spawn(self) -> None:
+        # Not a daemon: a large job annotates in processes of its own (annotate.nlp), which a daemon may not start.
+        # The child ends with this process all the same: its pipe ends.
         process = self._context.Process(
-            target=_child, args=(self._url, self._settings, self._stop_read), name="parallax-worker", daemon=True
+            target=_child, args=(self._url, self._settings, self._stop_read), name="parallax-worker", daemon=False
         )
         process.start()
         self._process = process
