@@ -15,10 +15,10 @@ answered 202 with a job that the server's worker process runs: spaCy, embedding,
 transport failure, a timeout or any status other than 200 (202 for an ingest), or an ingest job that fails. Latency
 is measured from sending a request to reading its whole answer; an ingest job's time from its queueing to its end.
 
-The hostile scenario (issue 15) then queues ingests of hostile inputs (an article of 96 KB of quotation marks, one
-with a run of 100,000 capitals, 300 small articles in one request) and, while any of them is queued or running,
-reads ``GET /api/stories`` from READERS clients in a closed loop for at most H seconds: the reads' p50/p99 are the
-figures that must stay low (p99 under 200 ms) however long the ingests take.
+The hostile scenario (issue 15) then queues ingests of hostile inputs (an article with a run of 100,000 capitals,
+300 small articles in one request, an article of 96 KB of quotation marks) and, while any of them is queued or
+running, reads ``GET /api/stories`` from READERS clients in a closed loop for at most H seconds: the reads'
+p50/p99 are the figures that must stay low (p99 under 200 ms) however long the ingests take.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ MAX_SECONDS = 600.0
 TIMEOUT = 120.0  # seconds one request may take before it counts as an error
 # The hostile scenario: how long reads go on while the hostile ingests run (at most), from how many clients, and
 # the bound its p99 must stay under (issue 15's acceptance).
-HOSTILE_SECONDS = 120.0
+HOSTILE_SECONDS = 300.0
 READERS = 4
 READ_P99_BOUND_MS = 200.0
 JOB_SECONDS = 900.0  # how long the mix's ingest jobs may take to finish after the last request
@@ -211,7 +211,7 @@ PARAGRAPH = (
 
 def hostile_ingests(scale: float = 1.0) -> list[tuple[str, dict[str, Any]]]:
     """The hostile inputs (a name, a ``POST /api/ingest`` body), each after a plain paragraph so that extraction
-    keeps it: 96 KB of quotation marks, a run of 100,000 capitals before a name, 300 small articles (``scale``
+    keeps it: a run of 100,000 capitals before a name, 300 small articles, 96 KB of quotation marks (``scale``
     shrinks them all, for the short test)."""
     quotes = PARAGRAPH + "\n\n" + '"a" ' * int(24_000 * scale)
     capitals = PARAGRAPH + "\n\n" + "A" * int(100_000 * scale) + " said Maria Lopez of the Port Authority (PA)."
@@ -219,10 +219,11 @@ def hostile_ingests(scale: float = 1.0) -> list[tuple[str, dict[str, Any]]]:
         {"text": f"{PARAGRAPH} Item {n}: the clerk, Ana Ferreira, said meeting {n} ran late.", "title": f"Brief {n}"}
         for n in range(max(2, int(300 * scale)))
     ]
+    # in this order: the worker runs one job at a time, and the quotation marks take the longest
     return [
-        ("96 KB of quotation marks" if scale == 1 else "quotation marks", {"articles": [{"text": quotes}]}),
         ("a run of 100,000 capitals" if scale == 1 else "a run of capitals", {"articles": [{"text": capitals}]}),
         (f"{len(small)} small articles", {"articles": small}),
+        ("96 KB of quotation marks" if scale == 1 else "quotation marks", {"articles": [{"text": quotes}]}),
     ]
 
 
@@ -375,9 +376,9 @@ def section(result: LoadResult, command: str, hostile: HostileResult | None = No
     if hostile is not None:
         verdict = "under" if hostile.reads.percentile(99) * 1000 < READ_P99_BOUND_MS else "OVER"
         text += (
-            "\nHostile ingests (issue 15): three jobs queued at once (an article of 96 KB of quotation marks, one "
-            "with a run of 100,000 capitals before a name, 300 small articles in one request), and, while any of "
-            f"them was queued or running (at most {hostile.limit:.0f} s), `GET /api/stories` from "
+            "\nHostile ingests (issue 15): three jobs queued at once (an article with a run of 100,000 capitals "
+            "before a name, 300 small articles in one request, an article of 96 KB of quotation marks), and, while "
+            f"any of them was queued or running (at most {hostile.limit:.0f} s), `GET /api/stories` from "
             f"{hostile.readers} clients in a closed loop: {hostile.reads.count} reads in {hostile.seconds:.1f} s, "
             f"p99 {verdict} the {READ_P99_BOUND_MS:.0f} ms bound.\n\n"
             f"{hostile_table(hostile)}\n"

@@ -38,6 +38,8 @@ IsoDate = Annotated[str, Query(pattern=r"^(\d{4}(-\d{2}(-\d{2})?)?)?$")]
 PageNo = Annotated[int, Query(ge=1, le=100_000)]
 # How often a job's page reloads itself while the job waits or runs (a <meta> refresh: pages have no scripts).
 JOB_REFRESH_SECONDS = 2
+# New articles a job's page lists by title (each read from the store); the page counts the rest.
+JOB_ARTICLES = 100
 _REPORT_CSP = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
 
 
@@ -247,7 +249,8 @@ def _job_page(request: Request, job: Job, status: int = 200) -> HTMLResponse:
     result = job.result or {}
     touched = [s for s in (store.get_story(sid) for sid in [*result.get("created", []), *result.get("updated", [])])
                if s is not None]  # fmt: skip
-    added = [a.info for a in (store.get_article(aid) for aid in result.get("added", [])) if a is not None]
+    listed = result.get("added", [])
+    added = [a.info for a in (store.get_article(aid) for aid in listed[:JOB_ARTICLES]) if a is not None]
     waiting = job.state in ("queued", "running")
     return _page(
         request,
@@ -259,6 +262,7 @@ def _job_page(request: Request, job: Job, status: int = 200) -> HTMLResponse:
         created=set(result.get("created", [])),
         stories=touched,
         added=added,
+        more=max(0, len(listed) - JOB_ARTICLES),
         rejections=result.get("rejections", []),
         nav="upload",
     )
