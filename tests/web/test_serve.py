@@ -167,3 +167,61 @@ def test_uploads_run_in_a_worker_process_and_survive_a_restart(tmp_path: Path) -
         proc.terminate()
         _, said = proc.communicate(timeout=30)
     assert "uploads enabled, 1 ingest worker" in said
+
+
+def test_a_server_that_stops_or_dies_leaves_no_worker_behind(tmp_path: Path) -> None:
+    """A job can run for minutes (here an article of 40,000 quotation marks). When `parallax serve` stops (SIGTERM)
+    or is killed alone (SIGKILL, not its worker), its worker puts the job back in the queue and ends within
+    seconds; it does not go on analysing for a server that is gone."""
+    from parallax.store import open_store
+
+    exe = Path(sys.executable).with_name("parallax")
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("PARALLAX_")}, "PARALLAX_TOKEN": "t0ken"}
+    db, port = tmp_path / "long.db", _free_port()
+    base = f"http://127.0.0.1:{port}"
+    text = "The harbour authority said on Tuesday that dredging would resume next month, after a review.\n\n"
+    body = {"articles": [{"text": text + '"a" ' * 10_000}]}
+
+    def running_worker() -> int:
+        deadline = time.monotonic() + 120
+        with open_store(db) as store:
+            while True:
+                job = store.get_job(job_id)
+                assert job is not None
+                if job.state == "running" and job.worker:
+                    return int(job.worker.rsplit(":", 1)[1])
+                assert job.state == "queued", job
+                assert time.monotonic() < deadline, "the job did not start"
+                time.sleep(0.1)
+
+    def gone(pid: int, seconds: float = 30) -> bool:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return True
+            time.sleep(0.2)
+        return False
+
+    for stop in (signal.SIGTERM, signal.SIGKILL):
+        proc = subprocess.Popen([str(exe), "serve", "--db", str(db), "--port", str(port)], stderr=subprocess.PIPE,
+                                text=True, env=env)  # fmt: skip
+        try:
+            _started(proc, base)
+            if stop == signal.SIGTERM:
+                answer = httpx.post(f"{base}/api/ingest", json=body, headers={"authorization": "Bearer t0ken"})
+                job_id = answer.json()["job"]
+            worker = running_worker()
+            time.sleep(2)  # well into the job
+            proc.send_signal(stop)
+            proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate(timeout=30)
+        assert gone(worker), f"worker {worker} still runs after the server got {stop.name}"
+        with open_store(db) as store:
+            job = store.get_job(job_id)
+        assert job is not None
+        assert job.state == "queued", (stop.name, job)  # back in the queue, for the next start

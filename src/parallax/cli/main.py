@@ -130,6 +130,8 @@ def analyze(
 def serve(db: str | None, host: str, port: int, workers: int) -> None:
     """Serve the web app and JSON API over the store; uploads need $PARALLAX_TOKEN (reads: $PARALLAX_READ_TOKEN).
     Uploads are queued and ingested by worker processes, so reads never wait for an analysis."""
+    import signal
+
     import uvicorn  # imported late so that --help stays fast
 
     from ..engine.jobs import WorkerProcess
@@ -152,6 +154,8 @@ def serve(db: str | None, host: str, port: int, workers: int) -> None:
         pool = [WorkerProcess(store_target(db), settings.run) for _ in range(workers if settings.writable else 0)]
         for worker in pool:
             worker.start()
+        # uvicorn raises SIGTERM again once it has shut down: as SystemExit, so that the workers are stopped below
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
             uvicorn.run(create_app(store, settings), host=host, port=port, log_level="warning", server_header=False)
         finally:

@@ -60,6 +60,9 @@ RECOVER_SECONDS = 30.0
 # The worker process's niceness: analysis yields the CPU to the process that serves reads (issue 15: reads stay fast
 # while any ingest runs, benchmarks/load.py's hostile scenario).
 WORKER_NICENESS = 10
+# How long a worker whose server is gone (its pipe ended) may go on with its job before it puts the job back in
+# the queue and ends: an analysis can run for minutes, and a server that stops or dies must not leave it behind.
+ORPHAN_GRACE_SECONDS = 5.0
 # Claims of one job before it is failed rather than queued again: a job that kills its worker (memory, a crash in a
 # parser) would otherwise take down every worker in turn, forever.
 MAX_ATTEMPTS = 3
@@ -292,8 +295,8 @@ class WorkerProcess:
                 self._spawn()
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop the worker: it ends after its current job; after ``timeout`` seconds it is terminated (SIGTERM: its
-        job goes back to the queue for the next start)."""
+        """Stop the worker: it ends between jobs, or puts its job back in the queue and ends ORPHAN_GRACE_SECONDS
+        later; one still alive after ``timeout`` seconds is terminated, then killed."""
         self._stopping.set()
         self._stop_write.close()
         if self._watch is not None:
@@ -334,4 +337,18 @@ def _child(url: str, settings: Settings | None, pipe: Connection) -> None:
         os.nice(WORKER_NICENESS)
     logging.basicConfig(level=logging.INFO, format="parallax worker %(process)d: %(message)s")
     with open_store(url) as store:
+        threading.Thread(target=_leave_when_orphaned, args=(store, pipe), daemon=True).start()
         run_worker(store, settings, stop=_Ended(pipe))
+
+
+def _leave_when_orphaned(store: Store, pipe: Connection) -> None:
+    """Once the pipe ends (the server stopped us, or is gone), give the loop ORPHAN_GRACE_SECONDS to end between
+    jobs; a job still running then goes back to the queue, and the process ends (an analysis in C code would not
+    see a signal until it returns)."""
+    pipe.poll(None)
+    time.sleep(ORPHAN_GRACE_SECONDS)
+    worker = worker_name()
+    for job in store.running_jobs():
+        if job.worker == worker and store.requeue_job(job.id, worker):
+            log.warning("the server is gone: job %s (%s) is queued again", job.id, job.label)
+    os._exit(0)
