@@ -362,7 +362,7 @@ def section(result: LoadResult, command: str, hostile: HostileResult | None = No
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     text = (
         "## Load\n\n"
-        f"`{command}` (benchmarks/load.py): `parallax serve` (one uvicorn process and one ingest worker process) over "
+        f"`{command}`: `parallax serve` (one uvicorn process and one ingest worker process) over "
         f"a SQLite store holding the example corpus, on 127.0.0.1; {result.requests} requests from "
         f"{result.concurrency} concurrent clients in {result.seconds:.1f} s "
         f"({result.requests / result.seconds:.1f} requests/s). The mix (seed {SEED}): "
@@ -383,10 +383,9 @@ def section(result: LoadResult, command: str, hostile: HostileResult | None = No
             f"p99 {verdict} the {READ_P99_BOUND_MS:.0f} ms bound.\n\n"
             f"{hostile_table(hostile)}\n"
         )
-    niceness = os.nice(0) if hasattr(os, "nice") else 0
     text += (
         f"\nMeasured on {platform.machine()} with {cpu} CPU cores (load average {load:.1f} at the end: the machine "
-        f"was shared), Python {platform.python_version()}, the benchmark at niceness {niceness}. Reads never wait "
+        f"was shared), Python {platform.python_version()}. Reads never wait "
         "for an analysis: ingests run in the worker process (engine/jobs.py, 10 nicer than the server, so the "
         "serving process gets the CPU first), each saved in one SQLite transaction, and reads go on during them "
         "(WAL). `make test` runs a short version (tests/reliability/test_load.py: 200 requests and a smaller "
@@ -429,7 +428,10 @@ def main(argv: list[str] | None = None) -> int:
     for error in errors[:10]:
         print("error:", error)
     if args.output is not None:
-        command = "make load" if argv is None and os.environ.get("MAKELEVEL") else "python benchmarks/load.py"
+        given = " ".join(argv if argv is not None else sys.argv[1:])
+        command = "make load" if argv is None and os.environ.get("MAKELEVEL") else f"python benchmarks/load.py {given}"
+        niceness = os.nice(0) if hasattr(os, "nice") else 0
+        command = f"nice -n {niceness} {command}" if niceness else command
         write_section(args.output, section(result, command, hostile))
     slow = hostile is not None and hostile.reads.percentile(99) * 1000 >= READ_P99_BOUND_MS
     return 1 if errors or slow else 0
