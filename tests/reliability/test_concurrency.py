@@ -18,7 +18,7 @@ from tests.conftest import EXAMPLES
 from tests.reliability.articles import write_articles
 from tests.reliability.integrity import check_store
 from tests.store.conftest import make_url
-from tests.web.conftest import TOKEN, serve
+from tests.web.conftest import TOKEN, ingested, serve
 
 ARTICLES = 8
 READS = ("/", "/api/stories", "/api/search?q=council", "/search?q=update", "/api/articles", "/outlets", "/api/outlets")
@@ -70,7 +70,6 @@ def test_reads_answer_while_an_ingest_writes(backend: str, tmp_path: Path, reque
         assert statuses == {200: reads}
         assert reads >= MIN_READS
         assert uploaded is not None
-        assert uploaded.status_code == 200, uploaded.text
-        assert len(uploaded.json()["added"]) == 1
+        assert len(ingested(http, uploaded)["added"]) == 1  # its job, run by the app's worker meanwhile
         assert store.counts()["articles"] == ARTICLES + 1
     check_store(url)

@@ -22,7 +22,7 @@ from parallax.report.html import render_html
 from parallax.store import Store, open_store
 from parallax.web import Settings
 from tests.conftest import EXAMPLES
-from tests.web.conftest import TOKEN, Server, serve
+from tests.web.conftest import TOKEN, Server, ingested, serve
 
 PAYLOAD_FILE = Path(__file__).with_name("xss_payloads.txt")
 PAYLOADS = tuple(
@@ -149,12 +149,14 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, 
     folder = tmp_path_factory.mktemp("xss")
     store: Store = open_store(folder / "parallax.db")
     with serve(store, Settings(token=TOKEN)) as server, server.client(headers=AUTH) as http:
-        answer = http.post("/api/ingest", json={"articles": _hostile_articles()})
-        assert answer.status_code == 200, answer.text
-        assert len(answer.json()["added"]) == GROUPS
+        posted = http.post("/api/ingest", json={"articles": _hostile_articles()})
+        assert len(ingested(http, posted)["added"]) == GROUPS
         upload = http.post("/api/ingest", files=[("files", ("hostile.html", _hostile_page(), "text/html"))])
-        assert upload.status_code == 200, upload.text
-        assert len(upload.json()["added"]) == 1
+        assert len(ingested(http, upload)["added"]) == 1
+        named = http.post("/api/ingest", files=[("files", (f"{PAYLOADS[1]}.pdf", b"%PDF-1.4", "application/pdf"))])
+        assert [r["document"] for r in ingested(http, named)["rejections"]] == [f"{PAYLOADS[1]}.pdf"]
+        # the jobs' pages show titles, outlets and the uploader's file names
+        JOB_PAGES[:] = [f"/jobs/{answer.json()['job']}" for answer in (posted, upload, named)]
         story = store.list_stories(sort="largest").items[0]
         report = store.load_report(story.id)
         assert report is not None
@@ -175,9 +177,12 @@ def _stored_payloads(store: Store) -> int:
     return len(seen)
 
 
+JOB_PAGES: list[str] = []  # the hostile uploads' job pages, once the fixture has made them
+
+
 def _paths(server: Server) -> list[str]:
     store = server.store
-    paths = ["/", "/?sort=largest", "/outlets", "/upload", "/login", "/api/stories"]
+    paths = ["/", "/?sort=largest", "/outlets", "/upload", "/login", "/api/stories", *JOB_PAGES]
     for story in store.list_stories(limit=500).items:
         paths += [f"/stories/{story.id}", f"/stories/{story.id}/report.html"]
     for article in store.list_articles(limit=500).items:

@@ -11,6 +11,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -49,7 +50,14 @@ def _partition(store: Store) -> set[frozenset[str]]:
 def test_migrations_are_named_recorded_and_idempotent(store_url: str) -> None:
     with open_store(store_url) as store:
         applied = store.migrations()
-        assert applied == ("001_initial", "002_search", "003_sentence_vectors", "004_merged_stories")
+        assert applied == (
+            "001_initial",
+            "002_search",
+            "003_sentence_vectors",
+            "004_merged_stories",
+            "005_jobs",
+            "006_public_sources",
+        )
         assert store.migrate() == ()
         before = dump(store)
     with open_store(store_url) as again:
@@ -112,7 +120,11 @@ def test_articles_round_trip_through_the_store(seeded: Store, seed_report: Repor
     for annotated in seed_report.articles:
         stored = seeded.get_article(annotated.id)
         assert stored is not None
-        assert stored.annotated == annotated  # every annotation, through JSON and the database
+        # every annotation, through JSON and the database; the source as readers see it (its base name: no folder)
+        assert stored.annotated == replace(
+            annotated, article=replace(annotated.article, source=Path(annotated.article.source).name)
+        )
+        assert stored.info.source == Path(annotated.article.source).name
         assert stored.info.checksum == annotated.article.checksum
         assert stored.info.words == len(annotated.article.text.split())
     page = seeded.list_articles()
@@ -298,3 +310,22 @@ def test_url_forms(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert store_url() is None
     with open_store(tmp_path / "b.db") as store:
         assert store.url.endswith("b.db")
+
+
+def test_migration_006_drops_the_folders_of_stored_sources(store: Store, seed_report: Report) -> None:
+    """Articles stored before ingest kept base names only held their file's path (a server's folders, an upload's
+    temporary folder): migration 006 leaves the base name; URLs stay whole."""
+    from parallax.models import StoryAnalysis
+    from parallax.store import StoryRecord
+
+    first, second = seed_report.articles[:2]
+    first = replace(first, article=replace(first.article, source="/tmp/parallax-upload-x1/0001/story.html"))
+    second = replace(second, article=replace(second.article, source="https://example.com/news/a#b"))
+    for article in (first, second):
+        story = seed_report.stories[0].story
+        story = replace(story, id=f"s-{article.id}", articles=(article.id,))
+        store.save([(story.id, article)], [StoryRecord(StoryAnalysis(story), (), {"articles": []})])
+    store._run("DELETE FROM schema_migrations WHERE name = ?", ["006_public_sources"])  # type: ignore[attr-defined]
+    assert store.migrate() == ("006_public_sources",)
+    sources = {a.id: a.source for a in store.list_articles().items}
+    assert sources == {first.id: "story.html", second.id: "https://example.com/news/a#b"}

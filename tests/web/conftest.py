@@ -1,9 +1,11 @@
 """Fixtures for the web tests: real SQLite stores, real uvicorn servers on 127.0.0.1, a real Chromium.
 
 The seed store holds ../shared/corpus/seeds, ingested once per session (tests skip without ../shared). Servers run
-in a thread of the test process on a free port; the browser is Debian's chromium driven by Playwright through its
-executable path (``playwright install`` is never run). Without chromium the browser tests skip, unless
-PARALLAX_REQUIRE_BROWSER=1 (``make test`` sets it, after installing chromium when it is missing).
+in a thread of the test process on a free port, with an ingest worker (``engine.jobs.run_worker``) in another thread
+to run the jobs that uploads queue (``parallax serve`` runs it in a process of its own: tests/web/test_serve.py).
+The browser is Debian's chromium driven by Playwright through its executable path (``playwright install`` is never
+run). Without chromium the browser tests skip, unless PARALLAX_REQUIRE_BROWSER=1 (``make test`` sets it, after
+installing chromium when it is missing).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import httpx
 import pytest
 import uvicorn
 
+from parallax.engine.jobs import run_worker
 from parallax.engine.store import ingest_paths
 from parallax.store import Store, open_store
 from parallax.web import Settings, create_app
@@ -50,7 +53,21 @@ def _free_port() -> int:
 
 @contextmanager
 def serve(store: Store, settings: Settings) -> Iterator[Server]:
-    """A real uvicorn server for ``create_app(store, settings)`` on a free port, stopped on exit."""
+    """A real uvicorn server for ``create_app(store, settings)`` on a free port, and an ingest worker; both stopped
+    on exit."""
+    stop = threading.Event()
+    worker = threading.Thread(target=run_worker, args=(store, settings.run), kwargs={"stop": stop}, daemon=True)
+    worker.start()
+    try:
+        with _uvicorn(store, settings) as server:
+            yield server
+    finally:
+        stop.set()
+        worker.join(120)
+
+
+@contextmanager
+def _uvicorn(store: Store, settings: Settings) -> Iterator[Server]:
     port = _free_port()
     app = create_app(store, settings)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
@@ -67,6 +84,29 @@ def serve(store: Store, settings: Settings) -> Iterator[Server]:
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+def wait_for_job(http: httpx.Client, answer: httpx.Response, seconds: float = 300) -> dict[str, Any]:
+    """The job a ``POST /api/ingest`` answer queued (202, its URL in Location), polled until it is done or failed."""
+    assert answer.status_code == 202, answer.text
+    url = answer.json()["url"]
+    assert answer.headers["location"] == url
+    deadline = time.monotonic() + seconds
+    while True:
+        job: dict[str, Any] = http.get(url).json()
+        if job["state"] in ("done", "failed"):
+            return job
+        assert time.monotonic() < deadline, f"job still {job['state']} after {seconds} s"
+        time.sleep(0.1)
+
+
+def ingested(http: httpx.Client, answer: httpx.Response) -> dict[str, Any]:
+    """What the ingest a ``POST /api/ingest`` queued did (the job's ``result``: added, unchanged, created,
+    updated, rejections), once its job is done."""
+    job = wait_for_job(http, answer)
+    assert job["state"] == "done", job
+    result: dict[str, Any] = job["result"]
+    return result
 
 
 @pytest.fixture(scope="session")

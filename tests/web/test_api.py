@@ -7,6 +7,7 @@ import html
 import json
 import re
 import socket
+import time
 from pathlib import Path
 
 import httpx
@@ -20,7 +21,7 @@ from parallax.web import Settings
 from parallax.web.security import CSP
 from tests.conftest import EXAMPLES
 from tests.test_render import _parse
-from tests.web.conftest import READ_TOKEN, TOKEN, Server, serve
+from tests.web.conftest import READ_TOKEN, TOKEN, Server, ingested, serve, wait_for_job
 
 ERROR_KEYS = {"status", "code", "message", "hint"}
 AUTH = {"authorization": f"Bearer {TOKEN}"}
@@ -109,8 +110,11 @@ def test_openapi_describes_every_endpoint(site: Server) -> None:
     paths = set(spec["paths"])
     assert {"/api/stories", "/api/stories/{story_id}", "/api/stories/{story_id}/report", "/api/articles",
             "/api/articles/{article_id}", "/api/outlets", "/api/outlets/{name}", "/api/search",
-            "/api/ingest"} <= paths  # fmt: skip
+            "/api/ingest", "/api/jobs/{job_id}"} <= paths  # fmt: skip
     assert "requestBody" in spec["paths"]["/api/ingest"]["post"]
+    assert "202" in spec["paths"]["/api/ingest"]["post"]["responses"]
+    job = spec["components"]["schemas"]["JobOut"]["properties"]
+    assert {"id", "state", "label", "counts", "error", "result"} <= set(job)
     assert docs.status_code == 404  # Swagger UI would load scripts from a CDN
 
 
@@ -119,6 +123,7 @@ def test_error_shape(site: Server) -> None:
         assert_error(http.get("/api/stories/nope"), 404, "not-found")
         assert_error(http.get("/api/articles/nope"), 404, "not-found")
         assert_error(http.get("/api/outlets/nope"), 404, "not-found")
+        assert_error(http.get("/api/jobs/nope"), 404, "not-found")
         assert_error(http.get("/api/no-such-endpoint"), 404, "not-found")
         assert_error(http.get("/api/stories", params={"limit": 0}), 422, "invalid")
         assert_error(http.get("/api/stories", params={"sort": "oldest"}), 422, "invalid")
@@ -177,24 +182,89 @@ def test_ingest_json_and_files(empty_site: Server) -> None:
     text_file = EXAMPLES / "corpus" / "04_dunmere_courier.txt"
     html_file = EXAMPLES / "corpus" / "01_brennick_herald.html"
     with empty_site.client(headers=AUTH) as http:
-        first = http.post("/api/ingest", json={"articles": [{"text": text_file.read_text(), "outlet": "Courier"}]})
-        again = http.post("/api/ingest", json={"articles": [{"text": text_file.read_text(), "outlet": "Courier"}]})
+        queued = http.post("/api/ingest", json={"articles": [{"text": text_file.read_text(), "outlet": "Courier"}]})
+        first = wait_for_job(http, queued)
+        repeat = {"articles": [{"text": text_file.read_text(), "outlet": "Courier"}]}
+        again = ingested(http, http.post("/api/ingest", json=repeat))
         parts = [
             ("files", (html_file.name, html_file.read_bytes(), "text/html")),
             ("files", ("notes.pdf", b"%PDF-1.4 binary", "application/pdf")),
         ]
-        files = http.post("/api/ingest", files=parts)
+        files_job = wait_for_job(http, http.post("/api/ingest", files=parts))
         stories = http.get("/api/stories").json()
-    assert first.status_code == 200, first.text
-    assert len(first.json()["added"]) == 1
-    assert len(first.json()["created"]) == 1
-    assert again.json()["added"] == []
-    assert len(again.json()["unchanged"]) == 1
-    body = files.json()
+    assert set(queued.json()) == {"job", "url", "state", "label"}
+    assert queued.json()["url"] == f"/api/jobs/{queued.json()['job']}"
+    assert queued.json()["label"] == "1 article uploaded"
+    assert first["state"] == "done"
+    assert first["counts"] == {"accepted": 1, "rejected": 0, "duplicate": 0}
+    assert first["created"] <= first["started"] <= first["finished"]
+    assert first["error"] is None
+    assert set(first) == {"id", "state", "label", "created", "started", "finished", "counts", "error", "result"}
+    assert len(first["result"]["added"]) == 1
+    assert len(first["result"]["created"]) == 1
+    assert again["added"] == []
+    assert len(again["unchanged"]) == 1
+    assert files_job["label"] == "2 files uploaded"
+    assert files_job["counts"] == {"accepted": 1, "rejected": 1, "duplicate": 0}
+    body = files_job["result"]
     assert body["added"] == [html_file.stem]  # the id ingest gives the file, as if it were ingested from disk
     assert [r["document"] for r in body["rejections"]] == ["notes.pdf"]
     assert body["rejections"][0]["reason"]
     assert stories["total"] >= 1
+
+
+def test_upload_form_answers_with_a_job_page(empty_site: Server) -> None:
+    """The form's post is answered at once (202) with the job's page, which reloads itself (no script) until the
+    worker is done, then says what was added and links the stories and articles by their titles."""
+    html_file = EXAMPLES / "corpus" / "01_brennick_herald.html"
+    with empty_site.client() as http:
+        csrf = re.search(r'name="csrf" value="([^"]+)"', http.get("/upload").text).group(1)  # type: ignore[union-attr]
+        files = {"files": (html_file.name, html_file.read_bytes(), "text/html")}
+        answer = http.post("/upload", data={"csrf": csrf, "token": TOKEN, "text": ""}, files=files)
+        assert answer.status_code == 202, answer.text
+        assert "<h1>1 file uploaded</h1>" in answer.text
+        refresh = re.search(r'<meta http-equiv="refresh" content="2; url=(/jobs/[0-9a-f]+)">', answer.text)
+        assert refresh is not None, answer.text
+        assert "<script" not in answer.text
+        deadline = time.monotonic() + 300
+        while 'data-state="done"' not in (page := http.get(refresh.group(1))).text:
+            assert 'data-state="failed"' not in page.text, page.text
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        assert http.get("/jobs/nope").status_code == 404
+    assert 'http-equiv="refresh"' not in page.text  # done: it stops reloading
+    assert "1 added · 0 already stored · 0 rejected" in page.text
+    story = empty_site.store.list_stories().items[0]
+    assert f'<a href="/stories/{story.id}">{html.escape(story.title, quote=False)}</a>' in page.text
+    assert '<a href="/articles/01_brennick_herald">' in page.text
+
+
+def test_no_server_path_reaches_readers(site: Server, empty_site: Server, tmp_path: Path) -> None:
+    """An article's source, on its page, in the API and in the CSV export, is the uploaded file's name (or a file's
+    base name): never the server's folders, nor where an upload was staged (issue 15)."""
+    from parallax.store.export import export
+
+    html_file = EXAMPLES / "corpus" / "02_daily_lantern.html"
+    with empty_site.client(headers=AUTH) as http:
+        parts = [("files", ("Lantern story.html", html_file.read_bytes(), "text/html"))]
+        (added,) = ingested(http, http.post("/api/ingest", files=parts))["added"]
+        uploaded = http.get(f"/api/articles/{added}").json()
+        bodies = [json.dumps(uploaded), http.get(f"/articles/{added}").text, http.get("/api/articles").text]
+        bodies.append(http.get(f"/api/stories/{uploaded['story_id']}/report").text)
+    seed = site.store.list_articles().items[0]
+    with site.client() as http:
+        bodies += [http.get(f"/articles/{seed.id}").text, http.get("/api/articles").text]
+        bodies.append(http.get(f"/api/articles/{seed.id}").text)
+    for store in (site.store, empty_site.store):
+        for written in export(store, tmp_path / store.url.replace("/", "_")):
+            bodies.append(written.read_text(encoding="utf-8"))
+    assert uploaded["source"] == "Lantern story.html"
+    assert uploaded["article"]["source"] == "Lantern story.html"
+    assert seed.source == f"{seed.id}.txt"
+    assert "Stored from <code>Lantern story.html</code>" in bodies[1]
+    folders = {str(empty_site.store.path.parent), str(site.store.path.parent), "parallax-upload", "/tmp/", "/corpus/"}  # type: ignore[union-attr]
+    for body in bodies:
+        assert not [f for f in folders if f in body]
 
 
 def test_writes_disabled_without_a_token(tmp_path: Path) -> None:
@@ -267,9 +337,10 @@ def _report_main(page: str) -> str:
     return re.sub(r'(id|href|aria-labelledby)="[^"]*"', "", page[start:end])
 
 
-def test_story_page_shows_what_analyze_reports(site: Server) -> None:
+def test_story_page_shows_what_analyze_reports(site: Server, shared: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The acceptance check: the story page shows the same report as `parallax analyze --format html` run on the
-    story's articles."""
+    story's articles (in their folder: a stored source is the file's name, without its folders)."""
+    monkeypatch.chdir(shared / "corpus" / "seeds")
     with site.client() as http:
         for story in site.store.list_stories().items:
             sources = [a.source for a in site.store.list_articles(story_id=story.id).items]
@@ -315,7 +386,7 @@ def test_hostile_metadata_is_escaped_everywhere(empty_site: Server) -> None:
     article = {"text": text, "title": f"Title {PAYLOADS[0]}", "outlet": f"Outlet {PAYLOADS[1]}",
                "byline": PAYLOADS[0], "url": "javascript:alert(3)"}  # fmt: skip
     with empty_site.client(headers=AUTH) as http:
-        added = http.post("/api/ingest", json={"articles": [article]}).json()["added"]
+        added = ingested(http, http.post("/api/ingest", json={"articles": [article]}))["added"]
         assert len(added) == 1
         story = http.get("/api/stories").json()["items"][0]
         outlet = http.get("/api/outlets").json()["items"][0]["name"]
@@ -373,9 +444,7 @@ def test_ingest_rejects_articles_too_long_to_analyse(empty_site: Server) -> None
     text_file = EXAMPLES / "corpus" / "04_dunmere_courier.txt"
     articles = [{"text": long_text}, {"text": text_file.read_text(), "outlet": "Courier"}, {"text": raw_text}]
     with empty_site.client(headers=AUTH) as http:
-        answer = http.post("/api/ingest", json={"articles": articles})
-    assert answer.status_code == 200, answer.text
-    body = answer.json()
+        body = ingested(http, http.post("/api/ingest", json={"articles": articles}))
     assert len(body["added"]) == 1
     rejected = [(r["document"], r["reason"]) for r in body["rejections"]]
     assert rejected == [("pasted article 1", "too-large"), ("pasted article 3", "too-large")]
@@ -422,7 +491,7 @@ def test_a_trickled_body_is_cut_off(tmp_path: Path) -> None:
         with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
             sock.sendall(
                 b"POST /api/ingest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                b"Authorization: Bearer " + TOKEN.encode() + b"\r\nContent-Length: 1000\r\n\r\n{\"arti"
+                b"Authorization: Bearer " + TOKEN.encode() + b'\r\nContent-Length: 1000\r\n\r\n{"arti'
             )
             started = time.monotonic()
             with server.client() as http:

@@ -109,8 +109,11 @@ def test_upload_files_and_pasted_text(empty_site: Server, tab: Callable[[Server]
     page.set_input_files("input[name=files]", [str(f) for f in files])
     page.fill("input[name=token]", TOKEN)
     page.get_by_role("button", name="Add articles").click()
+    # answered at once with the job's page, which reloads itself (no script) until the worker is done
     page.wait_for_url(re.compile(r"/upload$"))
-    assert page.locator("h1").inner_text() == "Articles added", page.locator("main").inner_text()
+    assert page.locator("h1").inner_text() == "2 files uploaded", page.locator("main").inner_text()
+    page.wait_for_url(re.compile(r"/jobs/[0-9a-f]+$"), timeout=30_000)
+    page.wait_for_selector("#upload-summary", timeout=300_000)
     assert page.locator("#upload-summary").inner_text().startswith("2 added")
     page.locator(".panel a[href^='/stories/']").first.click()
     page.wait_for_url(re.compile(r"/stories/"))
@@ -124,7 +127,8 @@ def test_upload_files_and_pasted_text(empty_site: Server, tab: Callable[[Server]
     page.set_input_files("input[name=files]", [str(f) for f in files])
     page.fill("input[name=token]", TOKEN)
     page.get_by_role("button", name="Add articles").click()
-    page.wait_for_url(re.compile(r"/upload$"))
+    assert page.locator("h1").inner_text() == "2 files and 1 article uploaded"
+    page.wait_for_selector("#upload-summary", timeout=300_000)
     assert page.locator("#upload-summary").inner_text().startswith("1 added · 2 already stored")
     assert empty_site.store.counts()["articles"] == 3
     assert any(o.name == "Pasted Outlet" for o in empty_site.store.list_outlets())

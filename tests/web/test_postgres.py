@@ -16,7 +16,7 @@ from parallax.store import open_store
 from parallax.web import Settings
 from tests.conftest import EXAMPLES
 from tests.store import conftest as store_fixtures
-from tests.web.conftest import TOKEN, serve
+from tests.web.conftest import TOKEN, ingested, serve
 
 postgres_server = store_fixtures.postgres_server  # the session's PostgreSQL server, as a fixture here too
 
@@ -31,7 +31,7 @@ def test_pages_and_api_over_postgres(request: pytest.FixtureRequest, tmp_path: P
         site.client(headers=auth) as http,
     ):
         parts = [("files", (f.name, f.read_bytes(), "text/html")) for f in files]
-        added = http.post("/api/ingest", files=parts).json()
+        added = ingested(http, http.post("/api/ingest", files=parts))
         assert len(added["added"]) == 2
         story = http.get("/api/stories").json()["items"][0]
         page = http.get(f"/stories/{story['id']}")

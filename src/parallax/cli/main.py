@@ -27,7 +27,7 @@ from .common import (
     run_settings,
     source_options,
 )
-from .store import _opened, db_option, export_command, ingest, show, stories
+from .store import _opened, db_option, export_command, ingest, show, store_target, stories
 from .watch import watch_command
 
 __all__ = ["EXIT_REJECTED", "main"]
@@ -120,10 +120,21 @@ def analyze(
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
-def serve(db: str | None, host: str, port: int) -> None:
-    """Serve the web app and JSON API over the store; uploads need $PARALLAX_TOKEN (reads: $PARALLAX_READ_TOKEN)."""
+@click.option(
+    "--workers",
+    type=click.IntRange(0, 64),
+    default=1,
+    show_default=True,
+    help="Ingest worker processes to start with uploads enabled (0: none; run `parallax worker` instead).",
+)
+def serve(db: str | None, host: str, port: int, workers: int) -> None:
+    """Serve the web app and JSON API over the store; uploads need $PARALLAX_TOKEN (reads: $PARALLAX_READ_TOKEN).
+    Uploads are queued and ingested by worker processes, so reads never wait for an analysis."""
+    import signal
+
     import uvicorn  # imported late so that --help stays fast
 
+    from ..engine.jobs import WorkerProcess
     from ..web import Settings, create_app
 
     err = Console(stderr=True)
@@ -134,10 +145,50 @@ def serve(db: str | None, host: str, port: int) -> None:
         sys.exit(1)
     # A server that takes uploads may start on a new, empty store; a read-only one needs an existing store.
     with _opened(err, db, create=settings.writable) as store:
-        writes = "uploads enabled" if settings.writable else "read-only (set PARALLAX_TOKEN to enable uploads)"
+        writes = "read-only (set PARALLAX_TOKEN to enable uploads)"
+        if settings.writable:
+            writes = f"uploads enabled, {workers} ingest worker{'s' if workers != 1 else ''}"
         reads = "reads public" if settings.public else "reads need PARALLAX_READ_TOKEN"
         err.print(f"Parallax on http://{host}:{port}/ over {store.url}: {reads}, {writes}", highlight=False)
-        uvicorn.run(create_app(store, settings), host=host, port=port, log_level="warning", server_header=False)
+        # The workers open the store themselves, by its full URL; uploads never run in this process.
+        pool = [WorkerProcess(store_target(db), settings.run) for _ in range(workers if settings.writable else 0)]
+        for worker in pool:
+            worker.start()
+        # uvicorn raises SIGTERM again once it has shut down: as SystemExit, so that the workers are stopped below
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        try:
+            uvicorn.run(create_app(store, settings), host=host, port=port, log_level="warning", server_header=False)
+        finally:
+            for worker in pool:
+                worker.stop()
+
+
+@cli.command()
+@db_option
+def worker(db: str | None) -> None:
+    """Run the store's queued ingest jobs (uploads to `parallax serve`) until stopped: for a server started with
+    --workers 0, or to add workers (on the server's machine: uploads wait on its disk)."""
+    import logging
+    import signal
+    import threading
+
+    from ..engine.jobs import run_worker
+    from ..settings import Settings as RunSettings
+
+    err = Console(stderr=True)
+    try:
+        settings = RunSettings.from_env()
+    except ParallaxError as exc:
+        _fail(err, exc)
+        sys.exit(1)
+    logging.basicConfig(level=logging.INFO, format="parallax worker: %(message)s")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # the running job goes back to the queue
+    with _opened(err, db) as store:
+        err.print(f"Parallax ingest worker over {store.url}: Ctrl-C to stop", highlight=False)
+        try:
+            run_worker(store, settings, stop=threading.Event())
+        except KeyboardInterrupt:
+            err.print("stopped; the job it was running is queued again", highlight=False)
 
 
 def _format_of(path: Path) -> str:

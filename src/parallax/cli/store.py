@@ -32,7 +32,7 @@ from .common import (
     source_options,
 )
 
-__all__ = ["export_command", "ingest", "show", "stories"]
+__all__ = ["export_command", "ingest", "show", "store_target", "stories"]
 
 db_option = click.option(
     "--db",
@@ -43,10 +43,15 @@ db_option = click.option(
 )
 
 
+def store_target(db: str | None) -> str:
+    """The store a command works on: ``--db``, else ``$PARALLAX_DB``, else ``./parallax.db``."""
+    return db or store_url(os.environ) or DEFAULT_DB
+
+
 @contextmanager
 def _opened(err: Console, db: str | None, *, create: bool = False) -> Iterator[Store]:
     """The store, with library errors turned into one line and exit 1. Only ``ingest`` creates an SQLite file."""
-    target = db or store_url(os.environ) or DEFAULT_DB
+    target = store_target(db)
     path = target[len("sqlite:///") :] if target.lower().startswith("sqlite:///") else target
     if not create and "://" not in path and path != ":memory:" and not Path(path).expanduser().exists():
         _fail(err, StoreError(f"no store at {path}", hint="add articles first with `parallax ingest ARTICLES`"))

@@ -8,6 +8,8 @@
 - ``ray``: read, extract and annotate as Ray Data tasks over sharded inputs, then the local or store runner's rest
   (``analyze_ray``, ``ingest_ray``; imported on demand: Ray is an optional extra).
 - ``watch``: a polling loop over feeds, sitemaps and folders feeding the store runner (``watch``).
+- ``jobs``: the ingest queue: uploads staged as jobs in the store, run by a worker loop in a process of its own
+  (``stage_job``, ``run_worker``, ``WorkerProcess``), so the web server never runs an analysis.
 
 Every runner takes ``settings`` (:class:`parallax.settings.Settings`; None: the defaults).
 """

@@ -46,10 +46,10 @@ from ..group.batch import describe_story, group_stories
 from ..group.copies import find_duplicates
 from ..group.evidence import THRESHOLD, WINDOW_DAYS, features
 from ..group.stream import SPLIT_MIN_PART, StoryIndex
-from ..models import AnnotatedArticle, Article, Rejection, Story, content_id
+from ..models import AnnotatedArticle, Article, RawDocument, Rejection, Story, content_id
 from ..report import to_dict
 from ..settings import Settings
-from ..sources import IngestCounts
+from ..sources import IngestCounts, public_source
 from ..store import Matrix, Store, StoryRecord
 from .stages import (
     Progress,
@@ -101,6 +101,7 @@ def ingest_paths(
     progress: Progress | None = None,
     counts: IngestCounts | None = None,
     batch: int = 0,
+    names: Mapping[str, str] | None = None,
 ) -> IngestResult:
     """Read, extract and ingest articles into ``store``: files, folders, URLs, feeds, sitemaps, WARC, CSV, ``-``
     (as ``analyze`` reads them, with ``settings``; ``counts`` as for :func:`parallax.sources.read_inputs`).
@@ -108,13 +109,15 @@ def ingest_paths(
     ``batch`` > 0 saves every ``batch`` articles in their own transaction (in input order), so an ingest that is
     killed keeps what it saved and a rerun goes on from there (stored articles are skipped); 0 saves everything in
     one transaction. Bad documents become ``rejections``; a path that does not exist raises ``InputError`` before
-    anything is stored.
+    anything is stored. ``names`` gives a path (as passed) the name its sources and rejections show instead: an
+    uploaded file's own name for the file it was staged in.
     """
     if batch < 0:
         raise ValueError("batch must be 0 (one transaction) or a positive number of articles")
     settings = settings or Settings()
     progress = progress or no_progress
-    documents, rejections = split(read(paths, settings, counts=counts, progress=progress))
+    read_back = read(paths, settings, counts=counts, progress=progress)
+    documents, rejections = split(_named(item, names) for item in read_back) if names else split(read_back)
     articles, failed = split(extract(documents, progress))
     rejections += failed
     if not batch or len(articles) <= batch:
@@ -124,6 +127,16 @@ def ingest_paths(
         for i in range(0, len(articles), batch)
     ]
     return _joined(parts, rejections)
+
+
+def _named(item: RawDocument | Rejection, names: Mapping[str, str]) -> RawDocument | Rejection:
+    """A document or rejection with the path it names replaced by its name in ``names`` (``#record`` kept)."""
+    named = item.source if isinstance(item, RawDocument) else item.document
+    path, mark, rest = named.partition("#")
+    if path not in names:
+        return item
+    shown = names[path] + mark + rest
+    return replace(item, source=shown) if isinstance(item, RawDocument) else replace(item, document=shown)
 
 
 def _joined(parts: Sequence[IngestResult], rejections: Sequence[Rejection]) -> IngestResult:
@@ -192,8 +205,10 @@ def _add(
 
     The store may change between reading and saving (another ingest, in this process or another): ``save`` then
     refuses with ``ConcurrentWriteError`` and the whole decision is made again on the new state, up to
-    SAVE_ATTEMPTS times.
+    SAVE_ATTEMPTS times. Articles are stored with their source as readers may see it (``public_source``: a URL,
+    or a file's base name, never the folders of the machine that read it).
     """
+    annotated = [_public(a) for a in annotated]
     by_checksum: dict[str, AnnotatedArticle] = {}
     for item in annotated:
         by_checksum.setdefault(item.article.checksum, item)
@@ -247,6 +262,11 @@ def _add(
             split=tuple(plan.splits),
         )
     raise AssertionError("unreachable")  # the loop returns or raises
+
+
+def _public(item: AnnotatedArticle) -> AnnotatedArticle:
+    shown = public_source(item.article.source)
+    return item if shown == item.article.source else replace(item, article=replace(item.article, source=shown))
 
 
 def _new_articles(store: Store, articles: Sequence[Article]) -> tuple[list[Article], list[str]]:

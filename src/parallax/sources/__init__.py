@@ -3,10 +3,10 @@
 ``files`` walks paths and dispatches by kind; ``decode`` turns bytes into text; ``records`` maps JSON, CSV and Parquet
 records onto article fields; ``urls`` makes keys and seen-set entries; ``fetch`` is the guarded HTTP client;
 ``crawl`` reads pages, feeds and sitemaps; ``feeds`` parses them; ``warc`` streams WARC files. ``common`` holds the
-size limit, options and counts every reader shares.
+size limit, options and counts every reader shares, and ``public_source`` (how a source is shown to readers).
 """
 
-from .common import MAX_BYTES, IngestCounts, IngestOptions
+from .common import MAX_BYTES, IngestCounts, IngestOptions, public_source
 from .decode import decode_bytes
 from .files import file_kind, list_inputs, read_file, read_inputs, read_json_lines
 from .records import json_lines, parquet_records, parse_csv_map, records_from_text
@@ -24,6 +24,7 @@ __all__ = [
     "list_inputs",
     "parquet_records",
     "parse_csv_map",
+    "public_source",
     "read_file",
     "read_inputs",
     "read_json_lines",

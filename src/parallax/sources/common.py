@@ -1,8 +1,10 @@
-"""What every reader shares: the input size limit, the file kinds, read options and running counts."""
+"""What every reader shares: the input size limit, the file kinds, read options, running counts, and how a
+document's source is shown to readers."""
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -51,3 +53,19 @@ class IngestCounts:
     rejected: int = 0
     skipped: Counter[str] = dataclasses.field(default_factory=Counter)
     on_change: Callable[[IngestCounts], None] | None = None
+
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_RECORD = re.compile(r"#\d+$")  # a record's number within its file (``feed.jsonl#3``)
+
+
+def public_source(source: str) -> str:
+    """How a stored article names where it came from, for its readers: a URL as it is, a file by its base name
+    (with its record number: ``news.jsonl#3``), never the folders of the machine that read it (a server's paths, an
+    upload's temporary folder). ``stdin`` and names without a folder are kept."""
+    if _URL.match(source):
+        return source
+    record = _RECORD.search(source)
+    path = source[: record.start()] if record else source
+    base = path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    return (base or path) + (record.group(0) if record else "")

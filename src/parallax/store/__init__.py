@@ -14,6 +14,9 @@ kept in ``merged_stories`` (``merged_into`` says where it went); when it splits 
 article keeps the id. Writes come only from :mod:`parallax.engine.store` (``ingest_paths``),
 which decides which story each new article joins and recomputes only the stories that changed.
 
+The store also holds the ingest queue (:class:`Job`): the web app adds a job for each upload, and a worker process
+(:mod:`parallax.engine.jobs`) claims it, runs the store runner and records the outcome.
+
 Reads return the records below (:class:`StoryInfo`, :class:`ArticleInfo`, :class:`OutletInfo`,
 :class:`SearchHit`), lists of them in a :class:`Page`; a missing id gives ``None``, never an exception.
 """
@@ -37,11 +40,14 @@ from ..models import AnnotatedArticle, DuplicateGroup, Report, StoryAnalysis
 
 __all__ = [
     "DEFAULT_DB",
+    "JOB_STATES",
     "MARK_END",
     "MARK_START",
     "TABLES",
     "VECTOR_SIZE",
     "ArticleInfo",
+    "Job",
+    "JobState",
     "Matrix",
     "OutletInfo",
     "Page",
@@ -68,6 +74,9 @@ TABLES = ("schema_migrations", "stories", "articles", "entities", "citations", "
 VECTOR_SIZE = DIMENSIONS  # the sentence encoders' width
 
 Sort = Literal["newest", "largest"]
+
+JobState = Literal["queued", "running", "done", "failed"]
+JOB_STATES: tuple[JobState, ...] = ("queued", "running", "done", "failed")
 
 T = TypeVar("T")
 
@@ -175,6 +184,36 @@ class StoryRecord:
     report: dict[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class Job:
+    """An ingest job: uploaded files staged on disk, waiting for a worker or run by one.
+
+    ``label`` says what was sent, for people ("3 files uploaded"). ``state`` is ``queued`` (waiting), ``running``
+    (claimed by ``worker``, "host:pid", which last reported at ``beat``), ``done`` or ``failed`` (``error`` says
+    why, in one line). Times are UTC ISO timestamps. ``folder`` holds the staged files and ``inputs`` names them:
+    (file in ``folder``, the name the uploader gave it). ``attempts`` counts the claims. Once done, ``accepted``,
+    ``rejected`` and ``duplicate`` count the documents stored, rejected and already stored, and ``result`` holds the
+    ingest's answer (``added``, ``unchanged``, ``created``, ``updated``, ``rejections``), as JSON.
+    """
+
+    id: str
+    state: JobState
+    label: str
+    created: str
+    started: str | None
+    finished: str | None
+    worker: str | None
+    beat: str | None
+    attempts: int
+    folder: str
+    inputs: tuple[tuple[str, str], ...]
+    accepted: int
+    rejected: int
+    duplicate: int
+    error: str | None
+    result: dict[str, Any] | None
+
+
 Matrix = NDArray[np.float32]
 """Sentence vectors of one article: one row of ``VECTOR_SIZE`` per sentence."""
 
@@ -190,6 +229,7 @@ class Store(Protocol):
     """
 
     url: str  # where it is, for messages (a PostgreSQL URL without its password)
+    path: Path | None  # the database file (SQLite); None for a server (PostgreSQL) or a store in memory
 
     # --- reading: the CLI and the web app ---------------------------------------------------------------------
 
@@ -305,6 +345,47 @@ class Store(Protocol):
         stories merged away (``merged``: absorbed id, surviving id, why; the absorbed id is kept in
         ``merged_stories``). Articles already stored by id are an error; so is a story that changed since the
         caller read it (``ConcurrentWriteError``)."""
+        ...
+
+    # --- the ingest queue: the web app adds jobs, workers (parallax.engine.jobs) run them ------------------------
+
+    def add_job(self, job_id: str, label: str, folder: str, inputs: Sequence[tuple[str, str]]) -> Job:
+        """Queue a job whose files are staged in ``folder`` (``inputs``: file in it, name shown)."""
+        ...
+
+    def get_job(self, job_id: str) -> Job | None:
+        """One job."""
+        ...
+
+    def claim_job(self, worker: str) -> Job | None:
+        """The oldest queued job, now ``running`` for ``worker`` (its ``attempts`` counted), or ``None`` when none
+        waits. Atomic: two workers, in any processes, never claim the same job."""
+        ...
+
+    def running_jobs(self) -> tuple[Job, ...]:
+        """Every job in the ``running`` state, oldest first (to find those whose worker died)."""
+        ...
+
+    def beat_job(self, job_id: str, worker: str) -> None:
+        """Record that ``worker`` still runs the job (its ``beat``)."""
+        ...
+
+    def requeue_job(self, job_id: str, worker: str) -> bool:
+        """Put a job ``worker`` was running back in the queue; False when ``worker`` no longer held it."""
+        ...
+
+    def finish_job(
+        self,
+        job_id: str,
+        worker: str,
+        *,
+        failed: str | None = None,
+        counts: tuple[int, int, int] = (0, 0, 0),
+        result: Mapping[str, Any] | None = None,
+    ) -> bool:
+        """Record the end of a job ``worker`` was running: ``done`` with ``counts`` (accepted, rejected, duplicate)
+        and ``result``, or ``failed`` with that one-line reason. False when ``worker`` no longer held it (it was
+        queued again or finished meanwhile): nothing is written then."""
         ...
 
     # --- maintenance ------------------------------------------------------------------------------------------

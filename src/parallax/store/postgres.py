@@ -34,6 +34,7 @@ def _safe(url: str) -> str:
 class PostgresStore(SqlStore):
     backend = "postgres"
     lock_rows = " FOR UPDATE"  # a concurrent save of the same story waits, then sees the new members
+    claim_lock = " FOR UPDATE SKIP LOCKED"  # a worker claiming a job passes over the one another is claiming
 
     def __init__(self, url: str) -> None:
         super().__init__(_safe(url))

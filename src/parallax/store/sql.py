@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -39,6 +40,7 @@ from . import (
     StoryRecord,
     Table,
 )
+from .jobs import JobTable
 
 __all__ = ["SqlStore", "search_terms"]
 
@@ -92,10 +94,11 @@ def now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-class SqlStore(ABC, Store):
+class SqlStore(JobTable, ABC, Store):
     """A store on a DB-API connection. Every public method holds the lock: one connection, shared by threads."""
 
     url: str
+    path: Path | None = None
     backend: str  # the folder of migrations/ this backend reads
     lock_rows = ""  # what makes a SELECT lock the rows it reads until commit, where the backend needs it
 

@@ -25,6 +25,7 @@ class SqliteStore(SqlStore):
 
     def __init__(self, path: str) -> None:
         super().__init__(path)
+        self.path = Path(path).resolve() if path != ":memory:" else None
         if path != ":memory:":
             folder = Path(path).parent
             if not folder.is_dir():

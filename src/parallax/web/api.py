@@ -1,4 +1,4 @@
-"""The JSON API under ``/api``: stories, a story's report, articles, outlets, search (reads), ingest (a write).
+"""The JSON API under ``/api``: stories, a story's report, articles, outlets, search, jobs (reads), ingest (a write).
 
 Every response body is JSON; lists come as ``{"items": [...], "total": N, "limit": L, "offset": O}``; every error
 as :mod:`parallax.web.errors` describes. Records are the store's (``StoryInfo``, ``ArticleInfo``, ...) field for
@@ -12,13 +12,13 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, ValidationError
 
-from ..engine.store import IngestResult
-from ..store import MARK_END, MARK_START, Page, Store
+from ..store import MARK_END, MARK_START, JobState, Page, Store
 from .access import require_read, require_write, settings_of
 from .errors import WebError
-from .uploads import Pasted, Upload, ingest_uploads
+from .uploads import Pasted, Upload, job_view, jobs_root, queue_uploads
 
 __all__ = ["router", "store_of"]
 
@@ -159,14 +159,43 @@ class IngestIn(BaseModel):
     articles: list[ArticleIn] = Field(min_length=1, max_length=1000)
 
 
-def ingest_answer(result: IngestResult) -> dict[str, Any]:
-    return {
-        "added": list(result.added),
-        "unchanged": list(result.unchanged),
-        "created": list(result.created),
-        "updated": list(result.updated),
-        "rejections": [dataclasses.asdict(r) for r in result.rejections],
-    }
+class JobCounts(BaseModel):
+    accepted: int = Field(description="articles stored")
+    rejected: int = Field(description="documents rejected (see result.rejections)")
+    duplicate: int = Field(description="articles already stored: left as they were")
+
+
+class JobOut(BaseModel):
+    """An ingest job: where it stands, its counts and, once done, what the ingest did."""
+
+    id: str
+    state: JobState = Field(description="queued, running, done or failed")
+    label: str = Field(description='what was sent, e.g. "3 files uploaded"')
+    created: str
+    started: str | None
+    finished: str | None
+    counts: JobCounts
+    error: str | None = Field(description="why it failed, in one line (with a hint)")
+    result: dict[str, Any] | None = Field(
+        description="once done: the article ids added and unchanged, the stories created and updated, the rejections"
+    )
+
+
+class JobQueued(BaseModel):
+    job: str = Field(description="the job's id")
+    url: str = Field(description="where its state is: GET it until it is done or failed")
+    state: str
+    label: str
+
+
+@reads.get("/jobs/{job_id}", summary="An ingest job", tags=["ingest"], response_model=JobOut)
+def get_job(request: Request, job_id: str) -> dict[str, Any]:
+    """An ingest job queued by ``POST /api/ingest``: ``queued``, ``running``, then ``done`` (with ``counts`` and
+    ``result``) or ``failed`` (with ``error``)."""
+    job = store_of(request).get_job(job_id)
+    if job is None:
+        raise WebError(404, f"no job {job_id!r}", hint="POST /api/ingest answers with the URL of its job")
+    return job_view(job)
 
 
 _INGEST_BODY = {
@@ -184,17 +213,25 @@ _INGEST_BODY = {
     "/ingest",
     summary="Add articles",
     tags=["ingest"],
+    status_code=202,
+    response_model=JobQueued,
     openapi_extra={"requestBody": _INGEST_BODY},
     responses={
+        202: {
+            "description": "queued: the job's id and URL (also in the Location header)",
+            "headers": {"Location": {"description": "the job's URL", "schema": {"type": "string"}}},
+        },
         401: {"description": "no or wrong write token"},
         403: {"description": "writes disabled"},
         413: {"description": "body over the upload limit"},
     },
 )
-async def ingest(request: Request) -> dict[str, Any]:
+async def ingest(request: Request) -> JSONResponse:
     """Add articles: a JSON body ``{"articles": [{"text": ..., "title": ..., "outlet": ...}]}``, or a multipart
-    form with one or more ``files`` (.txt, .html, .json, .jsonl). Needs the write token. Articles already stored
-    are left alone (``unchanged``); bad ones come back as ``rejections``, naming the document and the reason."""
+    form with one or more ``files`` (.txt, .html, .json, .jsonl). Needs the write token. Answers 202 at once with a
+    job: a worker process ingests the articles, and ``GET /api/jobs/{id}`` says when it is done and what it did
+    (articles already stored are left alone, ``unchanged``; bad ones come back as ``rejections``, naming the
+    document and the reason)."""
     require_write(request)
     kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     files: list[Upload] = []
@@ -224,8 +261,10 @@ async def ingest(request: Request) -> dict[str, Any]:
         )
     if not files and not pasted:
         raise WebError(400, "nothing to ingest", hint="send at least one article or file")
-    result = await run_in_threadpool(ingest_uploads, store_of(request), files, pasted, settings_of(request).run)
-    return ingest_answer(result)
+    job = await run_in_threadpool(queue_uploads, store_of(request), jobs_root(request), files, pasted)
+    url = f"/api/jobs/{job.id}"
+    queued = {"job": job.id, "url": url, "state": job.state, "label": job.label}
+    return JSONResponse(queued, status_code=202, headers={"location": url})
 
 
 router.include_router(reads)

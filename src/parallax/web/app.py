@@ -8,6 +8,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from ..engine.jobs import jobs_folder
 from ..store import Store
 from ..version import __version__
 from . import api, pages
@@ -20,7 +21,8 @@ __all__ = ["create_app"]
 
 DESCRIPTION = """Stories, their coverage reports, articles, outlets and full-text search over a Parallax store.
 
-Reads are public unless the server sets a read token; writes (`POST /api/ingest`) need the write token.
+Reads are public unless the server sets a read token; writes (`POST /api/ingest`) need the write token. An ingest
+answers 202 with a job at once; a worker process runs it, and `GET /api/jobs/{id}` says when it is done.
 Send a token as `Authorization: Bearer TOKEN`. Every error has the shape
 `{"error": {"status": ..., "code": ..., "message": ..., "hint": ...}}`."""
 
@@ -28,7 +30,9 @@ Send a token as `Authorization: Bearer TOKEN`. Every error has the shape
 def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     """The web app and JSON API over ``store``; ``settings`` default to :meth:`Settings.from_env`.
 
-    The app does not close the store: its owner does (``parallax serve`` on shutdown).
+    The app does not close the store: its owner does (``parallax serve`` on shutdown). Uploads are queued as jobs
+    in the store, their files staged in :func:`parallax.engine.jobs.jobs_folder`; the app runs none of them: a worker
+    does (``parallax serve`` starts one; ``parallax worker`` runs one; in Python, ``engine.jobs.run_worker``).
     """
     settings = settings if settings is not None else Settings.from_env()
     app = FastAPI(
@@ -41,6 +45,7 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     )
     app.state.store = store
     app.state.settings = settings
+    app.state.jobs_folder = jobs_folder(store, settings.run)
     install_handlers(app)
     app.include_router(api.router)
     app.include_router(pages.router)

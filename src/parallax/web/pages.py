@@ -1,4 +1,5 @@
-"""The HTML pages: story list, story (the full report with charts), article, outlets, search, upload, sign-in.
+"""The HTML pages: story list, story (the full report with charts), article, outlets, search, upload and its job,
+sign-in.
 
 Server-rendered with Jinja2 (``layout.render_page``: autoescape on, StrictUndefined); no page has a script. The
 story page embeds the report's own body (``render_html.render_report_body``), so it shows exactly what
@@ -19,13 +20,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from ..report.html import render_article_html, render_html, render_report_body
-from ..store import Store
+from ..store import Job, Store
 from .access import COOKIE, can_read, require_read, require_write, settings_of
 from .charts import coverage_chart, timeline_chart
 from .errors import WebError
 from .layout import render_page
 from .security import Throttle, cookie_value, cross_site, csrf_token, csrf_valid, same_token
-from .uploads import Pasted, Upload, ingest_uploads
+from .uploads import Pasted, Upload, jobs_root, queue_uploads
 from .views import outlet_view, snippet, tone
 
 __all__ = ["router"]
@@ -35,6 +36,10 @@ reads = APIRouter(default_response_class=HTMLResponse, dependencies=[Depends(req
 
 IsoDate = Annotated[str, Query(pattern=r"^(\d{4}(-\d{2}(-\d{2})?)?)?$")]
 PageNo = Annotated[int, Query(ge=1, le=100_000)]
+# How often a job's page reloads itself while the job waits or runs (a <meta> refresh: pages have no scripts).
+JOB_REFRESH_SECONDS = 2
+# New articles a job's page lists by title (each read from the store); the page counts the rest.
+JOB_ARTICLES = 100
 _REPORT_CSP = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
 
 
@@ -226,12 +231,40 @@ async def upload(request: Request) -> HTMLResponse:
             pasted.append(Pasted(text, **{f: _text(form.get(f)) for f in fields}))
     if not files and not pasted:
         raise WebError(400, "nothing to add", hint="choose files or paste an article's text")
-    result = await run_in_threadpool(ingest_uploads, _store(request), files, pasted, settings_of(request).run)
+    job = await run_in_threadpool(queue_uploads, _store(request), jobs_root(request), files, pasted)
+    return _job_page(request, job, status=202)
+
+
+@reads.get("/jobs/{job_id}", summary="An upload's job")
+def job_page(request: Request, job_id: str) -> HTMLResponse:
+    """Where an upload stands: queued, running (the page reloads itself every few seconds), then what it added."""
+    job = _store(request).get_job(job_id)
+    if job is None:
+        raise WebError(404, f"no upload {job_id!r} here", hint="add articles at /upload")
+    return _job_page(request, job)
+
+
+def _job_page(request: Request, job: Job, status: int = 200) -> HTMLResponse:
     store = _store(request)
-    touched = [s for s in (store.get_story(sid) for sid in result.stories) if s is not None]
-    added = [a.info for a in (store.get_article(aid) for aid in result.added) if a is not None]
+    result = job.result or {}
+    touched = [s for s in (store.get_story(sid) for sid in [*result.get("created", []), *result.get("updated", [])])
+               if s is not None]  # fmt: skip
+    listed = result.get("added", [])
+    added = [a.info for a in (store.get_article(aid) for aid in listed[:JOB_ARTICLES]) if a is not None]
+    waiting = job.state in ("queued", "running")
     return _page(
-        request, "uploaded.html.j2", title="Articles added", result=result, stories=touched, added=added, nav="upload"
+        request,
+        "job.html.j2",
+        status=status,
+        title=job.label,
+        job=job,
+        refresh=f"{JOB_REFRESH_SECONDS}; url=/jobs/{quote(job.id, safe='')}" if waiting else None,
+        created=set(result.get("created", [])),
+        stories=touched,
+        added=added,
+        more=max(0, len(listed) - JOB_ARTICLES),
+        rejections=result.get("rejections", []),
+        nav="upload",
     )
 
 

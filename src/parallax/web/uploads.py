@@ -1,32 +1,28 @@
-"""Uploaded articles into the store: files and pasted articles are written to a private temporary folder, then
-ingested with :func:`parallax.engine.store.ingest_paths`, exactly as ``parallax ingest FOLDER`` would.
+"""Uploaded articles into the ingest queue: files and pasted articles are staged on disk as one job
+(:func:`parallax.engine.jobs.stage_job`), which a worker process ingests as ``parallax ingest FILES`` would. The
+request is answered at once, with the job; the server that answers reads never runs an analysis.
 
-Rejections name the document as the uploader named it (``story.html``, ``pasted article 2``), never the folder.
+Rejections and stored sources name each document as the uploader named it (``story.html``, ``pasted article 2``),
+never the folder it was staged in. :func:`job_view` is a job as the API and the job page show it.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import tempfile
-import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from ..engine.store import IngestResult, ingest_paths
-from ..settings import Settings as RunSettings
-from ..store import Store
+from fastapi import Request
 
-__all__ = ["Pasted", "Upload", "ingest_uploads"]
+from ..engine.jobs import stage_job
+from ..store import Job, Store
+
+__all__ = ["Pasted", "Upload", "job_view", "jobs_root", "label", "queue_uploads"]
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-# One ingest at a time in a server process. Ingests are CPU-bound (spaCy, embedding, comparison) and hold the GIL,
-# so two at once finish no sooner; and two that grow the same story make one of them decide again (up to
-# incremental.SAVE_ATTEMPTS times, then fail): under the load test (benchmarks/load.py, 16 clients) some did.
-# Reads never wait for it. Ingests from other processes are still handled by the store's retry.
-_INGESTS = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,45 +51,47 @@ class Pasted:
         return {k: v.strip() for k, v in fields.items() if v and v.strip()}
 
 
-def ingest_uploads(
-    store: Store, files: Sequence[Upload] = (), pasted: Sequence[Pasted] = (), settings: RunSettings | None = None
-) -> IngestResult:
-    """Ingest uploaded files and pasted articles into ``store`` with ``settings`` (the app's ``Settings.run``; None:
-    the defaults); bad ones come back as rejections."""
-    with tempfile.TemporaryDirectory(prefix="parallax-upload-") as tmp:
-        folder = Path(tmp)
-        names: dict[str, str] = {}  # file written -> the name to show
-        for n, upload in enumerate(files, 1):
-            # One folder per file, so that two uploads of the same name do not collide and the file keeps its own
-            # name (ingest derives the article's id from it).
-            path = folder / f"{n:04d}" / _safe(upload.name)
-            path.parent.mkdir()
-            path.write_bytes(upload.data)
-            names[str(path)] = upload.name or f"file {n}"
-        for n, item in enumerate(pasted, 1):
-            path = folder / f"pasted-{n:04d}" / "pasted.json"
-            path.parent.mkdir()
-            path.write_text(json.dumps(item.record(), ensure_ascii=False), encoding="utf-8")
-            names[str(path)] = f"pasted article {n}"
-        if not names:
-            return IngestResult()
-        # Each file by name, not the folder: a folder walk skips unknown file types silently, a named file is
-        # rejected with its reason.
-        with _INGESTS:
-            result = ingest_paths(store, [Path(p) for p in names], settings=settings)
-    rejections = tuple(replace(r, document=_shown(r.document, names, folder)) for r in result.rejections)
-    return replace(result, rejections=rejections)
+def jobs_root(request: Request) -> Path:
+    """Where this app stages uploads for the worker (``create_app`` sets it from the store)."""
+    root: Path = request.app.state.jobs_folder
+    return root
+
+
+def queue_uploads(store: Store, root: Path, files: Sequence[Upload] = (), pasted: Sequence[Pasted] = ()) -> Job:
+    """Stage uploaded files and pasted articles under ``root`` as one queued job of ``store``; the job."""
+    staged = [(upload.name or f"file {n}", _safe(upload.name), upload.data) for n, upload in enumerate(files, 1)]
+    for n, item in enumerate(pasted, 1):
+        record = json.dumps(item.record(), ensure_ascii=False).encode("utf-8")
+        staged.append((f"pasted article {n}", "pasted.json", record))
+    return stage_job(store, root, label(len(files), len(pasted)), staged)
+
+
+def label(files: int, pasted: int) -> str:
+    """What a job holds, for people: "3 files uploaded", "1 file and 2 articles uploaded"."""
+    parts = [f"{files} file{'s' if files != 1 else ''}"] if files else []
+    if pasted:
+        parts.append(f"{pasted} article{'s' if pasted != 1 else ''}")
+    return " and ".join(parts) + " uploaded"
+
+
+def job_view(job: Job) -> dict[str, Any]:
+    """A job as the API answers it: where it stands, its counts and, once done, the ingest's answer (``result``:
+    ``added``, ``unchanged``, ``created``, ``updated``, ``rejections``). Where its files wait and which worker runs
+    it stay inside the server."""
+    return {
+        "id": job.id,
+        "state": job.state,
+        "label": job.label,
+        "created": job.created,
+        "started": job.started,
+        "finished": job.finished,
+        "counts": {"accepted": job.accepted, "rejected": job.rejected, "duplicate": job.duplicate},
+        "error": job.error,
+        "result": job.result,
+    }
 
 
 def _safe(name: str) -> str:
     """A file name that cannot leave the folder: the last path part, odd characters replaced, extension kept."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     return _UNSAFE.sub("_", base).lstrip(".")[-100:] or "upload"
-
-
-def _shown(document: str, names: dict[str, str], folder: Path) -> str:
-    path, hash_, rest = document.partition("#")
-    shown = names.get(path)
-    if shown is None:
-        return document.replace(str(folder) + "/", "")
-    return shown + hash_ + rest
