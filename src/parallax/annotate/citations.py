@@ -111,9 +111,7 @@ _WIRE_NAME = re.compile(r"\b(?:News|Press) (?:Agency|Service)\b|\bNewswire\b|\bW
 # A run of capitalised words ("Radio Northfield"): a name the NER may have missed.
 # Words are bounded (MAX_NAME_WORD) here too: a run like "A.B.C.D..." has a word boundary at every letter, and an
 # unbounded word rescanned the run from each of them (quadratic: 20k characters, 1.6 s).
-_PROPER_RUN = re.compile(
-    r"\b[A-Z][\w&.'’-]{0,39}(?:\s+(?:of\s+|the\s+)?[A-Z][\w&.'’-]{0,39})+(?![\w&.'’-])"
-)
+_PROPER_RUN = re.compile(r"\b[A-Z][\w&.'’-]{0,39}(?:\s+(?:of\s+|the\s+)?[A-Z][\w&.'’-]{0,39})+(?![\w&.'’-])")
 _FILLER_POS = frozenset(("DET", "ADJ", "NOUN", "PROPN", "NUM"))
 _LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
 # Trailing possessives and agency words ("Anadolu's", "the Anadolu news agency"), stripped by strip_trailing() in
