@@ -212,3 +212,48 @@ def test_plain_warc_with_an_endless_header_line_stops_there() -> None:
     assert isinstance(items[1], Rejection)
     assert items[1].reason == "too-large"
     assert items[1].document == f"a.warc.gz#{len(_page_record('/before.html'))}"
+
+
+def _response(http_headers: bytes, body: bytes, trailing: int = 0) -> bytes:
+    """A response record's start; ``trailing`` more bytes of its declared body follow it (written by the caller)."""
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n" + http_headers + b"\r\n" + body
+    return (
+        b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://news.example.com/chunked.html\r\n"
+        b"Content-Type: application/http; msgtype=response\r\nContent-Length: "
+        + str(len(http) + trailing).encode()
+        + b"\r\n\r\n"
+        + http
+    )
+
+
+def test_chunked_and_gzipped_page_is_read() -> None:
+    page = _page_record("/x.html").split(b"\r\n\r\n", 2)[2].rstrip()
+    packed = gzip.compress(page)
+    pieces = [packed[i : i + 100] for i in range(0, len(packed), 100)]
+    body = b"".join(b"%x\r\n%s\r\n" % (len(piece), piece) for piece in pieces)
+    record = _response(b"Transfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n", body + b"0\r\n\r\n") + b"\r\n\r\n"
+    (doc,) = _read_bounded(gzip.compress(record), max_bytes=MB)[0]
+    assert isinstance(doc, RawDocument)
+    assert doc.data.decode() == page.decode()
+
+
+def test_one_huge_http_chunk_is_not_held() -> None:
+    """warcio reads an HTTP chunk whole (up to 2 GiB): a 256 MB chunk is now cut at twice the limit and rejected."""
+    size = 256 * MB
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    start = _response(b"Transfer-Encoding: chunked\r\n", b"%x\r\n" % size, trailing=size + len(b"\r\n0\r\n\r\n"))
+    blocks = [compressor.compress(start)] + [compressor.compress(b" " * MB) for _ in range(size // MB)]
+    archive = b"".join(blocks) + compressor.compress(b"\r\n0\r\n\r\n\r\n\r\n") + compressor.flush()
+    items, _, peak = _read_bounded(archive, max_bytes=MB)
+    assert [(type(i).__name__, getattr(i, "reason", "")) for i in items] == [("Rejection", "too-large")]
+    assert peak < 64 * MB
+
+
+def test_gzip_bomb_in_one_http_chunk_is_inflated_block_by_block() -> None:
+    """warcio inflates a chunk whole: a 1 KB chunk of gzip that inflates to 256 MB is now cut at the limit."""
+    packed = gzip.compress(b" " * (256 * MB), compresslevel=9)
+    body = b"%x\r\n%s\r\n0\r\n\r\n" % (len(packed), packed)
+    record = _response(b"Transfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n", body) + b"\r\n\r\n"
+    items, _, peak = _read_bounded(gzip.compress(record), max_bytes=MB)
+    assert [(type(i).__name__, getattr(i, "reason", "")) for i in items] == [("Rejection", "too-large")]
+    assert peak < 64 * MB

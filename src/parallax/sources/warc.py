@@ -29,6 +29,10 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})  # what Common Cr
 # member inflating to 3.78 GB of header lines ended in a MemoryError).
 HEADER_BYTES = 64 * 1024
 BLOCK_BYTES = 64 * 1024  # read at a time when skipping the rest of a gzip member
+# At most this many times the input limit is read of one page's payload as stored (chunk lines and compression add
+# a little to a page's size); past it the page is rejected as too large.
+PAYLOAD_FACTOR = 2
+ENCODINGS = frozenset({"gzip", "deflate"})  # the Content-Encodings inflated (warcio's own, without optional brotli)
 
 
 def read_warc(
@@ -181,9 +185,7 @@ def _page(
         counts.duplicate += 1
         return None
     try:
-        data = record.content_stream().read(max_bytes + 1)  # warcio skips the rest of the record itself
-        if len(data) > max_bytes:
-            raise TooLargeError(f"the archived page is over the limit of {max_bytes:,} bytes")
+        data = _payload(record, max_bytes)  # warcio skips the rest of the record itself
         text = decode_bytes(data, html=True, charset=_charset(content_type))
     except InputError as exc:
         return Rejection.from_error(name, "ingest", exc, message=f"{url}: {exc.message}" if url else None)
@@ -195,6 +197,49 @@ def _page(
         meta.append(("captured", captured))
     key = unique_key(key_for_url(url) if url else f"record-{offset}", used)
     return RawDocument(source=url or name, key=key, format="html", data=text.encode("utf-8"), meta=tuple(meta))
+
+
+def _payload(record: Any, max_bytes: int) -> bytes:
+    """The archived page's bytes, de-chunked and decompressed as warcio's ``content_stream()`` does, within bounds:
+    warcio reads a whole HTTP chunk at once (up to 2 GiB) and inflates a chunk whole, so at most
+    ``PAYLOAD_FACTOR * max_bytes`` bytes of the record are read and they are inflated block by block."""
+    from warcio.bufferedreaders import BufferedReader, ChunkedDataReader
+
+    capped = _Capped(record.raw_stream, PAYLOAD_FACTOR * max_bytes)
+    stream: Any = capped
+    if record.http_headers.get_header("transfer-encoding") == "chunked":
+        stream = ChunkedDataReader(stream)  # de-chunked only: the chunks are no bigger than the cap
+    encoding = (record.http_headers.get_header("content-encoding") or "").lower()
+    if encoding in ENCODINGS:
+        stream = BufferedReader(stream, decomp_type=encoding)  # inflates one block of 16 KiB at a time
+    data: bytes = stream.read(max_bytes + 1)
+    if len(data) > max_bytes or capped.cut:
+        raise TooLargeError(f"the archived page is over the limit of {max_bytes:,} bytes")
+    return data
+
+
+class _Capped:
+    """A record's payload, read at most ``limit`` bytes; ``cut`` tells that there was more."""
+
+    def __init__(self, stream: Any, limit: int) -> None:
+        self.stream = stream
+        self.left = limit
+        self.cut = False
+
+    def read(self, length: int | None = None) -> bytes:
+        return self._take(self.stream.read, length)
+
+    def readline(self, length: int | None = None) -> bytes:
+        return self._take(self.stream.readline, length)
+
+    def _take(self, method: Any, length: int | None) -> bytes:
+        want = self.left if length is None or length < 0 else min(length, self.left)
+        if want <= 0:
+            self.cut = self.cut or bool(self.stream.read(1))
+            return b""
+        data: bytes = method(want)
+        self.left -= len(data)
+        return data
 
 
 def _damaged(source: str, offset: int, exc: Exception) -> Rejection:
