@@ -422,7 +422,7 @@ def test_a_trickled_body_is_cut_off(tmp_path: Path) -> None:
         with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
             sock.sendall(
                 b"POST /api/ingest HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                b"Authorization: Bearer " + TOKEN.encode() + b"\r\nContent-Length: 1000\r\n\r\n{\"arti"
+                b"Authorization: Bearer " + TOKEN.encode() + b'\r\nContent-Length: 1000\r\n\r\n{"arti'
             )
             started = time.monotonic()
             with server.client() as http:
