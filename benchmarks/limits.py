@@ -3,10 +3,12 @@ compare takes within its budget. Prints one line per case (seconds, memory, outc
 docs/RELIABILITY.md ("Bounds per record, article and story").
 
     .venv/bin/python benchmarks/limits.py [--data ../shared/data]
+    PYTHONPATH=<an older tree>/src .venv/bin/python benchmarks/limits.py     # the same cases before the bounds
 
 Memory is the traced peak (tracemalloc: Python's and NumPy's allocations) for the WARC and compare cases, and the
 growth of the process's peak resident size for annotate (spaCy allocates outside Python's allocator). Each case runs
-in a fresh child process. The seconds are tracemalloc's: a little slower than without it.
+in a fresh child process. Where memory is traced, the case runs twice: timed without tracemalloc (which slows
+Python's allocations several times), then traced.
 """
 
 from __future__ import annotations
@@ -70,14 +72,24 @@ def warc_case(data: bytes) -> dict[str, Any]:
     from parallax.sources.common import IngestCounts
     from parallax.sources.warc import read_warc
 
-    tracemalloc.start()
-    started = time.perf_counter()
-    items = list(read_warc(io.BytesIO(data), "a.warc.gz", max_bytes=20 * MB, used=set(), counts=IngestCounts()))
-    seconds = time.perf_counter() - started
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
+    def read() -> list[Any]:
+        return list(read_warc(io.BytesIO(data), "a.warc.gz", max_bytes=20 * MB, used=set(), counts=IngestCounts()))
+
+    seconds, peak, items = _timed_and_traced(read)
     outcome = ", ".join(f"{i.reason}" if isinstance(i, Rejection) else "page" for i in items)
     return {"seconds": seconds, "memory_mb": peak / MB, "outcome": outcome, "file_kb": len(data) / 1024}
+
+
+def _timed_and_traced(call: Callable[[], Any]) -> tuple[float, int, Any]:
+    """``call``'s seconds (untraced), then its traced peak (a second call under tracemalloc), and its result."""
+    started = time.perf_counter()
+    result = call()
+    seconds = time.perf_counter() - started
+    tracemalloc.start()
+    call()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return seconds, peak, result
 
 
 def longest_article(data: Path) -> dict[str, Any]:
@@ -107,13 +119,16 @@ def longest_article(data: Path) -> dict[str, Any]:
 
 
 def story_case(shape: str) -> dict[str, Any]:
-    """compare_story over two articles at the compare budget (MAX_SENTENCES / 2 sentences, MAX_QUOTES / 2 quotes)."""
+    """compare_story over two articles at the compare budget (MAX_SENTENCES / 2 sentences, MAX_QUOTES / 2 quotes
+    each)."""
     import random
 
-    from parallax.compare.story import MAX_QUOTES, MAX_SENTENCES, compare_story
+    from parallax.compare import story as compare
     from parallax.models import AnnotatedArticle, Article, Quote, Sentence, Story
 
-    half, rng = MAX_SENTENCES // 2, random.Random(1)
+    # the budgets (issue 15); a tree from before them (PYTHONPATH=<older src>) is measured at the same sizes
+    half, quote_count = getattr(compare, "MAX_SENTENCES", 4000) // 2, getattr(compare, "MAX_QUOTES", 2000) // 2
+    rng = random.Random(1)
     articles, vectors = [], {}
     for side in ("a", "b"):
         lines = [
@@ -126,19 +141,14 @@ def story_case(shape: str) -> dict[str, Any]:
         for i, line in enumerate(lines):
             spans.append(Sentence(side, i, pos, pos + len(line), line))
             pos += len(line) + 1
-        quotes = tuple(
-            Quote(side, s.text[:20], s.start, s.start + 20, s.index, "direct") for s in spans[: MAX_QUOTES // 2]
-        )
+        quotes = tuple(Quote(side, s.text[:20], s.start, s.start + 20, s.index, "direct") for s in spans[:quote_count])
         article = Article(id=side, source=side, text=" ".join(lines), outlet=side)
         articles.append(AnnotatedArticle(article=article, sentences=tuple(spans), quotes=quotes))
         matrix = np.ones((half, 8)) if shape == "repeated" else np.random.default_rng(1).standard_normal((half, 8))
         vectors[side] = (matrix / np.linalg.norm(matrix, axis=1, keepdims=True)).astype(np.float32)
-    tracemalloc.start()
-    started = time.perf_counter()
-    analysis = compare_story(Story("s", ("a", "b")), articles, vectors)
-    seconds = time.perf_counter() - started
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
+    seconds, peak, analysis = _timed_and_traced(
+        lambda: compare.compare_story(Story("s", ("a", "b")), articles, vectors)
+    )
     return {
         "seconds": seconds,
         "memory_mb": peak / MB,
