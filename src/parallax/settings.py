@@ -51,9 +51,9 @@ ENCODERS = ("minilm", "static")
 _DEVICE = re.compile(r"auto|numpy|cpu|cuda(?::\d+)?")
 MAX_BYTES = 20 * 1024 * 1024  # the largest news page seen in AEB is ~1.5 MB; 20 MB leaves room for JSONL batches
 # The budget of one article in annotate: an article over it is rejected as too-slow and the batch goes on. The
-# longest article analysed (200,000 characters: BASIL articles joined) took 11 s and 543 MB more memory on the
-# development machine (docs/RELIABILITY.md, "Budget per article", says how); the budget leaves room for a machine
-# several times slower or busier.
+# longest article analysed (198,226 characters: BASIL articles joined) took 15 s and 495 MB more resident memory on
+# the shared development machine (benchmarks/limits.py; docs/RELIABILITY.md, "Bounds per record, article and
+# story"); the budget leaves room for a machine several times slower or busier.
 ARTICLE_SECONDS = 60.0
 ARTICLE_MEMORY = 2048 * 1024 * 1024
 

@@ -14,7 +14,7 @@ name, and the batch goes on.
   be interrupted here, so an article is abandoned at the first check past its budget: the overrun is one step, and
   each step is linear in the text (``tests/test_linear_time.py``, ``tests/test_regex_audit.py``), which is at most
   ``extract.MAX_ARTICLE_CHARS`` long. spaCy's own pass is not timed in process (it is shared by a batch); on its
-  own it took 11 s for 200,000 characters.
+  own it took ~15 s for 198,226 characters (benchmarks/limits.py, with the annotators).
 
 Memory is the process's resident size (Linux ``/proc``; elsewhere only the time is watched): its growth while one
 article is annotated (in process), or over what the worker held when it was ready (in workers).

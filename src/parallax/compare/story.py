@@ -63,8 +63,9 @@ CITED_KINDS = ("wire", "outlet")
 MAX_COMPARED = 50
 # The sample is also held to these many sentences and quotes in all (issue 15: an article of 2,000 copies of one
 # sentence linked every pair, and each of thousands of quotes was compared with every group). At these budgets the
-# worst stories measured compare in under 5 s (docs/RELIABILITY.md, "Budget per article"); the longest real
-# article analysed (200,000 characters of BASIL prose) has 1,244 sentences and 764 quotes.
+# worst story measured (2 x 2,000 copies of one sentence, 2 x 1,000 quotes) compares in 4.3 s and 447 MB
+# (benchmarks/limits.py; it took 27 s and 1 GB before); the longest real article analysed (198,226 characters of
+# BASIL prose) has 1,244 sentences and 764 quotes.
 MAX_SENTENCES = 4_000
 MAX_QUOTES = 2_000
 # Titles written before a person's name ("Industry Minister Petra Hollis"). Two outlets contradict each other when
