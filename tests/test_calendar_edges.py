@@ -67,3 +67,19 @@ def test_shifted_holds_at_the_ends() -> None:
     assert shifted(date(1, 1, 1), -14) == date.min
     assert shifted(date(9999, 12, 31), 15) == date.max
     assert shifted(date(2020, 2, 28), 2) == date(2020, 3, 1)
+
+
+@pytest.mark.xfail(
+    raises=ValueError,
+    strict=True,
+    reason="web/charts._ticks steps its month ticks past 9999-12 (found by the date_edges fuzz target); "
+    "left to the web app's work on issue 15",
+)
+def test_timeline_chart_of_a_story_dated_at_the_calendars_end() -> None:
+    from parallax.web.charts import timeline_chart
+
+    entries = [
+        {"date": day, "precision": "day", "text": "x", "articles": ["a"]} for day in ("9999-05-05", "9999-12-30")
+    ]
+    story = {"articles": ["a"], "timeline": entries}
+    assert timeline_chart({"articles": [{"id": "a", "published": None}], "stories": [story]}) is not None

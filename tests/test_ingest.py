@@ -302,6 +302,25 @@ def test_a_stray_quote_in_a_csv_row_keeps_the_rows_after_it(tmp_path: Path) -> N
     assert (titles[0], titles[-1]) == ("First", "Third")
 
 
+def test_a_parquet_file_that_aborts_the_reader_is_one_rejection(tmp_path: Path) -> None:
+    """One byte changed in a valid file (found by fuzzing, issue 15) makes polars' Rust reader abort the process
+    ("memory allocation of 2305843009213693952 bytes failed", SIGABRT with polars 1.44): the file is read in a child
+    process, so it is one format rejection, and the next file is read by a new child."""
+    from .fuzz.targets import parquet_bytes
+
+    valid = parquet_bytes("Bridge\x00" + GOOD_TEXT)
+    damaged = bytearray(valid)
+    damaged[44] = 0x11
+    (tmp_path / "damaged.parquet").write_bytes(bytes(damaged))
+    (tmp_path / "valid.parquet").write_bytes(valid)
+    items = list(read_inputs([tmp_path / "damaged.parquet", tmp_path / "valid.parquet"]))
+    assert [(i.document, i.reason) for i in items if isinstance(i, Rejection)] == [
+        (str(tmp_path / "damaged.parquet"), "format")
+    ]
+    assert items[0].message.startswith("cannot read the Parquet file: ")
+    assert [i.key for i in items if isinstance(i, RawDocument)] == ["valid-1"]
+
+
 def test_parquet_rows_and_text_are_limited(tmp_path: Path) -> None:
     """A small Parquet file can hold millions of rows (issue 15: 7 KB, 2,000,000 rows, 3.2 GB decoded): over
     MAX_PARQUET_ROWS it is rejected from its metadata; past the input limit in text, reading stops with a rejection."""

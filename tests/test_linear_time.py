@@ -210,3 +210,91 @@ def test_a_byline_of_spaces_is_linear() -> None:
     from parallax.extract import boilerplate
 
     assert_linear(lambda n: "Jane" + " " * n + "Roe", boilerplate._SEPARATOR.split)
+
+
+# --- the audit's last 8 (issue 15): bounded where they are used, or replaced by plain string searches ----------------
+
+GAP_PIECES = st.lists(st.sampled_from([",", ".", ";", '"', "”", "»", "’", "'", " ", "\t", "and ", "or", "“", "«", "‘"]))
+
+
+@settings(max_examples=500, deadline=None)
+@given(GAP_PIECES.map("".join))
+def test_list_gaps_are_those_of_the_old_pattern(gap: str) -> None:
+    assume(len(gap) <= quotes.LIST_GAP_CHARS)  # the only gaps it is matched against
+    assert bool(quotes._LIST_GAP.fullmatch(gap)) == bool(OLD_LIST_GAP.fullmatch(gap))
+
+
+OLD_TIME = re.compile(
+    r"[\s,T]*(?:at\s+|-\s*)?(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+    r"(?:\s*(?P<ampm>[ap])\.?\s?m\b\.?)?",
+    re.IGNORECASE,
+)
+TIME_PIECES = st.lists(st.sampled_from([" ", ",", "T", "at", "-", "10", "7", ":", "30", "45", "p", "a", "m", ".", "x"]))
+
+
+@settings(max_examples=500, deadline=None)
+@given(TIME_PIECES.map("".join))
+def test_times_after_a_date_are_read_as_before(text: str) -> None:
+    from parallax.extract import boilerplate
+
+    assume(not re.search(r"[\s,T]{9}|\s{9}", text, re.IGNORECASE))  # runs over 8 are no longer read as a time's lead
+    new, old = boilerplate._TIME.match(text), OLD_TIME.match(text)
+    assert (new and new.groupdict(), new and new.span()) == (old and old.groupdict(), old and old.span())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["<?xml ?>", "<?", "?>", "<!--", "-->", "<!-- a -->", "<rss>", "x", " ", "-", ">"])))
+def test_prolog_is_stripped_as_before(pieces: list[str]) -> None:
+    from parallax.sources.feeds import _strip_prolog
+
+    head = "".join(pieces)
+    old = re.sub(r"<!--.*?-->", "", re.sub(r"<\?.*?\?>", "", head, flags=re.DOTALL), flags=re.DOTALL)
+    assert _strip_prolog(head) == re.sub(r"<!DOCTYPE[^>]*>", "", old, flags=re.IGNORECASE)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["|||||", "|", "||", " ", "\n", "doc", "a b"])))
+def test_multinews_documents_split_as_before(pieces: list[str]) -> None:
+    from parallax.evaluation.summaries import split_documents
+
+    joined = "".join(pieces)
+    assert split_documents(joined) == re.split(r"\s*\|\|\|\|\|\s*", joined)
+
+
+OLD_NAME = r"(?:[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3}|[Hh]e|[Ss]he|[Tt]hey|[Tt]he\s+\w+)"
+BASELINE_PIECES = st.lists(
+    st.sampled_from(["Jane", "Roe", "He", "the", "minister", "said", "told", "according to", " ", "that", "x" * 20])
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(BASELINE_PIECES.map("".join), st.sampled_from(["_AFTER", "_BEFORE", "_REPORTED"]))
+def test_quote_baseline_patterns_match_as_before(text: str, name: str) -> None:
+    """The evaluation's regex baseline: words (40 characters) and white space (10) are now bounded; on text within
+    those bounds it matches as before."""
+    from parallax.evaluation import quotes as baseline
+
+    old = {
+        "_AFTER": rf"\s*(?:(?P<v1>{baseline._VERBS})\s+(?P<n1>{OLD_NAME})|(?P<n2>{OLD_NAME})\s+"
+        rf"(?P<v2>{baseline._VERBS}))\b",
+        "_BEFORE": rf"(?P<n>{OLD_NAME})\s+(?:{baseline._VERBS})[,:]?\s*$",
+        "_REPORTED": rf"(?P<n>{OLD_NAME})\s+(?:{baseline._VERBS})\s+(?:that\s+)?(?P<q>[^.\n\"“”]{{15,}})",
+    }[name]
+    assume(all(len(word) <= 40 for word in re.split(r"\s+", text)))
+    assume(not re.search(r"\s{11}", text))
+    pattern = getattr(baseline, name)
+    assert [m.groupdict() for m in pattern.finditer(text)] == [m.groupdict() for m in re.finditer(old, text)]
+
+
+@pytest.mark.slow
+def test_prolog_of_unclosed_comments_is_linear() -> None:
+    from parallax.sources.feeds import _strip_prolog
+
+    assert_linear(lambda n: "<!--.-" * (n // 6), _strip_prolog)
+
+
+@pytest.mark.slow
+def test_a_multinews_cluster_of_white_space_is_linear() -> None:
+    from parallax.evaluation.summaries import split_documents
+
+    assert_linear(lambda n: "doc" + "\n" * n + "doc", split_documents)

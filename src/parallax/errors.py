@@ -8,6 +8,7 @@
     │   ├── BinaryInputError      the bytes are not text or markup
     │   ├── EncodingError         the bytes cannot be decoded as text
     │   ├── TooLargeError         over the size limit
+    │   ├── TooSlowError          over the time or memory budget of one article (annotate, compare)
     │   ├── FormatError           malformed JSON/JSONL/HTML or an unsupported file type
     │   ├── LanguageError         not in a language the pipeline analyses
     │   ├── FetchError            a URL cannot be fetched (network failure, HTTP error, too many redirects)
@@ -40,6 +41,7 @@ __all__ = [
     "ReportError",
     "StoreError",
     "TooLargeError",
+    "TooSlowError",
 ]
 
 
@@ -87,6 +89,14 @@ class EncodingError(InputError):
 class TooLargeError(InputError):
     reason = "too-large"
     hint = "split the file, or raise the limit with --max-bytes"
+
+
+class TooSlowError(InputError):
+    reason = "too-slow"
+    hint = (
+        "the article is far from news copy (built to stall the analysis?); leave it out, or raise the limit with "
+        "PARALLAX_ARTICLE_SECONDS"
+    )
 
 
 class FormatError(InputError):

@@ -1,12 +1,12 @@
 """The settings of a run, in one object: which sentence encoder and where it runs, how many processes annotate, the
-input size limit, how inputs are read (fetch policy, CSV columns), where the model files and caches are, and which
-Ray cluster to use.
+input size limit, the time and memory budget of one article, how inputs are read (fetch policy, CSV columns), where
+the model files and caches are, and which Ray cluster to use.
 
 :meth:`Settings.from_env` is the one place the environment variables are read (``PARALLAX_ENCODER``,
-``PARALLAX_DEVICE``, ``PARALLAX_PROCESSES``, ``PARALLAX_ENCODER_DIR``, ``PARALLAX_CACHE_DIR`` / ``XDG_CACHE_HOME``,
-``RAY_ADDRESS``; :func:`store_url` reads ``PARALLAX_DB``), and only the edges call it: the ``parallax`` commands and
-the web app. Everything below takes a ``Settings`` (``None``: ``Settings()``, the defaults, as if no variable were
-set) and passes it down.
+``PARALLAX_DEVICE``, ``PARALLAX_PROCESSES``, ``PARALLAX_ARTICLE_SECONDS``, ``PARALLAX_ENCODER_DIR``,
+``PARALLAX_CACHE_DIR`` / ``XDG_CACHE_HOME``, ``RAY_ADDRESS``; :func:`store_url` reads ``PARALLAX_DB``), and only
+the edges call it: the ``parallax`` commands and the web app. Everything below takes a ``Settings`` (``None``:
+``Settings()``, the defaults, as if no variable were set) and passes it down.
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from .sources.fetch import FetchPolicy
 
 __all__ = [
+    "ARTICLE_MEMORY",
+    "ARTICLE_SECONDS",
+    "ARTICLE_SECONDS_ENV",
     "CACHE_DIR_ENV",
     "DB_ENV",
     "DEVICE_ENV",
@@ -47,10 +50,17 @@ ENCODERS = ("minilm", "static")
 # (PyTorch on the CPU: how the tests check the torch path against the NumPy one).
 _DEVICE = re.compile(r"auto|numpy|cpu|cuda(?::\d+)?")
 MAX_BYTES = 20 * 1024 * 1024  # the largest news page seen in AEB is ~1.5 MB; 20 MB leaves room for JSONL batches
+# The budget of one article in annotate: an article over it is rejected as too-slow and the batch goes on. The
+# longest article analysed (198,226 characters: BASIL articles joined) took 15 s and 495 MB more resident memory on
+# the shared development machine (benchmarks/limits.py; docs/RELIABILITY.md, "Bounds per record, article and
+# story"); the budget leaves room for a machine several times slower or busier.
+ARTICLE_SECONDS = 60.0
+ARTICLE_MEMORY = 2048 * 1024 * 1024
 
 ENCODER_ENV = "PARALLAX_ENCODER"
 DEVICE_ENV = "PARALLAX_DEVICE"
 PROCESSES_ENV = "PARALLAX_PROCESSES"
+ARTICLE_SECONDS_ENV = "PARALLAX_ARTICLE_SECONDS"
 ENCODER_DIR_ENV = "PARALLAX_ENCODER_DIR"
 CACHE_DIR_ENV = "PARALLAX_CACHE_DIR"
 DB_ENV = "PARALLAX_DB"
@@ -78,8 +88,10 @@ class Settings:
     ``encoder``: the sentence encoder (``ENCODERS``); ``device``: where MiniLM runs (auto, numpy, cpu, cuda,
     cuda:N). ``processes``: worker processes that annotate a large batch (None: one per CPU, at most
     ``annotate.nlp.MAX_PROCESSES``; batches under ``annotate.nlp.PARALLEL_MIN_ARTICLES`` always run in one).
-    ``max_bytes``: the largest input file or record. ``fetch``: the fetch policy for URLs (None: the default, polite
-    and guarded, with ``max_bytes``); ``csv_map``: the CSV column of each field (``(("text", "body"),)``).
+    ``max_bytes``: the largest input file or record. ``article_seconds`` and ``article_memory`` (bytes): the budget
+    of one article in annotate (``annotate.budget``); an article over it is rejected as ``too-slow``. ``fetch``: the
+    fetch policy for URLs (None: the default, polite and guarded, with ``max_bytes``); ``csv_map``: the CSV column
+    of each field (``(("text", "body"),)``).
     ``encoder_dir``: another copy of the MiniLM files (None: the installed package's); ``cache_dir``: where built
     models are cached (None: ``~/.cache/parallax``). ``ray_address``: the Ray cluster when ``RayOptions`` names none
     (None: a local instance).
@@ -94,6 +106,8 @@ class Settings:
     encoder_dir: Path | None = None
     cache_dir: Path | None = None
     ray_address: str | None = None
+    article_seconds: float = ARTICLE_SECONDS
+    article_memory: int = ARTICLE_MEMORY
 
     def __post_init__(self) -> None:
         check_encoder(self.encoder)
@@ -102,6 +116,11 @@ class Settings:
             raise ConfigError(f"processes must be a positive number, not {self.processes!r}")
         if not isinstance(self.max_bytes, int) or self.max_bytes < 1:
             raise ConfigError(f"max_bytes must be a positive number of bytes, not {self.max_bytes!r}")
+        seconds = self.article_seconds
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 < seconds < float("inf"):
+            raise ConfigError(f"article_seconds must be a positive number of seconds, not {seconds!r}")
+        if isinstance(self.article_memory, bool) or not isinstance(self.article_memory, int) or self.article_memory < 1:
+            raise ConfigError(f"article_memory must be a positive number of bytes, not {self.article_memory!r}")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **given: Any) -> Settings:
@@ -110,8 +129,9 @@ class Settings:
 
         ``PARALLAX_ENCODER`` (minilm, static) and ``PARALLAX_DEVICE`` (auto, numpy, cpu, cuda, cuda:N) are
         case-insensitive; an unknown value raises ``ModelError``. ``PARALLAX_PROCESSES`` is used when it is a
-        positive number (anything else: one process per CPU). ``PARALLAX_CACHE_DIR`` is the cache folder, else
-        ``$XDG_CACHE_HOME/parallax``.
+        positive number (anything else: one process per CPU). ``PARALLAX_ARTICLE_SECONDS`` is the budget of one
+        article in seconds (anything but a positive number raises ``ConfigError``). ``PARALLAX_CACHE_DIR`` is the
+        cache folder, else ``$XDG_CACHE_HOME/parallax``.
         """
         env = os.environ if environ is None else environ
         found: dict[str, Any] = {}
@@ -123,10 +143,26 @@ class Settings:
             found["device"] = check_device(device, f" in ${DEVICE_ENV}")
         processes = env.get(PROCESSES_ENV, "").strip()
         found["processes"] = int(processes) if processes.isdigit() and int(processes) > 0 else None
+        seconds = env.get(ARTICLE_SECONDS_ENV, "").strip()
+        if seconds and "article_seconds" not in given:
+            found["article_seconds"] = _seconds(seconds)
         found["encoder_dir"] = Path(env[ENCODER_DIR_ENV]) if env.get(ENCODER_DIR_ENV) else None
         found["cache_dir"] = _cache_dir(env)
         found["ray_address"] = env.get(RAY_ADDRESS_ENV) or None
         return cls(**{**found, **given})
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise ConfigError(
+            f"${ARTICLE_SECONDS_ENV} is {value!r}, not a positive number of seconds",
+            hint=f"set {ARTICLE_SECONDS_ENV} to a number of seconds, e.g. 60, or unset it",
+        )
+    return seconds
 
 
 def _cache_dir(env: Mapping[str, str]) -> Path | None:

@@ -75,6 +75,20 @@ SEEDS: dict[str, list[bytes]] = {
     "dates": [b"\x00May 5, 2024", b"\x07last Tuesday", b"\x10two weeks ago", b"\x012024-05-06T10:00:00+02:00"],
     "annotate": [b"\x00" + _ARTICLE.encode()],
     "render": ["\x00<b>Bridge</b> & \u201cco\u201d".encode(), b"\x01"],
+    # a valid file of these fields (\x01), the same with bytes written over it (\x02) or cut (\x03); the raw bytes
+    # of a valid file (\x00) are added by _seeds
+    "parquet": [
+        bytes([mode]) + f"Bridge\x00{_ARTICLE}\x002024-05-06\x00news.example.com\x00https://news.example.com/a".encode()
+        for mode in (1, 2, 3, 5, 9)
+    ],
+    "outlets": [
+        b"\x00The Harbor Daily",
+        b"\x01Reuters news agency's",
+        b"\x02Daily Lantern",
+        b"\x03www.example.com",
+        "\x01Agence France-Presse\u2019s".encode(),
+    ],
+    "date_edges": [bytes([n]) for n in range(16)] + [b"\x10T23:59:59+14:00", b"\x23", b"\x2a yesterday", b"\x39-12-31"],
 }
 
 DESCRIPTIONS = {
@@ -91,6 +105,10 @@ DESCRIPTIONS = {
     "dates": "date reading (metadata, headers, bylines) and resolution of relative dates",
     "annotate": "quotes, speakers, citations, dates, entities, quantities, loaded terms (spaCy annotators)",
     "render": "the JSON, Markdown and HTML renderers: hostile titles, outlets, URLs, speakers, messages, texts, quotes",
+    "parquet": "Parquet files (polars, in a child process): raw bytes, files of fuzzed fields, damaged and cut files",
+    "outlets": "outlet names (og:site_name, Source: header, CSV and JSON columns): extraction, citations, provenance",
+    "date_edges": "publication dates at the calendar's ends, with offsets, malformed: days, relative dates, copies, "
+    "timeline, store window",
 }
 
 
@@ -186,7 +204,13 @@ def _worker(name: str, engine: str, runs: int, artifacts: Path, result: Path | N
             import parallax.sources.files
             import parallax.sources.warc
 
-            if name in ("annotate", "render"):
+            if name in ("parquet", "outlets", "date_edges"):
+                import parallax.compare.provenance
+                import parallax.compare.story
+                import parallax.days
+                import parallax.group.copies
+                import parallax.sources.records
+            if name in ("annotate", "render", "outlets", "date_edges"):
                 import parallax.annotate.citations
                 import parallax.annotate.nlp
                 import parallax.annotate.quotes
@@ -210,7 +234,7 @@ def _worker(name: str, engine: str, runs: int, artifacts: Path, result: Path | N
         import atheris
 
         with tempfile.TemporaryDirectory() as corpus:
-            for n, seed in enumerate(SEEDS[name]):
+            for n, seed in enumerate(_seeds(name)):
                 Path(corpus, f"seed-{n}").write_bytes(seed)
             flags = [
                 sys.argv[0],
@@ -232,10 +256,11 @@ def _worker(name: str, engine: str, runs: int, artifacts: Path, result: Path | N
 
         batched = BATCHED.get(name)
         size = BATCH if batched else 1
+        seeds = _seeds(name)
         while count < runs:
             if max_seconds and time.perf_counter() - started > max_seconds:
                 break
-            batch = [_mutate(rng, rng.choice(SEEDS[name]), PIECES) for _ in range(min(size, runs - count))]
+            batch = [_mutate(rng, rng.choice(seeds), PIECES) for _ in range(min(size, runs - count))]
             try:
                 if batched:
                     batched(batch)
@@ -254,6 +279,15 @@ def _worker(name: str, engine: str, runs: int, artifacts: Path, result: Path | N
                 return 1
     _save(result, Result(name, engine, count, time.perf_counter() - started, 0))
     return 0
+
+
+def _seeds(name: str) -> list[bytes]:
+    """The seeds of a target, with those that are built (a valid Parquet file's bytes)."""
+    if name == "parquet":
+        from .targets import parquet_bytes
+
+        return [*SEEDS[name], b"\x00" + parquet_bytes(f"Bridge\x00{_ARTICLE}\x002024-05-06")]
+    return SEEDS[name]
 
 
 def _failing(target: Callable[[bytes], None], batch: list[bytes]) -> tuple[bytes, str] | None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from parallax.errors import ParallaxError
-from parallax.models import Article, RawDocument, Rejection, Report
+from parallax.models import AnnotatedArticle, Article, RawDocument, Rejection, Report
 
 Target = Callable[[bytes], None]
 
@@ -338,6 +338,257 @@ def _fitted(text: str, length: int) -> str:
     return (text * (length // len(text) + 1))[:length] if text else ""
 
 
+# --- issue 15: Parquet files, outlet metadata, dates at the calendar's edges ----------------------------------------
+
+# The article every target below wraps its fuzzed field in: a citation, a quote and relative dates to resolve.
+FIXED_TEXT = (
+    "Officials said on Tuesday that the bridge would reopen next month, according to Reuters. \u201cWe are "
+    "confident the repairs are complete,\u201d the transport minister told the Harbor Daily.\n\n"
+    "Residents had waited since May 5 for the crossing; work began two weeks ago and ends next year, the city "
+    "council said yesterday."
+)
+PARQUET_COLUMNS = ("title", "maintext", "date_publish", "source_domain", "url", "title_page", "language")
+
+
+def parquet_bytes(text: str, rows: int = 1) -> bytes:
+    """A valid Parquet file of ``rows`` news-please rows whose fields are pieces of ``text`` (NUL-separated), the
+    author list included; a piece left empty is a null."""
+    import polars as pl
+
+    pieces = text.split("\x00")
+    columns: dict[str, list[Any]] = {
+        name: [pieces[(n + row) % len(pieces)] or None for row in range(rows)] for n, name in enumerate(PARQUET_COLUMNS)
+    }
+    columns["maintext"] = [(value or "") + " " + FIXED_TEXT for value in columns["maintext"]]
+    columns["authors"] = [[p for p in pieces[:3] if p] for _ in range(rows)]
+    buffer = io.BytesIO()
+    pl.DataFrame(columns).write_parquet(buffer)
+    return buffer.getvalue()
+
+
+def parquet(data: bytes) -> None:
+    """Parquet files: the bytes as a file; a valid file of fuzzed fields; a valid file with fuzzed bytes written
+    over it; a valid file cut short. Every row read is extracted."""
+    import os
+    import tempfile
+
+    from parallax.sources.records import parquet_records
+
+    option, rest = split(data)
+    mode = option % 4
+    if mode == 0:
+        content = rest
+    else:
+        content = parquet_bytes(text_of(rest), rows=1 + (option >> 2) % 3)
+        if mode == 2:  # fuzzed bytes written over the file: pairs of (where, what)
+            patched = bytearray(content)
+            for at in range(0, len(rest) - 1, 2):
+                patched[(rest[at] * 131 + at) % len(patched)] = rest[at + 1]
+            content = bytes(patched)
+        elif mode == 3:
+            content = content[: (len(rest) * 37) % (len(content) + 1)] + rest[:64]
+    handle, name = tempfile.mkstemp(suffix=".parquet", dir=_scratch())
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+        extracted(checked(parquet_records(Path(name), "fuzz", set(), max_bytes=1 << 20)))
+    finally:
+        os.unlink(name)
+
+
+_SCRATCH: list[str] = []
+
+
+def _scratch() -> str:
+    """A folder for this process's temporary files (removed when the process ends)."""
+    if not _SCRATCH:
+        import tempfile
+
+        folder = tempfile.TemporaryDirectory(prefix="parallax-fuzz-")
+        _SCRATCH.append(folder.name)
+        _KEEP.append(folder)
+    return _SCRATCH[0]
+
+
+_KEEP: list[Any] = []
+
+
+def outlets(data: bytes) -> None:
+    """Outlet names as sources give them (an HTML page's og:site_name, a text file's Source: header, a CSV column, a
+    news-please record's source_domain and title_page), extracted, then through the citation finder's own-outlet
+    test, the catalogue lookup and the provenance graph."""
+    from parallax.annotate.citations import find_citations, lookup_source, strip_trailing
+    from parallax.compare.provenance import trace_sources
+    from parallax.models import Citation, Quote, Story
+
+    option, rest = split(data)
+    name = text_of(rest)
+    article = clean(lambda: _extract_one(_outlet_carrier(option % 4, name, rest)))
+    names = {name, name.strip(), *([article.outlet] if article is not None and article.outlet else [])}
+    doc, sentences, entities = _fixed_parse()
+    annotated = []
+    for n, outlet in enumerate(sorted(names)):
+        assert len(strip_trailing(outlet)) <= len(outlet)
+        found = lookup_source(outlet)
+        assert found is None or found[1] in ("wire", "outlet")
+        own = Article(id=f"a{n}", source="fuzz", text=FIXED_TEXT, outlet=outlet)
+        citations = find_citations(own, doc, sentences, entities)
+        extra = (
+            Citation(own.id, outlet, "outlet", "according to", 0, 0, 1),
+            Citation(own.id, outlet, "wire", "via", 1, 2, 3),
+        )
+        quote = Quote(own.id, "We are confident", 0, 16, 0, "direct", speaker=outlet or None)
+        annotated.append(
+            AnnotatedArticle(
+                own, sentences=sentences, entities=entities, citations=(*citations, *extra), quotes=(quote,)
+            )
+        )
+    edges, sourcing = trace_sources(Story("s", tuple(a.id for a in annotated)), annotated)
+    assert len(sourcing) == len(annotated)
+    assert all(edge.article_id in {a.id for a in annotated} for edge in edges)
+
+
+def _outlet_carrier(carrier: int, name: str, raw: bytes) -> RawDocument:
+    import csv
+
+    if carrier == 0:
+        page = (
+            b'<html><head><meta property="og:site_name" content="' + raw + b'"><title>Bridge</title></head>'
+            b"<body><article><p>" + FIXED_TEXT.encode() + b"</p></article></body></html>"
+        )
+        return RawDocument(source="fuzz.html", key="fuzz", format="html", data=page)
+    if carrier == 1:
+        text = f"Bridge to reopen\nSource: {name}\n\n{FIXED_TEXT}\n"
+        return RawDocument(source="fuzz.txt", key="fuzz", format="text", data=text.encode("utf-8", "surrogatepass"))
+    if carrier == 2:
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows([("title", "text", "outlet"), ("Bridge", FIXED_TEXT, name)])
+        return RawDocument(source="fuzz.csv", key="fuzz", format="csv", data=buffer.getvalue().encode())
+    record = {"maintext": FIXED_TEXT, "source_domain": name, "title_page": f"Bridge to reopen | {name}"}
+    return RawDocument(source="fuzz.json", key="fuzz", format="json", data=json.dumps(record).encode())
+
+
+def _extract_one(document: RawDocument) -> Article | None:
+    """The article in ``document``: records (CSV, JSON) read first, then extracted; None when there is none."""
+    from parallax.extract.article import extract
+    from parallax.sources.records import _csv_records, records_from_text
+
+    if document.format in ("html", "text"):
+        return extract(document)
+    text = document.data.decode("utf-8")
+    if document.format == "csv":
+        items = _csv_records(document.source, document.key, text, set(), ())
+    else:
+        items = records_from_text(document.source, document.key, text, used=set())
+    records = checked(items)
+    return extract(records[0]) if records else None
+
+
+_PARSED: list[Any] = []
+
+
+def _fixed_parse() -> tuple[Any, tuple[Any, ...], tuple[Any, ...]]:
+    """spaCy's Doc of FIXED_TEXT with its sentences and entities, parsed once per process."""
+    if not _PARSED:
+        from parallax import resources
+        from parallax.annotate.nlp import find_entities, segment_sentences
+
+        doc = resources.spacy_model()(FIXED_TEXT)
+        sentences = segment_sentences(Article(id="fixed", source="fuzz", text=FIXED_TEXT), doc)
+        _PARSED.extend([doc, sentences, find_entities(doc, sentences)])
+    return _PARSED[0], _PARSED[1], _PARSED[2]
+
+
+# Publication dates at and past the calendar's ends, with offsets, and malformed ones (issue 15: OverflowError in
+# copy detection, date resolution, the store's candidate window and the timeline chart).
+EDGE_DATES = (
+    "0001-01-01",
+    "0001-01-08",
+    "9999-12-31",
+    "9999-12-31T23:00:00-05:00",
+    "0001-01-01T00:00:00+14:00",
+    "9999-12-31T23:59:59.999999+00:00",
+    "0001-01-01T00:00:00-23:59",
+    "2024-02-29T23:59:59+14:00",
+    "0000-00-00",
+    "10000-01-01",
+    "-0001-12-31",
+    "9999-12-31T24:00:00",
+    "2024-13-01",
+    "9999-W52-7",
+    "0001-001",
+    "9999-12",
+)
+
+
+def date_edges(data: bytes) -> None:
+    """Publication dates near the calendar's ends (or the fuzzed text itself): read as days, shifted, used as the
+    reference of relative dates, compared by copy detection, on a story's timeline and in its JSON form, and as the
+    store's candidate window. (The web app's timeline chart is left to the web app's tests: its month ticks still
+    pass 9999-12 for a story dated there, see tests/test_calendar_edges.py.)"""
+    from parallax.annotate.dates import find_dates, resolve
+    from parallax.days import publication_day, shifted
+    from parallax.extract.boilerplate import iso_date
+    from parallax.group.copies import find_duplicates
+    from parallax.models import TimeExpression
+
+    option, rest = split(data)
+    base = EDGE_DATES[option % len(EDGE_DATES)]
+    text = text_of(rest)
+    published = (base, base + text, text, base[: len(text) % (len(base) + 1)] + text)[(option >> 4) % 4]
+    day = publication_day(published)
+    value = iso_date(published)
+    assert value is None or isinstance(value, str)
+    for reference in (day, date.min, date.max):
+        if reference is None:
+            continue
+        for delta in (-15, 15, len(text) * 1000, -len(text) * 1000):
+            assert isinstance(shifted(reference, delta), date)
+        for phrase in ("yesterday", "next year", "two weeks ago", "in 3 days", "last month", "Tuesday", text):
+            resolved = resolve(TimeExpression(phrase, 0, len(phrase), 0, "", "day", True), reference)
+            year = resolved.value.partition("-")[0]
+            assert not year or 1 <= int(year) <= 9999, resolved
+    doc, sentences, _ = _fixed_parse()
+    found = find_dates(doc, sentences, day)
+    other = EDGE_DATES[(option * 7 + 3) % len(EDGE_DATES)]
+    articles = [
+        Article(id="a", source="a", text=FIXED_TEXT, published=published, outlet="A"),
+        Article(id="b", source="b", text=FIXED_TEXT, published=other, outlet="B"),
+    ]
+    assert len(find_duplicates(articles)) <= 1
+    annotated = [AnnotatedArticle(a, sentences=sentences, dates=found) for a in articles]
+    _dated_story(annotated)
+    _candidate_window(annotated)
+
+
+def _dated_story(annotated: list[AnnotatedArticle]) -> None:
+    """The story's timeline (compare) and the report's JSON form of it."""
+    import numpy as np
+
+    from parallax.compare.story import compare_story
+    from parallax.models import Story
+    from parallax.report.json_form import to_dict
+
+    story = Story("s", tuple(a.id for a in annotated))
+    vectors = {a.id: np.ones((len(a.sentences), 4), dtype=np.float32) / 2 for a in annotated}
+    analysis = compare_story(story, annotated, vectors)
+    report = Report(articles=tuple(annotated), stories=(analysis,), generated="2024-05-01T00:00:00+00:00")
+    json.dumps(to_dict(report))
+
+
+_STORE: list[Any] = []
+
+
+def _candidate_window(annotated: list[AnnotatedArticle]) -> None:
+    """The stored articles a new batch is compared with: a window of days around its publication dates."""
+    from parallax.engine.store import _candidates
+    from parallax.store import open_store
+
+    if not _STORE:
+        _STORE.append(open_store("sqlite:///:memory:"))
+    assert isinstance(_candidates(_STORE[0], annotated), list)
+
+
 TARGETS: dict[str, Target] = {
     "decode": decode,
     "text": text_extract,
@@ -352,6 +603,9 @@ TARGETS: dict[str, Target] = {
     "dates": dates,
     "annotate": annotate,
     "render": render,
+    "parquet": parquet,
+    "outlets": outlets,
+    "date_edges": date_edges,
 }
 # Targets that also take a batch of inputs at once (the random engine's batches; a failing batch is replayed one
 # input at a time to find the input at fault).

@@ -30,7 +30,15 @@ from .quantities import find_quantities
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["annotate", "check_length", "find_entities", "segment_sentences", "within_limits"]
+__all__ = [
+    "annotate",
+    "annotate_doc",
+    "check_length",
+    "default_processes",
+    "find_entities",
+    "segment_sentences",
+    "within_limits",
+]
 
 # --- tuning constants -----------------------------------------------------------------------------------------------
 # Chosen by reading the sentence splits of the five seed articles and of 30 BASIL articles (Fox, NYT, HuffPost).
@@ -130,7 +138,7 @@ def annotate(
     engine passes ``Settings.processes`` for such batches (:func:`parallax.engine.stages.annotate`).
     """
     items = [_checked(article) for article in articles]
-    workers = n_process if n_process is not None else _default_processes(len(items))
+    workers = n_process if n_process is not None else default_processes(len(items))
     if workers <= 1 or len(items) < 2:
         yield from _annotate_serial(items, batch_size)
         return
@@ -143,7 +151,9 @@ def annotate(
             yield from chunk
 
 
-def _default_processes(count: int) -> int:
+def default_processes(count: int) -> int:
+    """Worker processes for a batch of ``count`` articles: one under ``PARALLEL_MIN_ARTICLES``, else one per CPU (at
+    most ``MAX_PROCESSES``)."""
     if count < PARALLEL_MIN_ARTICLES:
         return 1
     return max(1, min(MAX_PROCESSES, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
@@ -154,28 +164,54 @@ def _annotate_chunk(articles: list[Article]) -> list[AnnotatedArticle]:
 
 
 def _annotate_serial(articles: Sequence[Article], batch_size: int) -> Iterator[AnnotatedArticle]:
+    nlp = resources.spacy_model()
+    pairs = ((article.text, article) for article in articles)
+    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=1):
+        yield annotate_doc(article, doc)
+
+
+def annotate_doc(article: Article, doc: Doc, check: Callable[[], None] | None = None) -> AnnotatedArticle:
+    """Every annotator over ``doc`` (spaCy's parse of ``article.text``). ``check`` is called after each step: it may
+    raise to abandon the article (``annotate.budget`` raises ``TooSlowError`` once the article's budget is spent)."""
     # Imported here so this module loads while the sibling annotators are being written or are broken.
     from .citations import find_citations
     from .framing import find_loaded_terms, score_tone
     from .quotes import find_quotes
 
-    nlp = resources.spacy_model()
-    pairs = ((article.text, article) for article in articles)
-    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=1):
-        sentences = segment_sentences(article, doc)
-        entities = find_entities(doc, sentences)
-        yield AnnotatedArticle(
-            article=article,
-            sentences=sentences,
-            entities=entities,
-            quotes=tuple(find_quotes(article, doc, sentences, entities)),
-            citations=tuple(find_citations(article, doc, sentences, entities)),
-            dates=find_dates(doc, sentences, publication_day(article.published)),
-            quantities=find_quantities(doc, sentences),
-            loaded_terms=tuple(find_loaded_terms(article, sentences)),
-            title_terms=_title_terms(article, find_loaded_terms),
-            tone=float(score_tone(article, sentences)),
-        )
+    step = check or _no_check
+    sentences = segment_sentences(article, doc)
+    step()
+    entities = find_entities(doc, sentences)
+    step()
+    quotes = tuple(find_quotes(article, doc, sentences, entities))
+    step()
+    citations = tuple(find_citations(article, doc, sentences, entities))
+    step()
+    dates = find_dates(doc, sentences, publication_day(article.published))
+    step()
+    quantities = find_quantities(doc, sentences)
+    step()
+    loaded_terms = tuple(find_loaded_terms(article, sentences))
+    step()
+    title_terms = _title_terms(article, find_loaded_terms)
+    tone = float(score_tone(article, sentences))
+    step()
+    return AnnotatedArticle(
+        article=article,
+        sentences=sentences,
+        entities=entities,
+        quotes=quotes,
+        citations=citations,
+        dates=dates,
+        quantities=quantities,
+        loaded_terms=loaded_terms,
+        title_terms=title_terms,
+        tone=tone,
+    )
+
+
+def _no_check() -> None:
+    return None
 
 
 def _title_terms(

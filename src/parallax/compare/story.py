@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 from rapidfuzz import fuzz
 
 from ..annotate import dates as dates_module
+from ..errors import TooSlowError
 from ..models import (
     AnnotatedArticle,
     Conflict,
@@ -44,7 +45,7 @@ from ..models import (
 )
 from .align import align_facts
 
-__all__ = ["compare_story"]
+__all__ = ["MAX_QUOTES", "MAX_SENTENCES", "check_comparable", "compare_story", "compared_articles"]
 
 QUOTE_FUZZ_MIN = 70.0  # rapidfuzz token_set_ratio at which two quotes are variants of one (checked on seeds+examples)
 QUOTE_COSINE_MIN = 0.80  # or MiniLM cosine of the quoted words at/above this (paraphrased quotes)
@@ -67,6 +68,13 @@ CITED_KINDS = ("wire", "outlet")
 # timeline, citations, tone, coverage and provenance still read every article. 50 articles x ~30 sentences keep the
 # similarity matrix under 20 MB and a story's compare under a few seconds.
 MAX_COMPARED = 50
+# The sample is also held to these many sentences and quotes in all (issue 15: an article of 2,000 copies of one
+# sentence linked every pair, and each of thousands of quotes was compared with every group). At these budgets the
+# worst story measured (2 x 2,000 copies of one sentence, 2 x 1,000 quotes) compares in 4.3 s and 447 MB
+# (benchmarks/limits.py; it took 27 s and 1 GB before); the longest real article analysed (198,226 characters of
+# BASIL prose) has 1,244 sentences and 764 quotes.
+MAX_SENTENCES = 4_000
+MAX_QUOTES = 2_000
 # Titles written before a person's name ("Industry Minister Petra Hollis"). Two outlets contradict each other when
 # they give one person the same office (head noun) with different capitalised qualifiers ("Industry Minister" vs
 # "Economy Minister"); a bare "Minister", or a different office altogether ("Chairman" vs "Senator"), is no conflict
@@ -139,15 +147,19 @@ def _group_quotes(
         return per_sentence[(q.article_id, q.sentence, _surname(q.speaker))] == 1
 
     groups: list[list[Quote]] = []
+    # per group: its articles, and the distinct speaker names of its members (what the two tests below read, kept
+    # up to date instead of read off every member: an article of thousands of quotes made this loop cubic)
+    group_articles: list[set[str]] = []
+    group_names: list[set[str]] = []
     for quote in quotes:
-        best: list[Quote] | None = None
+        best: int | None = None
         best_score = 0.0
-        fallback: list[Quote] | None = None
-        for group in groups:
-            if any(member.article_id == quote.article_id for member in group):
+        fallback: int | None = None
+        for number, group in enumerate(groups):
+            if quote.article_id in group_articles[number]:
                 continue
-            if not all(_speakers_compatible(member.speaker, quote.speaker) for member in group):
-                continue
+            if quote.speaker and not all(_speakers_compatible(name, quote.speaker) for name in group_names[number]):
+                continue  # speakers are compatible when either is unknown or the names can be one person
             head = group[0]
             score = fuzz.token_set_ratio(head.text.lower(), quote.text.lower()) / 100.0
             if not _shared_wording(head.text, quote.text):
@@ -160,7 +172,7 @@ def _group_quotes(
                     score = float(va @ vb)
             if score >= QUOTE_FUZZ_MIN / 100.0 or score >= QUOTE_COSINE_MIN:
                 if score > best_score:
-                    best, best_score = group, score
+                    best, best_score = number, score
             elif (
                 fallback is None
                 and score >= QUOTE_FALLBACK_MIN
@@ -177,12 +189,23 @@ def _group_quotes(
             ):
                 # one speaker, one quote of theirs in each sentence, and the two sentences were aligned as one
                 # claim: the same statement, worded differently
-                fallback = group
-        target = best or fallback
+                fallback = number
+        target = best if best is not None else fallback
         if target is None:
-            groups.append([quote])
-        else:
-            target.append(quote)
+            target = len(groups)
+            groups.append([])
+            group_articles.append(set())
+            group_names.append(set())
+        groups[target].append(quote)
+        group_articles[target].add(quote.article_id)
+        if quote.speaker:
+            group_names[target].add(quote.speaker)
+    return _quote_groups(story_id, groups)
+
+
+def _quote_groups(story_id: str, groups: list[list[Quote]]) -> tuple[QuoteGroup, ...]:
+    """The groups as records, with the fullest speaker name, quotes several outlets carry first, then direct before
+    reported."""
     out = []
     for group in groups:
         names = [q.speaker for q in group if q.speaker]
@@ -190,7 +213,6 @@ def _group_quotes(
         mentions = tuple(QuoteMention(q.article_id, q.text, q.start, q.end, q.sentence, q.kind) for q in group)
         key = content_id(story_id, *(f"{m.article_id}:{m.start}" for m in mentions))
         out.append(QuoteGroup(id=f"q-{key[:10]}", speaker=speaker, mentions=mentions))
-    # quotes several outlets carry first, then direct before reported
     out.sort(key=lambda g: (-len(g.mentions), g.mentions[0].kind != "direct"))
     return tuple(out)
 
@@ -610,24 +632,59 @@ def compare_story(
 def compared_articles(
     articles: Sequence[AnnotatedArticle], copies: Mapping[str, str] | None = None, limit: int | None = None
 ) -> list[AnnotatedArticle]:
-    """The articles whose sentences and quotes a story compares: all of them up to ``MAX_COMPARED``; else that many,
-    originals before copies, taken round-robin over outlets in story order (each outlet's first article, then each
-    one's second...), returned in story order. Deterministic: the same story gives the same sample."""
+    """The articles whose sentences and quotes a story compares: all of them up to ``MAX_COMPARED`` articles,
+    ``MAX_SENTENCES`` sentences and ``MAX_QUOTES`` quotes; else as many as fit, originals before copies, taken
+    round-robin over outlets in story order (each outlet's first article, then each one's second...), an article
+    that would pass a budget passed over, returned in story order. Deterministic: the same story gives the same
+    sample."""
     limit = MAX_COMPARED if limit is None else limit
-    if len(articles) <= limit:
+    if len(articles) <= limit and _within_budget(articles):
         return list(articles)
-    copies = copies or {}
+    chosen: list[int] = []
+    sentences = quotes = 0
+    for position in _round_robin(articles, copies or {}):
+        article = articles[position]
+        if len(chosen) == limit:
+            break
+        if sentences + len(article.sentences) > MAX_SENTENCES or quotes + len(article.quotes) > MAX_QUOTES:
+            continue
+        chosen.append(position)
+        sentences, quotes = sentences + len(article.sentences), quotes + len(article.quotes)
+    return [articles[i] for i in sorted(chosen)]
+
+
+def _within_budget(articles: Sequence[AnnotatedArticle]) -> bool:
+    return sum(len(a.sentences) for a in articles) <= MAX_SENTENCES and sum(len(a.quotes) for a in articles) <= (
+        MAX_QUOTES
+    )
+
+
+def _round_robin(articles: Sequence[AnnotatedArticle], copies: Mapping[str, str]) -> list[int]:
+    """Every position of ``articles``: originals before copies, each outlet's first, then each one's second..."""
     queues: dict[tuple[bool, str], list[int]] = {}
     for position, article in enumerate(articles):
         outlet = article.article.outlet or article.article.source or article.id
         queues.setdefault((article.id in copies, outlet), []).append(position)
-    chosen: list[int] = []
+    order: list[int] = []
     for is_copy in (False, True):
         lanes = [q for (copy, _), q in queues.items() if copy == is_copy]
-        depth = 0
-        while len(chosen) < limit and any(depth < len(q) for q in lanes):
-            for lane in lanes:
-                if depth < len(lane) and len(chosen) < limit:
-                    chosen.append(lane[depth])
-            depth += 1
-    return [articles[i] for i in sorted(chosen)]
+        for depth in range(max((len(lane) for lane in lanes), default=0)):
+            order.extend(lane[depth] for lane in lanes if depth < len(lane))
+    return order
+
+
+def check_comparable(article: AnnotatedArticle) -> AnnotatedArticle:
+    """``article``, or ``TooSlowError`` (naming it) when it alone has more sentences or quotes than a story's
+    comparison reads (``MAX_SENTENCES``, ``MAX_QUOTES``): it could never be compared, and such counts come from text
+    built to stall the comparison (a long run of one short sentence, or of quotation marks)."""
+    over = []
+    if len(article.sentences) > MAX_SENTENCES:
+        over.append(f"{len(article.sentences):,} sentences (the limit is {MAX_SENTENCES:,})")
+    if len(article.quotes) > MAX_QUOTES:
+        over.append(f"{len(article.quotes):,} quotes (the limit is {MAX_QUOTES:,})")
+    if over:
+        raise TooSlowError(
+            f"article {article.id!r}: {' and '.join(over)}, too many to compare with other articles",
+            document=article.article.source or article.id,
+        )
+    return article

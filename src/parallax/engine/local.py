@@ -53,8 +53,10 @@ def analyze_articles(
 ) -> Report:
     """Analyse already extracted articles (the part of ``analyze`` after extraction).
 
-    An article too long to analyse (over ``extract.MAX_ARTICLE_CHARS``, the bound extraction applies) is left out
-    and listed in ``Report.rejections`` (``too-large``, stage ``annotate``), after ``rejections``."""
+    An article too long to analyse (over ``extract.MAX_ARTICLE_CHARS``, the bound extraction applies), or over the
+    budget of one article (``settings.article_seconds``, ``settings.article_memory``; ``too-slow``), is left out and
+    listed in ``Report.rejections`` (stage ``annotate``, or ``compare`` for one with more sentences or quotes than
+    a story's comparison reads), after ``rejections``."""
     settings = settings or Settings()
     progress = progress or no_progress
     timings = timings if timings is not None else []
@@ -62,7 +64,7 @@ def analyze_articles(
     if len(articles) > 1:
         encoder.preload()  # grouping needs it next: its load overlaps spaCy's work on the second core
     with timed(timings, "annotate"):
-        annotated, too_large = split(annotate(articles, settings, progress))
+        annotated, left_out = split(annotate(articles, settings, progress))
     return analyze_annotated(
-        annotated, encoder=encoder, rejections=[*rejections, *too_large], progress=progress, timings=timings
+        annotated, encoder=encoder, rejections=[*rejections, *left_out], progress=progress, timings=timings
     )

@@ -22,12 +22,18 @@ from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
+from ..annotate.budget import Budget, annotate_within
 from ..annotate.nlp import PARALLEL_MIN_ARTICLES, within_limits
-from ..annotate.nlp import annotate as annotate_articles
 from ..compare.coverage import outlet_coverage
 from ..compare.provenance import trace_sources
 from ..compare.recycled import find_recycled
-from ..compare.story import MAX_COMPARED, QUOTE_EMBED_MIN_WORDS, compare_story, compared_articles
+from ..compare.story import (
+    MAX_COMPARED,
+    QUOTE_EMBED_MIN_WORDS,
+    check_comparable,
+    compare_story,
+    compared_articles,
+)
 from ..compare.summary import summarize
 from ..compare.tone import entity_tone
 from ..embed import Encoder, LazyEncoder, Matrix, empty
@@ -156,22 +162,33 @@ def extract(documents: Sequence[RawDocument], progress: Progress = no_progress) 
 def annotate(
     articles: Sequence[Article], settings: Settings, progress: Progress = no_progress, *, batch_size: int = 16
 ) -> Iterator[AnnotatedArticle | Rejection]:
-    """Each article annotated, in order; an article too long to analyse (over ``extract.MAX_ARTICLE_CHARS``) is a
-    ``too-large`` Rejection (stage ``annotate``) instead. A batch of ``PARALLEL_MIN_ARTICLES`` or more is shared by
-    ``settings.processes`` worker processes (None: one per CPU); a smaller one runs here (no start-up cost)."""
+    """Each article annotated, in order, or a Rejection instead (the batch goes on): ``too-large`` (stage
+    ``annotate``) for an article too long to analyse (over ``extract.MAX_ARTICLE_CHARS``), ``too-slow`` (stage
+    ``annotate``) for one over the budget of one article (``settings.article_seconds``, ``settings.article_memory``),
+    ``too-slow`` (stage ``compare``) for one with more sentences or quotes than a story's comparison reads. A batch
+    of ``PARALLEL_MIN_ARTICLES`` or more is shared by ``settings.processes`` worker processes (None: one per CPU); a
+    smaller one runs here (no start-up cost)."""
     kept, too_large = within_limits(articles)
     fits = {id(article) for article in kept}
     rejections = iter(too_large)
     workers = settings.processes if settings.processes and len(kept) >= PARALLEL_MIN_ARTICLES else None
+    budget = Budget(settings.article_seconds, settings.article_memory)
     position = 0
-    for done, item in enumerate(annotate_articles(kept, batch_size=batch_size, n_process=workers), 1):
+    for done, item in enumerate(annotate_within(kept, budget, batch_size=batch_size, n_process=workers), 1):
         while id(articles[position]) not in fits:
             yield next(rejections)
             position += 1
-        yield item
+        yield item if isinstance(item, Rejection) else _comparable(item)
         position += 1
         progress("annotate", done, len(kept))
     yield from rejections
+
+
+def _comparable(annotated: AnnotatedArticle) -> AnnotatedArticle | Rejection:
+    try:
+        return check_comparable(annotated)
+    except InputError as exc:
+        return Rejection.from_error(exc.document, "compare", exc)
 
 
 # --- group, compare, report: per batch ----------------------------------------------------------------------------

@@ -166,8 +166,9 @@ def ingest_articles(
 ) -> IngestResult:
     """Ingest extracted articles: store the new ones, assign them to stories, recompute the stories that changed.
 
-    An article too long to analyse (over ``extract.MAX_ARTICLE_CHARS``, the bound extraction applies) is not stored:
-    it comes back in ``rejections`` (``too-large``, stage ``annotate``), and the others are ingested."""
+    An article too long to analyse (over ``extract.MAX_ARTICLE_CHARS``, the bound extraction applies) or over the
+    budget of one article (``too-slow``, ``stages.annotate``) is not stored: it comes back in ``rejections``, and the
+    others are ingested."""
     if isinstance(articles, (str, bytes)) or not all(isinstance(a, Article) for a in articles):
         raise TypeError("ingest_articles() takes a sequence of Article records")
     settings = settings or Settings()
@@ -176,8 +177,8 @@ def ingest_articles(
     # not stored yet are annotated (stored ones keep their annotations).
     articles, too_large = within_limits(articles)
     new, unchanged = _new_articles(store, articles)
-    annotated, _ = split(annotate(new, settings, progress))
-    return _add(store, annotated, unchanged, (*rejections, *too_large), progress, encoder_of(settings))
+    annotated, too_slow = split(annotate(new, settings, progress))
+    return _add(store, annotated, unchanged, (*rejections, *too_large, *too_slow), progress, encoder_of(settings))
 
 
 def ingest_annotated(

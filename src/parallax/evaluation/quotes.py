@@ -260,11 +260,15 @@ _VERBS = (
     "said|says|told|tells|added|adds|stated|explained|wrote|writes|noted|argued|insisted|warned|asked|"
     "announced|claimed|according to"
 )
-_NAME = r"(?:[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3}|[Hh]e|[Ss]he|[Tt]hey|[Tt]he\s+\w+)"
+# Words and the white space between them are bounded ({1,40}, {1,10}): unbounded, a run of capitals or of spaces
+# was rescanned from each of its characters (quadratic; tests/test_regex_audit.py).
+_NAME = r"(?:[A-Z][\w'’.-]{1,40}(?:\s{1,10}[A-Z][\w'’.-]{1,40}){0,3}|[Hh]e|[Ss]he|[Tt]hey|[Tt]he\s{1,10}\w{1,40})"
 _DIRECT = re.compile(r"[\"“]([^\"“”\n]+)[\"”]")
-_AFTER = re.compile(rf"\s*(?:(?P<v1>{_VERBS})\s+(?P<n1>{_NAME})|(?P<n2>{_NAME})\s+(?P<v2>{_VERBS}))\b")
-_BEFORE = re.compile(rf"(?P<n>{_NAME})\s+(?:{_VERBS})[,:]?\s*$")
-_REPORTED = re.compile(rf"(?P<n>{_NAME})\s+(?:{_VERBS})\s+(?:that\s+)?(?P<q>[^.\n\"“”]{{15,}})")
+_AFTER = re.compile(
+    rf"\s{{0,10}}(?:(?P<v1>{_VERBS})\s{{1,10}}(?P<n1>{_NAME})|(?P<n2>{_NAME})\s{{1,10}}(?P<v2>{_VERBS}))\b"
+)
+_BEFORE = re.compile(rf"(?P<n>{_NAME})\s{{1,10}}(?:{_VERBS})[,:]?\s*$")
+_REPORTED = re.compile(rf"(?P<n>{_NAME})\s{{1,10}}(?:{_VERBS})\s{{1,10}}(?:that\s{{1,10}})?(?P<q>[^.\n\"“”]{{15,}})")
 REGEX_MIN_WORDS = 4  # a shorter quoted span is a title or a scare quote
 
 

@@ -247,8 +247,8 @@ _SEPARATOR = re.compile(r"(?:(?<!\s)|(?!\s))(?:\s+[|•·]\s+|\s+[–—-]\s+|\s
 
 # month names and abbreviations -> number: one table, in parallax.days
 _TIME = re.compile(
-    r"[\s,T]*(?:at\s+|-\s*)?(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
-    r"(?:\s*(?P<ampm>[ap])\.?\s?m\b\.?)?",
+    r"[\s,T]{0,8}(?:at\s{1,8}|-\s{0,8})?(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+    r"(?:\s{0,8}(?P<ampm>[ap])\.?\s?m\b\.?)?",
     re.IGNORECASE,
 )
 _DATE_PATTERNS = (

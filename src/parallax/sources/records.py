@@ -9,7 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import multiprocessing
 import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,7 @@ from .urls import _URL, unique_key
 # Parquet: the most rows a file may hold, and the rows decoded at a time (see parquet_records).
 MAX_PARQUET_ROWS = 100_000
 PARQUET_SLICE = 256
+PARQUET_SECONDS = 120.0  # a reading child that answers nothing for this long (one slice of rows) is stopped
 MAX_FIELD_DEPTH = 4  # lists in a record field nested deeper than this are not names (news-please: one level)
 # Where each record field is found, in order of preference: news-please first, then trafilatura's JSON, then
 # common alternatives (schema.org's articleBody).
@@ -197,29 +200,122 @@ def parquet_records(
     Parquet compresses so well that the file's size says little (a 7 KB file held 2,000,000 rows, 3.2 GB decoded):
     a file of over ``MAX_PARQUET_ROWS`` rows is rejected from its metadata before anything is decoded, and rows are
     decoded ``PARQUET_SLICE`` at a time, the reading stopping with a ``too-large`` rejection once their text passes
-    ``max_bytes``, the limit of any other input."""
-    import polars as pl  # imported late: only Parquet inputs need it
+    ``max_bytes``, the limit of any other input.
 
+    The file is read in a child process (``_parquet_rows``): polars' Rust reader can abort the whole process on a
+    damaged file (found by fuzzing: "memory allocation of 2305843009213693952 bytes failed"), and a child that ends
+    so, or answers nothing for ``PARQUET_SECONDS``, is a ``format`` rejection of the file."""
+    for kind, payload in _parquet_rows(path, first, last, max_bytes):
+        if kind == "rows":
+            for n, record in payload:
+                yield _record_document(f"{path}#{n}", f"{key}-{n}", record, used)
+        else:
+            error = TooLargeError(payload) if kind == "too-large" else FormatError(payload)
+            yield Rejection.from_error(str(path), "ingest", error)
+
+
+def _parquet_rows(path: Path, first: int, last: int | None, max_bytes: int) -> list[tuple[str, Any]]:
+    """What the reading child sends for ``path``: ("rows", [(row number, record), ...]) per slice, then ("too-large"
+    | "format", message) when reading stops early; a child that dies or stalls ends the list with a "format" one.
+
+    One child serves every Parquet file of this process, one at a time (started on first use, again after one
+    dies); the rows come back whole, at most ``max_bytes`` of text. In a daemon process, which may not start
+    children, the file is read here."""
+    request = (str(path), first, last, max_bytes, (MAX_PARQUET_ROWS, PARQUET_SLICE))
+    if multiprocessing.current_process().daemon:
+        return list(_parquet_messages(*request))
+    with _READER_LOCK:
+        conn = _reader()
+        conn.send(request)
+        messages: list[tuple[str, Any]] = []
+        while True:
+            if not conn.poll(PARQUET_SECONDS):
+                _stop_reader()
+                messages.append(
+                    ("format", f"cannot read the Parquet file: no answer from its reader in {PARQUET_SECONDS:g} s")
+                )
+                return messages
+            try:
+                kind, payload = conn.recv()
+            except EOFError:
+                code = _stop_reader()
+                messages.append(("format", f"cannot read the Parquet file: its reader stopped (exit code {code})"))
+                return messages
+            if kind == "end":
+                return messages
+            messages.append((kind, payload))
+
+
+_READER: list[Any] = []  # [process, connection] of the reading child, while it runs
+_READER_LOCK = threading.Lock()
+
+
+def _reader() -> Any:
+    """The reading child's connection, the child started if it is not running."""
+    if _READER and not _READER[0].is_alive():
+        _stop_reader()
+    if not _READER:
+        # spawn, not fork: the caller may hold threads (the web app, BLAS), and polars' thread pool does not survive
+        # a fork
+        context: Any = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe()
+        process = context.Process(target=_serve_parquet, args=(child,), daemon=True)
+        process.start()
+        child.close()
+        _READER[:] = [process, parent]
+    return _READER[1]
+
+
+def _stop_reader() -> int | None:
+    """Stop the reading child; its exit code."""
+    if not _READER:
+        return None
+    process, conn = _READER
+    _READER.clear()
+    process.kill()
+    process.join()
+    conn.close()
+    code: int | None = process.exitcode
+    return code
+
+
+def _serve_parquet(conn: Any) -> None:
+    """The reading child: reads each file it is sent, sending back its messages, then ("end", None)."""
+    while (request := conn.recv()) is not None:
+        for message in _parquet_messages(*request):
+            conn.send(message)
+        conn.send(("end", None))
+
+
+def _parquet_messages(
+    path: str, first: int, last: int | None, max_bytes: int, limits: tuple[int, int]
+) -> Iterator[tuple[str, Any]]:
+    """The rows of the file a slice at a time, then why reading stopped early, if it did (see ``_parquet_rows``)."""
+    import polars as pl
+
+    max_rows, slice_rows = limits
     try:
         scan = pl.scan_parquet(path)
         rows = int(scan.select(pl.len()).collect().item())
-        if rows > MAX_PARQUET_ROWS:
-            raise TooLargeError(f"the Parquet file holds {rows:,} rows, over the limit of {MAX_PARQUET_ROWS:,}")
+        if rows > max_rows:
+            yield "too-large", f"the Parquet file holds {rows:,} rows, over the limit of {max_rows:,}"
+            return
         stop = rows if last is None else min(last, rows)
         decoded = 0
-        for start in range(first - 1, stop, PARQUET_SLICE):
-            frame = scan.slice(start, min(PARQUET_SLICE, stop - start)).collect()
+        for start in range(first - 1, stop, slice_rows):
+            frame = scan.slice(start, min(slice_rows, stop - start)).collect()
+            batch: list[tuple[int, dict[str, Any]]] = []
             for n, record in enumerate(frame.iter_rows(named=True), start + 1):
                 decoded += sum(len(v) for v in record.values() if isinstance(v, str))
                 if decoded > max_bytes:
-                    raise TooLargeError(f"the Parquet file's text passes the limit of {max_bytes:,} bytes at row {n}")
-                yield _record_document(f"{path}#{n}", f"{key}-{n}", record, used)
-    except (OSError, pl.exceptions.PolarsError) as exc:
-        yield Rejection.from_error(
-            str(path), "ingest", FormatError(f"cannot read the Parquet file: {exc}".splitlines()[0])
-        )
-    except InputError as exc:
-        yield Rejection.from_error(str(path), "ingest", exc)
+                    yield "rows", batch
+                    yield "too-large", f"the Parquet file's text passes the limit of {max_bytes:,} bytes at row {n}"
+                    return
+                batch.append((n, record))
+            yield "rows", batch
+    except (OSError, pl.exceptions.PolarsError, pl.exceptions.PanicException) as exc:
+        # a damaged file can also make the reader panic ("thrift bool field"): PanicException is a BaseException
+        yield "format", f"cannot read the Parquet file: {exc}".splitlines()[0]
 
 
 def _json_error(exc: ValueError | RecursionError) -> str:
