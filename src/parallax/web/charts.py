@@ -231,11 +231,11 @@ def _ticks(first: date, last: date, x: Any) -> tuple[Tick, ...]:
         months = (last.year - first.year) * 12 + last.month - first.month
         step = max(1, months // 8)
         y, m = first.year, first.month
-        while date(y, m, 1) <= last:
+        while y <= date.max.year and date(y, m, 1) <= last:
             if date(y, m, 1) >= first:
                 ticks.append(Tick(x(date(y, m, 1)), date(y, m, 1).strftime("%b %Y")))
             m += step
-            y, m = y + (m - 1) // 12, (m - 1) % 12 + 1
+            y, m = y + (m - 1) // 12, (m - 1) % 12 + 1  # past December 9999 the loop ends (no year 10000)
     else:
         step = max(1, (last.year - first.year) // 8)
         for year in range(first.year + (first != date(first.year, 1, 1)), last.year + 1, step):
