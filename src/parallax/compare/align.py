@@ -239,7 +239,7 @@ def pair_probabilities(
 ) -> list[float]:
     """P(same claim) of each sentence pair on its own (see ``pair_rows``)."""
     rows = pair_rows(left, right, vectors_left, vectors_right)
-    return claim_link_model().probability(rows).tolist() if rows else []
+    return [float(v) for v in claim_link_model().probability(rows)] if rows else []
 
 
 Score = Callable[[Sequence[tuple[int, int]]], list[float]]
@@ -313,7 +313,7 @@ def align_facts(
     links = dict(zip(story.pairs, model.probability(story.rows).tolist(), strict=True))
 
     def score(pairs: Sequence[tuple[int, int]]) -> list[float]:
-        return model.probability(story.features(pairs)).tolist()
+        return [float(v) for v in model.probability(story.features(pairs))]
 
     groups = group_sentences(len(items), owner, links, model.threshold, score)
     related = _related(groups, links, sim, owner)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ..compare.claims import (
     LINK_FEATURES,
@@ -40,6 +41,8 @@ from . import Measurement
 from .common import tfidf_cosine
 
 __all__ = ["run"]
+
+Vector = NDArray[Any]  # float, bool or int arrays of the scores below
 
 log = logging.getLogger(__name__)
 
@@ -76,26 +79,26 @@ def _rows(data: Path, split: str, limit: int | None = None) -> list[dict[str, An
     return rows[:limit] if limit else rows
 
 
-def _cosines(rows: Sequence[dict[str, Any]]) -> np.ndarray:
+def _cosines(rows: Sequence[dict[str, Any]]) -> Vector:
     encoder = get_encoder("minilm")
     left = encoder.encode([str(r["sentence1"]) for r in rows])
     right = encoder.encode([str(r["sentence2"]) for r in rows])
     return np.asarray((left * right).sum(axis=1), dtype=np.float64)
 
 
-def _tfidf(rows: Sequence[dict[str, Any]]) -> np.ndarray:
+def _tfidf(rows: Sequence[dict[str, Any]]) -> Vector:
     texts = [str(r[side]) for r in rows for side in ("sentence1", "sentence2")]
     matrix = tfidf_cosine(texts)
     return np.array([float(matrix[2 * i, 2 * i + 1]) for i in range(len(rows))])
 
 
-def _features(rows: Sequence[dict[str, Any]], cosines: np.ndarray) -> list[list[float]]:
+def _features(rows: Sequence[dict[str, Any]], cosines: Vector) -> list[list[float]]:
     return [
         pair_features(str(r["sentence1"]), str(r["sentence2"]), float(c)) for r, c in zip(rows, cosines, strict=True)
     ]
 
 
-def _scores(predicted: np.ndarray, labels: np.ndarray) -> dict[str, float]:
+def _scores(predicted: Vector, labels: Vector) -> dict[str, float]:
     tp = float((predicted & (labels == 1)).sum())
     precision = tp / max(1.0, float(predicted.sum()))
     recall = tp / max(1.0, float((labels == 1).sum()))
@@ -103,7 +106,7 @@ def _scores(predicted: np.ndarray, labels: np.ndarray) -> dict[str, float]:
     return {"precision": precision, "recall": recall, "f1": f1, "accuracy": float((predicted == (labels == 1)).mean())}
 
 
-def _best_threshold(values: np.ndarray, labels: np.ndarray) -> float:
+def _best_threshold(values: Vector, labels: Vector) -> float:
     grid = np.unique(np.round(values, 3))
     return float(max(grid, key=lambda t: (_scores(values >= t, labels)["accuracy"], -t)))
 
@@ -223,7 +226,7 @@ def fit_links(data: Path, output: Path) -> dict[str, object]:
     return payload
 
 
-def _vectors(rows: Sequence[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
+def _vectors(rows: Sequence[dict[str, Any]]) -> tuple[Vector, Vector]:
     encoder = get_encoder("minilm")
     return encoder.encode([str(r["sentence1"]) for r in rows]), encoder.encode([str(r["sentence2"]) for r in rows])
 
@@ -239,7 +242,9 @@ def _msrp(data: Path, fast: bool) -> list[Measurement]:
     left, right = _vectors(test)
     cos_test, cos_train = (left * right).sum(axis=1), _cosines(train)
     threshold = claim_link_model().threshold
-    ours = np.array(pair_probabilities([r["sentence1"] for r in test], [r["sentence2"] for r in test], left, right))
+    ours: Vector = np.asarray(
+        pair_probabilities([r["sentence1"] for r in test], [r["sentence2"] for r in test], left, right)
+    )
     meaning = same_claim_model().probability(_features(test, cos_test))
     tfidf_test, tfidf_train = _tfidf(test), _tfidf(train)
     t_cos, t_tfidf = _best_threshold(cos_train, train_labels), _best_threshold(tfidf_train, train_labels)
