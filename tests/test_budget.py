@@ -162,11 +162,14 @@ def test_a_story_sample_keeps_to_the_budget() -> None:
 
 def test_the_worst_story_within_the_budget_compares_in_bounded_time() -> None:
     """Two articles of MAX_SENTENCES / 2 copies of one sentence each: every cross pair links (4 million). Before
-    issue 15's rewrite of the pair loops, 2 x 2,000 took 27 s and 1.1 GB; now ~5 s here."""
+    issue 15's rewrite of the pair loops, 2 x 2,000 took 27 s and 1.1 GB; now a few seconds here."""
     half = MAX_SENTENCES // 2
     articles = [_annotated("a", half, MAX_QUOTES // 2), _annotated("b", half, MAX_QUOTES // 2)]
     vectors = {a.id: np.ones((half, 8), dtype=np.float32) / np.sqrt(8) for a in articles}
     started = time.monotonic()
     analysis = compare_story(Story("s", ("a", "b")), articles, vectors)
     assert time.monotonic() - started < 60
-    assert len(analysis.facts) == 1
+    # every sentence is in exactly one fact and the claim is found in both articles; how far the groups grow is
+    # bounded (align's MAX_CHECKED_PAIRS and MAX_SCORED_PAIRS), so it may come out as several facts
+    assert sum(len(f.mentions) for f in analysis.facts) == 2 * half
+    assert set(analysis.facts[0].sources) == {"a", "b"}
