@@ -17,6 +17,7 @@ models are imported for type checking), so :mod:`parallax.models` can offer ``Re
 from __future__ import annotations
 
 import csv
+import importlib.util
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -74,11 +75,9 @@ class Tables(NamedTuple):
 
     def to_pandas(self) -> dict[str, Any]:
         """Every table as a pandas DataFrame (needs pandas and pyarrow), by name."""
-        try:
-            import pandas  # noqa: F401
-            import pyarrow  # noqa: F401
-        except ImportError as exc:
-            raise ConfigError("pandas tables need pandas and pyarrow", hint="pip install pandas pyarrow") from exc
+        missing = [name for name in ("pandas", "pyarrow") if importlib.util.find_spec(name) is None]
+        if missing:
+            raise ConfigError(f"pandas tables need {' and '.join(missing)}", hint="pip install pandas pyarrow")
         return {name: frame.to_pandas() for name, frame in self.frames()}
 
     def write(self, folder: str | os.PathLike[str], fmt: str = "csv") -> list[Path]:
@@ -274,6 +273,11 @@ class _Context:
     def label(self, article_id: str) -> str:
         return self.labels.get(article_id, article_id)
 
+    def outlet(self, article_id: str) -> str:
+        """The article's outlet, or its id when it names none (or is not in the report)."""
+        a = self.articles.get(article_id)
+        return ((a.article.outlet or "").strip() if a is not None else "") or article_id
+
 
 def article_labels(articles: tuple[AnnotatedArticle, ...]) -> dict[str, str]:
     """A short display name per article: its outlet (or id when unknown), plus the id where outlets repeat (as the
@@ -303,7 +307,7 @@ def _stories(c: _Context) -> Iterator[Row]:
     for s in c.report.stories:
         members = [c.articles[aid] for aid in s.story.articles if aid in c.articles]
         days = [d for d in (publication_day(a.article.published) for a in members) if d is not None]
-        outlets = _unique(c.label(aid) for aid in s.story.articles)
+        outlets = _unique(c.outlet(aid) for aid in s.story.articles)  # names, each once
         compared = list(s.compared or s.story.articles)
         yield (
             s.story.id, s.story.title, list(s.story.articles), len(s.story.articles), outlets, len(outlets),
