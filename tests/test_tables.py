@@ -277,3 +277,16 @@ def test_export_errors_are_one_line(report_file: Path, tmp_path: Path) -> None:
         assert len(lines) == 1, result.output
         assert lines[0].startswith("error:")
     assert not (tmp_path / "x.db").exists()
+
+
+def test_every_column_is_documented() -> None:
+    """docs/STORE.md lists every table and column (as tests/test_report.py does for the JSON schema)."""
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "STORE.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## Export and tables") :]
+    rows = {line.split("|")[1].strip(" `"): line for line in section.splitlines() if line.startswith("| `")}
+    assert set(rows) == set(TABLE_NAMES)
+    for name, columns in SCHEMAS.items():
+        for column, _ in columns:
+            assert f"`{column}`" in rows[name], f"{name}.{column} is not in docs/STORE.md"
+    for column in ("added", "created", "updated"):
+        assert f"`{column}`" in section

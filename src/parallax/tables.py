@@ -165,6 +165,8 @@ def build_tables(report: Report) -> Tables:
     for name in TABLE_NAMES:
         schema = {column: _dtype(polars, kind) for column, kind in SCHEMAS[name]}
         rows = list(BUILDERS[name](context))
+        if rows and list(rows[0]) != list(schema):  # a builder and its schema must name the same columns
+            raise RuntimeError(f"table {name}: the rows' columns {list(rows[0])} are not {list(schema)}")
         built[name] = polars.DataFrame(rows, schema=schema, orient="row")
     return Tables(**built)
 
@@ -254,7 +256,7 @@ SCHEMAS: dict[str, tuple[tuple[str, str], ...]] = {
 
 # --- the rows -----------------------------------------------------------------------------------------------------
 
-Row = tuple[Any, ...]
+Row = dict[str, Any]
 
 
 class _Context:
@@ -294,13 +296,31 @@ def _unique(items: Any) -> list[str]:
 def _articles(c: _Context) -> Iterator[Row]:
     for a in c.report.articles:
         art = a.article
-        yield (
-            art.id, c.story_of.get(art.id), art.outlet, c.label(art.id), art.title, art.byline,
-            *parse_published(art.published), art.url, art.source, art.language, art.format,
-            len(art.text.split()), len(a.sentences), float(a.tone), len(a.quotes), len(a.citations),
-            len(a.loaded_terms), _unique(x.source for x in a.citations if x.kind in ("wire", "outlet")),
-            c.duplicate_of.get(art.id), art.text,
-        )  # fmt: skip
+        day, local, utc = parse_published(art.published)
+        yield {
+            "id": art.id,
+            "story_id": c.story_of.get(art.id),
+            "outlet": art.outlet,
+            "label": c.label(art.id),
+            "title": art.title,
+            "byline": art.byline,
+            "published": day,
+            "published_local": local,
+            "published_utc": utc,
+            "url": art.url,
+            "source": art.source,
+            "language": art.language,
+            "format": art.format,
+            "word_count": len(art.text.split()),
+            "sentence_count": len(a.sentences),
+            "tone": float(a.tone),
+            "quote_count": len(a.quotes),
+            "citation_count": len(a.citations),
+            "loaded_term_count": len(a.loaded_terms),
+            "cites": _unique(x.source for x in a.citations if x.kind in ("wire", "outlet")),
+            "duplicate_of": c.duplicate_of.get(art.id),
+            "text": art.text,
+        }
 
 
 def _stories(c: _Context) -> Iterator[Row]:
@@ -308,23 +328,43 @@ def _stories(c: _Context) -> Iterator[Row]:
         members = [c.articles[aid] for aid in s.story.articles if aid in c.articles]
         days = [d for d in (publication_day(a.article.published) for a in members) if d is not None]
         outlets = _unique(c.outlet(aid) for aid in s.story.articles)  # names, each once
-        compared = list(s.compared or s.story.articles)
-        yield (
-            s.story.id, s.story.title, list(s.story.articles), len(s.story.articles), outlets, len(outlets),
-            len(s.facts), len(s.quotes), len(s.conflicts), min(days, default=None), max(days, default=None),
-            compared, bool(s.compared) and len(s.compared) < len(s.story.articles),
-        )  # fmt: skip
+        yield {
+            "id": s.story.id,
+            "title": s.story.title,
+            "article_ids": list(s.story.articles),
+            "article_count": len(s.story.articles),
+            "outlets": outlets,
+            "outlet_count": len(outlets),
+            "fact_count": len(s.facts),
+            "quote_count": len(s.quotes),
+            "conflict_count": len(s.conflicts),
+            "first_published": min(days, default=None),
+            "last_published": max(days, default=None),
+            "compared": list(s.compared or s.story.articles),
+            "sampled": bool(s.compared) and len(s.compared) < len(s.story.articles),
+        }
 
 
 def _facts(c: _Context) -> Iterator[Row]:
     for s in c.report.stories:
         for position, f in enumerate(s.facts):
             stating = _unique([*f.sources, *(m.article_id for m in f.mentions)])
-            yield (
-                s.story.id, f.id, position, f.text, list(f.sources), [c.label(a) for a in f.sources],
-                len(f.sources), list(f.independent), len(f.independent), f.first,
-                c.label(f.first) if f.first else None, len(f.mentions), len(f.related), len(stating) == 1,
-            )  # fmt: skip
+            yield {
+                "story_id": s.story.id,
+                "id": f.id,
+                "position": position,
+                "text": f.text,
+                "sources": list(f.sources),
+                "source_outlets": [c.label(a) for a in f.sources],
+                "source_count": len(f.sources),
+                "independent": list(f.independent),
+                "independent_count": len(f.independent),
+                "first": f.first,
+                "first_outlet": c.label(f.first) if f.first else None,
+                "mention_count": len(f.mentions),
+                "related_count": len(f.related),
+                "exclusive": len(stating) == 1,
+            }
 
 
 def _fact_mentions(c: _Context) -> Iterator[Row]:
@@ -332,11 +372,19 @@ def _fact_mentions(c: _Context) -> Iterator[Row]:
         for f in s.facts:
             for related, mentions in ((False, f.mentions), (True, f.related)):
                 for m in mentions:
-                    yield (
-                        s.story.id, f.id, m.article_id, c.label(m.article_id), related, m.sentence,
-                        _sentence(c, m.article_id, m.start, m.end, m.text), m.start, m.end, float(m.similarity),
-                        float(m.confidence),
-                    )  # fmt: skip
+                    yield {
+                        "story_id": s.story.id,
+                        "fact_id": f.id,
+                        "article_id": m.article_id,
+                        "outlet": c.label(m.article_id),
+                        "related": related,
+                        "sentence": m.sentence,
+                        "text": _sentence(c, m.article_id, m.start, m.end, m.text),
+                        "start": m.start,
+                        "end": m.end,
+                        "similarity": float(m.similarity),
+                        "confidence": float(m.confidence),
+                    }
 
 
 def _sentence(c: _Context, article_id: str, start: int, end: int, fallback: str) -> str:
@@ -350,47 +398,84 @@ def _quotes(c: _Context) -> Iterator[Row]:
     for s in c.report.stories:
         for q in s.quotes:
             ids = _unique(m.article_id for m in q.mentions)
-            text = q.mentions[0].text if q.mentions else ""
-            direct = any(m.kind == "direct" for m in q.mentions)
-            yield s.story.id, q.id, q.speaker, text, len(q.mentions), ids, [c.label(a) for a in ids], direct
+            yield {
+                "story_id": s.story.id,
+                "id": q.id,
+                "speaker": q.speaker,
+                "text": q.mentions[0].text if q.mentions else "",
+                "mention_count": len(q.mentions),
+                "article_ids": ids,
+                "outlets": [c.label(a) for a in ids],
+                "direct": any(m.kind == "direct" for m in q.mentions),
+            }
 
 
 def _quote_mentions(c: _Context) -> Iterator[Row]:
     for s in c.report.stories:
         for q in s.quotes:
             for m in q.mentions:
-                yield (
-                    s.story.id, q.id, m.article_id, c.label(m.article_id), q.speaker, m.kind, m.text, m.sentence,
-                    m.start, m.end,
-                )  # fmt: skip
+                yield {
+                    "story_id": s.story.id,
+                    "quote_id": q.id,
+                    "article_id": m.article_id,
+                    "outlet": c.label(m.article_id),
+                    "speaker": q.speaker,
+                    "kind": m.kind,
+                    "text": m.text,
+                    "sentence": m.sentence,
+                    "start": m.start,
+                    "end": m.end,
+                }
 
 
 def _conflicts(c: _Context) -> Iterator[Row]:
     for s in c.report.stories:
         for x in s.conflicts:
             ids = [m.article_id for m in x.mentions]
-            yield (
-                s.story.id, x.id, x.kind, x.description, x.fact_id, ids, [c.label(a) for a in ids],
-                [m.value for m in x.mentions], [m.sentence for m in x.mentions], [m.text for m in x.mentions],
-            )  # fmt: skip
+            yield {
+                "story_id": s.story.id,
+                "id": x.id,
+                "kind": x.kind,
+                "description": x.description,
+                "fact_id": x.fact_id,
+                "article_ids": ids,
+                "outlets": [c.label(a) for a in ids],
+                "values": [m.value for m in x.mentions],
+                "sentences": [m.sentence for m in x.mentions],
+                "texts": [m.text for m in x.mentions],
+            }
 
 
 def _framing_terms(c: _Context) -> Iterator[Row]:
     for a in c.report.articles:
-        story, label = c.story_of.get(a.id), c.label(a.id)
-        for t in a.title_terms:
-            yield a.id, story, label, t.text, t.kind, True, None, t.start, t.end
-        for t in a.loaded_terms:
-            yield a.id, story, label, t.text, t.kind, False, t.sentence, t.start, t.end
+        for in_title, terms in ((True, a.title_terms), (False, a.loaded_terms)):
+            for t in terms:
+                yield {
+                    "article_id": a.id,
+                    "story_id": c.story_of.get(a.id),
+                    "outlet": c.label(a.id),
+                    "text": t.text,
+                    "kind": t.kind,
+                    "in_title": in_title,
+                    "sentence": None if in_title else t.sentence,
+                    "start": t.start,
+                    "end": t.end,
+                }
 
 
 def _tone(c: _Context) -> Iterator[Row]:
     for s in c.report.stories:
         for t in s.tone:
-            yield (
-                s.story.id, t.entity, t.label, t.article_id, c.label(t.article_id), float(t.score),
-                [x.sentence for x in t.sentences], [float(x.score) for x in t.sentences],
-            )  # fmt: skip
+            yield {
+                "story_id": s.story.id,
+                "entity": t.entity,
+                "label": t.label,
+                "article_id": t.article_id,
+                "outlet": c.label(t.article_id),
+                "score": float(t.score),
+                "sentences": [x.sentence for x in t.sentences],
+                "sentence_scores": [float(x.score) for x in t.sentences],
+            }
 
 
 def _omissions(c: _Context) -> Iterator[Row]:
@@ -400,10 +485,15 @@ def _omissions(c: _Context) -> Iterator[Row]:
             for fact_id in coverage.omitted:
                 fact = facts.get(fact_id)
                 sources = list(fact.sources) if fact is not None else []
-                yield (
-                    s.story.id, coverage.article_id, c.label(coverage.article_id), fact_id,
-                    fact.text if fact is not None else None, sources, len(sources),
-                )  # fmt: skip
+                yield {
+                    "story_id": s.story.id,
+                    "article_id": coverage.article_id,
+                    "outlet": c.label(coverage.article_id),
+                    "fact_id": fact_id,
+                    "fact": fact.text if fact is not None else None,
+                    "stated_by": sources,
+                    "stated_by_count": len(sources),
+                }
 
 
 def _citations(c: _Context) -> Iterator[Row]:
@@ -412,10 +502,16 @@ def _citations(c: _Context) -> Iterator[Row]:
         for x in a.citations:
             grouped.setdefault((x.source, x.kind), []).append(x)
         for (source, kind), found in sorted(grouped.items()):
-            yield (
-                a.id, source, kind, len(found), [x.sentence for x in found], _unique(x.cue for x in found),
-                c.label(a.id), c.story_of.get(a.id),
-            )  # fmt: skip
+            yield {
+                "article_id": a.id,
+                "source": source,
+                "kind": kind,
+                "mentions": len(found),
+                "sentences": [x.sentence for x in found],
+                "cues": _unique(x.cue for x in found),
+                "outlet": c.label(a.id),
+                "story_id": c.story_of.get(a.id),
+            }
 
 
 def _entities(c: _Context) -> Iterator[Row]:
@@ -426,7 +522,15 @@ def _entities(c: _Context) -> Iterator[Row]:
             if name:
                 grouped.setdefault((name, e.label), []).append(e.sentence)
         for (name, label), sentences in sorted(grouped.items()):
-            yield a.id, name, label, len(sentences), sentences, c.label(a.id), c.story_of.get(a.id)
+            yield {
+                "article_id": a.id,
+                "name": name,
+                "label": label,
+                "mentions": len(sentences),
+                "sentences": sentences,
+                "outlet": c.label(a.id),
+                "story_id": c.story_of.get(a.id),
+            }
 
 
 BUILDERS: dict[str, Callable[[_Context], Iterator[Row]]] = {
