@@ -95,6 +95,51 @@ def test_export_is_readable(seeds_db: Path, tmp_path: Path, fmt: str) -> None:
     assert articles.stat().st_size > 1000
 
 
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_export_writes_every_table_from_the_store(seeds_db: Path, tmp_path: Path, fmt: str) -> None:
+    """The store's export is the stored report's tables (issue 18): quotes, fact mentions, conflicts, tone and
+    omissions too; lists and dates typed in Parquet, joined in CSV; the store's own times beside them."""
+    import polars as pl
+
+    from parallax.report import to_dict
+    from parallax.store.export import store_report
+    from parallax.tables import LIST_SEPARATOR, TABLE_NAMES
+
+    out = tmp_path / "export"
+    result = CliRunner().invoke(cli, ["export", "--db", str(seeds_db), "--format", fmt, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{name}.{fmt}" for name in TABLE_NAMES)
+    with open_store(seeds_db) as store:
+        report = to_dict(store_report(store))
+        infos = {s.id: s for s in store.list_stories().items}
+    outlets = {s["id"]: s["outlets"] for s in report["stories"]}  # as the JSON report lists them
+    mentions = sum(len(f["mentions"]) + len(f["related"]) for s in report["stories"] for f in s["facts"])
+    quotes = sum(len(s["quotes"]) for s in report["stories"])
+    if fmt == "parquet":
+        stories = pl.read_parquet(out / "stories.parquet")
+        assert stories.schema["outlets"] == pl.List(pl.String)
+        assert stories.schema["created"] == pl.Datetime("us", "UTC")
+        for row in stories.iter_rows(named=True):
+            assert row["outlets"] == outlets[row["id"]]
+            assert set(infos[row["id"]].outlets) <= set(row["outlets"])
+            assert row["updated"].isoformat() == infos[row["id"]].updated
+        facts = pl.read_parquet(out / "facts.parquet")
+        assert facts.schema["sources"] == pl.List(pl.String)
+        assert (facts["source_count"] == facts["sources"].list.len()).all()
+        assert pl.read_parquet(out / "articles.parquet").schema["published"] == pl.Date
+        assert pl.read_parquet(out / "fact_mentions.parquet").height == mentions
+        assert pl.read_parquet(out / "quotes.parquet").height == quotes
+        assert pl.read_parquet(out / "tone.parquet").height == sum(len(s["tone"]) for s in report["stories"])
+    else:
+        with (out / "stories.csv").open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                assert row["outlets"] == LIST_SEPARATOR.join(outlets[row["id"]])
+        with (out / "fact_mentions.csv").open(encoding="utf-8", newline="") as fh:
+            read = list(csv.DictReader(fh))
+        assert len(read) == mentions
+        assert {r["related"] for r in read} <= {"true", "false"}
+
+
 def test_csv_export_defuses_formulas(tmp_path: Path) -> None:
     """A title or outlet that a spreadsheet would run as a formula goes out with a leading apostrophe (issue 15)."""
     text = (sorted((EXAMPLES / "corpus").glob("*.txt"))[0]).read_text(encoding="utf-8")

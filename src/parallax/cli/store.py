@@ -14,7 +14,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..errors import ParallaxError, StoreError
+from ..errors import ConfigError, ParallaxError, StoreError
+from ..report.load import read_report
 from ..report.output import FORMATS, render, write
 from ..settings import DB_ENV, store_url
 from ..sources import IngestCounts, read_inputs
@@ -230,16 +231,30 @@ def show(story: str, db: str | None, fmt: str, output: Path | None) -> None:
 
 
 @click.command("export")
+@click.argument("report", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @db_option
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="csv", show_default=True)
 @click.option("--output", "-o", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder.")
-def export_command(db: str | None, fmt: str, output: Path) -> None:
-    """Write the stored stories, articles, facts, entities and citations as CSV or Parquet files."""
+def export_command(report: Path | None, db: str | None, fmt: str, output: Path) -> None:
+    """Write a report's tables (articles, stories, facts, fact mentions, quotes, quote mentions, conflicts, framing
+    terms, tone, omissions, citations, entities) as CSV or Parquet files: from REPORT (a JSON report written by
+    `parallax analyze --format json`), else from the store."""
     err = Console(stderr=True)
-    with _opened(err, db) as store:
+    if report is not None:
+        if db is not None:
+            _fail(err, ConfigError("give a REPORT file or --db, not both", hint="`parallax export --help`"))
+            sys.exit(1)
         try:
-            written = export(store, output, fmt)
+            written = export(read_report(report), output, fmt)
         except ParallaxError as exc:
             _fail(err, exc)
             sys.exit(1)
-    err.print(f"wrote {', '.join(str(p) for p in written)}", highlight=False, soft_wrap=True)
+    else:
+        with _opened(err, db) as store:
+            try:
+                written = export(store, output, fmt)
+            except ParallaxError as exc:
+                _fail(err, exc)
+                sys.exit(1)
+    err.print(f"wrote {len(written)} tables to {output}: {', '.join(p.name for p in written)}", highlight=False,
+              soft_wrap=True)  # fmt: skip
