@@ -1,7 +1,9 @@
-"""Fetching over real HTTP on 127.0.0.1: the SSRF guard, redirects, limits, robots.txt, retries, rate limit."""
+"""Fetching over real HTTP on 127.0.0.1: the SSRF guard, redirects, limits, robots.txt, retries, rate limit, and
+proxies from the environment (a real forward proxy on 127.0.0.1)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
 import pytest
@@ -9,7 +11,7 @@ import pytest
 from parallax.errors import BlockedError, FetchError, FormatError, TooLargeError
 from parallax.sources.fetch import Fetcher, FetchPolicy, blocked_reason
 
-from .httpserver import Site, serve
+from .httpserver import Site, serve, serve_proxy
 
 PAGE = "<html><head><title>Budget vote</title></head><body><p>The council voted.</p></body></html>"
 # Fast and local: no politeness delay, tiny backoff; private addresses allowed only where a test says so.
@@ -257,3 +259,90 @@ def test_crawl_delay_from_robots(site: Site) -> None:
         fetcher.fetch(site.url("/a"))
         fetcher.fetch(site.url("/a"))
     assert clock.slept == [7.0]
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("/a?print=1", False),  # a wildcard rule: urllib.robotparser let this through
+        ("/a?print=1&x=2", False),
+        ("/a", True),
+        ("/news/x", False),
+        ("/news/public/x", True),  # the longer Allow wins over the shorter Disallow: urllib refused it (first match)
+        ("/feed.xml", False),
+        ("/feed.xml.html", True),  # "$" anchors the end
+    ],
+)
+def test_robots_txt_wildcards_and_longest_match(site: Site, path: str, allowed: bool) -> None:
+    rules = "User-agent: *\nDisallow: /*?print=1\nDisallow: /news/\nAllow: /news/public/\nDisallow: /*.xml$\n"
+    site.page("/robots.txt", rules, content_type="text/plain")
+    site.page(path, PAGE)
+    with Fetcher(LOCAL) as fetcher:
+        if allowed:
+            assert fetcher.fetch(site.url(path)).status == 200
+        else:
+            with pytest.raises(BlockedError, match=r"robots\.txt"):
+                fetcher.fetch(site.url(path))
+    assert (path in site.paths()) is allowed
+
+
+def test_robots_txt_5xx_and_403(site: Site) -> None:
+    site.routes["/robots.txt"] = (403, {}, b"")
+    site.page("/a", PAGE)
+    with Fetcher(LOCAL) as fetcher, pytest.raises(BlockedError, match=r"robots\.txt"):
+        fetcher.fetch(site.url("/a"))  # 401/403: the whole site is off limits
+    site.routes["/robots.txt"] = (503, {}, b"")
+    with Fetcher(dataclasses.replace(LOCAL, retries=0)) as fetcher:
+        assert fetcher.fetch(site.url("/a")).status == 200  # unchanged: an unavailable robots.txt sets no rules
+
+
+def test_environment_proxy_is_used(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    site.page("/a", PAGE)
+    with serve_proxy() as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        with Fetcher(LOCAL) as fetcher:
+            fetched = fetcher.fetch(site.url("/a"))
+        assert fetched.data.decode() == PAGE
+        assert proxy.requests == [site.url("/robots.txt"), site.url("/a")]  # robots.txt goes through it too
+        assert site.paths() == ["/robots.txt", "/a"]
+
+
+def test_environment_proxy_opt_out_and_no_proxy(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    site.page("/a", PAGE)
+    with serve_proxy() as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        with Fetcher(dataclasses.replace(LOCAL, env_proxy=False)) as fetcher:
+            fetcher.fetch(site.url("/a"))
+        monkeypatch.setenv("NO_PROXY", "localhost,127.0.0.1")
+        with Fetcher(LOCAL) as fetcher:
+            fetcher.fetch(site.url("/a"))
+        assert proxy.requests == []
+    assert site.paths() == ["/robots.txt", "/a", "/robots.txt", "/a"]
+
+
+def test_proxy_does_not_open_the_guard(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through a proxy the guard checks the target host's own addresses, before the proxy hears of the request; the
+    proxy itself may be on loopback (the operator chose it)."""
+    site.page("/a", PAGE)
+
+    def resolver(host: str, port: int) -> list[str]:
+        return {"inside.example.com": ["10.0.0.7"], "news.example.com": ["93.184.215.14"]}.get(host, [])
+
+    guarded = FetchPolicy(host_interval=0, backoff=0.01)
+    with serve_proxy(upstream=("127.0.0.1", site.port)) as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+        with Fetcher(guarded, resolver=resolver) as fetcher:
+            with pytest.raises(BlockedError, match="loopback"):
+                fetcher.fetch(site.url("/a"))  # 127.0.0.1 as the target: refused, proxy or not
+            with pytest.raises(BlockedError, match=r"10\.0\.0\.7 is a private address"):
+                fetcher.fetch("http://inside.example.com/a")  # a name resolving inside the network
+            with pytest.raises(BlockedError, match=r"169\.254\.169\.254"):
+                fetcher.fetch("https://169.254.169.254/latest/meta-data/")  # https goes through the same check
+            assert proxy.requests == []  # none of them reached the proxy
+            fetched = fetcher.fetch("http://news.example.com/a")  # a public name: sent through the proxy
+        assert fetched.data.decode() == PAGE
+        assert proxy.requests == ["http://news.example.com/robots.txt", "http://news.example.com/a"]
+        assert site.requests[-1].headers["host"] == "news.example.com"
