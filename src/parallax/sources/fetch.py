@@ -25,6 +25,7 @@ Errors are :class:`~parallax.errors.InputError` subclasses, so a bad URL becomes
 from __future__ import annotations
 
 import ipaddress
+import logging
 import socket
 import time
 import urllib.request
@@ -52,6 +53,8 @@ __all__ = [
     "blocked_reason",
     "system_resolver",
 ]
+
+log = logging.getLogger(__name__)
 
 # --- tuning constants -----------------------------------------------------------------------------------------------
 
@@ -235,7 +238,10 @@ class _Routes(httpx.BaseTransport):
                 self._via[scheme] = _GuardedProxyTransport(backend, proxy)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        return self._route(request.url).handle_request(request)
+        route = self._route(request.url)
+        if route is not self._direct:
+            log.debug("GET %s through the proxy for %s:// URLs", request.url, request.url.scheme)
+        return route.handle_request(request)
 
     def _route(self, url: httpx.URL) -> httpx.BaseTransport:
         via = self._via.get(url.scheme)
@@ -263,6 +269,14 @@ def _bypassed(host: str, port: int | None, no_proxy: str) -> bool:
         if name and (host == name or host.endswith("." + name)):
             return True
     return False
+
+
+def _without_password(url: str) -> str:
+    """A proxy URL fit for a log line: ``http://user:secret@host:3128`` as ``http://user:***@host:3128``."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return url.replace(f":{parts.password}@", ":***@", 1)
 
 
 def environment_proxies() -> dict[str, str]:
@@ -344,6 +358,9 @@ class Fetcher:
             resolver, allow_private=self.policy.allow_private, allowed_networks=self.policy.allowed_networks
         )
         proxies = environment_proxies() if self.policy.env_proxy else {}
+        if any(proxies.get(scheme) for scheme in ("http", "https", "all")):
+            named = ", ".join(f"{k}={_without_password(v)}" for k, v in sorted(proxies.items()) if k != "no")
+            log.info("fetching through the environment's proxies (%s; NO_PROXY=%s)", named, proxies.get("no", ""))
         transport: httpx.BaseTransport = _Routes(backend, proxies) if proxies else _GuardedTransport(backend)
         self._client = httpx.Client(
             transport=transport,
