@@ -53,10 +53,11 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         super().emit(record)
 
 
-def configure_logging(level: str | None, verbose: int, quiet: bool) -> None:
+def configure_logging(level: str | None, verbose: int, quiet: bool) -> Callable[[], None]:
     """The ``parallax`` logger's level and one stderr handler, from ``--log-level`` (wins), ``-v`` (info; ``-vv``:
     debug) or ``-q`` (errors only); warnings by default. The only place logging is configured: the library logs
-    through ``logging.getLogger(__name__)`` and never configures it."""
+    through ``logging.getLogger(__name__)`` and never configures it. Returns the function that undoes it (the group
+    calls it when the command ends, so that a program or test invoking the CLI in-process keeps its logging)."""
     if level is not None:
         chosen = getattr(logging, level.upper())
     elif quiet:
@@ -66,13 +67,17 @@ def configure_logging(level: str | None, verbose: int, quiet: bool) -> None:
     else:
         chosen = logging.WARNING
     logger = logging.getLogger("parallax")
-    for handler in [h for h in logger.handlers if isinstance(h, _StderrHandler)]:
-        logger.removeHandler(handler)  # invoked again in one process (tests): one handler, not two
     handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    previous = logger.level
     logger.addHandler(handler)
     logger.setLevel(chosen)
-    logger.propagate = False  # not printed twice by a root handler (a host program's, or basicConfig's)
+
+    def restore() -> None:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
+
+    return restore
 
 
 def _fail(console: Console, exc: ParallaxError) -> None:

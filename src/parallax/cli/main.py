@@ -53,7 +53,7 @@ def cli(ctx: click.Context, verbose: int, quiet: bool, log_level: str | None) ->
     """Parallax: see where news outlets agree, differ, quote and cite, sentence by sentence."""
     if verbose and quiet and log_level is None:
         raise click.UsageError("--verbose and --quiet contradict each other: give one")
-    configure_logging(log_level, verbose, quiet)
+    ctx.call_on_close(configure_logging(log_level, verbose, quiet))
     ctx.meta[QUIET] = quiet
     ctx.meta[LOG_LEVEL_GIVEN] = bool(log_level or verbose or quiet)
 
