@@ -251,6 +251,16 @@ def test_polite_interval_per_host(site: Site) -> None:
     assert clock.slept == [5.0, 5.0]
 
 
+def test_crawl_delay_that_is_no_number(site: Site) -> None:
+    site.page("/robots.txt", "User-agent: *\nCrawl-delay: nan\n", content_type="text/plain")
+    site.page("/a", PAGE)
+    clock = _Clock()
+    with Fetcher(FetchPolicy(host_interval=2, allow_private=True), sleep=clock.sleep, clock=clock) as fetcher:
+        fetcher.fetch(site.url("/a"))
+        fetcher.fetch(site.url("/a"))
+    assert clock.slept == [2.0, 2.0]  # robots.txt, then each page 2 s after the request before: NaN is ignored
+
+
 def test_crawl_delay_from_robots(site: Site) -> None:
     site.page("/robots.txt", "User-agent: *\nCrawl-delay: 7\n", content_type="text/plain")
     site.page("/a", PAGE)

@@ -459,7 +459,7 @@ class Fetcher:
         if host.robots is None:
             host.robots = self._load_robots(url)
             delay = host.robots.crawl_delay(self.policy.user_agent)
-            if delay is not None:
+            if delay is not None and 0 < delay < float("inf"):  # Protego passes "Crawl-delay: nan" on as NaN
                 host.interval = min(float(delay), MAX_CRAWL_DELAY_S)
         if not host.robots.can_fetch(url, self.policy.user_agent):
             raise BlockedError(
