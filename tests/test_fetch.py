@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from parallax.errors import BlockedError, FetchError, FormatError, TooLargeError
+from parallax.errors import BlockedError, ConfigError, FetchError, FormatError, TooLargeError
 from parallax.sources.fetch import Fetcher, FetchPolicy, blocked_reason
 
 from .httpserver import Site, serve, serve_proxy
@@ -356,3 +356,14 @@ def test_proxy_does_not_open_the_guard(site: Site, monkeypatch: pytest.MonkeyPat
         assert fetched.data.decode() == PAGE
         assert proxy.requests == ["http://news.example.com/robots.txt", "http://news.example.com/a"]
         assert site.requests[-1].headers["host"] == "news.example.com"
+
+
+def test_unsupported_environment_proxy_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "socks5://u:secret@127.0.0.1:1080")
+    with pytest.raises(
+        ConfigError, match=r"unsupported proxy 'socks5://u:\*\*\*@127\.0\.0\.1:1080' for https"
+    ) as caught:
+        Fetcher(LOCAL)
+    assert "--no-env-proxy" in (caught.value.hint or "")
+    with Fetcher(dataclasses.replace(LOCAL, env_proxy=False)):
+        pass  # opted out: the variable is not read

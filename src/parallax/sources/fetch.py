@@ -232,7 +232,7 @@ class _Routes(httpx.BaseTransport):
             if proxy:
                 if urlsplit(proxy).scheme.lower() not in ("http", "https"):
                     raise ConfigError(
-                        f"unsupported proxy {proxy!r} for {scheme}:// URLs in the environment",
+                        f"unsupported proxy {_without_password(proxy)!r} for {scheme}:// URLs in the environment",
                         hint="use an http:// proxy in HTTP_PROXY/HTTPS_PROXY, or pass --no-env-proxy",
                     )
                 self._via[scheme] = _GuardedProxyTransport(backend, proxy)
