@@ -367,3 +367,22 @@ def test_unsupported_environment_proxy_is_one_clear_error(monkeypatch: pytest.Mo
     assert "--no-env-proxy" in (caught.value.hint or "")
     with Fetcher(dataclasses.replace(LOCAL, env_proxy=False)):
         pass  # opted out: the variable is not read
+
+
+def test_names_only_the_proxy_resolves(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where only the proxy can resolve names, the guard refuses what it cannot check, unless private addresses are
+    allowed: then nothing is resolved here and the proxy is trusted with the whole request."""
+    site.page("/a", PAGE)
+
+    def resolver(host: str, port: int) -> list[str]:
+        raise FetchError(f"cannot resolve host {host!r}")
+
+    with serve_proxy(upstream=("127.0.0.1", site.port)) as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        guarded = FetchPolicy(host_interval=0, backoff=0.01, retries=0)
+        with Fetcher(guarded, resolver=resolver) as fetcher, pytest.raises(FetchError, match="cannot resolve"):
+            fetcher.fetch("http://intranet.example/a")
+        assert proxy.requests == []
+        with Fetcher(LOCAL, resolver=resolver) as fetcher:
+            assert fetcher.fetch("http://intranet.example/a").data.decode() == PAGE
+        assert proxy.requests == ["http://intranet.example/robots.txt", "http://intranet.example/a"]

@@ -11,8 +11,10 @@ Proxies from the environment (``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``, ``
 variables httpx's ``trust_env`` and urllib read) are used unless ``FetchPolicy.env_proxy`` is off (``parallax
 --no-env-proxy``). Through a proxy the guard checks the *target*: the URL's host is resolved here and refused by
 the same rules before anything is sent to the proxy (which resolves the name again itself: a DNS answer that changes
-in between is the proxy's to catch, as are its own access rules). The proxy's own address is not checked: the
-operator chose it, and proxies commonly live on loopback or private addresses. Only http:// and https:// proxies.
+in between is the proxy's to catch, as are its own access rules). So the target's name must resolve here; where only
+the proxy can resolve names, ``allow_private`` (``--allow-private``) leaves every check to the proxy. The proxy's own
+address is not checked: the operator chose it, and proxies commonly live on loopback or private addresses. Only
+http:// and https:// proxies.
 
 robots.txt is read with Protego (Google's rules: ``*`` and ``$`` wildcards, the longest matching rule wins, Allow
 over Disallow on a tie).
@@ -166,6 +168,12 @@ class GuardedBackend(httpcore.NetworkBackend):
                     )
         return addresses
 
+    def check_target(self, host: str, port: int) -> None:
+        """Raise BlockedError when ``host`` would be refused (for a request sent through a proxy, which connects to
+        it on our behalf); with private addresses allowed nothing is checked, so nothing is resolved."""
+        if not self._allow_private:
+            self.addresses(host, port)
+
     def connect_tcp(
         self,
         host: str,
@@ -215,7 +223,7 @@ class _GuardedProxyTransport(httpx.HTTPTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
-        self._guard.addresses(url.host, url.port or (443 if url.scheme == "https" else 80))
+        self._guard.check_target(url.host, url.port or (443 if url.scheme == "https" else 80))
         return super().handle_request(request)
 
 
