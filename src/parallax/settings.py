@@ -5,7 +5,8 @@ the model files and caches are, and which Ray cluster to use.
 :meth:`Settings.from_env` is the one place the environment variables are read (``PARALLAX_ENCODER``,
 ``PARALLAX_DEVICE``, ``PARALLAX_PROCESSES``, ``PARALLAX_ARTICLE_SECONDS``, ``PARALLAX_ENCODER_DIR``,
 ``PARALLAX_CACHE_DIR`` / ``XDG_CACHE_HOME``, ``PARALLAX_CSV_DIALECT``, ``RAY_ADDRESS``; :func:`store_url`
-reads ``PARALLAX_DB``; only the fetcher's proxies, ``HTTP(S)_PROXY``/``NO_PROXY``, are read by httpx), and only
+reads ``PARALLAX_DB``; the one exception: the fetcher reads the proxy variables ``HTTP(S)_PROXY``/``NO_PROXY``, as
+every HTTP client does, unless ``FetchPolicy.env_proxy`` is off), and only
 the edges call it: the ``parallax`` commands and the web app. Everything below takes a ``Settings`` (``None``:
 ``Settings()``, the defaults, as if no variable were set) and passes it down.
 """

@@ -14,7 +14,7 @@ from rich.console import Console
 
 from ..errors import ParallaxError
 from ..sources import MAX_BYTES
-from .common import EXIT_REJECTED, _fail, _print_rejections, run_settings
+from .common import EXIT_REJECTED, QUIET, _fail, _print_rejections, run_settings
 from .store import _opened, db_option
 
 __all__ = ["watch_command"]
@@ -65,6 +65,7 @@ def watch_command(
     """
     from ..engine.watch import PollResult, SeenState, WatchOptions, watch  # imported late so that --help stays fast
 
+    quiet = quiet or bool(click.get_current_context().meta.get(QUIET))  # `parallax -q watch`
     err = Console(stderr=True)
     try:
         settings = run_settings(
