@@ -61,6 +61,19 @@ def test_stories_and_show(seeds_db: Path, seed_report) -> None:  # type: ignore[
         assert row["title"] in md.stdout
 
 
+def test_show_writes_the_format_its_output_names(seeds_db: Path, tmp_path: Path) -> None:
+    listed = CliRunner().invoke(cli, ["stories", "--db", str(seeds_db), "--json"])
+    story = json.loads(listed.stdout.splitlines()[0])["id"]
+    written = CliRunner().invoke(cli, ["show", story, "--db", str(seeds_db), "-o", str(tmp_path / "s.json")])
+    assert written.exit_code == 0, written.output
+    assert json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))["stories"][0]["id"] == story
+    for args in (["--format", "json", "-o", str(tmp_path / "s.md")], ["-o", str(tmp_path / "s.txt")]):
+        refused = CliRunner().invoke(cli, ["show", story, "--db", str(seeds_db), *args])
+        assert refused.exit_code == 2, refused.output
+        assert "Error: Invalid value for '--output'" in refused.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.json"]
+
+
 def test_show_an_unknown_story_is_one_line(seeds_db: Path) -> None:
     result = CliRunner().invoke(cli, ["show", "nope", "--db", str(seeds_db)])
     assert result.exit_code == 1
