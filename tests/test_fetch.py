@@ -303,7 +303,14 @@ def test_robots_txt_5xx_and_403(site: Site) -> None:
         fetcher.fetch(site.url("/a"))  # 401/403: the whole site is off limits
     site.routes["/robots.txt"] = (503, {}, b"")
     with Fetcher(dataclasses.replace(LOCAL, retries=0)) as fetcher:
-        assert fetcher.fetch(site.url("/a")).status == 200  # unchanged: an unavailable robots.txt sets no rules
+        with pytest.raises(BlockedError, match=r"robots\.txt of .* answered HTTP 503"):
+            fetcher.fetch(site.url("/a"))  # RFC 9309: an unreachable robots.txt means complete disallow
+        site.page("/robots.txt", "User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+        assert fetcher.fetch(site.url("/a")).status == 200  # a failure is not kept: asked again, and now it answers
+    assert site.paths() == ["/robots.txt", "/robots.txt", "/robots.txt", "/a"]  # 403, 503, then 200 and the page
+    site.routes["/robots.txt"] = (404, {}, b"")
+    with Fetcher(dataclasses.replace(LOCAL, retries=0)) as fetcher:
+        assert fetcher.fetch(site.url("/a")).status == 200  # no robots.txt: no rules
 
 
 def test_environment_proxy_is_used(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,7 +17,9 @@ address is not checked: the operator chose it, and proxies commonly live on loop
 http:// and https:// proxies.
 
 robots.txt is read with Protego (Google's rules: ``*`` and ``$`` wildcards, the longest matching rule wins, Allow
-over Disallow on a tie).
+over Disallow on a tie). As RFC 9309 asks, a robots.txt that cannot be reached (a 5xx answer or a network failure)
+means nothing is fetched from the site until it answers again; 401/403 close the site for the run; a 404 or another
+4xx sets no rules.
 
 Errors are :class:`~parallax.errors.InputError` subclasses, so a bad URL becomes one rejection in a batch:
 ``FetchError`` (network failure, HTTP error), ``BlockedError`` (SSRF guard or robots.txt), ``TooLargeError``,
@@ -465,7 +467,7 @@ class Fetcher:
             return
         host = self._host(url)
         if host.robots is None:
-            host.robots = self._load_robots(url)
+            host.robots = self._load_robots(url)  # raises when unreachable; nothing is kept, so it is asked again
             delay = host.robots.crawl_delay(self.policy.user_agent)
             if delay is not None and 0 < delay < float("inf"):  # Protego passes "Crawl-delay: nan" on as NaN
                 host.interval = min(float(delay), MAX_CRAWL_DELAY_S)
@@ -475,6 +477,8 @@ class Fetcher:
             )
 
     def _load_robots(self, url: str) -> Protego:
+        """The site's rules. RFC 9309: a robots.txt that cannot be reached means nothing may be fetched, so a
+        network failure raises FetchError and a 5xx answer BlockedError."""
         parts = urlsplit(url)
         robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
         try:
@@ -483,13 +487,18 @@ class Fetcher:
                 if response.status_code not in REDIRECT_STATUSES or "location" not in response.headers:
                     break
                 robots_url = _check_url(_joined(robots_url, response.headers["location"]))
-        except (FetchError, TooLargeError, FormatError):
-            return Protego.parse("")  # unreachable robots.txt: no rules (as Scrapy and urllib do for network errors)
+        except (TooLargeError, FormatError):
+            return Protego.parse("")  # an oversized or odd robots.txt: no rules (Google reads the first 500 KiB)
         if response.status_code in (401, 403):
-            return Protego.parse("User-agent: *\nDisallow: /")  # the convention urllib.robotparser and Google follow
+            return Protego.parse("User-agent: *\nDisallow: /")  # the convention urllib.robotparser follows
+        if response.status_code >= 500:
+            raise BlockedError(
+                f"robots.txt of {parts.netloc} answered HTTP {response.status_code}, so {url} is not fetched",
+                hint="the site may be down: try again later",
+            )
         if 200 <= response.status_code < 300:
             return Protego.parse(data.decode("utf-8", "replace"))
-        return Protego.parse("")  # 404 and the rest: no robots.txt, everything allowed
+        return Protego.parse("")  # 404 and the other 4xx: no robots.txt, everything allowed
 
 
 # --- helpers --------------------------------------------------------------------------------------------------------
