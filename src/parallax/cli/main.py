@@ -116,6 +116,9 @@ def analyze(
     finish(err, report.rejections, rejection_log, quiet, summary)
 
 
+SERVE_LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
 @cli.command()
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
@@ -127,9 +130,46 @@ def analyze(
     show_default=True,
     help="Ingest worker processes to start with uploads enabled (0: none; run `parallax worker` instead).",
 )
-def serve(db: str | None, host: str, port: int, workers: int) -> None:
+@click.option(
+    "--log-level",
+    type=click.Choice(SERVE_LOG_LEVELS),
+    default="info",
+    show_default=True,
+    help="Least severe log messages shown (on stderr); the access log is at info.",
+)
+@click.option(
+    "--access-log/--no-access-log",
+    default=True,
+    show_default=True,
+    help="Log one line per request (client, method, path, status, bytes, ms; never a token).",
+)
+@click.option(
+    "--proxy-headers/--no-proxy-headers",
+    default=True,
+    show_default=True,
+    help="Take the client's address and scheme (http/https) from X-Forwarded-For and X-Forwarded-Proto, when the "
+    "request comes from a trusted proxy (--forwarded-allow-ips).",
+)
+@click.option(
+    "--forwarded-allow-ips",
+    default="127.0.0.1,::1",
+    show_default=True,
+    help="Comma-separated addresses or networks (10.0.0.0/8) of the proxies trusted for X-Forwarded-*; '*' trusts "
+    "any sender (only where nothing but the proxy can reach the server).",
+)
+def serve(
+    db: str | None,
+    host: str,
+    port: int,
+    workers: int,
+    log_level: str,
+    access_log: bool,
+    proxy_headers: bool,
+    forwarded_allow_ips: str,
+) -> None:
     """Serve the web app and JSON API over the store; uploads need $PARALLAX_TOKEN (reads: $PARALLAX_READ_TOKEN).
-    Uploads are queued and ingested by worker processes, so reads never wait for an analysis."""
+    Uploads are queued and ingested by worker processes, so reads never wait for an analysis. GET /healthz answers
+    200 while the server and its store answer (no token needed). See docs/DEPLOY.md to run it behind a proxy."""
     import signal
 
     import uvicorn  # imported late so that --help stays fast
@@ -143,6 +183,7 @@ def serve(db: str | None, host: str, port: int, workers: int) -> None:
     except ParallaxError as exc:
         _fail(err, exc)
         sys.exit(1)
+    _serve_logging(log_level, access_log)
     # A server that takes uploads may start on a new, empty store; a read-only one needs an existing store.
     with _opened(err, db, create=settings.writable) as store:
         writes = "read-only (set PARALLAX_TOKEN to enable uploads)"
@@ -157,10 +198,34 @@ def serve(db: str | None, host: str, port: int, workers: int) -> None:
         # uvicorn raises SIGTERM again once it has shut down: as SystemExit, so that the workers are stopped below
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
-            uvicorn.run(create_app(store, settings), host=host, port=port, log_level="warning", server_header=False)
+            uvicorn.run(
+                create_app(store, settings),
+                host=host,
+                port=port,
+                log_config=None,  # the logging set up above, not uvicorn's own
+                log_level=log_level,
+                access_log=False,  # the app's own access log (parallax.web.access) replaces uvicorn's
+                proxy_headers=proxy_headers,
+                forwarded_allow_ips=forwarded_allow_ips,
+                server_header=False,
+            )
         finally:
             for worker in pool:
                 worker.stop()
+
+
+def _serve_logging(level: str, access_log: bool) -> None:
+    """Log records of ``parallax`` and ``uvicorn`` at ``level`` and above to stderr, one line each; the access log
+    (``parallax.web.access``, at info) only with ``access_log``. Handlers already configured are kept."""
+    import logging
+
+    from ..web.middleware import ACCESS_LOGGER
+
+    number = logging.getLevelNamesMapping()[level.upper()]
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=number)
+    for name in ("parallax", "uvicorn"):
+        logging.getLogger(name).setLevel(number)
+    logging.getLogger(ACCESS_LOGGER).setLevel(number if access_log else logging.WARNING)
 
 
 @cli.command()
