@@ -222,6 +222,8 @@ def test_read_protected_answers_are_private(seed_store: Store) -> None:
         assert http.get("/api/stories", headers={**READER, "if-none-match": read.headers["etag"]}).status_code == 304
         page = http.get(f"/stories/{story}", headers=READER)
         assert page.headers["cache-control"] == "private, no-cache"
+        stylesheet = http.get("/static/report.css", headers=READER)
+        assert stylesheet.headers["cache-control"] == "private, max-age=3600"  # the app said public: not here
         refused = http.get("/api/stories")
         assert refused.status_code == 401
         assert refused.headers["cache-control"] == "private, no-cache"

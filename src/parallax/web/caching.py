@@ -9,7 +9,7 @@
   shared cache (a proxy, a CDN) ever keeps an answer that needed a token. Freshness is not granted for any time
   (no ``max-age``): uploads change the lists within seconds, and job answers are polled.
 - On a read-protected site every other answer without its own ``Cache-Control`` (pages, errors) gets
-  ``private, no-cache`` too.
+  ``private, no-cache`` too, and one that says ``public`` (the report's stylesheet) says ``private`` instead.
 """
 
 from __future__ import annotations
@@ -96,13 +96,18 @@ class ApiCache:
 
 
 def _with_default_policy(send: Send, policy: bytes) -> Send:
-    """``send``, adding ``Cache-Control: policy`` to an answer that set none."""
+    """``send``, adding ``Cache-Control: policy`` to an answer that set none; under a private policy, an answer's
+    own ``public`` becomes ``private`` (the report's stylesheet, a read like any other on a protected site)."""
 
     async def sending(message: Message) -> None:
         if message["type"] == "http.response.start":
             headers = list(message.get("headers", []))
             if not any(k.lower() == b"cache-control" for k, _ in headers):
-                message = {**message, "headers": [*headers, (b"cache-control", policy)]}
+                headers.append((b"cache-control", policy))
+            elif policy.startswith(b"private"):
+                headers = [(k, v.replace(b"public", b"private") if k.lower() == b"cache-control" else v)
+                           for k, v in headers]  # fmt: skip
+            message = {**message, "headers": headers}
         await send(message)
 
     return sending
