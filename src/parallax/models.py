@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from .errors import InputError
+    from .tables import Tables
 
 __all__ = [
     "AnnotatedArticle",
@@ -508,3 +509,11 @@ class Report:
     generated: str = ""
     version: str = ""
     timings: tuple[tuple[str, float], ...] = field(default=(), compare=False)
+
+    def tables(self) -> Tables:
+        """The report as polars DataFrames, one per kind of record (articles, stories, facts, fact_mentions, quotes,
+        quote_mentions, conflicts, framing_terms, tone, omissions, citations, entities), with date, list and number
+        columns; ``.to_pandas()`` on the result gives pandas DataFrames. Needs polars (the ``parquet`` extra)."""
+        from .tables import build_tables
+
+        return build_tables(self)

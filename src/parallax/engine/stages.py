@@ -136,7 +136,7 @@ def read(
     one, read with the settings' size limit, fetch policy and CSV columns (:func:`parallax.sources.read_inputs`;
     ``counts``, ``seen`` and ``fetcher`` as there). Raises ``InputError`` for a path that does not exist."""
     counts = counts if counts is not None else IngestCounts()
-    options = IngestOptions(fetch=settings.fetch, csv_map=settings.csv_map)
+    options = IngestOptions(fetch=settings.fetch, csv_map=settings.csv_map, csv_dialect=settings.csv_dialect)
     for item in read_inputs(
         paths, max_bytes=settings.max_bytes, options=options, counts=counts, seen=seen, fetcher=fetcher
     ):
