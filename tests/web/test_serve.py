@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -237,9 +238,9 @@ def test_serve_log_level_and_access_log_switches(tmp_path: Path) -> None:
     db = tmp_path / "parallax.db"
     open_store(db).close()
 
-    def logged(*options: str) -> str:
+    def logged(*options: str, group: tuple[str, ...] = ()) -> str:
         port = _free_port()
-        command = [str(exe), "serve", "--db", str(db), "--port", str(port), *options]
+        command = [str(exe), *group, "serve", "--db", str(db), "--port", str(port), *options]
         with subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env) as proc:
             try:
                 deadline = time.monotonic() + 60
@@ -270,3 +271,11 @@ def test_serve_log_level_and_access_log_switches(tmp_path: Path) -> None:
     assert "parallax.web.access" not in warnings
     debug = logged("--log-level", "debug", "--no-proxy-headers", "--forwarded-allow-ips", "10.0.0.1")
     assert "parallax.web.access" in debug
+    # the level given to `parallax` itself holds unless serve's own says otherwise; each line once, with its time
+    assert "parallax.web.access" not in logged(group=("--quiet",))
+    assert "parallax.web.access" not in logged(group=("--log-level", "warning"))
+    assert "parallax.web.access" in logged("--log-level", "info", group=("-q",))
+    lines = [line for line in default.splitlines() if "parallax.web.access" in line]
+    assert len(lines) == len(set(lines)) == 2, lines
+    stamped = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3} INFO parallax\.web\.access: ")
+    assert all(stamped.match(line) for line in lines), lines

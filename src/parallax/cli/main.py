@@ -148,9 +148,6 @@ def analyze(
     finish(err, report.rejections, rejection_log, quiet, summary)
 
 
-SERVE_LOG_LEVELS = ("debug", "info", "warning", "error")
-
-
 @cli.command()
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
@@ -164,10 +161,10 @@ SERVE_LOG_LEVELS = ("debug", "info", "warning", "error")
 )
 @click.option(
     "--log-level",
-    type=click.Choice(SERVE_LOG_LEVELS),
-    default="info",
-    show_default=True,
-    help="Least severe log messages shown (on stderr); the access log is at info.",
+    type=click.Choice(LOG_LEVELS, case_sensitive=False),
+    default=None,
+    help="Least severe messages logged on stderr; the access log is at info [default: the one given to `parallax` "
+    "(--log-level, -v, -q), else info].",
 )
 @click.option(
     "--access-log/--no-access-log",
@@ -194,7 +191,7 @@ def serve(
     host: str,
     port: int,
     workers: int,
-    log_level: str,
+    log_level: str | None,
     access_log: bool,
     proxy_headers: bool,
     forwarded_allow_ips: str,
@@ -215,7 +212,7 @@ def serve(
     except ParallaxError as exc:
         _fail(err, exc)
         sys.exit(1)
-    _serve_logging(log_level, access_log)
+    level = _serve_logging(log_level, access_log)
     # A server that takes uploads may start on a new, empty store; a read-only one needs an existing store.
     with _opened(err, db, create=settings.writable) as store:
         writes = "read-only (set PARALLAX_TOKEN to enable uploads)"
@@ -235,7 +232,7 @@ def serve(
                 host=host,
                 port=port,
                 log_config=None,  # the logging set up above, not uvicorn's own
-                log_level=log_level,
+                log_level=level,
                 access_log=False,  # the app's own access log (parallax.web.access) replaces uvicorn's
                 proxy_headers=proxy_headers,
                 forwarded_allow_ips=forwarded_allow_ips,
@@ -246,18 +243,31 @@ def serve(
                 worker.stop()
 
 
-def _serve_logging(level: str, access_log: bool) -> None:
-    """Log records of ``parallax`` and ``uvicorn`` at ``level`` and above to stderr, one line each; the access log
-    (``parallax.web.access``, at info) only with ``access_log``. Handlers already configured are kept."""
+def _serve_logging(level: str | None, access_log: bool) -> str:
+    """The server's log on stderr, each line with its time: ``parallax`` records through the group's handler
+    (:func:`configure_logging`), uvicorn's through one of its own. The level: serve's ``--log-level``, else the
+    group's (``parallax --log-level``, ``-v``, ``-q``), else info (a server's log is its output). The access log
+    (``parallax.web.access``, at info) only with ``access_log``. Returns the level's name, for uvicorn."""
     import logging
 
     from ..web.middleware import ACCESS_LOGGER
 
-    number = logging.getLevelNamesMapping()[level.upper()]
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=number)
-    for name in ("parallax", "uvicorn"):
-        logging.getLogger(name).setLevel(number)
-    logging.getLogger(ACCESS_LOGGER).setLevel(number if access_log else logging.WARNING)
+    project = logging.getLogger("parallax")
+    if level is not None:
+        project.setLevel(level.upper())
+    elif not click.get_current_context().meta.get(LOG_LEVEL_GIVEN):
+        project.setLevel(logging.INFO)
+    stamped = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in project.handlers:
+        handler.setFormatter(stamped)
+    server = logging.getLogger("uvicorn")
+    own = logging.StreamHandler()
+    own.setFormatter(stamped)
+    server.addHandler(own)
+    server.propagate = False
+    server.setLevel(project.getEffectiveLevel())
+    logging.getLogger(ACCESS_LOGGER).setLevel(logging.NOTSET if access_log else logging.WARNING)
+    return logging.getLevelName(project.getEffectiveLevel()).lower()
 
 
 @cli.command()
