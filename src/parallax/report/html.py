@@ -56,6 +56,7 @@ NEUTRAL_TONE = 0.05
 LAYERS = ("q", "src", "lt")
 
 _ID_SAFE = re.compile(r"[A-Za-z0-9_.-]")
+_ID_SAFE_ALL = re.compile(r"[A-Za-z0-9_.-]*")
 _WORD = re.compile(r"(\S+)(\s*)")
 _NON_WORD = re.compile(r"[^\w]+")
 
@@ -103,13 +104,17 @@ def render_html(report: Report) -> str:
 
 
 def render_report_body(
-    report: Report, aside: Markup | None = None, details: Markup | None = None, timeline: Markup | None = None
+    report: Report | dict[str, Any],
+    aside: Markup | None = None,
+    details: Markup | None = None,
+    timeline: Markup | None = None,
 ) -> Markup:
     """The report's body as HTML to embed in another page (the web app's story page): the same markup as in
     :func:`render_html`, without ``<head>`` and stylesheet (the host page links ``report.css`` itself), and without
     the standalone file's batch line (counts, version, when it was made). ``aside``, markup of the host's own (its
     links), is placed right after the masthead; ``details``, more of it (charts), first in a story's details;
-    ``timeline`` (a chart of the dates) at the top of its timeline section, above the list of dated sentences."""
+    ``timeline`` (a chart of the dates) at the top of its timeline section, above the list of dated sentences.
+    ``report`` may be given as its JSON form (:func:`parallax.report.to_dict`), when the caller has it already."""
     extra: dict[str, Markup] = {}
     if aside is not None:
         extra["aside"] = aside
@@ -117,7 +122,8 @@ def render_report_body(
         extra["web"] = details
     if timeline is not None:
         extra["timeline_chart"] = timeline
-    body = _environment().get_template(BODY_TEMPLATE).render(**_view(to_dict(report)), **extra)
+    data = report if isinstance(report, dict) else to_dict(report)
+    body = _environment().get_template(BODY_TEMPLATE).render(**_view(data), **extra)
     return Markup(body)  # rendered with autoescape on: every datum in it is already escaped
 
 
@@ -156,6 +162,8 @@ def slug(value: str) -> str:
     The report's anchors are built with it (``article-{slug(id)}``, ``fact-{slug(id)}``, ...), so a page that links
     into a report (the web app's charts) builds its links with it too.
     """
+    if _ID_SAFE_ALL.fullmatch(value):  # the usual case, without a look at each character (a large page has ~10^4)
+        return value
     return "".join(ch if _ID_SAFE.match(ch) else f"~{ord(ch):06x}" for ch in value)
 
 

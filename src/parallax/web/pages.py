@@ -19,6 +19,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
+from ..report import to_dict
 from ..report.html import render_article_html, render_html, render_report_body
 from ..store import Job, Store
 from .access import COOKIE, can_read, require_read, require_write, settings_of
@@ -116,9 +117,9 @@ def story(request: Request, story_id: str) -> HTMLResponse | RedirectResponse:
     if went is not None:  # merged into another story by an ingest: the old link leads there
         return RedirectResponse(f"/stories/{quote(went[0], safe='')}", status_code=301)
     report = store.load_report(story_id)
-    data = store.story_report(story_id)
-    if info is None or report is None or data is None:
+    if info is None or report is None:
         raise WebError(404, f"no story {story_id!r}", hint="find stories on the story list at /")
+    data = to_dict(report)  # once, for the charts and the report's body (a 50-article story's takes ~70 ms)
     outlets = len(info.outlets)
     counted = f"{info.articles} article{'s' if info.articles != 1 else ''}"
     counted += f" from {outlets} outlet{'s' if outlets != 1 else ''}"
@@ -131,7 +132,7 @@ def story(request: Request, story_id: str) -> HTMLResponse | RedirectResponse:
     timeline = render_page("timeline.html.j2", timeline=timeline_chart(data))
     members = store.list_articles(story_id=story_id, limit=500).items
     aside = Markup(render_page("story_aside.html.j2", info=info, members=members, updated=human_time(info.updated)))
-    body = render_report_body(report, aside=aside, details=Markup(charts), timeline=Markup(timeline))
+    body = render_report_body(data, aside=aside, details=Markup(charts), timeline=Markup(timeline))
     return _page(request, "story.html.j2", title=info.title or story_id, info=info, body=body, nav="stories")
 
 
