@@ -236,6 +236,8 @@ def article_labels(articles: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         label = a["label"]
         if a["outlet"] and per_outlet[a["outlet"]] > 1 and a["title"]:
             label = f"{a['outlet']}: {_shorten(a['title'], HEADLINE_CHARS)}"
+        elif not a["outlet"] and a["title"]:  # a headline rather than a file's name
+            label = _shorten(a["title"], HEADLINE_CHARS + 10)
         out[a["id"]] = {**a, "label": label}
     return out
 
@@ -402,7 +404,7 @@ def _story(
         "title": story["title"] or f"Story {story['id']}",
         "outlets": story["outlets"],
         "articles": [ix.ref(aid) for aid in members],
-        "counted": _counted(len(members), len(covered)),
+        "counted": _counted(members, ix),
         "span": _span(dates),
         "covered": covered,
         "sampled": _sampled(story),
@@ -424,10 +426,19 @@ def _story(
     }
 
 
-def _counted(articles: int, outlets: int) -> str:
-    """ "6 articles from 3 outlets", "1 article", "2 articles from 2 outlets"."""
-    text = f"{articles} article{'s' if articles != 1 else ''}"
-    return text if outlets <= 1 and articles <= 1 else f"{text} from {outlets} outlet{'s' if outlets != 1 else ''}"
+def _counted(members: list[str], ix: _Index) -> str:
+    """How many articles from how many outlets: "6 articles from 3 outlets", "1 article from Reuters", "4 articles
+    from 1 outlet, 3 with no outlet named"."""
+    outlets = {str(ix.articles[a]["outlet"]) for a in members if a in ix.articles and ix.articles[a]["outlet"]}
+    unnamed = sum(1 for a in members if a in ix.articles and not ix.articles[a]["outlet"])
+    text = f"{len(members)} article{'s' if len(members) != 1 else ''}"
+    if len(members) == 1 and outlets:
+        return f"{text} from {next(iter(outlets))}"
+    if outlets:
+        text += f" from {len(outlets)} outlet{'s' if len(outlets) != 1 else ''}"
+    if unnamed:
+        text += f"{',' if outlets else ':'} {unnamed} with no outlet named"
+    return text
 
 
 def _span(dates: list[str]) -> str:
@@ -439,7 +450,9 @@ def _span(dates: list[str]) -> str:
 
 
 def _outlet_of(aid: str, ix: _Index) -> str:
-    return str((ix.articles.get(aid) or {}).get("outlet") or (ix.articles.get(aid) or {}).get("label") or aid)
+    """The article's outlet; for one with no outlet named, the article itself (it counts as a source of its own)."""
+    art = ix.articles.get(aid) or {}
+    return str(art.get("outlet") or f"\0{aid}")
 
 
 def _covered(members: list[str], ix: _Index) -> list[dict[str, Any]]:
@@ -449,7 +462,7 @@ def _covered(members: list[str], ix: _Index) -> list[dict[str, Any]]:
         art = ix.articles.get(aid)
         if art is None:
             continue
-        outlets.setdefault(_outlet_of(aid, ix), []).append(
+        outlets.setdefault(art["outlet"] or "", []).append(
             {
                 **ix.ref(aid),
                 "headline": art["title"] or art["label"],
@@ -457,7 +470,8 @@ def _covered(members: list[str], ix: _Index) -> list[dict[str, Any]]:
                 "copy_of": ix.ref(art["duplicate_of"]) if art["duplicate_of"] else None,
             }
         )
-    return [{"outlet": name, "articles": arts} for name, arts in outlets.items()]
+    named = [{"outlet": name, "articles": arts} for name, arts in outlets.items() if name]
+    return named + ([{"outlet": "No outlet named", "articles": outlets[""]}] if "" in outlets else [])
 
 
 def _agreed(
