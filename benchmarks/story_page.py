@@ -37,7 +37,8 @@ LOAD_MS = (
 CHROMIUM = os.environ.get("PARALLAX_CHROMIUM", "/usr/bin/chromium")
 
 
-def build() -> None:
+def build_story(data: Path, store_path: Path) -> str:
+    """The 50-article story (see above) analysed and saved in a new SQLite store at ``store_path``; its id."""
     from parallax.engine.stages import analyze_stories, build_report
     from parallax.evaluation.clustering import load_basil
     from parallax.evaluation.common import annotate_all
@@ -46,22 +47,26 @@ def build() -> None:
     from parallax.report import to_dict
     from parallax.store import StoryRecord, open_store
 
-    corpus = load_basil(DATA)
+    corpus = load_basil(data)
     chosen = [a for a in corpus.articles if "/2012/" in a.source or "/2013/" in a.source][:ARTICLES]
     # the store shows a file's base name as the source, never a folder (as ingest does)
     chosen = [dataclasses.replace(a, source=Path(a.source).name) for a in chosen]
     annotated = annotate_all(chosen)
     duplicates = find_duplicates([a.article for a in annotated])
-    story = describe_story(annotated, duplicates=duplicates)
-    story = dataclasses.replace(story, id="basil-2012")
+    story = dataclasses.replace(describe_story(annotated, duplicates=duplicates), id="basil-2012")
     (analysis,) = analyze_stories([story], annotated, duplicates)
     report = build_report(annotated, [analysis], duplicates)
-    STORE.unlink(missing_ok=True)
-    store = open_store(STORE)
+    store_path.unlink(missing_ok=True)
+    store = open_store(store_path)
     record = StoryRecord(analysis=analysis, duplicates=tuple(duplicates), report=to_dict(report))
     store.save([(story.id, a) for a in annotated], [record])
     store.close()
-    print(f"{STORE}: story {story.id}, {len(annotated)} articles, {len(analysis.facts)} facts")
+    return story.id
+
+
+def build() -> None:
+    story = build_story(DATA, STORE)
+    print(f"{STORE}: story {story}")
 
 
 def measure() -> None:

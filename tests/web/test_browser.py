@@ -13,7 +13,6 @@ from parallax.web import Settings
 from tests.conftest import EXAMPLES
 from tests.web.conftest import READ_TOKEN, TOKEN, Server, Tab, serve
 
-
 # The text of a page's <main> without the web app's charts (the story page's own additions to the report).
 WITHOUT_CHARTS = (
     "() => { document.querySelectorAll('main .charts, main .timeline-chart').forEach(e => e.remove());"

@@ -492,8 +492,11 @@ def _agreed(
             continue
         stating = (fact["independent"] or fact["sources"]) if fact else [c["id"] for c in x["cites"]]
         outlets = {_outlet_of(aid, ix) for aid in stating}
+        named = all((ix.articles.get(aid) or {}).get("outlet") for aid in stating)
+        n = len(outlets) if named else len(stating)  # articles with no outlet named are counted as articles
+        count = f"{n} {'outlet' if named else 'article'}{'s' if n != 1 else ''}"
         related = [ix.ref(m["article"]) for m in (fact or {}).get("related", []) if m["article"] not in stating]
-        out.append({**x, "outlets": len(outlets), "related": list({r["id"]: r for r in related}.values())})
+        out.append({**x, "count": count, "related": list({r["id"]: r for r in related}.values())})
     return out
 
 
