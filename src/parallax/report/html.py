@@ -488,9 +488,9 @@ def _agreed(
     out = []
     for x in _summary(story, facts, ix, fact_labels):
         fact = by_id.get(x["fid"] or "")
-        if x["exclusive"] or (x["fid"] in exclusive):
-            continue
-        stating = (fact["independent"] or fact["sources"]) if fact else [c["id"] for c in x["cites"]]
+        if fact is None or x["exclusive"] or x["fid"] in exclusive or len(fact["sources"]) < 2:
+            continue  # agreement is a fact (a same-claim match) that more than one article states
+        stating = fact["independent"] or fact["sources"]
         outlets = {_outlet_of(aid, ix) for aid in stating}
         named = all((ix.articles.get(aid) or {}).get("outlet") for aid in stating)
         n = len(outlets) if named else len(stating)  # articles with no outlet named are counted as articles

@@ -24,6 +24,7 @@ __all__ = [
     "Timeline",
     "coverage_chart",
     "exclusives_chart",
+    "human_day",
     "human_time",
     "timeline_chart",
 ]
@@ -303,6 +304,12 @@ def human_time(stamp: str | None) -> str:
     if zone and zone != " UTC":
         zone = f" {zone[1:4]}:{zone[4:]}"
     return f"{moment.day} {moment:%B %Y}, {moment:%H:%M}{zone}"
+
+
+def human_day(value: str | None) -> str:
+    """An article's publication date as readers write it ("24 August 2020"); "" when it has none or it is not one."""
+    period = _period(value or "", "day")
+    return _human(period[0], "day") if period else (value or "")
 
 
 def _human(day: date, precision: str) -> str:

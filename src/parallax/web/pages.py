@@ -23,7 +23,7 @@ from ..report import to_dict
 from ..report.html import render_article_html, render_html, render_report_body
 from ..store import Job, Store
 from .access import COOKIE, can_read, require_read, require_write, settings_of
-from .charts import coverage_chart, exclusives_chart, human_time, timeline_chart
+from .charts import coverage_chart, exclusives_chart, human_day, human_time, timeline_chart
 from .errors import WebError
 from .layout import render_page
 from .security import Throttle, cookie_value, cross_site, csrf_token, csrf_valid, same_token
@@ -131,7 +131,10 @@ def story(request: Request, story_id: str) -> HTMLResponse | RedirectResponse:
     )
     timeline = render_page("timeline.html.j2", timeline=timeline_chart(data))
     members = store.list_articles(story_id=story_id, limit=500).items
-    aside = Markup(render_page("story_aside.html.j2", info=info, members=members, updated=human_time(info.updated)))
+    dates = {a.id: human_day(a.published) for a in members}
+    aside = Markup(
+        render_page("story_aside.html.j2", info=info, members=members, dates=dates, updated=human_time(info.updated))
+    )
     body = render_report_body(data, aside=aside, details=Markup(charts), timeline=Markup(timeline))
     return _page(request, "story.html.j2", title=info.title or story_id, info=info, body=body, nav="stories")
 
