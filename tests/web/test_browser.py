@@ -76,6 +76,10 @@ def test_list_story_article_search(site: Server, tab: Callable[[Server], Tab]) -
     page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
     opened = page.locator("body").inner_text()
     assert not re.search(r"\d{4}-\d{2}-\d{2}T\d|parallax\.report/|/tmp/|/root/|/home/", opened)
+    # at 390 px, all of it open, the page never scrolls sideways (wide tables and charts scroll in their box)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(story_url)
 
     # ... shows what the standalone HTML report shows (the web page adds its charts)
