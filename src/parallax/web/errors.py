@@ -102,7 +102,7 @@ def error_response(scope: Scope, status: int, code: str, message: str, hint: str
         "error.html.j2",
         status=status,
         heading=_HEADINGS.get(status, "Error"),
-        message=message[:1].upper() + message[1:],
+        message=message,
         hint=_PAGE_HINTS.get(status, hint),
         title=_HEADINGS.get(status, f"Error {status}"),
         readable=_readable(scope),

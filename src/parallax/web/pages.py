@@ -137,12 +137,12 @@ def story(request: Request, story_id: str) -> HTMLResponse | RedirectResponse:
     report = store.load_report(story_id)
     data = store.story_report(story_id)
     if info is None or report is None or data is None:
-        raise WebError(404, f"There is no story “{story_id}” here", hint=_LOST_STORY)
+        raise WebError(404, f"no story {story_id!r}", hint="find stories on the story list at /")
     charts = render_page("charts.html.j2", coverage=coverage_chart(data), timeline=timeline_chart(data))
     members = store.list_articles(story_id=story_id, limit=500).items
     aside = Markup(render_page("story_aside.html.j2", info=info, members=members, charts=Markup(charts)))
     body = render_report_body(report, aside=aside)
-    return _page(request, "story.html.j2", title=info.title or "Untitled story", info=info, body=body, nav="stories")
+    return _page(request, "story.html.j2", title=info.title or story_id, info=info, body=body, nav="stories")
 
 
 @reads.get("/stories/{story_id}/report.html", summary="A story's standalone HTML report")
