@@ -132,12 +132,20 @@ def serve(db: str | None, host: str, port: int, workers: int) -> None:
     Uploads are queued and ingested by worker processes, so reads never wait for an analysis."""
     import signal
 
+    from ..extras import require
+
+    err = Console(stderr=True)
+    try:
+        require("web", "the web app", "fastapi", "uvicorn")
+    except ParallaxError as exc:
+        _fail(err, exc)
+        sys.exit(1)
+
     import uvicorn  # imported late so that --help stays fast
 
     from ..engine.jobs import WorkerProcess
     from ..web import Settings, create_app
 
-    err = Console(stderr=True)
     try:
         settings = Settings.from_env()
     except ParallaxError as exc:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, ReportError
+from ..extras import require
 from . import Store
 
 __all__ = ["EXPORT_FORMATS", "EXPORT_TABLES", "export"]
@@ -34,6 +35,8 @@ def export(store: Store, folder: str | os.PathLike[str], fmt: str = "csv") -> li
     """
     if fmt not in EXPORT_FORMATS:
         raise ConfigError(f"unknown export format {fmt!r}", hint=f"use one of: {', '.join(EXPORT_FORMATS)}")
+    if fmt == "parquet":
+        require("parquet", "Parquet export", "polars")
     target = Path(folder)
     try:
         target.mkdir(parents=True, exist_ok=True)
