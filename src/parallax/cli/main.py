@@ -201,12 +201,20 @@ def serve(
     200 while the server and its store answer (no token needed). See docs/DEPLOY.md to run it behind a proxy."""
     import signal
 
+    from ..extras import require
+
+    err = Console(stderr=True)
+    try:
+        require("web", "the web app", "fastapi", "uvicorn")
+    except ParallaxError as exc:
+        _fail(err, exc)
+        sys.exit(1)
+
     import uvicorn  # imported late so that --help stays fast
 
     from ..engine.jobs import WorkerProcess
     from ..web import Settings, create_app
 
-    err = Console(stderr=True)
     try:
         settings = Settings.from_env()
     except ParallaxError as exc:
