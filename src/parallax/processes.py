@@ -53,7 +53,7 @@ def spawn_context() -> SpawnContext:
         current = multiprocessing.spawn.get_preparation_data
         if not getattr(current, "_parallax", False):
             wrapped = _without_main(current)
-            wrapped._parallax = True  # type: ignore[attr-defined]
+            wrapped._parallax = True
             multiprocessing.spawn.get_preparation_data = wrapped
     return _CONTEXT
 
