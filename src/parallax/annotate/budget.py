@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .. import resources
-from ..processes import spawn_context
 from ..errors import TooSlowError
 from ..models import AnnotatedArticle, Article, Rejection
+from ..processes import spawn_context
 from .nlp import PARALLEL_CHUNK, annotate_doc, check_length, default_processes
 
 if TYPE_CHECKING:
