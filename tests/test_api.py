@@ -117,6 +117,16 @@ def test_analyze_articles_checks_the_language() -> None:
     assert "German" in rejection.message
 
 
+def test_ingest_articles_checks_the_language(tmp_path: Path) -> None:
+    from parallax.engine import ingest_articles
+
+    with parallax.open_store(tmp_path / "news.db") as store:
+        result = ingest_articles(
+            store, [Article(id="de", source="", text=GERMAN), Article(id="en", source="x", text=LEDE)]
+        )
+    assert [(r.document, r.reason) for r in result.rejections] == [("article de", "language")]
+
+
 @pytest.mark.parametrize("name", ["missing.jsonl", "corpus/missing", "no such folder", "nothing"])
 def test_a_string_that_looks_like_a_path_must_exist(name: str) -> None:
     with pytest.raises(InputError, match="no such file or folder"):

@@ -297,19 +297,7 @@ def analyze_stories(
     embed_seconds = compare_seconds = 0.0
     # Stories go through embed + compare a chunk at a time, so only one chunk's sentence vectors are held at once
     # (at 100k articles all of them would take ~4 GB); a chunk is large enough to keep the encoder's batches full.
-    # The articles compare reads: every article of a story, or its sample when it is large (compared_articles).
-    plan = [
-        (
-            chunk,
-            [
-                a
-                for s in chunk
-                if len(s.articles) > 1
-                for a in compared_articles([by_id[i] for i in s.articles], copies)
-            ],
-        )
-        for chunk in _chunks(stories, by_id)
-    ]
+    plan = _plan(stories, by_id, copies)
     to_embed = sum(len(a.sentences) for _, multi in plan for a in multi if a.id not in known)
     advance = _Counter(to_embed, progress) if progress is not None and to_embed else None
     for chunk, multi in plan:
@@ -411,6 +399,25 @@ def _quote_encoder(articles: Sequence[AnnotatedArticle], encoder: Encoder) -> Ca
         return np.stack([cache[t] for t in batch]) if batch else empty()
 
     return cached
+
+
+def _plan(
+    stories: Sequence[Story], by_id: Mapping[str, AnnotatedArticle], copies: Mapping[str, str]
+) -> list[tuple[list[Story], list[AnnotatedArticle]]]:
+    """The chunks of stories (``_chunks``), each with the articles compare reads in it: every article of a story of
+    several, or its sample when it is large (``compared_articles``)."""
+    return [
+        (
+            chunk,
+            [
+                a
+                for s in chunk
+                if len(s.articles) > 1
+                for a in compared_articles([by_id[i] for i in s.articles], copies)
+            ],
+        )
+        for chunk in _chunks(stories, by_id)
+    ]
 
 
 def _chunks(stories: Sequence[Story], by_id: Mapping[str, AnnotatedArticle]) -> Iterator[list[Story]]:
