@@ -299,35 +299,56 @@ def _write_articles(folder: Path, n: int) -> None:
         (folder / f"a{i:03d}.txt").write_text(text, encoding="utf-8")
 
 
+def _run_script(folder: Path, body: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``body`` run as a plain script (no main guard) in a fresh interpreter, with this checkout's sources."""
+    script = folder / "unguarded.py"
+    script.write_text(textwrap.dedent(body), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    return subprocess.run(
+        [sys.executable, str(script), *args], capture_output=True, text=True, timeout=300, cwd=folder, env=env
+    )
+
+
 @pytest.mark.slow
 def test_script_without_main_guard_finishes(tmp_path: Path) -> None:
     """``import parallax; parallax.analyze([...])`` at a script's top level, on a batch large enough for the
-    annotate workers (spawned processes must not re-run the script)."""
+    annotate workers (spawned processes must not re-run the script: before, each worker did, and failed)."""
     _write_articles(tmp_path / "articles", 120)
-    script = tmp_path / "unguarded.py"
-    script.write_text(
-        textwrap.dedent(
-            """
-            import sys
-            import parallax
+    done = _run_script(
+        tmp_path,
+        """
+        import sys
+        import parallax
 
-            print("started", flush=True)  # once: a worker that re-ran this script would print it again
-            report = parallax.analyze([sys.argv[1]], settings=parallax.Settings(processes=2), encoder="static")
-            parallax.write(report, sys.argv[2], "md")
-            print("articles", len(report.articles), "rejected", len(report.rejections))
-            """
-        ),
-        encoding="utf-8",
-    )
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
-    done = subprocess.run(
-        [sys.executable, str(script), str(tmp_path / "articles"), str(tmp_path / "report.md")],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=tmp_path,
-        env=env,
+        print("started", flush=True)  # once: a worker that re-ran this script would print it again
+        report = parallax.analyze([sys.argv[1]], settings=parallax.Settings(processes=2), encoder="static")
+        parallax.write(report, sys.argv[2], "md")
+        print("articles", len(report.articles), "rejected", len(report.rejections))
+        """,
+        str(tmp_path / "articles"),
+        str(tmp_path / "report.md"),
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split("\n")[:2] == ["started", "articles 120 rejected 0"]
     assert (tmp_path / "report.md").stat().st_size > 0
+
+
+@pytest.mark.slow
+def test_annotate_pool_and_parquet_reader_without_main_guard(tmp_path: Path) -> None:
+    """The other spawned children: ``annotate``'s pool (``n_process``) and the Parquet reader."""
+    done = _run_script(
+        tmp_path,
+        f"""
+        import polars as pl
+        import parallax
+        from parallax.annotate import annotate
+
+        print("started", flush=True)
+        articles = [parallax.Article(id=f"a{{i}}", source="x", text={LEDE!r}) for i in range(70)]
+        print("annotated", len(list(annotate(articles, n_process=2))))
+        pl.DataFrame({{"maintext": [{LEDE!r}, {OTHER!r}], "title": ["A", "B"]}}).write_parquet("news.parquet")
+        print("parquet", len(parallax.analyze(["news.parquet"], encoder="static").articles))
+        """,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("\n")[:3] == ["started", "annotated 70", "parquet 2"]
