@@ -263,6 +263,8 @@ def test_repr_is_short(watched: tuple[Report, list[tuple[str, int, int]], list[l
     assert html.startswith("<table>")
     assert html.count("<tr>") == len(report.stories) + 1
     assert "examples/corpus" not in html  # outlets, else file names: never the folders of this machine
+    story_html = report.stories[0]._repr_html_()
+    assert story_html.count("<tr>") == min(len(report.stories[0].facts), 20) + 1 + (len(report.stories[0].facts) > 20)
 
 
 def test_repr_html_escapes() -> None:

@@ -511,6 +511,19 @@ class StoryAnalysis:
         )
         return f"StoryAnalysis({self.story.id!r}, {_cut(self.story.title)!r}, {counts})"
 
+    def _repr_html_(self) -> str:
+        """The story's facts for notebooks: each claim and how many articles state it (escaped)."""
+        from html import escape
+
+        rows = [
+            f"<tr><td>{escape(fact.text)}</td><td>{len(fact.sources)}</td></tr>" for fact in self.facts[:HTML_FACTS]
+        ]
+        if len(self.facts) > HTML_FACTS:
+            rows.append(f'<tr><td colspan="2">and {len(self.facts) - HTML_FACTS:,} more facts</td></tr>')
+        caption = escape(repr(self))
+        head = "<tr><th>Fact</th><th>Articles</th></tr>"
+        return f"<table><caption>{caption}</caption><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
+
 
 @dataclass(frozen=True, slots=True)
 class Report:
@@ -577,6 +590,7 @@ REPR_STORIES = 3  # story titles in a report's repr
 REPR_OUTLETS = 4  # outlets named per story in a report's HTML table
 REPR_TITLE_CHARS = 60  # a title in a repr, cut here
 HTML_STORIES = 50  # stories in a report's HTML table
+HTML_FACTS = 20  # facts in a story's HTML table
 
 
 def _base_name(source: str) -> str:
