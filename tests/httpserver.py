@@ -1,13 +1,16 @@
-"""A real HTTP server on 127.0.0.1 for the fetch, feed, sitemap and WARC tests: routes set per test, requests logged."""
+"""A real HTTP server on 127.0.0.1 for the fetch, feed, sitemap and WARC tests: routes set per test, requests logged;
+and a real forward proxy on 127.0.0.1 for the proxy tests."""
 
 from __future__ import annotations
 
+import http.client
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 Route = tuple[int, dict[str, str], bytes]
 
@@ -84,6 +87,78 @@ def serve() -> Iterator[Site]:
     thread.start()
     try:
         yield site
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+# --- a forward proxy ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Proxy:
+    """A plain HTTP forward proxy: absolute-URI GETs are sent on (to ``upstream`` when set: every name then reaches
+    the one test site, as a proxy with its own DNS would), and the URIs asked for are logged."""
+
+    port: int = 0
+    upstream: tuple[str, int] | None = None
+    requests: list[str] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+class _ProxyHandler(BaseHTTPRequestHandler):
+    server: _ProxyServer
+
+    def do_GET(self) -> None:
+        proxy = self.server.proxy
+        proxy.requests.append(self.path)
+        target = urlsplit(self.path)
+        if target.scheme != "http" or not target.hostname:  # not an absolute URI: not a proxy request
+            self.send_error(400, "absolute URI expected")
+            return
+        host, port = proxy.upstream or (target.hostname, target.port or 80)
+        upstream = http.client.HTTPConnection(host, port, timeout=10)
+        try:
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("proxy-connection", "connection")}
+            upstream.request("GET", target.path + (f"?{target.query}" if target.query else ""), headers=headers)
+            reply = upstream.getresponse()
+            body = reply.read()
+        finally:
+            upstream.close()
+        self.send_response(reply.status)
+        for name, value in reply.getheaders():
+            if name.lower() not in ("content-length", "transfer-encoding", "connection"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Via", "1.1 test-proxy")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # quiet
+        return
+
+
+class _ProxyServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, proxy: Proxy) -> None:
+        super().__init__(("127.0.0.1", 0), _ProxyHandler)
+        self.proxy = proxy
+
+
+@contextmanager
+def serve_proxy(upstream: tuple[str, int] | None = None) -> Iterator[Proxy]:
+    proxy = Proxy(upstream=upstream)
+    server = _ProxyServer(proxy)
+    proxy.port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield proxy
     finally:
         server.shutdown()
         server.server_close()

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from parallax.cli.main import EXIT_REJECTED, cli
 
 from .conftest import EXAMPLES
+from .test_sources import QUOTED_TOPICS, write_quoted_articles
 
 CORPUS = EXAMPLES / "corpus"
 
@@ -81,6 +82,96 @@ def test_formats_by_extension(tmp_path: Path) -> None:
     assert (tmp_path / "r.html").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["schema"].startswith("parallax.report/")
     assert (tmp_path / "r.md").read_text(encoding="utf-8").startswith("#")
+
+
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        (["--format", "json", "-o", "a.json", "-o", "a.md", "-o", "a.html"], "a.md"),  # wrote JSON into all three
+        (["--format", "md", "-o", "a.htm"], "a.htm"),
+        (["--format", "html", "-o", "a.JSON"], "a.JSON"),
+        (["-o", "r.txt"], "r.txt"),  # wrote HTML
+        (["-o", "a.json", "-o", "r.pdf"], "r.pdf"),
+        (["--format", "json", "-o", "r.txt"], "r.txt"),
+    ],
+)
+def test_output_extension_contradicting_the_format_is_an_error(tmp_path: Path, options: list[str], named: str) -> None:
+    args = ["analyze", str(CORPUS / "04_dunmere_courier.txt"), "-q"]
+    args += [str(tmp_path / o) if o.startswith(("a.", "r.")) else o for o in options]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    [error] = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert str(tmp_path / named) in error
+    assert "hint:" in error
+    if "--format" in options:
+        assert "--format is" in error or "not a report format" in error
+    else:
+        assert "known: .json, .md, .markdown, .html, .htm" in error
+    assert list(tmp_path.iterdir()) == []  # refused before anything was analysed or written
+
+
+def test_output_without_extension_takes_the_format(tmp_path: Path) -> None:
+    args = ["analyze", str(CORPUS / "04_dunmere_courier.txt"), "-q", "--format", "markdown"]
+    args += ["-o", str(tmp_path / "report"), "-o", str(tmp_path / "r.markdown")]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "report").read_text(encoding="utf-8").startswith("#")
+    assert (tmp_path / "r.markdown").read_text(encoding="utf-8").startswith("#")
+
+
+def test_analyze_reads_a_standard_csv_file(tmp_path: Path) -> None:
+    """The CSV file that was misread (issue 18): three articles with quotes, commas and paragraphs in their text,
+    written by Python's csv module, come back whole; -v logs how the file was read."""
+    path = tmp_path / "articles.csv"
+    texts = write_quoted_articles(path)
+    out = tmp_path / "r.json"
+    result = CliRunner().invoke(cli, ["-v", "analyze", str(path), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["rejections"] == []
+    assert [a["title"] for a in report["articles"]] == [f"Council, at last, debates {t}" for t in QUOTED_TOPICS]
+    assert [len(a["text"].split()) for a in report["articles"]] == [len(t.split()) for t in texts]
+    assert "INFO parallax.sources.records: " in result.stderr
+    assert "read as CSV (standard): delimiter ','" in result.stderr
+
+
+def test_csv_dialect_option(tmp_path: Path) -> None:
+    path = tmp_path / "articles.csv"
+    write_quoted_articles(path)
+    result = CliRunner().invoke(cli, ["analyze", str(path), "--csv-dialect", "auto", "--format", "json", "-q"])
+    assert result.exit_code == EXIT_REJECTED  # what the sniffer made of it: a row per paragraph, each too short
+    assert len(json.loads(result.stdout)["rejections"]) > 3
+    result = CliRunner().invoke(cli, ["analyze", str(path), "--csv-dialect", "sniff"])
+    assert result.exit_code == 2
+    assert "'sniff' is not one of 'standard', 'excel'" in result.output
+
+
+@pytest.mark.parametrize(
+    ("flags", "shown"),
+    [
+        ([], False),
+        (["-v"], True),
+        (["--verbose"], True),
+        (["--log-level", "INFO"], True),
+        (["--log-level", "warning"], False),
+        (["-q"], False),
+        (["-q", "--log-level", "info"], True),  # the level named wins
+    ],
+)
+def test_log_flags(tmp_path: Path, flags: list[str], shown: bool) -> None:
+    path = tmp_path / "short.csv"
+    path.write_text('title,text\r\nA,"Too short, ""really"".\r\n"\r\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, [*flags, "analyze", str(path), "--format", "json"])
+    assert result.exit_code == EXIT_REJECTED, result.output
+    assert ("INFO parallax.sources.records:" in result.stderr) is shown
+    assert ("rejected:" in result.stderr) is True  # rejections are the command's output, not the log's
+    assert ("ingest:" in result.stderr) is ("-q" not in flags)  # parallax -q quiets the command too
+
+
+def test_verbose_and_quiet_together_is_a_usage_error() -> None:
+    result = CliRunner().invoke(cli, ["-v", "-q", "stories"])
+    assert result.exit_code == 2
+    assert "--verbose and --quiet" in result.output
 
 
 def test_rejection_lines_show_hostile_file_names_inert(tmp_path: Path) -> None:

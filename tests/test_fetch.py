@@ -1,15 +1,17 @@
-"""Fetching over real HTTP on 127.0.0.1: the SSRF guard, redirects, limits, robots.txt, retries, rate limit."""
+"""Fetching over real HTTP on 127.0.0.1: the SSRF guard, redirects, limits, robots.txt, retries, rate limit, and
+proxies from the environment (a real forward proxy on 127.0.0.1)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
 import pytest
 
-from parallax.errors import BlockedError, FetchError, FormatError, TooLargeError
+from parallax.errors import BlockedError, ConfigError, FetchError, FormatError, TooLargeError
 from parallax.sources.fetch import Fetcher, FetchPolicy, blocked_reason
 
-from .httpserver import Site, serve
+from .httpserver import Site, serve, serve_proxy
 
 PAGE = "<html><head><title>Budget vote</title></head><body><p>The council voted.</p></body></html>"
 # Fast and local: no politeness delay, tiny backoff; private addresses allowed only where a test says so.
@@ -249,6 +251,16 @@ def test_polite_interval_per_host(site: Site) -> None:
     assert clock.slept == [5.0, 5.0]
 
 
+def test_crawl_delay_that_is_no_number(site: Site) -> None:
+    site.page("/robots.txt", "User-agent: *\nCrawl-delay: nan\n", content_type="text/plain")
+    site.page("/a", PAGE)
+    clock = _Clock()
+    with Fetcher(FetchPolicy(host_interval=2, allow_private=True), sleep=clock.sleep, clock=clock) as fetcher:
+        fetcher.fetch(site.url("/a"))
+        fetcher.fetch(site.url("/a"))
+    assert clock.slept == [2.0, 2.0]  # robots.txt, then each page 2 s after the request before: NaN is ignored
+
+
 def test_crawl_delay_from_robots(site: Site) -> None:
     site.page("/robots.txt", "User-agent: *\nCrawl-delay: 7\n", content_type="text/plain")
     site.page("/a", PAGE)
@@ -257,3 +269,127 @@ def test_crawl_delay_from_robots(site: Site) -> None:
         fetcher.fetch(site.url("/a"))
         fetcher.fetch(site.url("/a"))
     assert clock.slept == [7.0]
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("/a?print=1", False),  # a wildcard rule: urllib.robotparser let this through
+        ("/a?print=1&x=2", False),
+        ("/a", True),
+        ("/news/x", False),
+        ("/news/public/x", True),  # the longer Allow wins over the shorter Disallow: urllib refused it (first match)
+        ("/feed.xml", False),
+        ("/feed.xml.html", True),  # "$" anchors the end
+    ],
+)
+def test_robots_txt_wildcards_and_longest_match(site: Site, path: str, allowed: bool) -> None:
+    rules = "User-agent: *\nDisallow: /*?print=1\nDisallow: /news/\nAllow: /news/public/\nDisallow: /*.xml$\n"
+    site.page("/robots.txt", rules, content_type="text/plain")
+    site.page(path, PAGE)
+    with Fetcher(LOCAL) as fetcher:
+        if allowed:
+            assert fetcher.fetch(site.url(path)).status == 200
+        else:
+            with pytest.raises(BlockedError, match=r"robots\.txt"):
+                fetcher.fetch(site.url(path))
+    assert (path in site.paths()) is allowed
+
+
+def test_robots_txt_5xx_and_403(site: Site) -> None:
+    site.routes["/robots.txt"] = (403, {}, b"")
+    site.page("/a", PAGE)
+    with Fetcher(LOCAL) as fetcher, pytest.raises(BlockedError, match=r"robots\.txt"):
+        fetcher.fetch(site.url("/a"))  # 401/403: the whole site is off limits
+    site.routes["/robots.txt"] = (503, {}, b"")
+    with Fetcher(dataclasses.replace(LOCAL, retries=0)) as fetcher:
+        with pytest.raises(BlockedError, match=r"robots\.txt of .* answered HTTP 503"):
+            fetcher.fetch(site.url("/a"))  # RFC 9309: an unreachable robots.txt means complete disallow
+        site.page("/robots.txt", "User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+        assert fetcher.fetch(site.url("/a")).status == 200  # a failure is not kept: asked again, and now it answers
+    assert site.paths() == ["/robots.txt", "/robots.txt", "/robots.txt", "/a"]  # 403, 503, then 200 and the page
+    site.routes["/robots.txt"] = (404, {}, b"")
+    with Fetcher(dataclasses.replace(LOCAL, retries=0)) as fetcher:
+        assert fetcher.fetch(site.url("/a")).status == 200  # no robots.txt: no rules
+
+
+def test_environment_proxy_is_used(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    site.page("/a", PAGE)
+    with serve_proxy() as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        with Fetcher(LOCAL) as fetcher:
+            fetched = fetcher.fetch(site.url("/a"))
+        assert fetched.data.decode() == PAGE
+        assert proxy.requests == [site.url("/robots.txt"), site.url("/a")]  # robots.txt goes through it too
+        assert site.paths() == ["/robots.txt", "/a"]
+
+
+def test_environment_proxy_opt_out_and_no_proxy(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    site.page("/a", PAGE)
+    with serve_proxy() as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        with Fetcher(dataclasses.replace(LOCAL, env_proxy=False)) as fetcher:
+            fetcher.fetch(site.url("/a"))
+        monkeypatch.setenv("NO_PROXY", "localhost,127.0.0.1")
+        with Fetcher(LOCAL) as fetcher:
+            fetcher.fetch(site.url("/a"))
+        assert proxy.requests == []
+    assert site.paths() == ["/robots.txt", "/a", "/robots.txt", "/a"]
+
+
+def test_proxy_does_not_open_the_guard(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through a proxy the guard checks the target host's own addresses, before the proxy hears of the request; the
+    proxy itself may be on loopback (the operator chose it)."""
+    site.page("/a", PAGE)
+
+    def resolver(host: str, port: int) -> list[str]:
+        return {"inside.example.com": ["10.0.0.7"], "news.example.com": ["93.184.215.14"]}.get(host, [])
+
+    guarded = FetchPolicy(host_interval=0, backoff=0.01)
+    with serve_proxy(upstream=("127.0.0.1", site.port)) as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+        with Fetcher(guarded, resolver=resolver) as fetcher:
+            with pytest.raises(BlockedError, match="loopback"):
+                fetcher.fetch(site.url("/a"))  # 127.0.0.1 as the target: refused, proxy or not
+            with pytest.raises(BlockedError, match=r"10\.0\.0\.7 is a private address"):
+                fetcher.fetch("http://inside.example.com/a")  # a name resolving inside the network
+            with pytest.raises(BlockedError, match=r"169\.254\.169\.254"):
+                fetcher.fetch("https://169.254.169.254/latest/meta-data/")  # https goes through the same check
+            assert proxy.requests == []  # none of them reached the proxy
+            fetched = fetcher.fetch("http://news.example.com/a")  # a public name: sent through the proxy
+        assert fetched.data.decode() == PAGE
+        assert proxy.requests == ["http://news.example.com/robots.txt", "http://news.example.com/a"]
+        assert site.requests[-1].headers["host"] == "news.example.com"
+
+
+def test_unsupported_environment_proxy_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "socks5://u:secret@127.0.0.1:1080")
+    with pytest.raises(
+        ConfigError, match=r"unsupported proxy 'socks5://u:\*\*\*@127\.0\.0\.1:1080' for https"
+    ) as caught:
+        Fetcher(LOCAL)
+    assert "--no-env-proxy" in (caught.value.hint or "")
+    with Fetcher(dataclasses.replace(LOCAL, env_proxy=False)):
+        pass  # opted out: the variable is not read
+
+
+def test_names_only_the_proxy_resolves(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where only the proxy can resolve names, the guard refuses what it cannot check, unless private addresses are
+    allowed: then nothing is resolved here and the proxy is trusted with the whole request."""
+    site.page("/a", PAGE)
+
+    def resolver(host: str, port: int) -> list[str]:
+        raise FetchError(f"cannot resolve host {host!r}")
+
+    with serve_proxy(upstream=("127.0.0.1", site.port)) as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        guarded = FetchPolicy(host_interval=0, backoff=0.01, retries=0)
+        with Fetcher(guarded, resolver=resolver) as fetcher, pytest.raises(FetchError, match="cannot resolve"):
+            fetcher.fetch("http://intranet.example/a")
+        assert proxy.requests == []
+        with Fetcher(LOCAL, resolver=resolver) as fetcher:
+            assert fetcher.fetch("http://intranet.example/a").data.decode() == PAGE
+        assert proxy.requests == ["http://intranet.example/robots.txt", "http://intranet.example/a"]

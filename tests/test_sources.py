@@ -1,4 +1,5 @@
-"""More file inputs: CSV with a column mapping, trafilatura JSON, standard input, mixed folders, ingest counts."""
+"""More file inputs: CSV with a column mapping and dialects, trafilatura JSON, standard input, mixed folders, ingest
+counts."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from parallax.cli.main import cli
 from parallax.errors import ConfigError
 from parallax.extract.article import extract
 from parallax.models import RawDocument, Rejection
+from parallax.settings import Settings
 from parallax.sources.common import IngestCounts, IngestOptions
 from parallax.sources.files import read_inputs
-from parallax.sources.records import parse_csv_map
+from parallax.sources.records import csv_dialect, parse_csv_map
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus"
 BODY = "The council approved the budget on Monday after a long debate about taxes and road repairs. " * 3
@@ -32,6 +34,88 @@ def _write_csv(path: Path, header: list[str], rows: list[list[str]], delimiter: 
         writer.writerow(header)
         writer.writerows(rows)
     return path
+
+
+# Three articles as a newsroom writes them: quotations with commas inside them, a comma before each closing quote
+# mark, paragraphs apart. Written by Python's csv module, every quote mark is doubled inside a quoted field, and no
+# field holds three quote marks without a comma between them: csv.Sniffer guessed doublequote=False from such a file
+# and read it as 36 rows of a few words (issue 18).
+QUOTED = (
+    '"We will decide soon, perhaps by Friday," the {topic} committee chair told reporters on day {day}.',
+    'Critics, including the mayor\'s office, said the {topic} plan was rushed, and "badly costed, frankly."',
+    "Supporters of the {topic} measure, who packed the hall on day {day}, said it was long overdue.",
+    "The vote on {topic}, expected next week, could still slip, officials said.",
+)
+QUOTED_TOPICS = ("budget", "transport", "housing")
+
+
+def quoted_article(topic: str, paragraphs: int = 12) -> str:
+    """A several-hundred-word article about ``topic`` (about 55 words a paragraph), with quotes and commas."""
+    return "\n\n".join(" ".join(s.format(topic=topic, day=day) for s in QUOTED) for day in range(1, paragraphs + 1))
+
+
+def write_quoted_articles(path: Path) -> list[str]:
+    """The three articles written to ``path`` by Python's csv module (RFC 4180); returns their texts."""
+    texts = [quoted_article(topic) for topic in QUOTED_TOPICS]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["title", "text", "url", "outlet"])
+        for topic, text in zip(QUOTED_TOPICS, texts, strict=True):
+            writer.writerow([f"Council, at last, debates {topic}", text, f"https://news.example/{topic}", "Crier"])
+    return texts
+
+
+def test_csv_written_by_the_csv_module_is_read_whole(tmp_path: Path) -> None:
+    path = tmp_path / "articles.csv"
+    texts = write_quoted_articles(path)
+    assert all(len(text.split()) > 600 for text in texts)
+    items = list(read_inputs([path]))
+    assert [i for i in items if isinstance(i, Rejection)] == []
+    docs = _docs(items)
+    assert [dict(d.meta)["text"] for d in docs] == texts  # three whole articles, quotes and paragraphs intact
+    assert [dict(d.meta)["title"] for d in docs] == [f"Council, at last, debates {t}" for t in QUOTED_TOPICS]
+    # the sniffer, still there as --csv-dialect auto, is what misread it
+    sniffed = list(read_inputs([path], options=IngestOptions(csv_dialect="auto")))
+    assert len(sniffed) > 3
+
+
+@pytest.mark.parametrize(
+    ("header", "dialect", "delimiter"),
+    [
+        ("title,text,url", "standard", ","),
+        ("title;text;url", "standard", ";"),
+        ("title\ttext\turl", "standard", "\t"),
+        ("title|text|url", "standard", "|"),
+        ("title;text,url", "standard", ","),  # any comma in the header: the standard comma
+        ("text", "standard", ","),  # one column
+        ("title;text;url", "excel", ","),  # a named dialect is taken as it is
+        ("title,text", "excel-tab", "\t"),
+        ("title,text", "semicolon", ";"),
+        ("title,text", "unix", ","),
+    ],
+)
+def test_csv_dialects(header: str, dialect: str, delimiter: str) -> None:
+    chosen = csv_dialect(dialect, header + "\r\nx\r\n")
+    assert (chosen.delimiter, chosen.quotechar, chosen.doublequote) == (delimiter, '"', True)
+
+
+def test_csv_tabs_and_an_unknown_dialect(tmp_path: Path) -> None:
+    path = _write_csv(tmp_path / "e.tsv", ["title", "text"], [["A, title", BODY]], "\t")
+    [doc] = _docs(list(read_inputs([path])))
+    assert dict(doc.meta)["title"] == "A, title"
+    with pytest.raises(ConfigError, match="unknown CSV dialect 'sniff'") as caught:
+        read_inputs([path], options=IngestOptions(csv_dialect="sniff"))
+    assert "standard" in (caught.value.hint or "")
+
+
+def test_csv_dialect_setting() -> None:
+    assert Settings().csv_dialect == "standard"
+    assert Settings.from_env({"PARALLAX_CSV_DIALECT": " Semicolon "}).csv_dialect == "semicolon"
+    assert Settings.from_env({"PARALLAX_CSV_DIALECT": "auto"}, csv_dialect="excel").csv_dialect == "excel"
+    with pytest.raises(ConfigError, match=r"PARALLAX_CSV_DIALECT"):
+        Settings.from_env({"PARALLAX_CSV_DIALECT": "tsv"})
+    with pytest.raises(ConfigError):
+        Settings(csv_dialect="tsv")
 
 
 def test_csv_with_column_mapping(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from .errors import InputError
+    from .tables import Tables
 
 __all__ = [
     "AnnotatedArticle",
@@ -584,6 +585,14 @@ class Report:
         return (
             f"<table><caption>{caption}</caption><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
         )
+
+    def tables(self) -> Tables:
+        """The report as polars DataFrames, one per kind of record (articles, stories, facts, fact_mentions, quotes,
+        quote_mentions, conflicts, framing_terms, tone, omissions, citations, entities), with date, list and number
+        columns; ``.to_pandas()`` on the result gives pandas DataFrames. Needs polars (the ``parquet`` extra)."""
+        from .tables import build_tables
+
+        return build_tables(self)
 
 
 REPR_STORIES = 3  # story titles in a report's repr

@@ -4,7 +4,9 @@ the model files and caches are, and which Ray cluster to use.
 
 :meth:`Settings.from_env` is the one place the environment variables are read (``PARALLAX_ENCODER``,
 ``PARALLAX_DEVICE``, ``PARALLAX_PROCESSES``, ``PARALLAX_ARTICLE_SECONDS``, ``PARALLAX_ENCODER_DIR``,
-``PARALLAX_CACHE_DIR`` / ``XDG_CACHE_HOME``, ``RAY_ADDRESS``; :func:`store_url` reads ``PARALLAX_DB``), and only
+``PARALLAX_CACHE_DIR`` / ``XDG_CACHE_HOME``, ``PARALLAX_CSV_DIALECT``, ``RAY_ADDRESS``; :func:`store_url`
+reads ``PARALLAX_DB``; the one exception: the fetcher reads the proxy variables ``HTTP(S)_PROXY``/``NO_PROXY``, as
+every HTTP client does, unless ``FetchPolicy.env_proxy`` is off), and only
 the edges call it: the ``parallax`` commands and the web app. Everything below takes a ``Settings`` (``None``:
 ``Settings()``, the defaults, as if no variable were set) and passes it down.
 """
@@ -28,6 +30,8 @@ __all__ = [
     "ARTICLE_SECONDS",
     "ARTICLE_SECONDS_ENV",
     "CACHE_DIR_ENV",
+    "CSV_DIALECTS",
+    "CSV_DIALECT_ENV",
     "DB_ENV",
     "DEVICE_ENV",
     "ENCODERS",
@@ -37,6 +41,7 @@ __all__ = [
     "PROCESSES_ENV",
     "RAY_ADDRESS_ENV",
     "Settings",
+    "check_csv_dialect",
     "check_device",
     "check_encoder",
     "store_url",
@@ -56,6 +61,11 @@ MAX_BYTES = 20 * 1024 * 1024  # the largest news page seen in AEB is ~1.5 MB; 20
 # story"); the budget leaves room for a machine several times slower or busier.
 ARTICLE_SECONDS = 60.0
 ARTICLE_MEMORY = 2048 * 1024 * 1024
+# How CSV files are read (sources/records.py): "standard" (the default: RFC 4180, i.e. Python's excel dialect, comma
+# and double quotes doubled inside fields, except that a header line with no comma and only semicolons, tabs or
+# pipes is read with that delimiter), "excel" (comma, always), "excel-tab", "unix" (reads as excel), "semicolon",
+# or "auto" (Python's csv.Sniffer: it may guess wrong, e.g. doublequote=False on a file written by the csv module).
+CSV_DIALECTS = ("standard", "excel", "excel-tab", "unix", "semicolon", "auto")
 
 ENCODER_ENV = "PARALLAX_ENCODER"
 DEVICE_ENV = "PARALLAX_DEVICE"
@@ -65,6 +75,7 @@ ENCODER_DIR_ENV = "PARALLAX_ENCODER_DIR"
 CACHE_DIR_ENV = "PARALLAX_CACHE_DIR"
 DB_ENV = "PARALLAX_DB"
 RAY_ADDRESS_ENV = "RAY_ADDRESS"
+CSV_DIALECT_ENV = "PARALLAX_CSV_DIALECT"
 
 
 def check_encoder(kind: str, where: str = "") -> str:
@@ -72,6 +83,13 @@ def check_encoder(kind: str, where: str = "") -> str:
     if kind not in ENCODERS:
         raise ModelError(f"unknown sentence encoder {kind!r}{where}", hint=f"use one of: {', '.join(ENCODERS)}")
     return kind
+
+
+def check_csv_dialect(dialect: str, where: str = "") -> str:
+    """``dialect`` when it names a way to read CSV (``CSV_DIALECTS``), else ``ConfigError``."""
+    if dialect not in CSV_DIALECTS:
+        raise ConfigError(f"unknown CSV dialect {dialect!r}{where}", hint=f"use one of: {', '.join(CSV_DIALECTS)}")
+    return dialect
 
 
 def check_device(device: str, where: str = "") -> str:
@@ -91,7 +109,8 @@ class Settings:
     ``max_bytes``: the largest input file or record. ``article_seconds`` and ``article_memory`` (bytes): the budget
     of one article in annotate (``annotate.budget``); an article over it is rejected as ``too-slow``. ``fetch``: the
     fetch policy for URLs (None: the default, polite and guarded, with ``max_bytes``); ``csv_map``: the CSV column
-    of each field (``(("text", "body"),)``).
+    of each field (``(("text", "body"),)``); ``csv_dialect``: how CSV files are read (``CSV_DIALECTS``; "standard":
+    RFC 4180).
     ``encoder_dir``: another copy of the MiniLM files (None: the installed package's); ``cache_dir``: where built
     models are cached (None: ``~/.cache/parallax``). ``ray_address``: the Ray cluster when ``RayOptions`` names none
     (None: a local instance).
@@ -103,6 +122,7 @@ class Settings:
     max_bytes: int = MAX_BYTES
     fetch: FetchPolicy | None = None
     csv_map: tuple[tuple[str, str], ...] = ()
+    csv_dialect: str = "standard"
     encoder_dir: Path | None = None
     cache_dir: Path | None = None
     ray_address: str | None = None
@@ -112,6 +132,7 @@ class Settings:
     def __post_init__(self) -> None:
         check_encoder(self.encoder)
         check_device(self.device)
+        check_csv_dialect(self.csv_dialect)
         if self.processes is not None and (not isinstance(self.processes, int) or self.processes < 1):
             raise ConfigError(f"processes must be a positive number, not {self.processes!r}")
         if not isinstance(self.max_bytes, int) or self.max_bytes < 1:
@@ -131,7 +152,8 @@ class Settings:
         case-insensitive; an unknown value raises ``ModelError``. ``PARALLAX_PROCESSES`` is used when it is a
         positive number (anything else: one process per CPU). ``PARALLAX_ARTICLE_SECONDS`` is the budget of one
         article in seconds (anything but a positive number raises ``ConfigError``). ``PARALLAX_CACHE_DIR`` is the
-        cache folder, else ``$XDG_CACHE_HOME/parallax``.
+        cache folder, else ``$XDG_CACHE_HOME/parallax``. ``PARALLAX_CSV_DIALECT`` (``CSV_DIALECTS``) is
+        case-insensitive; an unknown value raises ``ConfigError``.
         """
         env = os.environ if environ is None else environ
         found: dict[str, Any] = {}
@@ -146,6 +168,9 @@ class Settings:
         seconds = env.get(ARTICLE_SECONDS_ENV, "").strip()
         if seconds and "article_seconds" not in given:
             found["article_seconds"] = _seconds(seconds)
+        if "csv_dialect" not in given:
+            dialect = env.get(CSV_DIALECT_ENV, "").strip().lower() or "standard"
+            found["csv_dialect"] = check_csv_dialect(dialect, f" in ${CSV_DIALECT_ENV}")
         found["encoder_dir"] = Path(env[ENCODER_DIR_ENV]) if env.get(ENCODER_DIR_ENV) else None
         found["cache_dir"] = _cache_dir(env)
         found["ray_address"] = env.get(RAY_ADDRESS_ENV) or None

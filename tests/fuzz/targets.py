@@ -114,7 +114,8 @@ def csv_records(data: bytes) -> None:
     if option & 1:
         text = "title,text,date\n" + text
     mapping = (("text", "text"),) if option & 2 else ()
-    extracted(checked(_csv_records("fuzz.csv", "fuzz", text, set(), mapping)))
+    dialect = ("standard", "auto", "excel-tab", "semicolon")[(option >> 2) & 3]  # the default and the sniffer
+    extracted(checked(_csv_records("fuzz.csv", "fuzz", text, set(), mapping, dialect)))
 
 
 def feed(data: bytes) -> None:

@@ -61,6 +61,19 @@ def test_stories_and_show(seeds_db: Path, seed_report) -> None:  # type: ignore[
         assert row["title"] in md.stdout
 
 
+def test_show_writes_the_format_its_output_names(seeds_db: Path, tmp_path: Path) -> None:
+    listed = CliRunner().invoke(cli, ["stories", "--db", str(seeds_db), "--json"])
+    story = json.loads(listed.stdout.splitlines()[0])["id"]
+    written = CliRunner().invoke(cli, ["show", story, "--db", str(seeds_db), "-o", str(tmp_path / "s.json")])
+    assert written.exit_code == 0, written.output
+    assert json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))["stories"][0]["id"] == story
+    for args in (["--format", "json", "-o", str(tmp_path / "s.md")], ["-o", str(tmp_path / "s.txt")]):
+        refused = CliRunner().invoke(cli, ["show", story, "--db", str(seeds_db), *args])
+        assert refused.exit_code == 2, refused.output
+        assert "Error: Invalid value for '--output'" in refused.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.json"]
+
+
 def test_show_an_unknown_story_is_one_line(seeds_db: Path) -> None:
     result = CliRunner().invoke(cli, ["show", "nope", "--db", str(seeds_db)])
     assert result.exit_code == 1
@@ -93,6 +106,51 @@ def test_export_is_readable(seeds_db: Path, tmp_path: Path, fmt: str) -> None:
         assert "annotated" not in (read[0] if read else {})
     articles = out / f"articles.{fmt}"
     assert articles.stat().st_size > 1000
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_export_writes_every_table_from_the_store(seeds_db: Path, tmp_path: Path, fmt: str) -> None:
+    """The store's export is the stored report's tables (issue 18): quotes, fact mentions, conflicts, tone and
+    omissions too; lists and dates typed in Parquet, joined in CSV; the store's own times beside them."""
+    import polars as pl
+
+    from parallax.report import to_dict
+    from parallax.store.export import store_report
+    from parallax.tables import LIST_SEPARATOR, TABLE_NAMES
+
+    out = tmp_path / "export"
+    result = CliRunner().invoke(cli, ["export", "--db", str(seeds_db), "--format", fmt, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{name}.{fmt}" for name in TABLE_NAMES)
+    with open_store(seeds_db) as store:
+        report = to_dict(store_report(store))
+        infos = {s.id: s for s in store.list_stories().items}
+    outlets = {s["id"]: s["outlets"] for s in report["stories"]}  # as the JSON report lists them
+    mentions = sum(len(f["mentions"]) + len(f["related"]) for s in report["stories"] for f in s["facts"])
+    quotes = sum(len(s["quotes"]) for s in report["stories"])
+    if fmt == "parquet":
+        stories = pl.read_parquet(out / "stories.parquet")
+        assert stories.schema["outlets"] == pl.List(pl.String)
+        assert stories.schema["created"] == pl.Datetime("us", "UTC")
+        for row in stories.iter_rows(named=True):
+            assert row["outlets"] == outlets[row["id"]]
+            assert set(infos[row["id"]].outlets) <= set(row["outlets"])
+            assert row["updated"].isoformat() == infos[row["id"]].updated
+        facts = pl.read_parquet(out / "facts.parquet")
+        assert facts.schema["sources"] == pl.List(pl.String)
+        assert (facts["source_count"] == facts["sources"].list.len()).all()
+        assert pl.read_parquet(out / "articles.parquet").schema["published"] == pl.Date
+        assert pl.read_parquet(out / "fact_mentions.parquet").height == mentions
+        assert pl.read_parquet(out / "quotes.parquet").height == quotes
+        assert pl.read_parquet(out / "tone.parquet").height == sum(len(s["tone"]) for s in report["stories"])
+    else:
+        with (out / "stories.csv").open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                assert row["outlets"] == LIST_SEPARATOR.join(outlets[row["id"]])
+        with (out / "fact_mentions.csv").open(encoding="utf-8", newline="") as fh:
+            read = list(csv.DictReader(fh))
+        assert len(read) == mentions
+        assert {r["related"] for r in read} <= {"true", "false"}
 
 
 def test_csv_export_defuses_formulas(tmp_path: Path) -> None:

@@ -329,3 +329,29 @@ def test_migration_006_drops_the_folders_of_stored_sources(store: Store, seed_re
     assert store.migrate() == ("006_public_sources",)
     sources = {a.id: a.source for a in store.list_articles().items}
     assert sources == {first.id: "story.html", second.id: "https://example.com/news/a#b"}
+
+
+def test_export_is_the_batch_reports_tables(seeded: Store, seed_report: Report, tmp_path: Path) -> None:
+    """A store's export (issue 18) holds the tables of the batch report it was ingested from (story ids aside), and
+    each stored story's JSON reads back as a report."""
+    import polars as pl
+
+    from parallax.report import from_dict
+    from parallax.store.export import export
+    from parallax.tables import TABLE_NAMES
+
+    written = export(seeded, tmp_path, "parquet")
+    assert [p.name for p in written] == [f"{name}.parquet" for name in TABLE_NAMES]
+    batch = dict(seed_report.tables().frames())
+    for name in TABLE_NAMES:
+        read = pl.read_parquet(tmp_path / f"{name}.parquet")
+        assert read.height == batch[name].height, name
+        assert read.drop(["added", "created", "updated"], strict=False).schema == batch[name].schema, name
+    facts = pl.read_parquet(tmp_path / "facts.parquet")
+    assert sorted(facts.select("text", "sources").rows()) == sorted(batch["facts"].select("text", "sources").rows())
+    stories = pl.read_parquet(tmp_path / "stories.parquet")
+    assert stories["created"].null_count() == 0
+    assert stories.schema["updated"] == pl.Datetime("us", "UTC")
+    for info in seeded.list_stories().items:
+        stored = seeded.story_report(info.id)
+        assert to_dict(from_dict(stored)) == stored

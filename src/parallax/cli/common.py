@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -16,14 +17,19 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from ..errors import ParallaxError
+from ..errors import ConfigError, ParallaxError
 from ..models import Rejection
-from ..settings import Settings
+from ..report.output import EXTENSIONS, format_of_path
+from ..settings import CSV_DIALECTS, Settings
 from ..sources import MAX_BYTES, IngestCounts, parse_csv_map
 
 __all__ = ["EXIT_REJECTED"]
 
 EXIT_REJECTED = 3  # the work was done, but some inputs were rejected
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+# Keys of click's context meta (shared by the group and its commands): `parallax -q` given, a log level chosen.
+QUIET = "parallax.quiet"
+LOG_LEVEL_GIVEN = "parallax.log_level_given"
 
 
 def printable(text: str) -> str:
@@ -36,6 +42,42 @@ def printable(text: str) -> str:
 def _escaped(ch: str) -> str:
     code = ord(ch)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a record comes: a rich progress display replaces it for a while,
+    so that log lines print above the bars instead of through them."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
+def configure_logging(level: str | None, verbose: int, quiet: bool) -> Callable[[], None]:
+    """The ``parallax`` logger's level and one stderr handler, from ``--log-level`` (wins), ``-v`` (info; ``-vv``:
+    debug) or ``-q`` (errors only); warnings by default. The only place logging is configured: the library logs
+    through ``logging.getLogger(__name__)`` and never configures it. Returns the function that undoes it (the group
+    calls it when the command ends, so that a program or test invoking the CLI in-process keeps its logging)."""
+    if level is not None:
+        chosen = getattr(logging, level.upper())
+    elif quiet:
+        chosen = logging.ERROR
+    elif verbose:
+        chosen = logging.INFO if verbose == 1 else logging.DEBUG
+    else:
+        chosen = logging.WARNING
+    logger = logging.getLogger("parallax")
+    handler = _StderrHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    previous = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(chosen)
+
+    def restore() -> None:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
+
+    return restore
 
 
 def _fail(console: Console, exc: ParallaxError) -> None:
@@ -87,17 +129,47 @@ def run_settings(
     csv_map: str = "",
     allow_private: bool = False,
     host_delay: float | None = None,
+    *,
+    csv_dialect: str | None = None,
+    env_proxy: bool = True,
 ) -> Settings:
     """The run's settings: the environment (``Settings.from_env``), with the command's options winning."""
     from ..sources.fetch import FetchPolicy  # imported late: httpx costs ~0.1 s, and only URLs need it
 
-    policy = FetchPolicy(max_bytes=max_bytes, allow_private=allow_private)
+    policy = FetchPolicy(max_bytes=max_bytes, allow_private=allow_private, env_proxy=env_proxy)
     if host_delay is not None:
         policy = dataclasses.replace(policy, host_interval=host_delay)
     given: dict[str, Any] = {"max_bytes": max_bytes, "fetch": policy, "csv_map": parse_csv_map(csv_map)}
     if encoder is not None:
         given["encoder"] = encoder
+    if csv_dialect is not None:
+        given["csv_dialect"] = csv_dialect
     return Settings.from_env(os.environ, **given)
+
+
+_LABELS = {"json": "JSON", "md": "Markdown", "html": "HTML"}
+
+
+def report_targets(fmt: str | None, outputs: Sequence[Path], default: str = "html") -> list[tuple[Path, str]]:
+    """Each ``--output`` with the report format written there: its extension's (``report.output.EXTENSIONS``), else
+    ``--format``'s, else ``default``. A usage error (exit 2) for an extension of no report format, and for one that
+    contradicts ``--format`` (``--format json -o r.md``): no report is ever written in a format its name denies."""
+    wanted = None if fmt is None else {"markdown": "md"}.get(fmt, fmt)
+    targets: list[tuple[Path, str]] = []
+    for path in outputs:
+        try:
+            named = format_of_path(path)
+        except ConfigError as exc:
+            raise click.BadParameter(f"{exc} (hint: {exc.hint})", param_hint="'--output'") from exc
+        if named is not None and wanted is not None and named != wanted:
+            suffixes = ", ".join(suffix for suffix, kind in EXTENSIONS.items() if kind == wanted)
+            raise click.BadParameter(
+                f"{path} is named as a {_LABELS[named]} file, but --format is {fmt} (hint: name it {suffixes}, or "
+                "drop --format to write each file in the format its name says)",
+                param_hint="'--output'",
+            )
+        targets.append((path, named or wanted or default))
+    return targets
 
 
 def _counts_line(counts: IngestCounts) -> str:
@@ -143,6 +215,20 @@ def source_options(command: Callable[..., None]) -> Callable[..., None]:
                 type=click.FloatRange(min=0),
                 default=None,
                 help="Seconds between requests to one host [1.0].",
+            ),
+            click.option(
+                "--csv-dialect",
+                type=click.Choice(CSV_DIALECTS),
+                default=None,
+                help="How CSV files are read: standard (RFC 4180, as spreadsheets and Python write it; a header "
+                "without commas may set ; tab or | as the delimiter), excel, excel-tab, unix, semicolon, or auto "
+                "(Python's csv.Sniffer guesses; it can guess wrong) [default: $PARALLAX_CSV_DIALECT, else standard].",
+            ),
+            click.option(
+                "--no-env-proxy",
+                is_flag=True,
+                help="Fetch URLs directly, ignoring HTTP_PROXY, HTTPS_PROXY and NO_PROXY (by default they are used; "
+                "the SSRF guard still checks every target host).",
             ),
             click.option(
                 "--rejection-log",

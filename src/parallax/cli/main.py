@@ -17,13 +17,18 @@ from ..sources import IngestCounts
 from ..version import __version__
 from .common import (
     EXIT_REJECTED,
+    LOG_LEVEL_GIVEN,
+    LOG_LEVELS,
+    QUIET,
     _counts_line,
     _fail,
     _progress,
     check_engine,
+    configure_logging,
     engine_options,
     finish,
     prepare_encoder,
+    report_targets,
     run_settings,
     source_options,
 )
@@ -35,8 +40,22 @@ __all__ = ["EXIT_REJECTED", "main"]
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="parallax")
-def cli() -> None:
+@click.option("--verbose", "-v", count=True, help="Log what is done (-vv: debug detail) on stderr.")
+@click.option("--quiet", "-q", is_flag=True, help="Log errors only; with analyze and ingest, no progress either.")
+@click.option(
+    "--log-level",
+    type=click.Choice(LOG_LEVELS, case_sensitive=False),
+    default=None,
+    help="Level of the log on stderr (wins over -v and -q) [default: warning].",
+)
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: bool, log_level: str | None) -> None:
     """Parallax: see where news outlets agree, differ, quote and cite, sentence by sentence."""
+    if verbose and quiet and log_level is None:
+        raise click.UsageError("--verbose and --quiet contradict each other: give one")
+    ctx.call_on_close(configure_logging(log_level, verbose, quiet))
+    ctx.meta[QUIET] = quiet
+    ctx.meta[LOG_LEVEL_GIVEN] = bool(log_level or verbose or quiet)
 
 
 @cli.command()
@@ -46,7 +65,8 @@ def cli() -> None:
     "fmt",
     type=click.Choice(sorted(FORMATS)),
     default=None,
-    help="Report format; by default taken from each --output's extension, else html.",
+    help="Report format [default: each --output's extension (.html, .json, .md), else html]; an --output whose "
+    "extension names another format is an error.",
 )
 @click.option(
     "--output",
@@ -54,7 +74,8 @@ def cli() -> None:
     "outputs",
     multiple=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write here instead of stdout; repeat for several formats from one analysis (format from each extension).",
+    help="Write here instead of stdout; repeat for several formats from one analysis (format from each extension: "
+    ".html/.htm, .json, .md/.markdown; none: --format's).",
 )
 @source_options
 @engine_options
@@ -67,6 +88,8 @@ def analyze(
     csv_map: str,
     allow_private: bool,
     host_delay: float | None,
+    csv_dialect: str | None,
+    no_env_proxy: bool,
     rejection_log: Path | None,
     engine: str,
     encoder: str | None,
@@ -79,11 +102,20 @@ def analyze(
     from ..engine.local import analyze as run_analysis  # imported late so that --help stays fast
 
     check_engine(engine, ray_address, parquet_out)
+    quiet = quiet or bool(click.get_current_context().meta.get(QUIET))
     err = Console(stderr=True)
-    targets = [(path, fmt or _format_of(path)) for path in outputs]
+    targets = report_targets(fmt, outputs)
     counts = IngestCounts()
     try:
-        settings = run_settings(encoder, max_bytes, csv_map, allow_private, host_delay)
+        settings = run_settings(
+            encoder,
+            max_bytes,
+            csv_map,
+            allow_private,
+            host_delay,
+            csv_dialect=csv_dialect,
+            env_proxy=not no_env_proxy,
+        )
         prepare_encoder(err, quiet, settings)
 
         def describe(stage: str) -> str:
@@ -183,7 +215,8 @@ def worker(db: str | None) -> None:
     except ParallaxError as exc:
         _fail(err, exc)
         sys.exit(1)
-    logging.basicConfig(level=logging.INFO, format="parallax worker: %(message)s")
+    if not click.get_current_context().meta.get(LOG_LEVEL_GIVEN):
+        logging.getLogger("parallax").setLevel(logging.INFO)  # the worker's log is its output
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # the running job goes back to the queue
     with _opened(err, db) as store:
         err.print(f"Parallax ingest worker over {store.url}: Ctrl-C to stop", highlight=False)
@@ -191,13 +224,6 @@ def worker(db: str | None) -> None:
             run_worker(store, settings, stop=threading.Event())
         except KeyboardInterrupt:
             err.print("stopped; the job it was running is queued again", highlight=False)
-
-
-def _format_of(path: Path) -> str:
-    """The report format an output file's extension asks for (html when it says nothing we know)."""
-    suffix = path.suffix.lower().lstrip(".")
-    suffix = {"htm": "html", "markdown": "md"}.get(suffix, suffix)
-    return suffix if suffix in FORMATS else "html"
 
 
 for _command in (ingest, stories, show, export_command, watch_command):

@@ -14,13 +14,15 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..errors import ParallaxError, StoreError
+from ..errors import ConfigError, ParallaxError, StoreError
+from ..report.load import read_report
 from ..report.output import FORMATS, render, write
 from ..settings import DB_ENV, store_url
 from ..sources import IngestCounts, read_inputs
 from ..store import DEFAULT_DB, Store, open_store
 from ..store.export import EXPORT_FORMATS, export
 from .common import (
+    QUIET,
     _counts_line,
     _fail,
     _progress,
@@ -28,6 +30,7 @@ from .common import (
     engine_options,
     finish,
     prepare_encoder,
+    report_targets,
     run_settings,
     source_options,
 )
@@ -85,6 +88,8 @@ def ingest(
     csv_map: str,
     allow_private: bool,
     host_delay: float | None,
+    csv_dialect: str | None,
+    no_env_proxy: bool,
     rejection_log: Path | None,
     engine: str,
     encoder: str | None,
@@ -98,10 +103,19 @@ def ingest(
     from ..engine.store import ingest_paths  # imported late so that --help stays fast
 
     check_engine(engine, ray_address, parquet_out)
+    quiet = quiet or bool(click.get_current_context().meta.get(QUIET))
     err = Console(stderr=True)
     counts = IngestCounts()
     try:
-        settings = run_settings(encoder, max_bytes, csv_map, allow_private, host_delay)
+        settings = run_settings(
+            encoder,
+            max_bytes,
+            csv_map,
+            allow_private,
+            host_delay,
+            csv_dialect=csv_dialect,
+            env_proxy=not no_env_proxy,
+        )
         prepare_encoder(err, quiet, settings)
         local = [a for a in articles if a != "-" and "://" not in a]
         read_inputs(local, max_bytes=max_bytes)  # a missing path fails here, before a store file is made
@@ -202,10 +216,17 @@ def stories(
 @click.command()
 @click.argument("story")
 @db_option
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="md", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(FORMATS)),
+    default=None,
+    help="Report format [default: --output's extension (.html, .json, .md), else md].",
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write here.")
-def show(story: str, db: str | None, fmt: str, output: Path | None) -> None:
+def show(story: str, db: str | None, fmt: str | None, output: Path | None) -> None:
     """Print one stored STORY's report (by id, as `parallax stories` lists it)."""
+    target = report_targets(fmt, [output] if output is not None else [], default="md")
     err = Console(stderr=True)
     with _opened(err, db) as store:
         report = store.load_report(story)
@@ -220,26 +241,40 @@ def show(story: str, db: str | None, fmt: str, output: Path | None) -> None:
         )
         sys.exit(1)
     try:
-        if output is None:
-            click.echo(render(report, fmt), nl=False)
-        else:
-            write(report, output, fmt)
+        if not target:
+            click.echo(render(report, fmt or "md"), nl=False)
+        for path, target_format in target:
+            write(report, path, target_format)
     except ParallaxError as exc:
         _fail(err, exc)
         sys.exit(1)
 
 
 @click.command("export")
+@click.argument("report", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @db_option
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="csv", show_default=True)
 @click.option("--output", "-o", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder.")
-def export_command(db: str | None, fmt: str, output: Path) -> None:
-    """Write the stored stories, articles, facts, entities and citations as CSV or Parquet files."""
+def export_command(report: Path | None, db: str | None, fmt: str, output: Path) -> None:
+    """Write a report's tables (articles, stories, facts, fact mentions, quotes, quote mentions, conflicts, framing
+    terms, tone, omissions, citations, entities) as CSV or Parquet files: from REPORT (a JSON report written by
+    `parallax analyze --format json`), else from the store."""
     err = Console(stderr=True)
-    with _opened(err, db) as store:
+    if report is not None:
+        if db is not None:
+            _fail(err, ConfigError("give a REPORT file or --db, not both", hint="`parallax export --help`"))
+            sys.exit(1)
         try:
-            written = export(store, output, fmt)
+            written = export(read_report(report), output, fmt)
         except ParallaxError as exc:
             _fail(err, exc)
             sys.exit(1)
-    err.print(f"wrote {', '.join(str(p) for p in written)}", highlight=False, soft_wrap=True)
+    else:
+        with _opened(err, db) as store:
+            try:
+                written = export(store, output, fmt)
+            except ParallaxError as exc:
+                _fail(err, exc)
+                sys.exit(1)
+    err.print(f"wrote {len(written)} tables to {output}: {', '.join(p.name for p in written)}", highlight=False,
+              soft_wrap=True)  # fmt: skip

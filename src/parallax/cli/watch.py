@@ -14,7 +14,7 @@ from rich.console import Console
 
 from ..errors import ParallaxError
 from ..sources import MAX_BYTES
-from .common import EXIT_REJECTED, _fail, _print_rejections, run_settings
+from .common import EXIT_REJECTED, QUIET, _fail, _print_rejections, run_settings
 from .store import _opened, db_option
 
 __all__ = ["watch_command"]
@@ -42,6 +42,7 @@ __all__ = ["watch_command"]
 @click.option("--allow-private", is_flag=True, help="Fetch from loopback and private addresses.")
 @click.option("--host-delay", type=click.FloatRange(min=0), default=None, help="Seconds between requests to one host.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=MAX_BYTES, show_default=True, help="Largest input.")
+@click.option("--no-env-proxy", is_flag=True, help="Fetch directly, ignoring HTTP_PROXY, HTTPS_PROXY and NO_PROXY.")
 @click.option("--once", is_flag=True, help="Poll every source once, then exit.")
 @click.option("--quiet", "-q", is_flag=True, help="Only errors and rejections.")
 def watch_command(
@@ -53,6 +54,7 @@ def watch_command(
     allow_private: bool,
     host_delay: float | None,
     max_bytes: int,
+    no_env_proxy: bool,
     once: bool,
     quiet: bool,
 ) -> None:
@@ -63,9 +65,12 @@ def watch_command(
     """
     from ..engine.watch import PollResult, SeenState, WatchOptions, watch  # imported late so that --help stays fast
 
+    quiet = quiet or bool(click.get_current_context().meta.get(QUIET))  # `parallax -q watch`
     err = Console(stderr=True)
     try:
-        settings = run_settings(None, max_bytes, allow_private=allow_private, host_delay=host_delay)
+        settings = run_settings(
+            None, max_bytes, allow_private=allow_private, host_delay=host_delay, env_proxy=not no_env_proxy
+        )
     except ParallaxError as exc:
         _fail(err, exc)
         sys.exit(1)

@@ -194,7 +194,8 @@ def _read_and_extract(row: dict[str, Any]) -> list[dict[str, Any]]:
     """Ray Data ``flat_map``: one shard -> a row per article (extracted) or rejection, numbered in read order."""
     shard = Shard(**json.loads(row["shard"]))
     used = set(json.loads(row["used"]))
-    options = IngestOptions(csv_map=tuple(tuple(pair) for pair in json.loads(row["csv_map"])))
+    csv_map = tuple(tuple(pair) for pair in json.loads(row["csv_map"]))
+    options = IngestOptions(csv_map=csv_map, csv_dialect=str(row["csv_dialect"]))
     rows: list[dict[str, Any]] = []
     for item, found in enumerate(read_shard(shard, used, int(row["max_bytes"]), options)):
         if isinstance(found, IngestCounts):
@@ -299,6 +300,7 @@ def _tasks(shards: Sequence[Shard], settings: Settings) -> list[dict[str, Any]]:
             "used": used,
             "max_bytes": settings.max_bytes,
             "csv_map": json.dumps(settings.csv_map),
+            "csv_dialect": settings.csv_dialect,
         }
         for s in shards
     ]

@@ -142,7 +142,7 @@ def read(
     settings' size limit, fetch policy and CSV columns (:func:`parallax.sources.read_items`; ``counts``, ``seen``
     and ``fetcher`` as there). Raises ``InputError`` for a path that does not exist."""
     counts = counts if counts is not None else IngestCounts()
-    options = IngestOptions(fetch=settings.fetch, csv_map=settings.csv_map)
+    options = IngestOptions(fetch=settings.fetch, csv_map=settings.csv_map, csv_dialect=settings.csv_dialect)
     for item in read_items(
         paths, max_bytes=settings.max_bytes, options=options, counts=counts, seen=seen, fetcher=fetcher
     ):

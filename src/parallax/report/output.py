@@ -17,11 +17,13 @@ from .html import render_html
 from .json_form import render_json
 from .markdown import render_markdown
 
-__all__ = ["FORMATS", "render", "write"]
+__all__ = ["EXTENSIONS", "FORMATS", "format_of_path", "render", "write"]
 
 # Accepted ``fmt`` names (a set, for CLI choices); _RENDERERS maps each to the renderer it selects.
 FORMATS = frozenset({"json", "md", "markdown", "html"})
 _RENDERERS = {"json": "json", "md": "md", "markdown": "md", "html": "html"}
+# The file extensions of each format (what `parallax analyze -o` reads the format from).
+EXTENSIONS = {".json": "json", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
 
 # Mode of a newly written report file: readable by everyone, like a file written by any other tool. (A temporary
 # file is created 0600; without this the renamed report would be private.)
@@ -41,6 +43,22 @@ def render(report: Report, fmt: str) -> str:
     if kind == "md":
         return render_markdown(report)
     return render_html(report)
+
+
+def format_of_path(path: str | os.PathLike[str]) -> str | None:
+    """The format (``json``, ``md`` or ``html``) that ``path``'s extension names (``EXTENSIONS``, any case); None
+    when it has no extension. Raises :class:`~parallax.errors.ConfigError` for an extension of no report format."""
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if not suffix:
+        return None
+    kind = EXTENSIONS.get(suffix)
+    if kind is None:
+        raise ConfigError(
+            f"{target}: {suffix} is not a report format (known: {', '.join(EXTENSIONS)})",
+            hint="name the file .html, .json or .md, or give no extension and a --format",
+        )
+    return kind
 
 
 def write(report: Report, path: str | os.PathLike[str], fmt: str) -> Path:

@@ -36,12 +36,14 @@ SUFFIXES: dict[str, FileKind] = {
 
 @dataclass(frozen=True, slots=True)
 class IngestOptions:
-    """How to read inputs: the fetch policy for URLs (None: the default, polite and guarded) and the CSV columns
-    of each field (``(("title", "headline"), ("text", "body"))``; unmapped fields are found by their usual names).
+    """How to read inputs: the fetch policy for URLs (None: the default, polite and guarded), the CSV columns
+    of each field (``(("title", "headline"), ("text", "body"))``; unmapped fields are found by their usual names) and
+    the CSV dialect (``settings.CSV_DIALECTS``; "standard": RFC 4180, see ``records.csv_dialect``).
     """
 
     fetch: FetchPolicy | None = None
     csv_map: tuple[tuple[str, str], ...] = ()
+    csv_dialect: str = "standard"
 
 
 @dataclass(slots=True)

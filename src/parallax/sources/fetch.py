@@ -5,7 +5,21 @@ link-local, multicast, reserved and other non-global addresses (IPv4-mapped IPv6
 them, and then connects to the very address it checked, so a DNS answer that changes between check and connect
 (rebinding) cannot slip through. TLS still verifies the certificate for the host name (SNI), and the Host header
 is the URL's. Redirects are followed by :class:`Fetcher` itself, one hop at a time, each hop checked again
-(guard, robots.txt, rate limit). Environment proxies are ignored: a proxy would hide the real destination.
+(guard, robots.txt, rate limit).
+
+Proxies from the environment (``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``, ``NO_PROXY``, in either case: the
+variables httpx's ``trust_env`` and urllib read) are used unless ``FetchPolicy.env_proxy`` is off (``parallax
+--no-env-proxy``). Through a proxy the guard checks the *target*: the URL's host is resolved here and refused by
+the same rules before anything is sent to the proxy (which resolves the name again itself: a DNS answer that changes
+in between is the proxy's to catch, as are its own access rules). So the target's name must resolve here; where only
+the proxy can resolve names, ``allow_private`` (``--allow-private``) leaves every check to the proxy. The proxy's own
+address is not checked: the operator chose it, and proxies commonly live on loopback or private addresses. Only
+http:// and https:// proxies.
+
+robots.txt is read with Protego (Google's rules: ``*`` and ``$`` wildcards, the longest matching rule wins, Allow
+over Disallow on a tie). As RFC 9309 asks, a robots.txt that cannot be reached (a 5xx answer or a network failure)
+means nothing is fetched from the site until it answers again; 401/403 close the site for the run; a 404 or another
+4xx sets no rules.
 
 Errors are :class:`~parallax.errors.InputError` subclasses, so a bad URL becomes one rejection in a batch:
 ``FetchError`` (network failure, HTTP error), ``BlockedError`` (SSRF guard or robots.txt), ``TooLargeError``,
@@ -15,9 +29,10 @@ Errors are :class:`~parallax.errors.InputError` subclasses, so a bad URL becomes
 from __future__ import annotations
 
 import ipaddress
+import logging
 import socket
 import time
-import urllib.robotparser
+import urllib.request
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,8 +42,9 @@ from urllib.parse import urljoin, urlsplit
 
 import httpcore
 import httpx
+from protego import Protego
 
-from ..errors import BlockedError, FetchError, FormatError, InputError, TooLargeError
+from ..errors import BlockedError, ConfigError, FetchError, FormatError, InputError, TooLargeError
 from ..version import __version__
 
 __all__ = [
@@ -41,6 +57,8 @@ __all__ = [
     "blocked_reason",
     "system_resolver",
 ]
+
+log = logging.getLogger(__name__)
 
 # --- tuning constants -----------------------------------------------------------------------------------------------
 
@@ -152,6 +170,12 @@ class GuardedBackend(httpcore.NetworkBackend):
                     )
         return addresses
 
+    def check_target(self, host: str, port: int) -> None:
+        """Raise BlockedError when ``host`` would be refused (for a request sent through a proxy, which connects to
+        it on our behalf); with private addresses allowed nothing is checked, so nothing is resolved."""
+        if not self._allow_private:
+            self.addresses(host, port)
+
     def connect_tcp(
         self,
         host: str,
@@ -191,12 +215,94 @@ class _GuardedTransport(httpx.HTTPTransport):
         )
 
 
+class _GuardedProxyTransport(httpx.HTTPTransport):
+    """httpx's transport through one proxy, refusing a request whose target host the guard refuses, before the
+    proxy hears of it. The connection to the proxy itself is not guarded (see the module's docstring)."""
+
+    def __init__(self, backend: GuardedBackend, proxy: str) -> None:
+        super().__init__(trust_env=False, proxy=proxy)
+        self._guard = backend
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        self._guard.check_target(url.host, url.port or (443 if url.scheme == "https" else 80))
+        return super().handle_request(request)
+
+
+class _Routes(httpx.BaseTransport):
+    """Sends each request direct (through the guarded backend) or through the proxy the environment names for its
+    scheme, unless ``NO_PROXY`` exempts its host (``proxies``: ``urllib.request.getproxies_environment()``)."""
+
+    def __init__(self, backend: GuardedBackend, proxies: dict[str, str]) -> None:
+        self._direct = _GuardedTransport(backend)
+        self._proxies = proxies
+        self._via: dict[str, _GuardedProxyTransport] = {}
+        for scheme in ("http", "https"):
+            proxy = proxies.get(scheme) or proxies.get("all")
+            if proxy:
+                if urlsplit(proxy).scheme.lower() not in ("http", "https"):
+                    raise ConfigError(
+                        f"unsupported proxy {_without_password(proxy)!r} for {scheme}:// URLs in the environment",
+                        hint="use an http:// proxy in HTTP_PROXY/HTTPS_PROXY, or pass --no-env-proxy",
+                    )
+                self._via[scheme] = _GuardedProxyTransport(backend, proxy)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        route = self._route(request.url)
+        if route is not self._direct:
+            log.debug("GET %s through the proxy for %s:// URLs", request.url, request.url.scheme)
+        return route.handle_request(request)
+
+    def _route(self, url: httpx.URL) -> httpx.BaseTransport:
+        via = self._via.get(url.scheme)
+        if via is None or not url.host:
+            return self._direct
+        return self._direct if _bypassed(url.host, url.port, self._proxies.get("no", "")) else via
+
+    def close(self) -> None:
+        self._direct.close()
+        for transport in self._via.values():
+            transport.close()
+
+
+def _bypassed(host: str, port: int | None, no_proxy: str) -> bool:
+    """Whether ``NO_PROXY`` (comma-separated: ``*``, host names, ``.domain`` or ``domain`` suffixes, IP addresses,
+    each with an optional ``:port``) exempts ``host``, as curl and urllib read it."""
+    host = host.strip("[]").lower().rstrip(".")
+    for entry in (item.strip().lower() for item in no_proxy.split(",")):
+        if entry == "*":
+            return True
+        name, _, entry_port = entry.rpartition(":") if entry.count(":") == 1 else (entry, "", "")
+        if not name or (entry_port and entry_port != str(port or "")):
+            continue
+        name = name.strip("[]").lstrip(".").rstrip(".")
+        if name and (host == name or host.endswith("." + name)):
+            return True
+    return False
+
+
+def _without_password(url: str) -> str:
+    """A proxy URL fit for a log line: ``http://user:secret@host:3128`` as ``http://user:***@host:3128``."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return url.replace(f":{parts.password}@", ":***@", 1)
+
+
+def environment_proxies() -> dict[str, str]:
+    """The proxies the environment names (``{"http": url, "https": url, "all": url, "no": hosts}``), as urllib
+    and httpx read them: ``HTTP_PROXY`` etc. in either case (the lower-case one wins)."""
+    return urllib.request.getproxies_environment()
+
+
 # --- policy and results ---------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class FetchPolicy:
-    """How to fetch: limits, politeness and the SSRF guard's exceptions (``allowed_networks``: CIDR strings)."""
+    """How to fetch: limits, politeness and the SSRF guard's exceptions (``allowed_networks``: CIDR strings);
+    ``env_proxy``: send requests through the proxies the environment names (``HTTP_PROXY``...; the guard still
+    checks each target host)."""
 
     timeout: float = TIMEOUT_S
     max_bytes: int = 20 * 1024 * 1024
@@ -208,6 +314,7 @@ class FetchPolicy:
     respect_robots: bool = True
     allow_private: bool = False
     allowed_networks: tuple[str, ...] = ()
+    env_proxy: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,7 +333,7 @@ class Fetched:
 @dataclass(slots=True)
 class _Host:
     next_time: float = 0.0
-    robots: urllib.robotparser.RobotFileParser | None = None
+    robots: Protego | None = None
     interval: float = 0.0
 
 
@@ -260,8 +367,13 @@ class Fetcher:
         backend = GuardedBackend(
             resolver, allow_private=self.policy.allow_private, allowed_networks=self.policy.allowed_networks
         )
+        proxies = environment_proxies() if self.policy.env_proxy else {}
+        if any(proxies.get(scheme) for scheme in ("http", "https", "all")):
+            named = ", ".join(f"{k}={_without_password(v)}" for k, v in sorted(proxies.items()) if k != "no")
+            log.info("fetching through the environment's proxies (%s; NO_PROXY=%s)", named, proxies.get("no", ""))
+        transport: httpx.BaseTransport = _Routes(backend, proxies) if proxies else _GuardedTransport(backend)
         self._client = httpx.Client(
-            transport=_GuardedTransport(backend),
+            transport=transport,
             timeout=httpx.Timeout(self.policy.timeout),
             follow_redirects=False,
             trust_env=False,
@@ -355,35 +467,38 @@ class Fetcher:
             return
         host = self._host(url)
         if host.robots is None:
-            host.robots = self._load_robots(url)
+            host.robots = self._load_robots(url)  # raises when unreachable; nothing is kept, so it is asked again
             delay = host.robots.crawl_delay(self.policy.user_agent)
-            if delay is not None:
+            if delay is not None and 0 < delay < float("inf"):  # Protego passes "Crawl-delay: nan" on as NaN
                 host.interval = min(float(delay), MAX_CRAWL_DELAY_S)
-        if not host.robots.can_fetch(self.policy.user_agent, url):
+        if not host.robots.can_fetch(url, self.policy.user_agent):
             raise BlockedError(
                 f"robots.txt of {urlsplit(url).netloc} disallows {url}", hint="the site asks crawlers not to fetch it"
             )
 
-    def _load_robots(self, url: str) -> urllib.robotparser.RobotFileParser:
+    def _load_robots(self, url: str) -> Protego:
+        """The site's rules. RFC 9309: a robots.txt that cannot be reached means nothing may be fetched, so a
+        network failure raises FetchError and a 5xx answer BlockedError."""
         parts = urlsplit(url)
         robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
-        parser = urllib.robotparser.RobotFileParser(robots_url)
         try:
             for _ in range(self.policy.max_redirects + 1):  # http -> https and www redirects are common here
                 response, data = self._get(robots_url, accept=None, limit=MAX_ROBOTS_BYTES)
                 if response.status_code not in REDIRECT_STATUSES or "location" not in response.headers:
                     break
                 robots_url = _check_url(_joined(robots_url, response.headers["location"]))
-        except (FetchError, TooLargeError, FormatError):
-            parser.parse([])  # unreachable robots.txt: no rules (as Scrapy and urllib do for network errors)
-            return parser
+        except (TooLargeError, FormatError):
+            return Protego.parse("")  # an oversized or odd robots.txt: no rules (Google reads the first 500 KiB)
         if response.status_code in (401, 403):
-            parser.parse(["User-agent: *", "Disallow: /"])  # the convention urllib.robotparser and Google follow
-        elif 200 <= response.status_code < 300:
-            parser.parse(data.decode("utf-8", "replace").splitlines())
-        else:
-            parser.parse([])  # 404 and the rest: no robots.txt, everything allowed
-        return parser
+            return Protego.parse("User-agent: *\nDisallow: /")  # the convention urllib.robotparser follows
+        if response.status_code >= 500:
+            raise BlockedError(
+                f"robots.txt of {parts.netloc} answered HTTP {response.status_code}, so {url} is not fetched",
+                hint="the site may be down: try again later",
+            )
+        if 200 <= response.status_code < 300:
+            return Protego.parse(data.decode("utf-8", "replace"))
+        return Protego.parse("")  # 404 and the other 4xx: no robots.txt, everything allowed
 
 
 # --- helpers --------------------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from ..errors import (
     TooLargeError,
 )
 from ..models import RawDocument, Rejection
+from ..settings import check_csv_dialect
 from .common import MAX_BYTES, SUFFIXES, FileKind, IngestCounts, IngestOptions
 from .decode import SNIFF_BYTES, decode_bytes
 from .records import _check_csv_map, _csv_records, _records, json_lines, parquet_records, records_from_text
@@ -67,6 +68,7 @@ def read_inputs(
         raise TypeError("max_bytes must be a positive int")
     options = options or IngestOptions()
     _check_csv_map(options.csv_map)
+    check_csv_dialect(options.csv_dialect)
     sources = list_inputs(paths)
     counts = counts if counts is not None else IngestCounts()
     return _counted(_read_all(sources, max_bytes, options, counts, seen, fetcher, stdin), counts)
@@ -259,7 +261,7 @@ def _read_file(
     if kind in ("text", "html"):
         yield RawDocument(source=str(path), key=key, format=kind, data=text.encode("utf-8"))
     elif kind == "csv":
-        yield from _csv_records(str(path), key, text, used, options.csv_map)
+        yield from _csv_records(str(path), key, text, used, options.csv_map, options.csv_dialect)
     else:
         yield from _records(str(path), key, text, kind == "jsonl", used)
 

@@ -1,91 +1,99 @@
-"""Export a store's tables as CSV or Parquet files, one file per table, for spreadsheets and data frames.
+"""Export a report's tables, from a store or from a report, as CSV or Parquet files: one file per table.
 
-The serialised records (``annotated``, ``analysis``, ``duplicates``, ``report``) and sentence vectors are left
-out: they are the store's own format; the JSON API and ``parallax show --format json`` give the same data in the
-documented report schema. In CSV, a text cell that starts like a formula (``= + - @``, tab, carriage return) gets a
-leading apostrophe, so a spreadsheet shows it instead of running it.
+One code path: the store's stories are read back as one :class:`~parallax.models.Report` (each story's analysis,
+articles and copies, as ``parallax show`` reads them), its tables are built by :func:`parallax.tables.build_tables`
+(``report.tables()``) and written by :meth:`parallax.tables.Tables.write`. From a store, ``stories`` also gets the
+``created``/``updated`` times and ``articles`` the ``added`` time (UTC). The tables and their columns are listed in
+``docs/STORE.md``. In CSV, lists are joined by ``"; "`` and a text cell that starts like a formula (``= + - @``, tab,
+carriage return) gets a leading apostrophe, so a spreadsheet shows it instead of running it; Parquet keeps the list,
+date and number types.
 """
 
 from __future__ import annotations
 
-import csv
 import os
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, ReportError
-from . import Store
+from ..errors import ConfigError
+from ..models import Report
+from ..tables import FORMATS, FORMULA_STARTS, TABLE_NAMES, Tables, build_tables, defuse
+from . import Store, StoryInfo
 
-__all__ = ["EXPORT_FORMATS", "EXPORT_TABLES", "export"]
+__all__ = ["EXPORT_FORMATS", "EXPORT_TABLES", "FORMULA_STARTS", "defuse", "export", "store_report", "store_tables"]
 
-EXPORT_FORMATS = ("csv", "parquet")
-EXPORT_TABLES = ("stories", "articles", "facts", "entities", "citations")
-_LEFT_OUT = frozenset({"annotated", "analysis", "duplicates", "report", "vectors"})
-# A CSV text cell starting with one of these is a formula to a spreadsheet ("=HYPERLINK(...)" in a title): it goes
-# out with a leading apostrophe, which spreadsheets show as text (OWASP's advice for CSV injection). Numbers stay.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+EXPORT_FORMATS = FORMATS
+EXPORT_TABLES = TABLE_NAMES
+PAGE = 500  # the store's largest page
 
 
-def export(store: Store, folder: str | os.PathLike[str], fmt: str = "csv") -> list[Path]:
-    """Write each of ``EXPORT_TABLES`` to ``folder/TABLE.csv`` (or ``.parquet``); returns the files written.
+def export(source: Store | Report, folder: str | os.PathLike[str], fmt: str = "csv") -> list[Path]:
+    """Write the tables of ``source`` (a store, or a report) to ``folder/TABLE.csv`` (or ``.parquet``); returns the
+    files written, in ``EXPORT_TABLES`` order.
 
-    The folder is created when missing. Raises :class:`~parallax.errors.ConfigError` for an unknown format and
-    :class:`~parallax.errors.ReportError` when the folder cannot be written.
+    The folder is created when missing. Raises :class:`~parallax.errors.ConfigError` for an unknown format or when
+    polars is not installed, :class:`~parallax.errors.ReportError` when the folder cannot be written.
     """
     if fmt not in EXPORT_FORMATS:
         raise ConfigError(f"unknown export format {fmt!r}", hint=f"use one of: {', '.join(EXPORT_FORMATS)}")
-    target = Path(folder)
+    tables = build_tables(source) if isinstance(source, Report) else store_tables(source)
+    return tables.write(folder, fmt)
+
+
+def store_report(store: Store) -> Report:
+    """Every stored story as one report: the stories newest first (as ``parallax stories`` lists them), each with
+    its articles and copies."""
+    return _report(store, [s.id for s in _stories(store)])
+
+
+def store_tables(store: Store) -> Tables:
+    """The tables of :func:`store_report`, with the store's own times: stories' ``created`` and ``updated``,
+    articles' ``added`` (``pl.Datetime`` in UTC)."""
+    stories = _stories(store)
+    tables = build_tables(_report(store, [s.id for s in stories]))
+    added: dict[str, datetime | None] = {}
+    while articles := store.list_articles(limit=PAGE, offset=len(added)).items:
+        added.update((a.id, _instant(a.added)) for a in articles)
+    created = {s.id: _instant(s.created) for s in stories}
+    updated = {s.id: _instant(s.updated) for s in stories}
+    return tables._replace(
+        stories=_with(tables.stories, {"created": created, "updated": updated}),
+        articles=_with(tables.articles, {"added": added}),
+    )
+
+
+def _stories(store: Store) -> list[StoryInfo]:
+    found: dict[str, StoryInfo] = {}
+    while page := store.list_stories(limit=PAGE, offset=len(found)).items:
+        found.update((s.id, s) for s in page)
+    return list(found.values())
+
+
+def _report(store: Store, story_ids: list[str]) -> Report:
+    parts = [r for r in (store.load_report(sid) for sid in story_ids) if r is not None]
+    return Report(
+        articles=tuple(a for r in parts for a in r.articles),
+        stories=tuple(s for r in parts for s in r.stories),
+        duplicates=tuple(g for r in parts for g in r.duplicates),
+        generated=max((r.generated for r in parts), default=""),
+        version=parts[0].version if parts else "",
+    )
+
+
+def _instant(value: str | None) -> datetime | None:
+    if not value:
+        return None
     try:
-        target.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ReportError(f"cannot create export folder {target}: {exc.strerror or exc}") from exc
-    written: list[Path] = []
-    for table in EXPORT_TABLES:
-        columns, rows = store.rows(table)
-        keep = [i for i, c in enumerate(columns) if c not in _LEFT_OUT]
-        names = [columns[i] for i in keep]
-        data = [[row[i] for i in keep] for row in rows]
-        path = target / f"{table}.{fmt}"
-        try:
-            if fmt == "csv":
-                _csv(path, names, data)
-            else:
-                _parquet(path, names, data)
-        except OSError as exc:
-            raise ReportError(f"cannot write {path}: {exc.strerror or exc}") from exc
-        written.append(path)
-    return written
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
 
 
-def _csv(path: Path, names: list[str], rows: list[list[Any]]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(names)
-        writer.writerows([_cell(value) for value in row] for row in rows)
-
-
-def _cell(value: Any) -> Any:
-    """A text value that a spreadsheet would run as a formula, with a leading apostrophe; anything else as it is."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _parquet(path: Path, names: list[str], rows: list[list[Any]]) -> None:
+def _with(frame: Any, columns: dict[str, dict[str, datetime | None]]) -> Any:
+    """``frame`` with a UTC time column per entry of ``columns``, looked up by the row's ``id``."""
     import polars as pl
 
-    columns = {name: [row[i] for row in rows] for i, name in enumerate(names)}
-    schema = {name: _dtype(values) for name, values in columns.items()}
-    pl.DataFrame(columns, schema=schema).write_parquet(path)
-
-
-def _dtype(values: list[Any]) -> Any:
-    """The Parquet column type for a column's values: whole numbers, numbers, else text (also when all null)."""
-    import polars as pl
-
-    present = [v for v in values if v is not None]
-    if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
-        return pl.Int64
-    if present and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in present):
-        return pl.Float64
-    return pl.String
+    ids = frame["id"].to_list()
+    utc = pl.Datetime("us", "UTC")
+    return frame.with_columns([pl.Series(name, [v.get(i) for i in ids], dtype=utc) for name, v in columns.items()])
