@@ -68,10 +68,10 @@ def analyze(
     timings: Timings = []
     with timed(timings, "ingest"):
         documents, rejections = split(read(inputs, settings, counts=counts, progress=progress))
-    logger.info("ingest: %d documents, %d rejected in %.1f s", len(documents), len(rejections), timings[-1][1])
+    logger.info("ingest took %.1f s: %d documents, %d rejected", timings[-1][1], len(documents), len(rejections))
     with timed(timings, "extract"):
         articles, failed = split(extract(documents, progress))
-    logger.info("extract: %d articles, %d rejected in %.1f s", len(articles), len(failed), timings[-1][1])
+    logger.info("extract took %.1f s: %d articles, %d rejected", timings[-1][1], len(articles), len(failed))
     return _analyze_extracted(articles, settings, chosen, [*rejections, *failed], progress, timings)
 
 
@@ -124,7 +124,7 @@ def _analyze_extracted(
         encoder.preload()  # grouping needs it next: its load overlaps spaCy's work on the second core
     with timed(timings, "annotate"):
         annotated, left_out = split(annotate(articles, settings, progress))
-    logger.info("annotate: %d articles, %d left out in %.1f s", len(annotated), len(left_out), timings[-1][1])
+    logger.info("annotate took %.1f s: %d articles, %d left out", timings[-1][1], len(annotated), len(left_out))
     return analyze_annotated(
         annotated, encoder=encoder, rejections=[*rejections, *left_out], progress=progress, timings=timings
     )

@@ -259,11 +259,11 @@ def analyze_annotated(
         stories, duplicates = group(annotated, encoder)
         progress("group", len(annotated), len(annotated))
     logger.info(
-        "group: %d articles into %d stories (%d groups of copies) in %.1f s",
+        "group took %.1f s: %d articles into %d stories (%d groups of copies)",
+        timings[-1][1],
         len(annotated),
         len(stories),
         len(duplicates),
-        timings[-1][1],
     )
     analyses = analyze_stories(stories, annotated, duplicates, encoder=encoder, progress=progress, timings=timings)
     return build_report(annotated, analyses, duplicates, rejections, timings)
@@ -330,13 +330,13 @@ def analyze_stories(
     analyses = [replace(a, recycled=recycled.get(a.story.id, ())) for a in analyses]
     timings.append(("embed", embed_seconds))
     timings.append(("compare", compare_seconds + time.perf_counter() - lap))
-    logger.info("embed: %d sentences in %.1f s", to_embed, embed_seconds)
+    logger.info("embed took %.1f s: %d sentences", embed_seconds, to_embed)
     logger.info(
-        "compare: %d stories, %d facts, %d conflicts in %.1f s",
+        "compare took %.1f s: %d stories, %d facts, %d conflicts",
+        timings[-1][1],
         len(analyses),
         sum(len(a.facts) for a in analyses),
         sum(len(a.conflicts) for a in analyses),
-        timings[-1][1],
     )
     return tuple(analyses)
 
