@@ -195,6 +195,7 @@ def annotate(
     workers = settings.processes if settings.processes and len(kept) >= PARALLEL_MIN_ARTICLES else None
     budget = Budget(settings.article_seconds, settings.article_memory)
     position = 0
+    progress("annotate", 0, len(kept))  # shown at once: the workers take seconds to start
     for done, item in enumerate(annotate_within(kept, budget, batch_size=batch_size, n_process=workers), 1):
         while id(articles[position]) not in fits:
             yield next(rejections)
@@ -283,8 +284,8 @@ def analyze_stories(
 
     ``annotated`` must hold every article of every story; ``duplicates`` the copies among them. ``vectors`` may
     hold sentence vectors computed earlier (``embed_sentences``), by article id; other articles are embedded here
-    with ``encoder`` (None: the default, MiniLM). ``progress`` hears of "embed" (sentences embedded, of all to embed,
-    after each of the encoder's batches) and "compare" (stories done).
+    with ``encoder`` (None: the default, MiniLM). ``progress`` hears of "embed" (sentences and quotes embedded, of all
+    to embed, after each of the encoder's batches) and "compare" (stories done).
     """
     report_progress = progress or no_progress
     encoder = encoder or LazyEncoder()
@@ -299,12 +300,13 @@ def analyze_stories(
     # (at 100k articles all of them would take ~4 GB); a chunk is large enough to keep the encoder's batches full.
     plan = _plan(stories, by_id, copies)
     to_embed = sum(len(a.sentences) for _, multi in plan for a in multi if a.id not in known)
-    advance = _Counter(to_embed, progress) if progress is not None and to_embed else None
+    quotes = sum(len(_candidate_quotes(multi)) for _, multi in plan)
+    advance = _Counter(to_embed + quotes, progress) if progress is not None and to_embed + quotes else None
     for chunk, multi in plan:
         lap = time.perf_counter()
         sentence_vectors = embed_sentences([a for a in multi if a.id not in known], encoder, advance=advance)
         sentence_vectors.update({a.id: known[a.id] for a in multi if a.id in known})
-        quote_encode = _quote_encoder(multi, encoder)
+        quote_encode = _quote_encoder(multi, encoder, advance)
         embed_seconds += time.perf_counter() - lap
         lap = time.perf_counter()
         for story in chunk:
@@ -330,7 +332,7 @@ def analyze_stories(
     analyses = [replace(a, recycled=recycled.get(a.story.id, ())) for a in analyses]
     timings.append(("embed", embed_seconds))
     timings.append(("compare", compare_seconds + time.perf_counter() - lap))
-    logger.info("embed took %.1f s: %d sentences", embed_seconds, to_embed)
+    logger.info("embed took %.1f s: %d sentences, %d quotes", embed_seconds, to_embed, quotes)
     logger.info(
         "compare took %.1f s: %d stories, %d facts, %d conflicts",
         timings[-1][1],
@@ -375,14 +377,9 @@ def embed_sentences(
     return by_article
 
 
-def _quote_encoder(articles: Sequence[AnnotatedArticle], encoder: Encoder) -> Callable[[Sequence[str]], Matrix]:
-    """``encode`` for compare, with the quotes it may embed encoded beforehand in one batch.
-
-    compare embeds a quote only when wording alone does not match it to another, one call per quote: on a loaded
-    2-core machine those single-sentence calls took 92% of the compare stage (py-spy, 1,000 articles). One batch
-    for every candidate quote of the chunk costs less than those calls even when some vectors go unused.
-    """
-    texts = sorted(
+def _candidate_quotes(articles: Sequence[AnnotatedArticle]) -> list[str]:
+    """The quotes of the articles that compare may embed (direct or attributed, long enough), each once."""
+    return sorted(
         {
             q.text
             for a in articles
@@ -390,7 +387,24 @@ def _quote_encoder(articles: Sequence[AnnotatedArticle], encoder: Encoder) -> Ca
             if (q.kind == "direct" or q.speaker) and len(q.text.split()) >= QUOTE_EMBED_MIN_WORDS
         }
     )
-    cache = dict(zip(texts, encoder.encode(texts), strict=True)) if texts else {}
+
+
+def _quote_encoder(
+    articles: Sequence[AnnotatedArticle], encoder: Encoder, advance: Advance | None = None
+) -> Callable[[Sequence[str]], Matrix]:
+    """``encode`` for compare, with the quotes it may embed encoded beforehand in one batch (``advance`` as for
+    ``embed_sentences``).
+
+    compare embeds a quote only when wording alone does not match it to another, one call per quote: on a loaded
+    2-core machine those single-sentence calls took 92% of the compare stage (py-spy, 1,000 articles). One batch
+    for every candidate quote of the chunk costs less than those calls even when some vectors go unused.
+    """
+    texts = _candidate_quotes(articles)
+    if not texts:
+        cache: dict[str, Matrix] = {}
+    else:
+        vectors = encode_counted(encoder, texts, advance) if advance is not None else encoder.encode(texts)
+        cache = dict(zip(texts, vectors, strict=True))
 
     def cached(batch: Sequence[str]) -> Matrix:
         missing = [t for t in batch if t not in cache]
