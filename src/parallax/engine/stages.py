@@ -301,7 +301,7 @@ def analyze_stories(
     plan = _plan(stories, by_id, copies)
     to_embed = sum(len(a.sentences) for _, multi in plan for a in multi if a.id not in known)
     quotes = sum(len(_candidate_quotes(multi)) for _, multi in plan)
-    advance = _Counter(to_embed + quotes, progress) if progress is not None and to_embed + quotes else None
+    advance = _EmbedProgress(to_embed + quotes, progress) if progress is not None and to_embed + quotes else None
     for chunk, multi in plan:
         lap = time.perf_counter()
         sentence_vectors = embed_sentences([a for a in multi if a.id not in known], encoder, advance=advance)
@@ -343,8 +343,8 @@ def analyze_stories(
     return tuple(analyses)
 
 
-class _Counter:
-    """``Advance`` for the embed stage: the sentences embedded so far, reported to ``progress``."""
+class _EmbedProgress:
+    """``Advance`` for the embed stage: the texts (sentences, then quotes) embedded so far, told to ``progress``."""
 
     def __init__(self, total: int, progress: Progress) -> None:
         self.total = total
