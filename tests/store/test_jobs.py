@@ -84,3 +84,16 @@ def test_two_workers_never_claim_one_job(store_url: str) -> None:
         thread.join(60)
     assert sorted(claimed) == [f"job-{n:02d}" for n in range(40)]
     assert Counter(claimed).most_common(1)[0][1] == 1
+
+
+def test_job_counts_by_state(store: Store) -> None:
+    """``job_counts`` (what /healthz reports): every state, zero where none is."""
+    assert store.job_counts() == {"queued": 0, "running": 0, "done": 0, "failed": 0}
+    for n in range(4):
+        store.add_job(f"c{n}", f"job {n}", f"/f/{n}", [])
+    running = store.claim_job("w")
+    failing = store.claim_job("w")
+    assert running is not None
+    assert failing is not None
+    assert store.finish_job(failing.id, "w", failed="gone")
+    assert store.job_counts() == {"queued": 2, "running": 1, "done": 0, "failed": 1}

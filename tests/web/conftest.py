@@ -67,10 +67,12 @@ def serve(store: Store, settings: Settings) -> Iterator[Server]:
 
 
 @contextmanager
-def _uvicorn(store: Store, settings: Settings) -> Iterator[Server]:
+def _uvicorn(store: Store, settings: Settings, **options: Any) -> Iterator[Server]:
+    """A uvicorn server for the app, without a worker; ``options`` go to ``uvicorn.Config`` (``proxy_headers``,
+    ``forwarded_allow_ips``...)."""
     port = _free_port()
     app = create_app(store, settings)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off", **options)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -225,3 +226,56 @@ def test_a_server_that_stops_or_dies_leaves_no_worker_behind(tmp_path: Path) -> 
             job = store.get_job(job_id)
         assert job is not None
         assert job.state == "queued", (stop.name, job)  # back in the queue, for the next start
+
+
+def test_serve_log_level_and_access_log_switches(tmp_path: Path) -> None:
+    """`--log-level` sets what is logged (the access log is at info), `--no-access-log` turns the lines off; the
+    options reach uvicorn (it logs its start at info)."""
+    from parallax.store import open_store
+
+    exe = Path(sys.executable).with_name("parallax")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARALLAX_")}
+    db = tmp_path / "parallax.db"
+    open_store(db).close()
+
+    def logged(*options: str, group: tuple[str, ...] = ()) -> str:
+        port = _free_port()
+        command = [str(exe), *group, "serve", "--db", str(db), "--port", str(port), *options]
+        with subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env) as proc:
+            try:
+                deadline = time.monotonic() + 60
+                while True:
+                    try:
+                        assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200
+                        break
+                    except httpx.TransportError:
+                        assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+                        assert time.monotonic() < deadline, "parallax serve did not start"
+                        time.sleep(0.2)
+                httpx.get(f"http://127.0.0.1:{port}/api/stories?token=hidden-value", timeout=5)
+            finally:
+                proc.terminate()
+                _, said = proc.communicate(timeout=30)
+        return said
+
+    default = logged()
+    assert "INFO uvicorn.error: Started server process" in default
+    assert '"GET /healthz HTTP/1.1" 200' in default
+    assert '"GET /api/stories?token=*** HTTP/1.1" 200' in default
+    assert "hidden-value" not in default
+    quiet = logged("--no-access-log")
+    assert "Started server process" in quiet
+    assert "parallax.web.access" not in quiet
+    warnings = logged("--log-level", "warning")
+    assert "Started server process" not in warnings
+    assert "parallax.web.access" not in warnings
+    debug = logged("--log-level", "debug", "--no-proxy-headers", "--forwarded-allow-ips", "10.0.0.1")
+    assert "parallax.web.access" in debug
+    # the level given to `parallax` itself holds unless serve's own says otherwise; each line once, with its time
+    assert "parallax.web.access" not in logged(group=("--quiet",))
+    assert "parallax.web.access" not in logged(group=("--log-level", "warning"))
+    assert "parallax.web.access" in logged("--log-level", "info", group=("-q",))
+    lines = [line for line in default.splitlines() if "parallax.web.access" in line]
+    assert len(lines) == len(set(lines)) == 2, lines
+    stamped = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3} INFO parallax\.web\.access: ")
+    assert all(stamped.match(line) for line in lines), lines

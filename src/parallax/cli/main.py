@@ -161,22 +161,68 @@ def analyze(
     show_default=True,
     help="Ingest worker processes to start with uploads enabled (0: none; run `parallax worker` instead).",
 )
-def serve(db: str | None, host: str, port: int, workers: int) -> None:
+@click.option(
+    "--log-level",
+    type=click.Choice(LOG_LEVELS, case_sensitive=False),
+    default=None,
+    help="Least severe messages logged on stderr; the access log is at info [default: the one given to `parallax` "
+    "(--log-level, -v, -q), else info].",
+)
+@click.option(
+    "--access-log/--no-access-log",
+    default=True,
+    show_default=True,
+    help="Log one line per request (client, method, path, status, bytes, ms; never a token).",
+)
+@click.option(
+    "--proxy-headers/--no-proxy-headers",
+    default=True,
+    show_default=True,
+    help="Take the client's address and scheme (http/https) from X-Forwarded-For and X-Forwarded-Proto, when the "
+    "request comes from a trusted proxy (--forwarded-allow-ips).",
+)
+@click.option(
+    "--forwarded-allow-ips",
+    default="127.0.0.1,::1",
+    show_default=True,
+    help="Comma-separated addresses or networks (10.0.0.0/8) of the proxies trusted for X-Forwarded-*; '*' trusts "
+    "any sender (only where nothing but the proxy can reach the server).",
+)
+def serve(
+    db: str | None,
+    host: str,
+    port: int,
+    workers: int,
+    log_level: str | None,
+    access_log: bool,
+    proxy_headers: bool,
+    forwarded_allow_ips: str,
+) -> None:
     """Serve the web app and JSON API over the store; uploads need $PARALLAX_TOKEN (reads: $PARALLAX_READ_TOKEN).
-    Uploads are queued and ingested by worker processes, so reads never wait for an analysis."""
+    Uploads are queued and ingested by worker processes, so reads never wait for an analysis. GET /healthz answers
+    200 while the server and its store answer (no token needed). See docs/DEPLOY.md to run it behind a proxy."""
     import signal
+
+    from ..extras import require
+
+    err = Console(stderr=True)
+    try:
+        require("web", "the web app", "fastapi", "uvicorn")
+    except ParallaxError as exc:
+        _fail(err, exc)
+        sys.exit(1)
 
     import uvicorn  # imported late so that --help stays fast
 
     from ..engine.jobs import WorkerProcess
     from ..web import Settings, create_app
 
-    err = Console(stderr=True)
     try:
         settings = Settings.from_env()
     except ParallaxError as exc:
         _fail(err, exc)
         sys.exit(1)
+    level = _serve_logging(log_level, access_log)
     # A server that takes uploads may start on a new, empty store; a read-only one needs an existing store.
     with _opened(err, db, create=settings.writable) as store:
         writes = "read-only (set PARALLAX_TOKEN to enable uploads)"
@@ -191,10 +237,47 @@ def serve(db: str | None, host: str, port: int, workers: int) -> None:
         # uvicorn raises SIGTERM again once it has shut down: as SystemExit, so that the workers are stopped below
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
-            uvicorn.run(create_app(store, settings), host=host, port=port, log_level="warning", server_header=False)
+            uvicorn.run(
+                create_app(store, settings),
+                host=host,
+                port=port,
+                log_config=None,  # the logging set up above, not uvicorn's own
+                log_level=level,
+                access_log=False,  # the app's own access log (parallax.web.access) replaces uvicorn's
+                proxy_headers=proxy_headers,
+                forwarded_allow_ips=forwarded_allow_ips,
+                server_header=False,
+            )
         finally:
             for worker in pool:
                 worker.stop()
+
+
+def _serve_logging(level: str | None, access_log: bool) -> str:
+    """The server's log on stderr, each line with its time: ``parallax`` records through the group's handler
+    (:func:`configure_logging`), uvicorn's through one of its own. The level: serve's ``--log-level``, else the
+    group's (``parallax --log-level``, ``-v``, ``-q``), else info (a server's log is its output). The access log
+    (``parallax.web.access``, at info) only with ``access_log``. Returns the level's name, for uvicorn."""
+    import logging
+
+    from ..web.middleware import ACCESS_LOGGER
+
+    project = logging.getLogger("parallax")
+    if level is not None:
+        project.setLevel(level.upper())
+    elif not click.get_current_context().meta.get(LOG_LEVEL_GIVEN):
+        project.setLevel(logging.INFO)
+    stamped = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in project.handlers:
+        handler.setFormatter(stamped)
+    server = logging.getLogger("uvicorn")
+    own = logging.StreamHandler()
+    own.setFormatter(stamped)
+    server.addHandler(own)
+    server.propagate = False
+    server.setLevel(project.getEffectiveLevel())
+    logging.getLogger(ACCESS_LOGGER).setLevel(logging.NOTSET if access_log else logging.WARNING)
+    return logging.getLevelName(project.getEffectiveLevel()).lower()
 
 
 @cli.command()

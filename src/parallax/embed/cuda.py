@@ -48,7 +48,7 @@ class TorchEncoder:
             import torch
             from safetensors.numpy import load_file
         except ImportError as exc:
-            raise ModelError("PyTorch is not installed", hint="pip install 'torch==2.13.0' (or parallax[gpu])") from exc
+            raise ModelError("PyTorch is not installed", hint="pip install 'parallax-news[gpu]'") from exc
         if device.startswith("cuda") and not torch.cuda.is_available():
             raise ModelError("no CUDA device is available to PyTorch", hint="set PARALLAX_DEVICE=cpu, or unset it")
         self.torch = torch

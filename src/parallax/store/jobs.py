@@ -79,6 +79,13 @@ class JobTable(ABC):
             rows = self._run(f"SELECT {_COLUMNS} FROM jobs WHERE state = 'running' ORDER BY created, id")
         return tuple(_job(r) for r in rows)
 
+    def job_counts(self) -> dict[str, int]:
+        with self._lock:
+            rows = self._run("SELECT state, count(*) FROM jobs GROUP BY state")
+        counts: dict[str, int] = dict.fromkeys(JOB_STATES, 0)
+        counts.update({str(state): int(n) for state, n in rows})
+        return counts
+
     def beat_job(self, job_id: str, worker: str) -> None:
         with self._lock:
             self._run(

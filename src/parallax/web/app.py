@@ -7,17 +7,23 @@ from importlib.resources import files
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 
 from ..engine.jobs import jobs_folder
 from ..store import Store
 from ..version import __version__
-from . import api, pages
+from . import api, health, pages
 from .access import require_read
+from .caching import ApiCache
 from .errors import install_handlers
-from .middleware import BodyLimit, SecurityHeaders
+from .middleware import AccessLog, BodyLimit, HeadAsGet, SecurityHeaders
 from .settings import Settings
 
-__all__ = ["create_app"]
+__all__ = ["GZIP_MINIMUM", "create_app"]
+
+# Answers at least this long (bytes) are gzipped for clients that accept it: below ~1 KB the saving is smaller than
+# the cost, and a short body may not even fill one TCP packet.
+GZIP_MINIMUM = 1024
 
 DESCRIPTION = """Stories, their coverage reports, articles, outlets and full-text search over a Parallax store.
 
@@ -47,6 +53,7 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.jobs_folder = jobs_folder(store, settings.run)
     install_handlers(app)
+    app.include_router(health.router)
     app.include_router(api.router)
     app.include_router(pages.router)
     report_css = files("parallax.report").joinpath("templates", "report.css").read_bytes()
@@ -63,7 +70,13 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
 
     # The app's own stylesheet stays public: the sign-in page needs it, and it holds no data.
     app.mount("/static", StaticFiles(packages=[("parallax.web", "static")]), name="static")
-    # The last added is the outermost: the security headers go on every response, the size limit's 413 included.
+    # The last added is the outermost: the access log sees what leaves (gzipped bytes, the final status); the
+    # security headers go on every response, the size limit's 413 included; HEAD runs as GET outside gzip, so that
+    # its headers are those of the GET; ETags are computed on the body before it is compressed (hence weak).
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes, seconds=settings.body_seconds)
+    app.add_middleware(ApiCache, private=not settings.public)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(AccessLog)
     return app

@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Match
 from starlette.types import Scope
 
 from ..errors import ConcurrentWriteError, ConfigError, InputError, ParallaxError
@@ -35,6 +36,10 @@ _CODES = {
     500: "server-error",
     503: "busy",
 }
+
+
+# The methods the app's routes may answer (HEAD runs as GET: middleware.HeadAsGet).
+_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 class WebError(Exception):
@@ -69,6 +74,20 @@ def error_response(scope: Scope, status: int, code: str, message: str, hint: str
     return HTMLResponse(html, status_code=status, headers=headers)
 
 
+def _allowed_methods(request: Request) -> str:
+    """The methods some route of the app answers at the request's path (HEAD wherever GET is), for ``Allow``: the
+    router names only the first route that matched the path, and a path may have one route per method. Asked of
+    the routes themselves, one method at a time (FastAPI nests included routers)."""
+    methods = set()
+    for method in _METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            methods.add(method)
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods))
+
+
 def install_handlers(app: FastAPI) -> None:
     """Route every error the app can meet to :func:`error_response`."""
 
@@ -84,7 +103,17 @@ def install_handlers(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else "request failed"
         if exc.status_code == 404 and message == "Not Found":
             message = f"no page at {request.url.path}"
-        return error_response(request.scope, exc.status_code, _CODES.get(exc.status_code, "error"), message)
+        hint = ""
+        allowed = _allowed_methods(request) if exc.status_code == 405 else ""
+        if exc.status_code == 405:
+            message = f"{request.method} is not allowed at {request.url.path}"
+            hint = f"this path answers {allowed}" if allowed else ""
+        response = error_response(request.scope, exc.status_code, _CODES.get(exc.status_code, "error"), message, hint)
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        if allowed:
+            response.headers["allow"] = allowed
+        return response
 
     async def invalid(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
