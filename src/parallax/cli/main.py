@@ -131,10 +131,12 @@ def analyze(
                 )
             else:
                 report = run_analysis(list(articles), settings=settings, progress=progress, counts=counts)
+            for done, (path, target_format) in enumerate(targets, 1):
+                progress("write", done - 1, len(targets))
+                write(report, path, target_format)
+                progress("write", done, len(targets))
         if not targets:
             click.echo(render(report, fmt or "html"), nl=False)
-        for path, target_format in targets:
-            write(report, path, target_format)
     except ParallaxError as exc:
         _fail(err, exc)
         sys.exit(1)

@@ -26,6 +26,7 @@ from ..errors import (
 )
 from ..extras import require
 from ..models import RawDocument, Rejection
+from ..processes import spawn_context
 from ..settings import MAX_BYTES, check_csv_dialect
 from .decode import SNIFF_BYTES
 from .urls import _URL, unique_key
@@ -316,8 +317,8 @@ def _reader() -> Any:
         _stop_reader()
     if not _READER:
         # spawn, not fork: the caller may hold threads (the web app, BLAS), and polars' thread pool does not survive
-        # a fork
-        context: Any = multiprocessing.get_context("spawn")
+        # a fork; and it never imports the caller's __main__ (``processes``), which a script without a guard re-runs
+        context: Any = spawn_context()
         parent, child = context.Pipe()
         process = context.Process(target=_serve_parquet, args=(child,), daemon=True)
         process.start()
