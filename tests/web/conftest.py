@@ -38,8 +38,10 @@ TOKEN = "test-write-token-0123456789"
 READ_TOKEN = "test-read-token-9876543210"
 
 
-# The answers the running test received through Server.client, with the settings of the server that sent them.
+# The answers the running test received through Server.client, with the settings of the server that sent them
+# (recorded while answers_keep_to_the_document runs: tests under tests/web and tests/security).
 RECEIVED: list[tuple[Settings, httpx.Response]] = []
+_RECORDING: list[bool] = [False]
 
 
 @dataclass
@@ -50,7 +52,8 @@ class Server:
 
     def client(self, **kwargs: Any) -> httpx.Client:
         def received(response: httpx.Response) -> None:
-            RECEIVED.append((self.settings, response))
+            if _RECORDING[0]:
+                RECEIVED.append((self.settings, response))
 
         return httpx.Client(base_url=self.url, timeout=120, event_hooks={"response": [received]}, **kwargs)
 
@@ -62,8 +65,12 @@ def answers_keep_to_the_document() -> Iterator[None]:
     from tests.web.openapi_check import HAVE_JSONSCHEMA, check
 
     RECEIVED.clear()
-    yield
-    received, RECEIVED[:] = list(RECEIVED), []
+    _RECORDING[0] = True
+    try:
+        yield
+    finally:
+        _RECORDING[0] = False
+        received, RECEIVED[:] = list(RECEIVED), []
     if not HAVE_JSONSCHEMA:
         return
     for settings, response in received:

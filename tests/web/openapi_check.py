@@ -88,9 +88,7 @@ def check(settings: Settings, response: httpx.Response) -> None:
         assert operation is not None, f"{request.method} {path} answered {status} but is not in the document"
         assert documented is not None, f"{request.method} {path} answered {status}, which is not documented"
         schema = documented["content"]["application/json"]["schema"]
-    validator = jsonschema.Draft202012Validator(
-        {**schema, "components": doc["components"]}, format_checker=_formats()
-    )
+    validator = jsonschema.Draft202012Validator({**schema, "components": doc["components"]}, format_checker=_formats())
     errors = sorted(validator.iter_errors(response.json()), key=lambda e: list(e.absolute_path))
     assert not errors, f"{request.method} {request.url} ({status}): " + "; ".join(
         f"{'/'.join(map(str, e.absolute_path))}: {e.message[:300]}" for e in errors[:5]

@@ -24,7 +24,6 @@ from .access import require_read, require_write, settings_of
 from .errors import WebError
 from .schemas import (
     ArticleDetail,
-    ArticleOut,
     ArticlePage,
     ErrorOut,
     JobOut,
@@ -39,6 +38,7 @@ from .schemas import (
     StoryDetail,
     StoryOut,
     StoryPage,
+    timestamp,
 )
 from .uploads import Pasted, Upload, job_view, jobs_root, queue_uploads
 
@@ -126,8 +126,8 @@ def _paged(request: Request, page: Page[Any], items: Sequence[Any]) -> dict[str,
 def _story(info: StoryInfo) -> StoryOut:
     return StoryOut(id=info.id, title=info.title, articles=info.articles, outlets=list(info.outlets),
                     facts=info.facts, conflicts=info.conflicts, first_published=publication_day(info.first_published),
-                    last_published=publication_day(info.last_published), created=info.created,  # type: ignore[arg-type]
-                    updated=info.updated)  # type: ignore[arg-type]  # fmt: skip
+                    last_published=publication_day(info.last_published), created=timestamp(info.created),
+                    updated=timestamp(info.updated))  # fmt: skip
 
 
 def _article(info: ArticleInfo) -> dict[str, Any]:
@@ -206,9 +206,7 @@ def list_articles(
     return _members(request, store_of(request).list_articles(story_id=story, outlet=outlet, limit=limit, offset=offset))
 
 
-@reads.get(
-    "/articles/{article_id}", summary="One article", tags=["articles"], responses=_not_found("no such article")
-)
+@reads.get("/articles/{article_id}", summary="One article", tags=["articles"], responses=_not_found("no such article"))
 def get_article(request: Request, article_id: str) -> ArticleDetail:
     """An article's summary row and, under ``article``, its record as in its story's report JSON (clean text,
     sentences, quotes, citations, loaded terms, tone, with character offsets)."""
@@ -286,7 +284,11 @@ class IngestIn(BaseModel):
 
 
 @reads.get(
-    "/jobs/{job_id}", summary="An ingest job", tags=["ingest"], response_model=JobOut, responses=_not_found("no such job")
+    "/jobs/{job_id}",
+    summary="An ingest job",
+    tags=["ingest"],
+    response_model=JobOut,
+    responses=_not_found("no such job"),
 )
 def get_job(request: Request, job_id: str) -> dict[str, Any]:
     """An ingest job queued by ``POST /api/ingest``: ``queued``, ``running``, then ``done`` (with ``counts`` and

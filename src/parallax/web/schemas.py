@@ -64,15 +64,18 @@ Timestamp = Annotated[
     PlainSerializer(lambda d: timestamp(d).isoformat(), return_type=str),
     WithJsonSchema({"type": "string", "format": "date-time", "examples": ["2025-03-10T08:15:00+00:00"]}),
 ]
+_PUBLISHED_DOC = (
+    "when the source says it was published: a day, a time with its offset where the source gave one, or a local "
+    "time where it gave none (no offset is invented); null when undated"
+)
 Published = Annotated[
     str | None,
-    Field(
-        description="when the source says it was published: a day, a time with its offset where the source gave "
-        "one, or a local time where it gave none (no offset is invented); null when undated",
-        json_schema_extra={"pattern": PUBLISHED_PATTERN},
-        examples=["2019-01-19", "2025-03-10T09:15:00+01:00", "2025-03-09T14:05:00"],
-    ),
-]
+    WithJsonSchema({
+        "anyOf": [{"type": "string", "pattern": PUBLISHED_PATTERN}, {"type": "null"}],
+        "description": _PUBLISHED_DOC,
+        "examples": ["2019-01-19", "2025-03-10T09:15:00+01:00", "2025-03-09T14:05:00"],
+    }),
+]  # fmt: skip
 
 
 class ErrorDetail(BaseModel):
