@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import AfterValidator, BaseModel, Field, ValidationError
 
 from ..days import publication_day
@@ -44,8 +45,14 @@ from .uploads import Pasted, Upload, job_view, jobs_root, queue_uploads
 
 __all__ = ["ARTICLE_ID", "openapi_document", "router", "store_of"]
 
-router = APIRouter(prefix="/api")
-reads = APIRouter(dependencies=[Depends(require_read)])
+
+def _operation_id(route: APIRoute) -> str:
+    """An operation's id in the document: its function's name (``list_stories``), as a generated client names it."""
+    return route.name
+
+
+router = APIRouter(prefix="/api", generate_unique_id_function=_operation_id)
+reads = APIRouter(dependencies=[Depends(require_read)], generate_unique_id_function=_operation_id)
 
 # The store caps a page at 500 rows; the API says so up front rather than silently returning fewer.
 MAX_LIMIT = 500
@@ -429,7 +436,7 @@ def openapi_document(base: dict[str, Any], public: bool) -> dict[str, Any]:
     ``writeToken``) unless ``public`` (then they need none, and answer no 401), writes ``writeToken``; ``/healthz``
     needs none."""
     doc = {**base, "components": {**base.get("components", {})}}
-    schemas = doc["components"].setdefault("schemas", {})
+    schemas = doc["components"]["schemas"] = dict(doc["components"].get("schemas", {}))
     for model in INGEST_SCHEMAS:
         model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
         schemas.update(model_schema.pop("$defs", {}))
