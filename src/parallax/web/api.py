@@ -93,7 +93,7 @@ def _error(description: str) -> dict[str, Any]:
     return {"model": ErrorOut, "description": description}
 
 
-# The errors every read may answer (401 only where reads need a token: app.openapi_document drops it elsewhere).
+# The errors every read may answer (401 only where reads need a token: openapi_document drops it elsewhere).
 READ_ERRORS: dict[int | str, dict[str, Any]] = {
     401: _error("no or wrong read token (this server needs one for reads)"),
     422: _error("a parameter is invalid: the message names it"),
