@@ -45,7 +45,7 @@ def test_story_list_holds_the_seed_stories(site: Server) -> None:
     with site.client() as http:
         body = http.get("/api/stories").json()
         assert body["total"] == 2
-        assert {"items", "total", "limit", "offset"} == set(body)
+        assert {"items", "total", "limit", "offset", "next", "previous"} == set(body)
         largest = http.get("/api/stories", params={"sort": "largest"}).json()["items"]
     assert [s["articles"] for s in largest] == sorted((s["articles"] for s in largest), reverse=True)
     assert sum(s["articles"] for s in largest) == 5
@@ -71,10 +71,10 @@ def test_story_and_its_report(site: Server) -> None:
         detail = http.get(f"/api/stories/{story['id']}").json()
         report = http.get(f"/api/stories/{story['id']}/report").json()
     assert detail["id"] == story["id"]
-    assert len(detail["members"]) == story["articles"]
+    assert len(detail["members"]["items"]) == detail["members"]["total"] == story["articles"]
     assert report["schema"] == SCHEMA
     assert len(report["stories"]) == 1
-    assert {a["id"] for a in report["articles"]} == {m["id"] for m in detail["members"]}
+    assert {a["id"] for a in report["articles"]} == {m["id"] for m in detail["members"]["items"]}
     assert report == site.store.story_report(story["id"])
 
 
