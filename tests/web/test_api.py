@@ -293,7 +293,8 @@ def test_upload_size_limit(tmp_path: Path) -> None:
 def test_read_token(seed_store) -> None:  # type: ignore[no-untyped-def]
     with serve(seed_store, Settings(token=TOKEN, read_token=READ_TOKEN)) as server, server.client() as http:
         assert_error(http.get("/api/stories"), 401, "unauthorized")
-        assert http.get("/", headers={"accept": "text/html"}).status_code == 401
+        page = http.get("/", headers={"accept": "text/html"})  # a page leads to the sign-in page; the API answers 401
+        assert (page.status_code, page.headers["location"]) == (303, "/login?next=%2F")
         assert http.get("/api/stories", headers={"authorization": f"Bearer {READ_TOKEN}"}).status_code == 200
         assert http.get("/api/stories", headers={"x-parallax-token": TOKEN}).status_code == 200
         assert http.get("/api/stories", headers={"authorization": "Bearer nope"}).status_code == 401
