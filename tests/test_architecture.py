@@ -24,7 +24,7 @@ TOP = "parallax"
 MAX_FUNCTION_LINES = 80
 
 # The base modules: the data model and what every stage shares. They form the lowest layer.
-BASE = ("version", "errors", "days", "models", "codec", "resources", "settings", "tables")
+BASE = ("version", "errors", "extras", "days", "models", "codec", "resources", "settings", "tables", "processes")
 # The packages, low to high; a tuple is one layer of sibling packages.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("sources",),

@@ -311,8 +311,8 @@ def test_html_survives_messy_annotations() -> None:
         )
         assert parsed.texts[section] == a.article.text
     assert "a-bare-s-1" in parsed.ids  # a fact sentence the article's records lack still gets its anchor
-    assert "Bare News (bare)" in page
-    assert "Bare News (loose)" in page
+    assert "Bare News #1" in page  # two articles of one outlet, without headlines or sentences: numbered
+    assert "Bare News #2" in page
     assert "&lt;b&gt;bold&lt;/b&gt;" in page
     json.loads(render(report, "json"))
     render_markdown(report)

@@ -13,7 +13,8 @@ def test_markdown_shows_tone_omissions_provenance_and_older_reporting(example_re
     md = render_markdown(example_report)
     for heading in ("### Tone toward the main entities", "### Omissions and exclusives", "### Provenance"):
         assert heading in md
-    assert "> **Older reporting:** Northline News Service (wires-2): published 2024-02-15" in md
+    older = "> **Older reporting:** Northline News Service: Chemical leak at Korvane chip plant…: published 2024-02-15"
+    assert older in md
     assert "Industry Minister (5 articles) vs Economy Minister (1 article)" in md
     assert "Petra Hollis" in md.split("### Tone toward the main entities")[1]
 

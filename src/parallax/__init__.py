@@ -2,10 +2,24 @@
 
 >>> import parallax
 >>> report = parallax.analyze(["examples/corpus"])
->>> fast = parallax.analyze(["examples/corpus"], settings=parallax.Settings(encoder="static"))
+>>> report  # Report(9 articles, 2 stories, 73 facts, ...; stories: ...): a table of stories in a notebook
+>>> fast = parallax.analyze(["examples/corpus"], encoder="static")  # or settings=parallax.Settings(encoder="static")
 >>> parallax.render(report, "md")
 >>> with parallax.open_store("news.db") as store:  # keep articles and stories between runs
 ...     parallax.ingest_paths(store, ["examples/corpus"])
+
+``analyze`` takes a list (or one input alone) mixing paths, URLs, strings of text or HTML, dicts (news-please or
+trafilatura JSON records) and ``Article`` objects; each goes through extraction (cleaning, the language and length
+checks). A ``str`` is a URL when it starts with ``http(s)://``, a path when that file or folder exists, and text when
+it holds a line break, starts with ``<``, ``{`` or ``[``, or has 20 words or more; any other string is taken for a
+mistyped path and raises ``InputError`` (:mod:`parallax.sources.inputs`). ``analyze_articles`` takes ``Article``
+objects as they are, and refuses those not in English. Both take ``encoder=`` (a name, "minilm" or "static", or an
+object with ``encode(texts)``; it overrides ``settings.encoder``) and ``progress=`` (``progress(stage, done,
+total)`` for ingest, extract, annotate, group, embed and compare).
+
+The library never prints: each stage logs one INFO line (counts, seconds) to the ``parallax`` loggers
+(``logging.basicConfig(level=logging.INFO)`` shows them). Worker processes never import the caller's ``__main__``,
+so a script needs no ``if __name__ == "__main__":`` guard.
 """
 
 from .engine.local import analyze, analyze_articles

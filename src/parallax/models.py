@@ -294,6 +294,9 @@ class Story:
     reasons: tuple[tuple[str, str], ...] = ()
     title: str = ""
 
+    def __repr__(self) -> str:
+        return f"Story({self.id!r}, {_cut(self.title)!r}, {_count(len(self.articles), 'article')})"
+
 
 # --- compare ------------------------------------------------------------------------------------------------------
 
@@ -497,6 +500,31 @@ class StoryAnalysis:
     # were compared (a sample over its outlets); empty when every article was.
     compared: tuple[str, ...] = ()
 
+    def __repr__(self) -> str:
+        counts = ", ".join(
+            _count(n, what)
+            for n, what in (
+                (len(self.story.articles), "article"),
+                (len(self.facts), "fact"),
+                (len(self.quotes), "quote"),
+                (len(self.conflicts), "conflict"),
+            )
+        )
+        return f"StoryAnalysis({self.story.id!r}, {_cut(self.story.title)!r}, {counts})"
+
+    def _repr_html_(self) -> str:
+        """The story's facts for notebooks: each claim and how many articles state it (escaped)."""
+        from html import escape
+
+        rows = [
+            f"<tr><td>{escape(fact.text)}</td><td>{len(fact.sources)}</td></tr>" for fact in self.facts[:HTML_FACTS]
+        ]
+        if len(self.facts) > HTML_FACTS:
+            rows.append(f'<tr><td colspan="2">and {len(self.facts) - HTML_FACTS:,} more facts</td></tr>')
+        caption = escape(repr(self))
+        head = "<tr><th>Fact</th><th>Articles</th></tr>"
+        return f"<table><caption>{caption}</caption><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
+
 
 @dataclass(frozen=True, slots=True)
 class Report:
@@ -510,6 +538,54 @@ class Report:
     version: str = ""
     timings: tuple[tuple[str, float], ...] = field(default=(), compare=False)
 
+    def __repr__(self) -> str:
+        """A short summary (the fields run to megabytes): counts and the first stories' titles."""
+        counts = self._counts()
+        titles = [repr(_cut(s.story.title)) for s in self.stories[:REPR_STORIES]]
+        more = len(self.stories) - len(titles)
+        listed = f"; stories: {', '.join(titles)}{f' and {more:,} more' if more > 0 else ''}" if titles else ""
+        return f"Report({counts}{listed})"
+
+    def _counts(self) -> str:
+        return ", ".join(
+            _count(n, what)
+            for n, what in (
+                (len(self.articles), "article"),
+                (len(self.stories), "story"),
+                (sum(len(s.facts) for s in self.stories), "fact"),
+                (sum(len(s.conflicts) for s in self.stories), "conflict"),
+                (len(self.rejections), "rejection"),
+            )
+        )
+
+    def _repr_html_(self) -> str:
+        """A table of the stories for notebooks: title, outlets, articles, facts, conflicts (escaped)."""
+        from html import escape
+
+        # an article without an outlet is named by its file's base name or its URL, never a folder of this machine
+        outlet = {a.id: a.article.outlet or _base_name(a.article.source) for a in self.articles}
+        rows = []
+        for analysis in self.stories[:HTML_STORIES]:
+            names = sorted({outlet.get(i) or i for i in analysis.story.articles})
+            shown = ", ".join(names[:REPR_OUTLETS]) + (
+                f" and {len(names) - REPR_OUTLETS} more" if len(names) > REPR_OUTLETS else ""
+            )
+            cells = (
+                analysis.story.title or analysis.story.id,
+                shown,
+                len(analysis.story.articles),
+                len(analysis.facts),
+                len(analysis.conflicts),
+            )
+            rows.append("<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in cells) + "</tr>")
+        if len(self.stories) > HTML_STORIES:
+            rows.append(f'<tr><td colspan="5">and {len(self.stories) - HTML_STORIES:,} more stories</td></tr>')
+        head = "".join(f"<th>{name}</th>" for name in ("Story", "Outlets", "Articles", "Facts", "Conflicts"))
+        caption = escape(f"Report: {self._counts()}")
+        return (
+            f"<table><caption>{caption}</caption><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        )
+
     def tables(self) -> Tables:
         """The report as polars DataFrames, one per kind of record (articles, stories, facts, fact_mentions, quotes,
         quote_mentions, conflicts, framing_terms, tone, omissions, citations, entities), with date, list and number
@@ -517,3 +593,25 @@ class Report:
         from .tables import build_tables
 
         return build_tables(self)
+
+
+REPR_STORIES = 3  # story titles in a report's repr
+REPR_OUTLETS = 4  # outlets named per story in a report's HTML table
+REPR_TITLE_CHARS = 60  # a title in a repr, cut here
+HTML_STORIES = 50  # stories in a report's HTML table
+HTML_FACTS = 20  # facts in a story's HTML table
+
+
+def _base_name(source: str) -> str:
+    if "://" in source:
+        return source
+    return source.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or source
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= REPR_TITLE_CHARS else text[: REPR_TITLE_CHARS - 1] + "…"
+
+
+def _count(n: int, what: str) -> str:
+    plural = "stories" if what == "story" else what + "s"
+    return f"{n:,} {what if n == 1 else plural}"

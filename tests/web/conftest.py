@@ -6,6 +6,9 @@ to run the jobs that uploads queue (``parallax serve`` runs it in a process of i
 The browser is Debian's chromium driven by Playwright through its executable path (``playwright install`` is never
 run). Without chromium the browser tests skip, unless PARALLAX_REQUIRE_BROWSER=1 (``make test`` sets it, after
 installing chromium when it is missing).
+
+Every answer an API test receives through :meth:`Server.client` is checked against the app's OpenAPI document once
+the test ends (tests/web/openapi_check.py, with jsonschema).
 """
 
 from __future__ import annotations
@@ -35,6 +38,12 @@ TOKEN = "test-write-token-0123456789"
 READ_TOKEN = "test-read-token-9876543210"
 
 
+# The answers the running test received through Server.client, with the settings of the server that sent them
+# (recorded while answers_keep_to_the_document runs: tests under tests/web and tests/security).
+RECEIVED: list[tuple[Settings, httpx.Response]] = []
+_RECORDING: list[bool] = [False]
+
+
 @dataclass
 class Server:
     url: str
@@ -42,7 +51,34 @@ class Server:
     settings: Settings
 
     def client(self, **kwargs: Any) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=120, **kwargs)
+        def received(response: httpx.Response) -> None:
+            if _RECORDING[0]:
+                RECEIVED.append((self.settings, response))
+
+        return httpx.Client(base_url=self.url, timeout=120, event_hooks={"response": [received]}, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def answers_keep_to_the_document() -> Iterator[None]:
+    """After each test: every API answer it read through ``Server.client`` is as the OpenAPI document says (a
+    body the test never read, a streamed one, is left alone)."""
+    from tests.web.openapi_check import HAVE_JSONSCHEMA, check
+
+    RECEIVED.clear()
+    _RECORDING[0] = True
+    try:
+        yield
+    finally:
+        _RECORDING[0] = False
+        received, RECEIVED[:] = list(RECEIVED), []
+    if not HAVE_JSONSCHEMA:
+        return
+    for settings, response in received:
+        try:
+            response.content  # noqa: B018 - raises when the body was never read
+        except httpx.ResponseNotRead:
+            continue
+        check(settings, response)
 
 
 def _free_port() -> int:

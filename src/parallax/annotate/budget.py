@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 from .. import resources
 from ..errors import TooSlowError
 from ..models import AnnotatedArticle, Article, Rejection
+from ..processes import spawn_context
 from .nlp import PARALLEL_CHUNK, annotate_doc, check_length, default_processes
 
 if TYPE_CHECKING:
@@ -178,10 +179,9 @@ class _Crew:
     """Worker processes annotating ``items`` under ``budget``; :meth:`run` gives the results in input order."""
 
     def __init__(self, items: Sequence[Article], budget: Budget, size: int) -> None:
-        import multiprocessing
-
         # spawn, not fork: the caller may hold threads (the web app, BLAS); each worker loads its own spaCy model.
-        self.context = multiprocessing.get_context("spawn")
+        # Workers never import the caller's __main__ (``processes``): an unguarded script is not re-run in each.
+        self.context = spawn_context()
         self.items = items
         self.budget = budget
         self.size = size

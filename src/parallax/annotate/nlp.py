@@ -24,6 +24,7 @@ from ..days import publication_day
 from ..errors import TooLargeError
 from ..extract.article import MAX_ARTICLE_CHARS
 from ..models import AnnotatedArticle, Article, Entity, LoadedTerm, Rejection, Sentence
+from ..processes import spawn_context
 from .dates import find_dates
 from .quantities import find_quantities
 
@@ -142,11 +143,10 @@ def annotate(
     if workers <= 1 or len(items) < 2:
         yield from _annotate_serial(items, batch_size)
         return
-    import multiprocessing
-
-    # spawn, not fork: the caller may hold threads (the web app, BLAS); each worker loads its own spaCy model.
+    # spawn, not fork: the caller may hold threads (the web app, BLAS); each worker loads its own spaCy model, and
+    # never imports the caller's __main__ (``processes``): a script without a main guard is not re-run in each.
     chunks = [items[i : i + PARALLEL_CHUNK] for i in range(0, len(items), PARALLEL_CHUNK)]
-    with multiprocessing.get_context("spawn").Pool(min(workers, len(chunks))) as pool:
+    with spawn_context().Pool(min(workers, len(chunks))) as pool:
         for chunk in pool.imap(_annotate_chunk, chunks):
             yield from chunk
 

@@ -131,10 +131,12 @@ def analyze(
                 )
             else:
                 report = run_analysis(list(articles), settings=settings, progress=progress, counts=counts)
+            for done, (path, target_format) in enumerate(targets, 1):
+                progress("write", done - 1, len(targets))
+                write(report, path, target_format)
+                progress("write", done, len(targets))
         if not targets:
             click.echo(render(report, fmt or "html"), nl=False)
-        for path, target_format in targets:
-            write(report, path, target_format)
     except ParallaxError as exc:
         _fail(err, exc)
         sys.exit(1)
@@ -201,12 +203,20 @@ def serve(
     200 while the server and its store answer (no token needed). See docs/DEPLOY.md to run it behind a proxy."""
     import signal
 
+    from ..extras import require
+
+    err = Console(stderr=True)
+    try:
+        require("web", "the web app", "fastapi", "uvicorn")
+    except ParallaxError as exc:
+        _fail(err, exc)
+        sys.exit(1)
+
     import uvicorn  # imported late so that --help stays fast
 
     from ..engine.jobs import WorkerProcess
     from ..web import Settings, create_app
 
-    err = Console(stderr=True)
     try:
         settings = Settings.from_env()
     except ParallaxError as exc:

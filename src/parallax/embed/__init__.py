@@ -3,7 +3,7 @@ batching every encoder shares; ``minilm`` runs all-MiniLM-L6-v2 in NumPy (the de
 through PyTorch on a GPU, ``static`` a distilled per-token table for speed; ``factory`` chooses among them.
 """
 
-from .base import DIMENSIONS, Encoder, Matrix, empty, vocabulary
+from .base import DIMENSIONS, Advance, Encoder, Matrix, empty, encode_counted, vocabulary
 from .factory import (
     ENCODERS,
     LazyEncoder,
@@ -17,11 +17,13 @@ from .minilm import load_encoder
 __all__ = [
     "DIMENSIONS",
     "ENCODERS",
+    "Advance",
     "Encoder",
     "LazyEncoder",
     "Matrix",
     "empty",
     "encode",
+    "encode_counted",
     "encoder_device",
     "get_encoder",
     "load_encoder",

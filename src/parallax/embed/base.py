@@ -3,17 +3,28 @@ tokenizer and vocabulary (the static encoder reads the same tokens), and length-
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..resources import encoder_dir
 
-__all__ = ["DIMENSIONS", "MAX_TOKENS", "Encoder", "Matrix", "empty", "load_tokenizer", "padded_batches", "vocabulary"]
+__all__ = [
+    "DIMENSIONS",
+    "MAX_TOKENS",
+    "Advance",
+    "Encoder",
+    "Matrix",
+    "empty",
+    "encode_counted",
+    "load_tokenizer",
+    "padded_batches",
+    "vocabulary",
+]
 
 DIMENSIONS = 384  # all-MiniLM-L6-v2's width; every encoder here gives vectors this wide
 MAX_TOKENS = 256  # sentence_bert_config.json: max_seq_length
@@ -26,6 +37,22 @@ class Encoder(Protocol):
     input order."""
 
     def encode(self, texts: Sequence[str]) -> Matrix: ...
+
+
+Advance = Callable[[int], None]
+"""Told how many more texts are embedded, as an encoder goes through its batches (``encode_counted``)."""
+
+
+def encode_counted(encoder: Encoder, texts: Sequence[str], advance: Advance) -> Matrix:
+    """``encoder.encode(texts)``, calling ``advance(n)`` as each batch of ``n`` texts is done: per batch for
+    parallax's encoders (those with ``counts_batches``: same batches, same vectors as without), once at the end for
+    any other ``Encoder``."""
+    if getattr(encoder, "counts_batches", False):
+        counted: Matrix = cast(Any, encoder).encode(texts, advance=advance)
+        return counted
+    vectors = encoder.encode(texts)
+    advance(len(texts))
+    return vectors
 
 
 def empty(rows: int = 0) -> Matrix:

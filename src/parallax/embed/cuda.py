@@ -29,7 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import ModelError
-from .base import padded_batches
+from .base import Advance, padded_batches
 
 __all__ = ["GPU_BATCH_TOKENS", "TorchEncoder"]
 
@@ -48,7 +48,7 @@ class TorchEncoder:
             import torch
             from safetensors.numpy import load_file
         except ImportError as exc:
-            raise ModelError("PyTorch is not installed", hint="pip install 'torch==2.13.0' (or parallax[gpu])") from exc
+            raise ModelError("PyTorch is not installed", hint="pip install 'parallax-news[gpu]'") from exc
         if device.startswith("cuda") and not torch.cuda.is_available():
             raise ModelError("no CUDA device is available to PyTorch", hint="set PARALLAX_DEVICE=cpu, or unset it")
         self.torch = torch
@@ -133,8 +133,11 @@ class TorchEncoder:
                     pending = pool.submit(self.tokenizer.encode_batch, chunks[n + 1][1])
                 yield start, encodings
 
-    def encode(self, texts: Sequence[str]) -> Matrix:
-        """Unit-length embeddings, shape ``(len(texts), 384)``, float32, in input order."""
+    counts_batches = True  # encode() takes ``advance`` (base.encode_counted)
+
+    def encode(self, texts: Sequence[str], advance: Advance | None = None) -> Matrix:
+        """Unit-length embeddings, shape ``(len(texts), 384)``, float32, in input order; ``advance(n)`` is called
+        after each batch of ``n`` texts."""
         torch = self.torch
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         with torch.inference_mode():
@@ -149,4 +152,6 @@ class TorchEncoder:
                     result = vectors.float().cpu().numpy()
                     result[empty] = 0.0
                     out[[offset + i for i in chunk]] = result
+                    if advance is not None:
+                        advance(len(chunk))
         return out

@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from ..resources import encoder_dir
 from ..settings import ENCODERS, check_device, check_encoder
-from .base import Encoder, Matrix, load_tokenizer
+from .base import Advance, Encoder, Matrix, encode_counted, load_tokenizer
 from .minilm import load_encoder
 from .static import load_static
 
@@ -66,8 +66,12 @@ class LazyEncoder:
     def load(self) -> Encoder:
         return get_encoder(self.kind, self.device, folder=self.folder, cache_dir=self.cache_dir)
 
-    def encode(self, texts: Sequence[str]) -> Matrix:
-        return self.load().encode(texts)
+    counts_batches: ClassVar[bool] = True  # encode() takes ``advance`` (base.encode_counted)
+
+    def encode(self, texts: Sequence[str], advance: Advance | None = None) -> Matrix:
+        if advance is None:
+            return self.load().encode(texts)
+        return encode_counted(self.load(), texts, advance)
 
     def preload(self) -> None:
         """Start loading the encoder in a background thread (a cold run overlaps it with spaCy's work).

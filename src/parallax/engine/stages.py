@@ -11,13 +11,13 @@ Per story, compare is followed by summarize, tone (``tone``), omissions and excl
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableSet, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
@@ -36,8 +36,9 @@ from ..compare.story import (
 )
 from ..compare.summary import summarize
 from ..compare.tone import entity_tone
-from ..embed import Encoder, LazyEncoder, Matrix, empty
+from ..embed import Advance, Encoder, LazyEncoder, Matrix, empty, encode_counted
 from ..errors import InputError
+from ..extract.article import check_language
 from ..extract.article import extract as extract_article
 from ..group.batch import group_stories
 from ..group.copies import find_duplicates
@@ -52,7 +53,7 @@ from ..models import (
     StoryAnalysis,
 )
 from ..settings import Settings
-from ..sources import IngestCounts, IngestOptions, read_inputs
+from ..sources import IngestCounts, IngestOptions, Input, read_items
 from ..version import __version__
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ __all__ = [
     "analyze_stories",
     "annotate",
     "build_report",
+    "check_articles",
     "embed_sentences",
     "encoder_of",
     "extract",
@@ -88,6 +90,8 @@ Timings = list[tuple[str, float]]
 EMBED_CHUNK_SENTENCES = 4096
 
 T = TypeVar("T")
+
+logger = logging.getLogger(__name__)
 
 
 def no_progress(stage: str, done: int, total: int) -> None:
@@ -113,6 +117,7 @@ def timed(timings: Timings, stage: str) -> Iterator[None]:
     started = time.perf_counter()
     yield
     timings.append((stage, time.perf_counter() - started))
+    logger.debug("%s: %.1f s", stage, timings[-1][1])
 
 
 def encoder_of(settings: Settings) -> LazyEncoder:
@@ -124,7 +129,7 @@ def encoder_of(settings: Settings) -> LazyEncoder:
 
 
 def read(
-    paths: Sequence[str | Path],
+    paths: Sequence[Input] | Input,
     settings: Settings,
     *,
     counts: IngestCounts | None = None,
@@ -132,12 +137,13 @@ def read(
     seen: MutableSet[str] | None = None,
     fetcher: Fetcher | None = None,
 ) -> Iterator[RawDocument | Rejection]:
-    """Every document in ``paths`` (files, folders, URLs, feeds, sitemaps, WARC, ``-``), or a Rejection for each bad
-    one, read with the settings' size limit, fetch policy and CSV columns (:func:`parallax.sources.read_inputs`;
-    ``counts``, ``seen`` and ``fetcher`` as there). Raises ``InputError`` for a path that does not exist."""
+    """Every document in ``paths`` (files, folders, URLs, feeds, sitemaps, WARC, ``-``, and text, records and
+    articles held in memory: :mod:`parallax.sources.inputs`), or a Rejection for each bad one, read with the
+    settings' size limit, fetch policy and CSV columns (:func:`parallax.sources.read_items`; ``counts``, ``seen``
+    and ``fetcher`` as there). Raises ``InputError`` for a path that does not exist."""
     counts = counts if counts is not None else IngestCounts()
     options = IngestOptions(fetch=settings.fetch, csv_map=settings.csv_map, csv_dialect=settings.csv_dialect)
-    for item in read_inputs(
+    for item in read_items(
         paths, max_bytes=settings.max_bytes, options=options, counts=counts, seen=seen, fetcher=fetcher
     ):
         yield item
@@ -159,6 +165,21 @@ def extract(documents: Sequence[RawDocument], progress: Progress = no_progress) 
         progress("extract", done, len(documents))
 
 
+def check_articles(articles: Sequence[Article]) -> Iterator[Article | Rejection]:
+    """Each article given already extracted (``analyze_articles``), or a Rejection (stage ``extract``, reason
+    ``language``) for one whose text is clearly not English: the check extraction makes on every document."""
+    for article in articles:
+        if not isinstance(article, Article):
+            raise TypeError(f"analyze_articles() takes Article records, not {type(article).__name__}")
+        try:
+            check_language(article.text)
+        except InputError as exc:
+            name = article.source or f"article {article.id}"
+            yield Rejection.from_error(name, "extract", exc, message=f"article {article.id!r}: {exc.message}")
+        else:
+            yield article
+
+
 def annotate(
     articles: Sequence[Article], settings: Settings, progress: Progress = no_progress, *, batch_size: int = 16
 ) -> Iterator[AnnotatedArticle | Rejection]:
@@ -174,6 +195,7 @@ def annotate(
     workers = settings.processes if settings.processes and len(kept) >= PARALLEL_MIN_ARTICLES else None
     budget = Budget(settings.article_seconds, settings.article_memory)
     position = 0
+    progress("annotate", 0, len(kept))  # shown at once: the workers take seconds to start
     for done, item in enumerate(annotate_within(kept, budget, batch_size=batch_size, n_process=workers), 1):
         while id(articles[position]) not in fits:
             yield next(rejections)
@@ -234,7 +256,16 @@ def analyze_annotated(
     """The stages after annotation for a whole batch: group, compare, and the report."""
     timings = timings if timings is not None else []
     with timed(timings, "group"):
+        progress("group", 0, len(annotated))
         stories, duplicates = group(annotated, encoder)
+        progress("group", len(annotated), len(annotated))
+    logger.info(
+        "group took %.1f s: %d articles into %d stories (%d groups of copies)",
+        timings[-1][1],
+        len(annotated),
+        len(stories),
+        len(duplicates),
+    )
     analyses = analyze_stories(stories, annotated, duplicates, encoder=encoder, progress=progress, timings=timings)
     return build_report(annotated, analyses, duplicates, rejections, timings)
 
@@ -253,7 +284,8 @@ def analyze_stories(
 
     ``annotated`` must hold every article of every story; ``duplicates`` the copies among them. ``vectors`` may
     hold sentence vectors computed earlier (``embed_sentences``), by article id; other articles are embedded here
-    with ``encoder`` (None: the default, MiniLM).
+    with ``encoder`` (None: the default, MiniLM). ``progress`` hears of "embed" (sentences and quotes embedded, of all
+    to embed, after each of the encoder's batches) and "compare" (stories done).
     """
     report_progress = progress or no_progress
     encoder = encoder or LazyEncoder()
@@ -266,18 +298,15 @@ def analyze_stories(
     embed_seconds = compare_seconds = 0.0
     # Stories go through embed + compare a chunk at a time, so only one chunk's sentence vectors are held at once
     # (at 100k articles all of them would take ~4 GB); a chunk is large enough to keep the encoder's batches full.
-    for chunk in _chunks(stories, by_id):
+    plan = _plan(stories, by_id, copies)
+    to_embed = sum(len(a.sentences) for _, multi in plan for a in multi if a.id not in known)
+    quotes = sum(len(_candidate_quotes(multi)) for _, multi in plan)
+    advance = _EmbedProgress(to_embed + quotes, progress) if progress is not None and to_embed + quotes else None
+    for chunk, multi in plan:
         lap = time.perf_counter()
-        # the articles compare reads: every article of a story, or its sample when it is large (compared_articles)
-        multi = [
-            a
-            for story in chunk
-            if len(story.articles) > 1
-            for a in compared_articles([by_id[i] for i in story.articles], copies)
-        ]
-        sentence_vectors = embed_sentences([a for a in multi if a.id not in known], encoder)
+        sentence_vectors = embed_sentences([a for a in multi if a.id not in known], encoder, advance=advance)
         sentence_vectors.update({a.id: known[a.id] for a in multi if a.id in known})
-        quote_encode = _quote_encoder(multi, encoder)
+        quote_encode = _quote_encoder(multi, encoder, advance)
         embed_seconds += time.perf_counter() - lap
         lap = time.perf_counter()
         for story in chunk:
@@ -303,14 +332,43 @@ def analyze_stories(
     analyses = [replace(a, recycled=recycled.get(a.story.id, ())) for a in analyses]
     timings.append(("embed", embed_seconds))
     timings.append(("compare", compare_seconds + time.perf_counter() - lap))
+    logger.info("embed took %.1f s: %d sentences, %d quotes", embed_seconds, to_embed, quotes)
+    logger.info(
+        "compare took %.1f s: %d stories, %d facts, %d conflicts",
+        timings[-1][1],
+        len(analyses),
+        sum(len(a.facts) for a in analyses),
+        sum(len(a.conflicts) for a in analyses),
+    )
     return tuple(analyses)
 
 
-def embed_sentences(articles: Sequence[AnnotatedArticle], encoder: Encoder | None = None) -> dict[str, Matrix]:
+class _EmbedProgress:
+    """``Advance`` for the embed stage: the texts (sentences, then quotes) embedded so far, told to ``progress``."""
+
+    def __init__(self, total: int, progress: Progress) -> None:
+        self.total = total
+        self.done = 0
+        self.progress = progress
+        progress("embed", 0, total)
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        self.progress("embed", self.done, self.total)
+
+
+def embed_sentences(
+    articles: Sequence[AnnotatedArticle], encoder: Encoder | None = None, *, advance: Advance | None = None
+) -> dict[str, Matrix]:
     """Every sentence of the articles as a vector, in one encoder call (``encoder`` None: the default, MiniLM):
-    article id -> (sentences x ``DIMENSIONS``) matrix."""
+    article id -> (sentences x ``DIMENSIONS``) matrix. ``advance(n)`` (if given) is called as each batch of ``n``
+    sentences is done (``embed.encode_counted``)."""
     texts = [s.text for article in articles for s in article.sentences]
-    vectors = (encoder or LazyEncoder()).encode(texts) if texts else empty()
+    chosen = encoder or LazyEncoder()
+    if not texts:
+        vectors = empty()
+    else:
+        vectors = encode_counted(chosen, texts, advance) if advance is not None else chosen.encode(texts)
     by_article: dict[str, Matrix] = {}
     row = 0
     for article in articles:
@@ -319,14 +377,9 @@ def embed_sentences(articles: Sequence[AnnotatedArticle], encoder: Encoder | Non
     return by_article
 
 
-def _quote_encoder(articles: Sequence[AnnotatedArticle], encoder: Encoder) -> Callable[[Sequence[str]], Matrix]:
-    """``encode`` for compare, with the quotes it may embed encoded beforehand in one batch.
-
-    compare embeds a quote only when wording alone does not match it to another, one call per quote: on a loaded
-    2-core machine those single-sentence calls took 92% of the compare stage (py-spy, 1,000 articles). One batch
-    for every candidate quote of the chunk costs less than those calls even when some vectors go unused.
-    """
-    texts = sorted(
+def _candidate_quotes(articles: Sequence[AnnotatedArticle]) -> list[str]:
+    """The quotes of the articles that compare may embed (direct or attributed, long enough), each once."""
+    return sorted(
         {
             q.text
             for a in articles
@@ -334,7 +387,24 @@ def _quote_encoder(articles: Sequence[AnnotatedArticle], encoder: Encoder) -> Ca
             if (q.kind == "direct" or q.speaker) and len(q.text.split()) >= QUOTE_EMBED_MIN_WORDS
         }
     )
-    cache = dict(zip(texts, encoder.encode(texts), strict=True)) if texts else {}
+
+
+def _quote_encoder(
+    articles: Sequence[AnnotatedArticle], encoder: Encoder, advance: Advance | None = None
+) -> Callable[[Sequence[str]], Matrix]:
+    """``encode`` for compare, with the quotes it may embed encoded beforehand in one batch (``advance`` as for
+    ``embed_sentences``).
+
+    compare embeds a quote only when wording alone does not match it to another, one call per quote: on a loaded
+    2-core machine those single-sentence calls took 92% of the compare stage (py-spy, 1,000 articles). One batch
+    for every candidate quote of the chunk costs less than those calls even when some vectors go unused.
+    """
+    texts = _candidate_quotes(articles)
+    if not texts:
+        cache: dict[str, Matrix] = {}
+    else:
+        vectors = encode_counted(encoder, texts, advance) if advance is not None else encoder.encode(texts)
+        cache = dict(zip(texts, vectors, strict=True))
 
     def cached(batch: Sequence[str]) -> Matrix:
         missing = [t for t in batch if t not in cache]
@@ -343,6 +413,25 @@ def _quote_encoder(articles: Sequence[AnnotatedArticle], encoder: Encoder) -> Ca
         return np.stack([cache[t] for t in batch]) if batch else empty()
 
     return cached
+
+
+def _plan(
+    stories: Sequence[Story], by_id: Mapping[str, AnnotatedArticle], copies: Mapping[str, str]
+) -> list[tuple[list[Story], list[AnnotatedArticle]]]:
+    """The chunks of stories (``_chunks``), each with the articles compare reads in it: every article of a story of
+    several, or its sample when it is large (``compared_articles``)."""
+    return [
+        (
+            chunk,
+            [
+                a
+                for s in chunk
+                if len(s.articles) > 1
+                for a in compared_articles([by_id[i] for i in s.articles], copies)
+            ],
+        )
+        for chunk in _chunks(stories, by_id)
+    ]
 
 
 def _chunks(stories: Sequence[Story], by_id: Mapping[str, AnnotatedArticle]) -> Iterator[list[Story]]:

@@ -56,6 +56,7 @@ from .stages import (
     analyze_stories,
     annotate,
     build_report,
+    check_articles,
     embed_sentences,
     encoder_of,
     extract,
@@ -166,19 +167,21 @@ def ingest_articles(
 ) -> IngestResult:
     """Ingest extracted articles: store the new ones, assign them to stories, recompute the stories that changed.
 
-    An article too long to analyse (over ``extract.MAX_ARTICLE_CHARS``, the bound extraction applies) or over the
-    budget of one article (``too-slow``, ``stages.annotate``) is not stored: it comes back in ``rejections``, and the
-    others are ingested."""
+    An article too long to analyse (over ``extract.MAX_ARTICLE_CHARS``, the bound extraction applies), one whose text
+    is clearly not English (``language``, the check extraction makes), or one over the budget of one article
+    (``too-slow``, ``stages.annotate``) is not stored: it comes back in ``rejections``, and the others are ingested."""
     if isinstance(articles, (str, bytes)) or not all(isinstance(a, Article) for a in articles):
         raise TypeError("ingest_articles() takes a sequence of Article records")
     settings = settings or Settings()
     progress = progress or no_progress
     # Too-large articles are set aside first, so that they never take an id or count as repeats; only the articles
     # not stored yet are annotated (stored ones keep their annotations).
+    articles, foreign = split(check_articles(articles))
     articles, too_large = within_limits(articles)
     new, unchanged = _new_articles(store, articles)
     annotated, too_slow = split(annotate(new, settings, progress))
-    return _add(store, annotated, unchanged, (*rejections, *too_large, *too_slow), progress, encoder_of(settings))
+    left_out = (*rejections, *foreign, *too_large, *too_slow)
+    return _add(store, annotated, unchanged, left_out, progress, encoder_of(settings))
 
 
 def ingest_annotated(

@@ -4,6 +4,6 @@
 bylines and promotions from the text.
 """
 
-from .article import MAX_ARTICLE_CHARS, extract, main_text
+from .article import MAX_ARTICLE_CHARS, check_language, extract, main_text
 
-__all__ = ["MAX_ARTICLE_CHARS", "extract", "main_text"]
+__all__ = ["MAX_ARTICLE_CHARS", "check_language", "extract", "main_text"]

@@ -27,7 +27,7 @@ from ..models import Article, RawDocument
 from ..sources.decode import decode_bytes
 from .boilerplate import STOP_WORDS, CleanText, clean_text, iso_date, normalise
 
-__all__ = ["MAX_ARTICLE_CHARS", "extract", "main_text"]
+__all__ = ["MAX_ARTICLE_CHARS", "check_language", "extract", "main_text"]
 
 # --- tuning constants -----------------------------------------------------------------------------------------------
 
@@ -159,7 +159,7 @@ def _extract(doc: RawDocument) -> Article:
     text = "\n\n".join(clean.paragraphs)
     if len(text) > MAX_ARTICLE_CHARS:
         raise TooLargeError(_too_long(len(text), "article text"), hint="split the text into its articles")
-    _check_language(text)  # first: Chinese or Japanese text has few spaces, so few "words"
+    check_language(text)  # first: Chinese or Japanese text has few spaces, so few "words"
     n_words = len(text.split())
     if n_words < MIN_WORDS:
         raise EmptyInputError(f"only {n_words} words of article text after cleaning (at least {MIN_WORDS} needed)")
@@ -266,7 +266,7 @@ def _field(value: str | None) -> str | None:
 # --- language -------------------------------------------------------------------------------------------------------
 
 
-def _check_language(text: str) -> None:
+def check_language(text: str) -> None:
     """Raise LanguageError when the text is clearly not English; short or mixed texts pass."""
     script = _other_script(text)
     if script is not None:

@@ -33,17 +33,20 @@ the stored stories a new article may join.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar
+from functools import cache
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..days import publication_day
+from ..extras import install_hint, missing
 from ..models import AnnotatedArticle, content_id
 from .evidence import FOCUS_GRACE_DAYS, THRESHOLD, TYPE_WEIGHTS, WINDOW_DAYS, Features, Vector, score
 from .linkage import cluster_vectors
@@ -76,7 +79,8 @@ CANDIDATE_NAME_WEIGHT = 0.3
 # HNSW graph degree and search breadth (faiss defaults are 32 / 16; 64 keeps recall near exact at this size).
 HNSW_M = 32
 HNSW_EF_SEARCH = 64
-# Below this many vectors a week's index is searched exactly (numpy), which is faster and exact.
+# Below this many vectors a week's index is searched exactly (numpy), which is faster and exact. Without faiss (the
+# scale extra) every week is searched exactly: the same or better neighbours, slower for weeks of many thousands.
 EXACT_BELOW = 2048
 # Split checks (see StoryIndex.check). A part must hold this many articles to become a story of its own: a lone
 # article that fits its story badly is refine's business, not a split's (a prior, not fitted).
@@ -114,8 +118,26 @@ class Split:
     similarity: float
 
 
+log = logging.getLogger(__name__)
+
+
+@cache
+def _faiss() -> Any:
+    """The faiss module, or None where the scale extra is not installed (said once, in the log)."""
+    if missing("faiss") is not None:
+        log.info(
+            "faiss is not installed: weeks of over %d articles are searched exactly (%s)",
+            EXACT_BELOW,
+            install_hint("scale"),
+        )
+        return None
+    import faiss
+
+    return faiss
+
+
 class _Week:
-    """The lead vectors of one week's articles: exact search while small, an HNSW graph once large."""
+    """The lead vectors of one week's articles: exact search while small, an HNSW graph once large (with faiss)."""
 
     def __init__(self, dimension: int) -> None:
         self.dimension = dimension
@@ -129,9 +151,7 @@ class _Week:
                 self.vectors = np.concatenate([self.vectors, np.zeros_like(self.vectors)])
             self.vectors[len(self.ids)] = vector
             self.ids.append(article_id)
-            if len(self.ids) >= EXACT_BELOW:
-                import faiss
-
+            if len(self.ids) >= EXACT_BELOW and (faiss := _faiss()) is not None:
                 graph = faiss.IndexHNSWFlat(self.dimension, HNSW_M, faiss.METRIC_INNER_PRODUCT)
                 graph.hnsw.efSearch = HNSW_EF_SEARCH
                 graph.add(self.vectors[: len(self.ids)])

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from ..models import Report
+from ..tables import UNKNOWN_OUTLET
 from .json_form import to_dict
 
 if TYPE_CHECKING:
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 __all__ = [
     "BODY_TEMPLATE",
     "anchored_sentences",
-    "article_labels",
     "render_article_html",
     "render_html",
     "render_report_body",
@@ -60,8 +60,7 @@ _ID_SAFE_ALL = re.compile(r"[A-Za-z0-9_.-]*")
 _WORD = re.compile(r"(\S+)(\s*)")
 _NON_WORD = re.compile(r"[^\w]+")
 
-# How long a headline may be in an article's label, and a fact's text in an "only here" chip (both in full elsewhere).
-HEADLINE_CHARS = 30
+# How long a fact's text may be in an "only here" chip (it is in full in its row).
 CHIP_CHARS = 90
 
 # Above this many articles in a story, the quotes that one article alone carries are counted, not listed again.
@@ -224,24 +223,6 @@ class _Index:
         return self.ref(aid)["href"]
 
 
-def article_labels(articles: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """The articles by id, each ``label`` a name readers know it by: its outlet, and where the outlet has several
-    articles here, its headline (shortened) rather than the file or id the JSON's label adds."""
-    per_outlet: dict[str, int] = {}
-    for a in articles:
-        if a["outlet"]:
-            per_outlet[a["outlet"]] = per_outlet.get(a["outlet"], 0) + 1
-    out = {}
-    for a in articles:
-        label = a["label"]
-        if a["outlet"] and per_outlet[a["outlet"]] > 1 and a["title"]:
-            label = f"{a['outlet']}: {_shorten(a['title'], HEADLINE_CHARS)}"
-        elif not a["outlet"] and a["title"]:  # a headline rather than a file's name
-            label = _shorten(a["title"], HEADLINE_CHARS + 10)
-        out[a["id"]] = {**a, "label": label}
-    return out
-
-
 def _shorten(text: str, limit: int) -> str:
     """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis when cut."""
     if len(text) <= limit:
@@ -266,7 +247,7 @@ def anchored_sentences(data: dict[str, Any]) -> dict[str, frozenset[int]]:
 
 
 def _view(data: dict[str, Any]) -> dict[str, Any]:
-    articles = article_labels(data["articles"])
+    articles: dict[str, dict[str, Any]] = {a["id"]: a for a in data["articles"]}
     many = len(data["stories"]) > 1
     fact_labels = {
         f["id"]: f"{n}.{i}" if many else str(i)
@@ -428,7 +409,7 @@ def _story(
 
 def _counted(members: list[str], ix: _Index) -> str:
     """How many articles from how many outlets: "6 articles from 3 outlets", "1 article from Reuters", "4 articles
-    from 1 outlet, 3 with no outlet named"."""
+    from 1 outlet, 3 from an unknown outlet"."""
     outlets = {str(ix.articles[a]["outlet"]) for a in members if a in ix.articles and ix.articles[a]["outlet"]}
     unnamed = sum(1 for a in members if a in ix.articles and not ix.articles[a]["outlet"])
     text = f"{len(members)} article{'s' if len(members) != 1 else ''}"
@@ -437,7 +418,7 @@ def _counted(members: list[str], ix: _Index) -> str:
     if outlets:
         text += f" from {len(outlets)} outlet{'s' if len(outlets) != 1 else ''}"
     if unnamed:
-        text += f"{',' if outlets else ':'} {unnamed} with no outlet named"
+        text += f"{',' if outlets else ':'} {unnamed} from an unknown outlet"
     return text
 
 
@@ -471,7 +452,7 @@ def _covered(members: list[str], ix: _Index) -> list[dict[str, Any]]:
             }
         )
     named = [{"outlet": name, "articles": arts} for name, arts in outlets.items() if name]
-    return named + ([{"outlet": "No outlet named", "articles": outlets[""]}] if "" in outlets else [])
+    return named + ([{"outlet": UNKNOWN_OUTLET, "articles": outlets[""]}] if "" in outlets else [])
 
 
 def _agreed(

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..models import AnnotatedArticle, Fact, FactMention, Report, StoryAnalysis
+from ..tables import article_labels
 
 __all__ = ["SCHEMA", "render_json", "to_dict"]
 
@@ -35,7 +36,7 @@ def to_dict(report: Report) -> dict[str, Any]:
     for group in report.duplicates:
         for copy in group.copies:
             duplicate_of.setdefault(copy, group.original)
-    labels = _labels(report.articles)
+    labels = article_labels(report.articles)
     return {
         "schema": SCHEMA,
         "version": report.version,
@@ -93,15 +94,6 @@ def _slice(text: str, start: int, end: int, fallback: str) -> str:
     if 0 <= start < end <= len(text):
         return text[start:end]
     return fallback
-
-
-def _labels(articles: Iterable[AnnotatedArticle]) -> dict[str, str]:
-    """A short display name per article: its outlet (or id when unknown), plus the id where outlets repeat."""
-    names = {a.id: _outlet(a) or a.id for a in articles}
-    seen: dict[str, int] = {}
-    for name in names.values():
-        seen[name] = seen.get(name, 0) + 1
-    return {aid: name if seen[name] == 1 or name == aid else f"{name} ({aid})" for aid, name in names.items()}
 
 
 def _article(a: AnnotatedArticle, duplicate_of: str | None, label: str) -> dict[str, Any]:

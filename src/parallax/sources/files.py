@@ -295,22 +295,35 @@ def _read_stdin(
         return
     data = head + stream.read(max_bytes + 1 - len(head))
     key = unique_key("stdin", used)
+    yield from read_data(data, "stdin", key, max_bytes=max_bytes, used=used, what="standard input")
+
+
+def read_data(
+    data: bytes, source: str, key: str, *, max_bytes: int = MAX_BYTES, used: set[str], what: str = ""
+) -> Iterator[RawDocument | Rejection]:
+    """The documents in ``data`` of unknown kind (standard input, a string given to ``analyze``), named ``source``
+    and keyed ``key``: its kind sniffed, HTML or text as one document, JSON as records (:func:`records_from_text`;
+    their keys made unique in ``used``), gzip decompressed; a feed, sitemap or WARC is rejected (pass its URL or
+    file), as is data over ``max_bytes``. ``what`` names it in messages (default: ``source``)."""
+    what = what or source
     try:
         if len(data) > max_bytes:
-            raise TooLargeError(f"standard input is over the limit of {max_bytes:,} bytes")
+            raise TooLargeError(f"{what} is over the limit of {max_bytes:,} bytes")
         if data[:2] == b"\x1f\x8b":
             data = _gunzip_bytes(data, max_bytes)
+        from .feeds import sniff
+
         kind = sniff(data)
         text = decode_bytes(data, html=kind == "html")
     except InputError as exc:
-        yield Rejection.from_error("stdin", "ingest", exc)
+        yield Rejection.from_error(source, "ingest", exc)
         return
     if kind == "json":
-        yield from records_from_text("stdin", key, text, used=used)
+        yield from records_from_text(source, key, text, used=used)
     elif kind in ("html", "text"):
-        yield RawDocument(source="stdin", key=key, format=kind, data=text.encode("utf-8"))
+        yield RawDocument(source=source, key=key, format=kind, data=text.encode("utf-8"))
     else:
-        yield Rejection.from_error("stdin", "ingest", FormatError(f"standard input is a {kind}; pass its URL instead"))
+        yield Rejection.from_error(source, "ingest", FormatError(f"{what} is a {kind}; pass its URL instead"))
 
 
 class _Prefixed(io.RawIOBase):

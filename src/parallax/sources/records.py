@@ -24,7 +24,9 @@ from ..errors import (
     InputError,
     TooLargeError,
 )
+from ..extras import require
 from ..models import RawDocument, Rejection
+from ..processes import spawn_context
 from ..settings import MAX_BYTES, check_csv_dialect
 from .decode import SNIFF_BYTES
 from .urls import _URL, unique_key
@@ -257,7 +259,13 @@ def parquet_records(
 
     The file is read in a child process (``_parquet_rows``): polars' Rust reader can abort the whole process on a
     damaged file (found by fuzzing: "memory allocation of 2305843009213693952 bytes failed"), and a child that ends
-    so, or answers nothing for ``PARQUET_SECONDS``, is a ``format`` rejection of the file."""
+    so, or answers nothing for ``PARQUET_SECONDS``, is a ``format`` rejection of the file; so is every Parquet file
+    where polars (the parquet extra) is not installed."""
+    try:
+        require("parquet", "reading Parquet files", "polars", error=FormatError)
+    except FormatError as exc:
+        yield Rejection.from_error(str(path), "ingest", exc)
+        return
     for kind, payload in _parquet_rows(path, first, last, max_bytes):
         if kind == "rows":
             for n, record in payload:
@@ -309,8 +317,8 @@ def _reader() -> Any:
         _stop_reader()
     if not _READER:
         # spawn, not fork: the caller may hold threads (the web app, BLAS), and polars' thread pool does not survive
-        # a fork
-        context: Any = multiprocessing.get_context("spawn")
+        # a fork; and it never imports the caller's __main__ (``processes``), which a script without a guard re-runs
+        context: Any = spawn_context()
         parent, child = context.Pipe()
         process = context.Process(target=_serve_parquet, args=(child,), daemon=True)
         process.start()

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from ..errors import ConcurrentWriteError, StoreError
+from ..extras import require
 from ..models import AnnotatedArticle
 from . import MARK_END, MARK_START
 from .sql import SqlStore
@@ -38,10 +39,9 @@ class PostgresStore(SqlStore):
 
     def __init__(self, url: str) -> None:
         super().__init__(_safe(url))
-        try:
-            import psycopg
-        except ImportError as exc:  # pragma: no cover - psycopg is a dependency; this guards a broken install
-            raise StoreError("the PostgreSQL store needs psycopg 3", hint="pip install 'psycopg[binary]>=3.1'") from exc
+        require("postgres", "the PostgreSQL store", "psycopg", error=StoreError)
+        import psycopg
+
         self._errors = psycopg.Error
         self._unique = psycopg.errors.UniqueViolation
         try:

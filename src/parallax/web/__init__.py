@@ -7,7 +7,11 @@
 
 from __future__ import annotations
 
-from .app import create_app
-from .settings import Settings
+from ..extras import require
+
+require("web", "the web app", "fastapi")
+
+from .app import create_app  # noqa: E402  (after the check: fastapi is an extra)
+from .settings import Settings  # noqa: E402
 
 __all__ = ["Settings", "create_app"]

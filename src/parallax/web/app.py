@@ -30,7 +30,10 @@ DESCRIPTION = """Stories, their coverage reports, articles, outlets and full-tex
 Reads are public unless the server sets a read token; writes (`POST /api/ingest`) need the write token. An ingest
 answers 202 with a job at once; a worker process runs it, and `GET /api/jobs/{id}` says when it is done.
 Send a token as `Authorization: Bearer TOKEN`. Every error has the shape
-`{"error": {"status": ..., "code": ..., "message": ..., "hint": ...}}`."""
+`{"error": {"status": ..., "code": ..., "message": ..., "hint": ...}}` (`ErrorOut`). Every list has the shape
+`{"items": [...], "total", "limit", "offset", "next", "previous"}`: `next` and `previous` are the URLs of the
+neighbouring pages, null at either end. Times the store sets are UTC with their offset (`+00:00`); days are
+`YYYY-MM-DD`; an article's `published` is as its source gave it (with an offset only where the source gave one)."""
 
 
 def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
@@ -55,13 +58,13 @@ def create_app(store: Store, settings: Settings | None = None) -> FastAPI:
     install_handlers(app)
     app.include_router(health.router)
     app.include_router(api.router)
-    app.include_router(pages.router)
+    app.include_router(pages.router, include_in_schema=False)  # pages are HTML: not part of the API
     report_css = files("parallax.report").joinpath("templates", "report.css").read_bytes()
     readers = [Depends(require_read)]
 
     @app.get("/api/openapi.json", include_in_schema=False, dependencies=readers)
     def openapi_document() -> JSONResponse:
-        return JSONResponse(app.openapi())
+        return JSONResponse(api.openapi_document(app.openapi(), public=settings.public))
 
     @app.get("/static/report.css", include_in_schema=False, dependencies=readers)
     def report_stylesheet(request: Request) -> Response:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-# the report's own anchors and labels: chart links land on its elements, and name articles as it does
-from ..report.html import anchored_sentences, article_labels, slug
+# the report's own anchors: chart links land on its elements
+from ..report.html import anchored_sentences, slug
 
 __all__ = [
     "Coverage",
@@ -153,7 +153,7 @@ def coverage_chart(
     if story_index >= len(stories):
         return None
     story = stories[story_index]
-    labels = {aid: a["label"] for aid, a in article_labels(report.get("articles", [])).items()}
+    labels = {a["id"]: a.get("label") or a["id"] for a in report.get("articles", [])}
     outlets = {a["id"]: a.get("outlet") or labels.get(a["id"], a["id"]) for a in report.get("articles", [])}
     anchored = anchored_sentences(report)
     members: list[str] = list(story["articles"])
@@ -205,7 +205,7 @@ def exclusives_chart(report: dict[str, Any], story_index: int = 0, base: str = "
     if story_index >= len(stories):
         return None
     story = stories[story_index]
-    labels = {aid: a["label"] for aid, a in article_labels(report.get("articles", [])).items()}
+    labels = {a["id"]: a.get("label") or a["id"] for a in report.get("articles", [])}
     counts = [(aid, len(story["exclusives"].get(aid, []))) for aid in story["articles"]]
     counts = [(aid, n) for aid, n in counts if n]
     if not counts:
@@ -232,7 +232,7 @@ def timeline_chart(report: dict[str, Any], story_index: int = 0, base: str = "")
     if story_index >= len(stories):
         return None
     story = stories[story_index]
-    labels = {aid: a["label"] for aid, a in article_labels(report.get("articles", [])).items()}
+    labels = {a["id"]: a.get("label") or a["id"] for a in report.get("articles", [])}
     published = {a["id"]: a.get("published") for a in report.get("articles", [])}
     anchored = anchored_sentences(report)
     spans: list[tuple[date, date, int, str, str, str]] = []  # start, end (exclusive), lane, label, title, href

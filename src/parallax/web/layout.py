@@ -13,11 +13,13 @@ from urllib.parse import quote
 import jinja2
 
 from ..version import __version__
+from .views import article_label, public_source, when
 
 __all__ = ["PAGE_DEFAULTS", "render_page"]
 
 # What the layout reads on every page, for pages that do not say (error pages).
-PAGE_DEFAULTS: dict[str, Any] = {"nav": "", "q": "", "writable": False}
+# ``readable``: whether the reader may load the report's stylesheet (behind the read token, like every read).
+PAGE_DEFAULTS: dict[str, Any] = {"nav": "", "q": "", "writable": False, "readable": True}
 
 
 @functools.lru_cache(maxsize=1)
@@ -30,6 +32,9 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["urlpart"] = lambda value: quote(str(value), safe="")
+    env.filters["label"] = article_label
+    env.filters["when"] = when
+    env.globals["public_source"] = public_source
     env.globals["version"] = __version__
     return env
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import date
 from html import unescape
 from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode
@@ -24,11 +25,11 @@ from ..report.html import render_article_html, render_html, render_report_body
 from ..store import Job, Store
 from .access import COOKIE, can_read, require_read, require_write, settings_of
 from .charts import coverage_chart, exclusives_chart, human_day, human_time, timeline_chart
-from .errors import WebError
+from .errors import WebError, wants_page
 from .layout import render_page
 from .security import Throttle, cookie_value, cross_site, csrf_token, csrf_valid, same_token
 from .uploads import Pasted, Upload, jobs_root, queue_uploads
-from .views import outlet_view, snippet, tone
+from .views import article_label, outlet_view, snippet, tone
 
 __all__ = ["router"]
 
@@ -41,6 +42,7 @@ PageNo = Annotated[int, Query(ge=1, le=100_000)]
 JOB_REFRESH_SECONDS = 2
 # New articles a job's page lists by title (each read from the store); the page counts the rest.
 JOB_ARTICLES = 100
+_LOST_STORY = "The link may be mistyped, or the story was removed; find stories on the story list."
 _REPORT_CSP = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
 
 
@@ -61,12 +63,27 @@ def _pager(request: Request, page: int, total: int, size: int) -> dict[str, Any]
     def link(n: int) -> str:
         return f"{request.url.path}?{urlencode({**params, 'page': n})}"
 
+    past = page > pages  # an old link, or a typed number: say so and lead to the last page, not "nothing here"
     return {
         "page": page,
         "pages": pages,
-        "prev": link(page - 1) if page > 1 else None,
+        "past": past and total > 0,
+        "last": link(pages),
+        "prev": link(min(page, pages + 1) - 1) if page > 1 and not past else None,
         "next": link(page + 1) if page < pages else None,
     }
+
+
+def _check_day(label: str, value: str) -> None:
+    """A 422 page, in the form's words, for a date filter that is no calendar date (2019-13-45)."""
+    if not value:
+        return
+    year, month, day = [*value.split("-"), "01", "01"][:3]
+    try:
+        date(int(year), int(month), int(day))
+    except ValueError:
+        hint = "Write dates as 2025-03-09, or clear the filter."
+        raise WebError(422, f"“{label}” is not a date on the calendar: {value}", hint=hint) from None
 
 
 # --- reads ---------------------------------------------------------------------------------------------------------
@@ -82,6 +99,8 @@ def stories(
     until: IsoDate = "",
     page: PageNo = 1,
 ) -> HTMLResponse:
+    for label, value in (("From", since), ("To", until)):
+        _check_day(label, value)
     store = _store(request)
     size = settings_of(request).page_size
     result = store.list_stories(
@@ -144,7 +163,7 @@ def story_report_page(request: Request, story_id: str) -> HTMLResponse:
     """Exactly what ``parallax analyze --format html`` writes for the story's articles, with its own policy."""
     report = _store(request).load_report(story_id)
     if report is None:
-        raise WebError(404, f"no story {story_id!r}", hint="find stories on the story list at /")
+        raise WebError(404, f"There is no story “{story_id}” here", hint=_LOST_STORY)
     html = render_html(report)
     policy = _REPORT_CSP.search(html)
     if policy is None:  # the report always carries its policy; refuse to serve it without one
@@ -157,7 +176,7 @@ def article(request: Request, article_id: str) -> HTMLResponse:
     store = _store(request)
     stored = store.get_article(article_id)
     if stored is None:
-        raise WebError(404, f"no article {article_id!r}", hint="search for it at /search")
+        raise WebError(404, f"There is no article “{article_id}” here", hint="Search for it by its words instead.")
     info = stored.info
     story_info = store.get_story(info.story_id)
     report = store.load_report(info.story_id)
@@ -166,7 +185,7 @@ def article(request: Request, article_id: str) -> HTMLResponse:
     return _page(
         request,
         "article.html.j2",
-        title=info.title or article_id,
+        title=article_label(info),
         info=info,
         story=story_info,
         text=text,
@@ -186,7 +205,7 @@ def outlets(request: Request) -> HTMLResponse:
 def outlet(request: Request, name: str) -> HTMLResponse:
     view = outlet_view(_store(request), name)
     if view is None:
-        raise WebError(404, f"no outlet {name!r}", hint="see the outlets at /outlets")
+        raise WebError(404, f"There is no outlet “{name}” here", hint="The outlets page lists every outlet stored.")
     return _page(request, "outlet.html.j2", title=name, view=view, nav="outlets")
 
 
@@ -209,15 +228,31 @@ def search(request: Request, q: Annotated[str, Query(max_length=500)] = "", page
 # --- upload (a write) ------------------------------------------------------------------------------------------------
 
 
+# The upload form's fields for one pasted article, kept and shown again when the form must be sent again.
+PASTED_FIELDS = ("title", "outlet", "published", "url", "byline", "text")
+
+
 @reads.get("/upload", summary="Upload form")
 def upload_form(request: Request) -> HTMLResponse:
+    return _upload_page(request)
+
+
+def _upload_page(
+    request: Request, status: int = 200, kept: dict[str, str] | None = None, problem: str = "", files: int = 0
+) -> HTMLResponse:
+    """The upload form; sent back with what the reader pasted (``kept``) and what to do (``problem``) when the
+    upload could not be taken as it was (a wrong token, an expired form, nothing chosen)."""
     settings = settings_of(request)
     return _page(
         request,
         "upload.html.j2",
+        status=status,
         title="Add articles",
         csrf=csrf_token(settings.secret),
         limit=settings.max_upload_bytes,
+        kept=kept or {},
+        problem=problem,
+        lost_files=files,
         nav="upload",
     )
 
@@ -228,24 +263,45 @@ async def upload(request: Request) -> HTMLResponse:
     if cross_site(request.headers, request.headers.get("host", "")):
         raise WebError(403, "cross-site form posts are refused", hint="use the upload form on this site")
     files: list[Upload] = []
-    pasted: list[Pasted] = []
     async with request.form(max_files=100, max_fields=20, max_part_size=settings.max_upload_bytes) as form:
-        if not csrf_valid(settings.secret, _text(form.get("csrf")), settings.csrf_ttl):
-            raise WebError(
-                403, "the form has expired or did not come from this site", hint="reload /upload and try again"
-            )
-        require_write(request, _text(form.get("token")))
-        for item in form.getlist("files"):
-            if not isinstance(item, str) and item.filename:
-                files.append(Upload(item.filename, await item.read()))
-        text = _text(form.get("text"))
-        if text.strip():
-            fields = ("title", "outlet", "url", "published", "byline")
-            pasted.append(Pasted(text, **{f: _text(form.get(f)) for f in fields}))
+        kept = {f: _text(form.get(f)) for f in PASTED_FIELDS}
+        chosen = [item for item in form.getlist("files") if not isinstance(item, str) and item.filename]
+        problem = _upload_problem(request, _text(form.get("csrf")), _text(form.get("token")))
+        if problem:
+            return _upload_page(request, problem[0], kept, problem[1], files=len(chosen))
+        for item in chosen:
+            files.append(Upload(item.filename or "", await item.read()))
+    pasted = [Pasted(**kept)] if kept["text"].strip() else []
     if not files and not pasted:
-        raise WebError(400, "nothing to add", hint="choose files or paste an article's text")
+        if not wants_page(request.scope):
+            raise WebError(400, "nothing to add", hint="choose files or paste an article's text")
+        nothing = "Nothing was added: choose one or more files, or paste an article's text, then press Add articles."
+        return _upload_page(request, 400, kept, nothing)
     job = await run_in_threadpool(queue_uploads, _store(request), jobs_root(request), files, pasted)
     return _job_page(request, job, status=202)
+
+
+def _upload_problem(request: Request, csrf: str, token: str) -> tuple[int, str] | None:
+    """Why an upload form cannot be taken as sent (its status and what to tell the reader), or ``None``. A client
+    that is no browser (it does not accept HTML) gets the error itself, in the API's shape."""
+    settings = settings_of(request)
+    browser = wants_page(request.scope)
+    if not csrf_valid(settings.secret, csrf, settings.csrf_ttl):
+        if not browser:
+            raise WebError(403, "the form has expired or did not come from this site", hint="reload /upload")
+        return 403, (
+            "This form was open too long (or came from another site), so nothing was added. Press Add articles again."
+        )
+    try:
+        require_write(request, token)
+    except WebError as exc:
+        if exc.status != 401 or not browser:
+            raise
+        return 401, (
+            "The write token is not right, so nothing was added. Type the write token again (whoever runs this "
+            "site set it when starting the server) and press Add articles."
+        )
+    return None
 
 
 @reads.get("/jobs/{job_id}", summary="An upload's job")
@@ -253,7 +309,7 @@ def job_page(request: Request, job_id: str) -> HTMLResponse:
     """Where an upload stands: queued, running (the page reloads itself every few seconds), then what it added."""
     job = _store(request).get_job(job_id)
     if job is None:
-        raise WebError(404, f"no upload {job_id!r} here", hint="add articles at /upload")
+        raise WebError(404, f"There is no upload “{job_id}” here", hint="Add articles on the upload page.")
     return _job_page(request, job)
 
 
@@ -289,17 +345,33 @@ def _text(value: Any) -> str:
 
 
 @router.get("/login", summary="Sign-in form")
-def login_form(request: Request) -> HTMLResponse:
+def login_form(request: Request, next: Annotated[str, Query(max_length=2000)] = "/") -> HTMLResponse:
+    return _login_page(request, _local(next))
+
+
+def _login_page(request: Request, after: str, status: int = 200, failed: bool = False) -> HTMLResponse:
+    """The sign-in form; ``after``: the page it leads to once signed in (where the reader was sent from)."""
     settings = settings_of(request)
+    signed_in = can_read(request)
     return _page(
         request,
         "login.html.j2",
+        status=status,
         title="Sign in",
         csrf=csrf_token(settings.secret),
         public=settings.public,
-        failed=False,
-        signed_in=can_read(request),
+        failed=failed,
+        signed_in=signed_in,
+        readable=signed_in,
+        after=after,
     )
+
+
+def _local(target: str) -> str:
+    """``target`` when it is a path of this site ("/stories/x?page=2"), else "/": the sign-in page never sends a
+    reader to another site."""
+    ok = target.startswith("/") and not target.startswith(("//", "/\\")) and not any(c in target for c in "\r\n\\")
+    return target if ok else "/"
 
 
 @router.post("/login", summary="Sign in")
@@ -313,23 +385,15 @@ async def login(request: Request) -> Response:
         raise WebError(
             429, "too many failed sign-ins from this address", hint=f"try again in {wait} s", retry_after=wait
         )
-    async with request.form(max_files=0, max_fields=5, max_part_size=4096) as form:
+    async with request.form(max_files=0, max_fields=5, max_part_size=4096) as form:  # csrf, token, next
         if not csrf_valid(settings.secret, _text(form.get("csrf")), settings.csrf_ttl):
             raise WebError(403, "the form has expired or did not come from this site", hint="reload /login")
         token = _text(form.get("token"))
+        after = _local(_text(form.get("next")) or "/")
     if not (same_token(token, settings.read_token) or same_token(token, settings.token)):
         throttle.failed(client)
-        return _page(
-            request,
-            "login.html.j2",
-            status=401,
-            title="Sign in",
-            csrf=csrf_token(settings.secret),
-            public=settings.public,
-            failed=True,
-            signed_in=False,
-        )
-    response = RedirectResponse("/", status_code=303)
+        return _login_page(request, after, status=401, failed=True)
+    response = RedirectResponse(after, status_code=303)
     secure = request.url.scheme == "https"
     response.set_cookie(
         COOKIE, cookie_value(token), httponly=True, samesite="strict", secure=secure, max_age=30 * 24 * 3600

@@ -35,7 +35,8 @@ class Upload:
 
 @dataclass(frozen=True, slots=True)
 class Pasted:
-    """An article typed or pasted into the form (or posted as JSON): its text and what is known about it."""
+    """An article typed or pasted into the form (or posted as JSON): its text and what is known about it; ``id``,
+    when not empty, the id to store it under (checked by the caller: see ``api.ARTICLE_ID``)."""
 
     text: str
     title: str = ""
@@ -43,6 +44,7 @@ class Pasted:
     url: str = ""
     published: str = ""
     byline: str = ""
+    id: str = ""
 
     def record(self) -> dict[str, str]:
         """As a JSON record ingest reads (``text``, ``title``, ``outlet``, ...), empty fields left out."""
@@ -58,11 +60,15 @@ def jobs_root(request: Request) -> Path:
 
 
 def queue_uploads(store: Store, root: Path, files: Sequence[Upload] = (), pasted: Sequence[Pasted] = ()) -> Job:
-    """Stage uploaded files and pasted articles under ``root`` as one queued job of ``store``; the job."""
+    """Stage uploaded files and pasted articles under ``root`` as one queued job of ``store``; the job.
+
+    A pasted article with an ``id`` is staged as ``<id>.json``, so that ingest gives it that id (as it gives a file
+    its name), and before the others, so that no made-up id ("pasted", "pasted-2") takes it first."""
     staged = [(upload.name or f"file {n}", _safe(upload.name), upload.data) for n, upload in enumerate(files, 1)]
-    for n, item in enumerate(pasted, 1):
+    numbered = sorted(enumerate(pasted, 1), key=lambda pair: not pair[1].id)  # stable: given ids first, in order
+    for n, item in numbered:
         record = json.dumps(item.record(), ensure_ascii=False).encode("utf-8")
-        staged.append((f"pasted article {n}", "pasted.json", record))
+        staged.append((f"pasted article {n}", f"{item.id}.json" if item.id else "pasted.json", record))
     return stage_job(store, root, label(len(files), len(pasted)), staged)
 
 

@@ -7,12 +7,22 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from ..report.html import tone_view
 from ..store import MARK_END, MARK_START, OutletInfo, SearchHit, Store
 
-__all__ = ["MAX_OUTLET_ARTICLES", "Snippet", "outlet_view", "snippet", "tone"]
+__all__ = [
+    "MAX_OUTLET_ARTICLES",
+    "Snippet",
+    "article_label",
+    "outlet_view",
+    "public_source",
+    "snippet",
+    "tone",
+    "when",
+]
 
 # The outlet page reads at most this many of the outlet's articles (newest first) to tally its loaded language:
 # each is one store read, and 200 articles is months of one outlet's coverage of the stories a desk follows.
@@ -36,6 +46,52 @@ def snippet(hit: SearchHit) -> Snippet:
         marked, _, rest = chunk.partition(MARK_END)
         parts += [(marked, True), (rest, False)]
     return Snippet(hit, tuple((text.replace(MARK_END, ""), hit_) for text, hit_ in parts if text))
+
+
+class _Labelled(Protocol):
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def outlet(self) -> str | None: ...
+    @property
+    def published(self) -> str | None: ...
+
+
+def article_label(article: _Labelled) -> str:
+    """What a reader calls an article: its headline; without one, "Untitled article from OUTLET, DAY" (an article
+    row or a search hit). Never its id or file name."""
+    title = (article.title or "").strip()
+    if title:
+        return title
+    outlet, day = (article.outlet or "").strip(), (article.published or "")[:10]
+    where = f" from {outlet}" if outlet else " from an unknown outlet"
+    return f"Untitled article{where}" + (f", {day}" if day else "")
+
+
+def public_source(source: str, url: str | None = None) -> str:
+    """Where an article came from, as a reader may see it: its web address when it has one, else the last part of
+    the name it was stored under (a file's base name, never the folder it lay in on the server)."""
+    if url and url.lower().startswith(("http://", "https://")):
+        return url
+    base = source.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    return base or "an upload"
+
+
+def when(stamp: str | None) -> str:
+    """An ISO timestamp for people: "9 Mar 2025, 14:05 UTC" (its own offset named when it is not UTC), a bare date
+    as "9 Mar 2025"; what cannot be read, as given."""
+    if not stamp:
+        return "unknown"
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    day = f"{moment.day} {moment:%b %Y}"
+    if len(stamp) <= 10:
+        return day
+    offset, sign = moment.utcoffset(), f"{moment:%z}"  # "+0100"
+    zone = "" if offset is None else " UTC" if not offset else f" UTC{sign[:3]}:{sign[3:5]}"
+    return f"{day}, {moment:%H:%M}{zone}"
 
 
 def tone(value: float | None) -> dict[str, Any]:
