@@ -16,7 +16,7 @@ from ..models import AnnotatedArticle, Fact, FactMention, Report, StoryAnalysis
 
 __all__ = ["SCHEMA", "render_json", "to_dict"]
 
-SCHEMA = "parallax.report/1.3"
+SCHEMA = "parallax.report/1.4"
 
 # Floats (similarities, tone, quantities) are rounded so that the JSON stays readable and byte-stable across
 # platforms; 4 decimals is finer than any threshold the pipeline uses (they are tuned in steps of 0.01).
@@ -298,7 +298,11 @@ def _timeline(s: StoryAnalysis) -> list[dict[str, Any]]:
             "precision": t.precision,
             "text": t.text,
             "articles": list(t.articles),
-            "sentences": [{"article": aid, "index": index} for aid, index in t.sentences],
+            "sentences": [
+                {"article": aid, "index": index, "text": text}
+                for (aid, index), text in zip(t.sentences, t.texts or (t.text,) * len(t.sentences), strict=True)
+            ],
+            "lane": t.lane,
         }
         for t in s.timeline
     ]

@@ -204,6 +204,8 @@ def _story(s: dict[str, Any]) -> StoryAnalysis:
                 t["text"],
                 tuple(t["articles"]),
                 tuple((x["article"], x["index"]) for x in t.get("sentences", ())),
+                tuple(x.get("text", t["text"]) for x in t.get("sentences", ())),
+                "background" if t.get("lane") == "background" else "events",
             )
             for t in s.get("timeline", ())
         ),
