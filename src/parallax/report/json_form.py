@@ -299,8 +299,8 @@ def _timeline(s: StoryAnalysis) -> list[dict[str, Any]]:
             "text": t.text,
             "articles": list(t.articles),
             "sentences": [
-                {"article": aid, "index": index, "text": text}
-                for (aid, index), text in zip(t.sentences, t.texts or (t.text,) * len(t.sentences), strict=True)
+                {"article": aid, "index": index, "text": t.texts[n] if len(t.texts) == len(t.sentences) else None}
+                for n, (aid, index) in enumerate(t.sentences)
             ],
             "lane": t.lane,
         }
