@@ -176,11 +176,11 @@ def find_dates(doc: Doc, sentences: Sequence[Sentence], reference: date | None) 
 class _Passage:
     """The year a passage of the article is set in, as the dates read so far give it.
 
-    A year named in a passage ("in 2016", "on June 3, 2016", "July 2016") sets it; the bare dates after it ("On July
-    22 that year", "on Oct. 7", "in March") are that year's, in the same paragraph and the next, and each one so
-    dated carries it on; another year takes over; a date read from the publication ("on Tuesday", "yesterday",
-    "last month") brings the passage back to the publication's time. A year that only names a span or a background
-    ("since 2016", "the 2016 election") sets nothing.
+    A year named in a passage ("in 2016", "on June 3, 2016", "July 2016") sets it; the bare month-days after it
+    ("On July 22 that year", "on Oct. 7", "in September that year") are that year's, in the same paragraph and the
+    next, and each one so dated carries it on; another year takes over; a date read from the publication ("on
+    Tuesday", "yesterday", "last month") brings the passage back to the publication's time. A year that only names
+    a span or a background ("since 2016", "the 2016 election") sets nothing.
     """
 
     def __init__(self) -> None:
@@ -195,7 +195,7 @@ class _Passage:
     def after(
         self, match: re.Match[str], value: str, sentence: Sentence, *, opens: bool, reference: date | None
     ) -> None:
-        kind = _passage_kind(match)
+        kind = _kind(match)[0]
         year = int(value[:4]) if value[:4].isdigit() else None
         if kind in ("full", "month-year") or (kind == "year" and opens):
             self.year, self.paragraph = year, sentence.paragraph
@@ -208,18 +208,12 @@ class _Passage:
 
 
 # Kinds a passage year dates, and kinds read from the publication date (they end a passage set in another year).
-_PASSAGE_KINDS = frozenset({"month-day", "bare-month", "month-day-that-year", "month-that-year", "that-year"})
+# A bare month ("in January") is left to the publication's rules: "announced in March 2023. The subsidy was approved
+# in January" is this January (checked on the example corpus).
+_PASSAGE_KINDS = frozenset({"month-day", "month-day-that-year", "month-that-year", "that-year"})
 _PUBLICATION_KINDS = frozenset(
     {"weekday", "relative-day", "ago", "relative-month", "rel-year-month", "month", "relative-year"}
 )
-
-
-def _passage_kind(match: re.Match[str]) -> str:
-    """The expression's kind, with "early March" (a month the passage may date) told from "last March"."""
-    kind, _ = _kind(match)
-    if kind == "month" and (match.group("mm_mod") or "").lower() in ("early", "late", "mid"):
-        return "bare-month"
-    return kind
 
 
 def _opens_passage(match: re.Match[str], text: str, sentence: Sentence) -> bool:
@@ -375,7 +369,7 @@ def _in_passage(
     """A bare date read in the year its passage sets, or ``None`` when that year does not decide it: no passage
     year, the publication's own year (the publication rules then know better), or a passage in the past and a verb
     in the future ("In 2016 ... The plant will reopen on Oct. 7")."""
-    kind = _passage_kind(match)
+    kind = _kind(match)[0]
     if kind not in _PASSAGE_KINDS or passage is None:
         return None
     publication_knows = reference is not None and (
@@ -387,8 +381,8 @@ def _in_passage(
     if kind in ("month-day", "month-day-that-year"):
         month = _month(g["md_m"] or g["dm_m"] or g["mdt_m"] or g["dmt_m"])
         return _day(passage, month, _int(g["md_d"] or g["dm_d"] or g["mdt_d"] or g["dmt_d"]), relative=True)
-    if kind in ("bare-month", "month-that-year"):
-        return f"{passage:04d}-{_month(g['bm_m'] or g['mm_m'] or g['mt_m']):02d}", "month", True
+    if kind == "month-that-year":
+        return f"{passage:04d}-{_month(g['mt_m']):02d}", "month", True
     return f"{passage:04d}", "year", True
 
 
