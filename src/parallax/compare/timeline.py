@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from itertools import takewhile
 
 from ..annotate import dates as dates_module
 from ..days import MONTHS, publication_day
@@ -142,7 +143,7 @@ def _lane(expr: TimeExpression, reference: date | None) -> Lane:
             last_day = date(int(year), int(month), 28)
         except ValueError:
             return "events"
-        if last_day + timedelta(days=BACKGROUND_DAYS) < reference:
+        if (reference - last_day).days > BACKGROUND_DAYS:
             return "background"
     return "events"
 
@@ -150,8 +151,11 @@ def _lane(expr: TimeExpression, reference: date | None) -> Lane:
 def _subject(text: str, expr: TimeExpression, offset: int) -> str:
     """The word a background date qualifies ("election" in "the 2016 election"), or ``""``."""
     after = text[expr.end - offset :]
-    word = re.match(r"[^\S\n]+([a-z][a-z-]+)", after)
-    return word.group(1)[:STEM_LETTERS] if word and word.group(1) not in _STOP else ""
+    rest = after.lstrip(" \t")
+    if rest == after:
+        return ""  # "2016," or "2016." qualifies nothing
+    word = "".join(takewhile(lambda c: c.isalpha() or c == "-", rest[:40]))
+    return word[:STEM_LETTERS] if len(word) > 1 and word.islower() and word not in _STOP else ""
 
 
 def _terms(text: str) -> set[str]:
