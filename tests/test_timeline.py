@@ -12,6 +12,7 @@ from parallax import analyze_articles, render, to_dict
 from parallax.annotate import annotate
 from parallax.compare.timeline import build_timeline
 from parallax.models import AnnotatedArticle, Article, TimelineEntry
+from parallax.report import from_dict
 
 
 def _article(aid: str, text: str, published: str | None, outlet: str | None = None) -> Article:
@@ -71,6 +72,21 @@ def test_a_weekday_brings_the_passage_back_to_the_publication() -> None:
     text = "In 2016, the mill closed.\n\nOn Tuesday, the new owners met the union. On March 1, they signed a deal."
     (article,) = _annotated(_article("back", text, "2019-03-15"))
     assert _dated(article)["March 1"] == "2019-03-01"
+
+
+def test_a_passage_year_ends_two_paragraphs_on() -> None:
+    text = (
+        "In 2016, the mill closed.\n\nWorkers left the town.\n\nThe council met the buyers.\n\n"
+        "On March 1, they signed a deal."
+    )
+    (article,) = _annotated(_article("far", text, "2019-03-15"))
+    assert _dated(article)["March 1"] == "2019-03-01"
+
+
+def test_a_future_verb_is_not_dated_in_a_past_passage() -> None:
+    text = "The plant closed in 2016. It will reopen on Oct. 7, the owners said."
+    (article,) = _annotated(_article("reopen", text, "2019-03-15"))
+    assert _dated(article)["Oct. 7"] == "2019-10-07"
 
 
 def test_that_year_without_a_year_before_it_is_not_a_date() -> None:
@@ -184,6 +200,18 @@ def test_without_publication_dates_no_captions_and_no_guesses() -> None:
     assert timeline == ()
 
 
+def test_captions_date_nothing_even_with_a_publication_date() -> None:
+    (article,) = _annotated(
+        _article(
+            "dated",
+            "Protesters gather outside parliament on June 12, 2019. REUTERS/Jane Doe\n\n"
+            "Thousands of people marched on Sunday against the bill.",
+            "2019-06-17",
+        )
+    )
+    assert [t.date for t in build_timeline([article])] == ["2019-06-16"]
+
+
 def test_the_reports_say_so_when_nothing_anchors_the_dates() -> None:
     report = analyze_articles(CAPTIONED, encoder="static")
     stories = to_dict(report)["stories"]
@@ -201,6 +229,7 @@ def test_the_json_and_markdown_show_the_lanes_apart() -> None:
     monday = next(t for t in entries if t["date"] == "2019-03-11")
     assert len(monday["sentences"]) >= 3
     assert all(set(x) == {"article", "index", "text"} for x in monday["sentences"])
+    assert to_dict(from_dict(to_dict(report)))["stories"] == stories  # lanes and wording read back
     markdown = render(report, "markdown")
     assert "### Timeline" in markdown
     assert "#### Background" in markdown
