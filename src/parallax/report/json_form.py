@@ -27,7 +27,7 @@ NEWS_KINDS = ("wire", "outlet")
 
 
 def to_dict(report: Report) -> dict[str, Any]:
-    """The report as plain JSON-ready data, schema ``parallax.report/1.2``, with a stable field order."""
+    """The report as plain JSON-ready data, schema ``SCHEMA``, with a stable field order."""
     if not isinstance(report, Report):
         raise TypeError(f"to_dict() expects a parallax.models.Report, not {type(report).__name__}")
     articles = {a.id: a for a in report.articles}
