@@ -242,7 +242,7 @@ def _timeline(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> lis
 
 
 def _timeline_entry(t: dict[str, Any], articles: dict[str, dict[str, Any]], *, each: bool) -> list[str]:
-    """One entry; with ``each``, every sentence that dates it under it, else their number."""
+    """One entry; with ``each``, every other sentence that dates it under it, else their number."""
     who = ", ".join(_esc(_label(a, articles)) for a in t["articles"])
     line = f"- **{_esc(t['date'])}** ({_esc(t['precision'])}): {_esc(t['text'])}" + (f" — {who}" if who else "")
     told = [x for x in t.get("sentences", ()) if x.get("text")]
@@ -250,7 +250,8 @@ def _timeline_entry(t: dict[str, Any], articles: dict[str, dict[str, Any]], *, e
         return [line]
     if not each:
         return [f"{line} ({len(told)} sentences)"]
-    return [line] + [f"  - {_esc(_label(x['article'], articles))}: “{_esc(x['text'])}”" for x in told]
+    # the first sentence is the entry's text; the others follow, each with its outlet
+    return [line] + [f"  - {_esc(_label(x['article'], articles))}: “{_esc(x['text'])}”" for x in told[1:]]
 
 
 def _framing(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> list[str]:
