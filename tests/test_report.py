@@ -531,7 +531,7 @@ QUOTE = {"id": STR, "speaker": OPT_STR, "mentions": list}
 QUOTE_MENTION = {"article": STR, "text": STR, "start": INT, "end": INT, "sentence": INT, "kind": STR}
 CONFLICT = {"id": STR, "kind": STR, "description": STR, "fact": OPT_STR, "mentions": list}
 CONFLICT_MENTION = {"article": STR, "sentence": STR, "index": INT, "value": STR}
-TIMELINE = {"date": STR, "precision": STR, "text": STR, "articles": list}
+TIMELINE = {"date": STR, "precision": STR, "text": STR, "articles": list, "sentences": list, "lane": STR}
 SUMMARY = {"text": STR, "sources": list, "article": STR, "sentence": INT, "fact": OPT_STR, "exclusive": BOOL}
 FRAMING = {"article": STR, "tone": OPT_NUM, "loaded_terms": list, "terms": list}
 TERM = {"text": STR, "kind": STR, "start": INT, "end": INT}
@@ -550,7 +550,7 @@ def _check(record: dict[str, Any], shape: dict[str, Any], where: str) -> None:
 def test_json_round_trips_and_keeps_every_field(data: dict[str, Any], report: Report) -> None:
     assert data == json.loads(json.dumps(to_dict(report)))
     assert list(data)[:4] == ["schema", "version", "generated", "counts"]
-    assert data["schema"] == SCHEMA == "parallax.report/1.3"
+    assert data["schema"] == SCHEMA == "parallax.report/1.4"
     assert data["version"] == "0.1.0"
     assert data["generated"] == "2024-03-12T09:00:00+00:00"
     assert data["counts"] == {"articles": 6, "stories": 2, "facts": 6, "rejected": 1, "duplicates": 1}
@@ -673,7 +673,8 @@ def test_story_views(data: dict[str, Any]) -> None:
         "precision": "month",
         "text": "The budget adds three bus lines by June 2025, the transport department said.",
         "articles": ["city-ledger"],
-        "sentences": [{"article": "city-ledger", "index": 2}],
+        "sentences": [{"article": "city-ledger", "index": 2, "text": None}],
+        "lane": "events",
     }
     assert data["duplicates"] == [
         {"original": "coastal-wire", "copies": ["bay-gazette"], "similarity": [1.0], "exact": True}

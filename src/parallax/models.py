@@ -50,6 +50,8 @@ __all__ = [
 ]
 
 Precision = Literal["day", "month", "year"]
+# A timeline entry's lane: the story's dated events, or the background it mentions (years, long-past months).
+Lane = Literal["events", "background"]
 
 
 def content_id(*parts: str, size: int = 16) -> str:
@@ -376,13 +378,20 @@ class Conflict:
 
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
-    """A dated event: ``date`` at its precision, the sentence(s) that date it, and the articles."""
+    """A dated event: ``date`` at its precision, the sentence(s) that date it, and the articles.
+
+    ``text`` is one sentence stating it (the first article's); ``sentences`` every sentence of every article that
+    dates the same event, ``texts`` their wording (one per ``sentences`` item). ``lane`` is ``"events"``, or
+    ``"background"`` for the years and long-past months the articles mention as context ("the 2016 election").
+    """
 
     date: str
     precision: Precision
     text: str
     articles: tuple[str, ...]
     sentences: tuple[tuple[str, int], ...] = ()
+    texts: tuple[str, ...] = ()
+    lane: Lane = "events"
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,8 +45,19 @@ TEMPORAL_PREPOSITIONS = frozenset(
     }
 )  # fmt: skip
 # Auxiliaries and verbs that put an event in the future ("will meet on Friday" is the next Friday; "sentencing
-# was scheduled for June 28" is the next June 28 even though the verb is past).
-FUTURE_WORDS = frozenset({"will", "'ll", "’ll", "shall", "wo", "scheduled", "slated", "due", "planned", "expected"})
+# was scheduled for June 28" is the next June 28 even though the verb is past; "plans to vote on Tuesday").
+FUTURE_WORDS = frozenset(
+    {
+        "will", "'ll", "’ll", "shall", "wo", "scheduled", "slated", "due", "planned", "expected", "plans", "plan",
+        "planning", "next", "upcoming", "coming",
+    }
+)  # fmt: skip
+# Nouns that make a date a time limit still to come unless the verb is past: "the February deadline" in January is
+# next month, "Tuesday is the deadline" on a Saturday the coming Tuesday ("missed the February deadline" is past).
+DEADLINE_WORDS = frozenset({"deadline", "deadlines", "target", "cutoff", "cut-off"})
+# A year that sets the time of a passage: after these words ("in 2016, ...", "during 2016"), or opening a sentence.
+# "since 2016", "by 2016" and "the 2016 election" name a span or a background, not the time of the narration.
+PASSAGE_YEAR_WORDS = frozenset({"in", "during", "throughout", "of"})
 # A past-tense verb moves a month-day that is a little ahead of publication back a year ("signed on May 2" in a
 # paper of 30 April is last May); this many days of slack absorb time zones and late-night publication.
 PAST_SLACK_DAYS = 2
@@ -74,10 +85,15 @@ _REL = r"(?i:this|last|next)"
 
 # One alternation, longest forms first (Python takes the first alternative that matches at a position). Each
 # alternative has its own named groups; ``_interpret`` reads them back, so finding and resolving share one grammar.
+_THAT_YEAR = rf"(?i:that|the{_SP}same){_SP}(?i:year)"
 _GRAMMAR = rf"""
 (?<![\w$€£¥/.-])
 (?:
-    (?P<rym_rel>{_REL}){_SP}(?i:year),?{_SP}(?i:in){_SP}(?P<rym_m>{_MONTH})
+    (?:{_WEEKDAY},?{_SP})?(?P<mdt_m>{_MONTH}){_SP}(?P<mdt_d>{_DAY}),?{_SP}{_THAT_YEAR}
+  | (?:{_WEEKDAY},?{_SP})?(?P<dmt_d>{_DAY}){_SP}(?:of{_SP})?(?P<dmt_m>{_MONTH}),?{_SP}{_THAT_YEAR}
+  | (?P<mt_m>{_MONTH_FULL}),?{_SP}{_THAT_YEAR}
+  | (?P<ty>{_THAT_YEAR})
+  | (?P<rym_rel>{_REL}){_SP}(?i:year),?{_SP}(?i:in){_SP}(?P<rym_m>{_MONTH})
   | (?P<mry_m>{_MONTH}){_SP}(?P<mry_rel>{_REL}){_SP}(?i:year)
   | (?:{_WEEKDAY},?{_SP})?(?P<mdy_m>{_MONTH}){_SP}(?P<mdy_d>{_DAY}),?{_SP}(?P<mdy_y>{_YEAR})
   | (?:{_WEEKDAY},?{_SP})?(?P<dmy_d>{_DAY}){_SP}(?:of{_SP})?(?P<dmy_m>{_MONTH}),?{_SP}(?P<dmy_y>{_YEAR})
@@ -102,6 +118,10 @@ _GRAMMAR = rf"""
 _DATE_RE = re.compile(_GRAMMAR, re.VERBOSE)
 # The alternative that matched is named by its first group that took part; (group, kind, precision).
 _KINDS: tuple[tuple[str, str, Precision], ...] = (
+    ("mdt_m", "month-day-that-year", "day"),
+    ("dmt_d", "month-day-that-year", "day"),
+    ("mt_m", "month-that-year", "month"),
+    ("ty", "that-year", "year"),
     ("rym_rel", "rel-year-month", "month"),
     ("mry_m", "rel-year-month", "month"),
     ("mdy_m", "full", "day"),
@@ -124,13 +144,15 @@ _KINDS: tuple[tuple[str, str, Precision], ...] = (
 
 
 def find_dates(doc: Doc, sentences: Sequence[Sentence], reference: date | None) -> tuple[TimeExpression, ...]:
-    """Temporal expressions in the article, resolved against ``reference`` (the publication date).
+    """Temporal expressions in the article, resolved against ``reference`` (the publication date) and against the
+    year the passage sets (``_Passage``: "in 2016 ... On July 22 that year ... On Oct. 7" are 2016's).
 
     Without a reference, relative expressions get ``value=""``; ``resolve`` fills them in later.
     """
     text = doc.text
     token_starts = [int(t.idx) for t in doc]
     starts = [s.start for s in sentences]
+    passage = _Passage()
     found: list[TimeExpression] = []
     for match in _DATE_RE.finditer(text):
         start, end = match.span()
@@ -140,12 +162,68 @@ def find_dates(doc: Doc, sentences: Sequence[Sentence], reference: date | None) 
         tokens = _tokens(doc, token_starts, start, end)
         if not tokens or not _accepted(match, text, doc, tokens):
             continue
-        parsed = _interpret(match, reference, tense=_tense(tokens))
+        sentence = sentences[index]
+        year = passage.year_at(sentence.paragraph)
+        parsed = _interpret(match, reference, tense=_tense(tokens), passage=year)
         if parsed is None:
             continue
         value, precision, relative = parsed
+        passage.after(match, value, sentence, opens=_opens_passage(match, text, sentence), reference=reference)
         found.append(TimeExpression(match.group(0), start, end, index, value, precision, relative))
     return tuple(found)
+
+
+class _Passage:
+    """The year a passage of the article is set in, as the dates read so far give it.
+
+    A year named in a passage ("in 2016", "on June 3, 2016", "July 2016") sets it; the bare month-days after it
+    ("On July 22 that year", "on Oct. 7", "in September that year") are that year's, in the same paragraph and the
+    next, and each one so dated carries it on; another year takes over; a date read from the publication ("on
+    Tuesday", "yesterday", "last month") brings the passage back to the publication's time. A year that only names
+    a span or a background ("since 2016", "the 2016 election") sets nothing.
+    """
+
+    def __init__(self) -> None:
+        self.year: int | None = None
+        self.paragraph = 0
+
+    def year_at(self, paragraph: int) -> int | None:
+        if self.year is not None and paragraph > self.paragraph + 1:
+            self.year = None
+        return self.year
+
+    def after(
+        self, match: re.Match[str], value: str, sentence: Sentence, *, opens: bool, reference: date | None
+    ) -> None:
+        kind = _kind(match)[0]
+        year = int(value[:4]) if value[:4].isdigit() else None
+        if kind in ("full", "month-year") or (kind == "year" and opens):
+            self.year, self.paragraph = year, sentence.paragraph
+        elif kind in _PASSAGE_KINDS and year is not None and year == self.year:
+            self.paragraph = sentence.paragraph  # a date of the passage carries it on
+        elif kind == "relative-year" and reference is not None and year is not None and year != reference.year:
+            self.year, self.paragraph = year, sentence.paragraph  # "last year, ... on March 3"
+        elif kind in _PUBLICATION_KINDS:
+            self.year = None
+
+
+# Kinds a passage year dates, and kinds read from the publication date (they end a passage set in another year).
+# A bare month ("in January") is left to the publication's rules: "announced in March 2023. The subsidy was approved
+# in January" is this January (checked on the example corpus).
+_PASSAGE_KINDS = frozenset({"month-day", "month-day-that-year", "month-that-year", "that-year"})
+_PUBLICATION_KINDS = frozenset(
+    {"weekday", "relative-day", "ago", "relative-month", "rel-year-month", "month", "relative-year"}
+)
+
+
+def _opens_passage(match: re.Match[str], text: str, sentence: Sentence) -> bool:
+    """Whether a bare year sets the passage's time: "in 2016, ..." or a sentence opening on it, not "since 2016"
+    nor "the 2016 election"."""
+    if match.start("y") > match.start():
+        return False  # "mid-2016": a part of the year, not the time of what follows
+    if text[sentence.start : match.start()].strip(' "“‘(') == "":
+        return True
+    return _previous_word(text, match.start()) in PASSAGE_YEAR_WORDS
 
 
 def resolve(expr: TimeExpression, reference: date) -> TimeExpression:
@@ -235,39 +313,77 @@ def _previous_word(text: str, pos: int) -> str:
 
 
 def _tense(tokens: Sequence[Token]) -> str:
-    """The tense of the verb the expression attaches to: "future" ("will meet on Friday"), "past" or ""."""
+    """The tense of the verb the expression attaches to: "future" ("will meet on Friday", "plans to vote on
+    Tuesday", "the February deadline", "Tuesday is the deadline"), "past" or ""."""
     token = tokens[0]
+    path = [token]
     for _ in range(4):
         if token.pos_ in ("VERB", "AUX") or token.head is token:
             break
         token = token.head
+        path.append(token)
+    words = {t.lower_ for t in path} | {c.lower_ for t in path for c in t.children}
     if token.pos_ not in ("VERB", "AUX"):
-        return ""
+        return "future" if words & DEADLINE_WORDS else ""
     children = list(token.children)
-    words = {child.lower_ for child in children} | {token.lower_}
+    if token.dep_ in ("xcomp", "advcl") and token.head is not token:
+        words |= {token.head.lower_} | {c.lower_ for c in token.head.children if c.dep_ in ("aux", "auxpass")}
     scheduled = token.lower_ == "set" and any(c.lower_ == "for" for c in children)  # "set for June 28"
     if words & FUTURE_WORDS or scheduled:
         return "future"
     if token.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in children):
         return "past"
+    if words & DEADLINE_WORDS:
+        return "future"
     return ""
 
 
 # --- resolving --------------------------------------------------------------------------------------------------------
 
 
-def _interpret(match: re.Match[str], reference: date | None, *, tense: str = "") -> tuple[str, Precision, bool] | None:
-    """(ISO value, precision, relative) for one matched expression; ``None`` if it is not a valid date.
+def _interpret(
+    match: re.Match[str], reference: date | None, *, tense: str = "", passage: int | None = None
+) -> tuple[str, Precision, bool] | None:
+    """(ISO value, precision, relative) for one matched expression; ``None`` if it is not a valid date. ``passage``
+    is the year the passage sets (``_Passage``), for the bare dates it dates.
 
     A relative date that would leave the calendar (years 1 to 9999: "yesterday" in a paper dated 0001-01-01, "next
     year" in one dated 9999) is not a date either."""
     try:
-        parsed = _interpreted(match, reference, tense=tense)
+        parsed = _in_passage(match, reference, tense, passage)
+        if parsed is None and _kind(match)[0] not in _THAT_YEAR_KINDS:
+            parsed = _interpreted(match, reference, tense=tense)
     except OverflowError:
         return None
     if parsed is not None and parsed[0] and not _in_calendar(parsed[0]):
         return None
     return parsed
+
+
+_THAT_YEAR_KINDS = frozenset({"month-day-that-year", "month-that-year", "that-year"})
+
+
+def _in_passage(
+    match: re.Match[str], reference: date | None, tense: str, passage: int | None
+) -> tuple[str, Precision, bool] | None:
+    """A bare date read in the year its passage sets, or ``None`` when that year does not decide it: no passage
+    year, the publication's own year (the publication rules then know better), or a passage in the past and a verb
+    in the future ("In 2016 ... The plant will reopen on Oct. 7")."""
+    kind = _kind(match)[0]
+    if kind not in _PASSAGE_KINDS or passage is None:
+        return None
+    publication_knows = reference is not None and (
+        passage == reference.year or (tense == "future" and passage < reference.year)
+    )
+    if kind not in _THAT_YEAR_KINDS and publication_knows:
+        return None
+    g = match.groupdict()
+    if kind in ("month-day", "month-day-that-year"):
+        month = _month(g["md_m"] or g["dm_m"] or g["mdt_m"] or g["dmt_m"])
+        return _day(passage, month, _int(g["md_d"] or g["dm_d"] or g["mdt_d"] or g["dmt_d"]), relative=True)
+    if kind == "month-that-year":
+        return f"{passage:04d}-{_month(g['mt_m']):02d}", "month", True
+    return f"{passage:04d}", "year", True
 
 
 def _in_calendar(value: str) -> bool:

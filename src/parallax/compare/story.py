@@ -9,8 +9,8 @@ them and off the articles' annotations:
 * **conflicts**: aligned sentences (one fact) whose numbers counting the same thing, or whose dates at the same
   precision, differ ("38 vs 36 Huawei affiliates"); one person given one office with different qualifiers
   ("Industry Minister" vs "Economy Minister"); quotes grouped as one whose speakers differ;
-* **timeline**: dated events (resolved dates with the sentences that date them), articles without a publication
-  date resolved against the story's date.
+* **timeline**: dated events, one entry per event with every sentence dating it, and the background years apart
+  (``timeline``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz import fuzz
 
-from ..annotate import dates as dates_module
 from ..errors import TooSlowError
 from ..models import (
     AnnotatedArticle,
@@ -32,7 +31,6 @@ from ..models import (
     ConflictMention,
     Fact,
     FactMention,
-    Precision,
     Quantity,
     Quote,
     QuoteGroup,
@@ -40,10 +38,10 @@ from ..models import (
     Story,
     StoryAnalysis,
     TimeExpression,
-    TimelineEntry,
     content_id,
 )
 from .align import align_facts
+from .timeline import build_timeline
 
 __all__ = ["MAX_QUOTES", "MAX_SENTENCES", "check_comparable", "compare_story", "compared_articles"]
 
@@ -554,45 +552,6 @@ def _title_conflicts(story_id: str, articles: Sequence[AnnotatedArticle]) -> lis
     return found
 
 
-def _story_reference(articles: Sequence[AnnotatedArticle]) -> date | None:
-    days = sorted(a.article.published[:10] for a in articles if a.article.published)
-    if not days:
-        return None
-    try:
-        return date.fromisoformat(days[len(days) // 2])
-    except ValueError:
-        return None
-
-
-def _timeline(articles: Sequence[AnnotatedArticle]) -> tuple[TimelineEntry, ...]:
-    reference = _story_reference(articles)
-    # (date, sentence text) -> precision, articles, (article, sentence index) pairs
-    entries: dict[tuple[str, str], tuple[Precision, list[str], list[tuple[str, int]]]] = {}
-    for article in articles:
-        sentences = {s.index: s for s in article.sentences}
-        for expr in article.dates:
-            resolved: TimeExpression = expr
-            if not expr.value:
-                if reference is None or article.article.published:
-                    continue
-                resolved = dates_module.resolve(expr, reference)
-                if not resolved.value:
-                    continue
-            sentence = sentences.get(resolved.sentence)
-            if sentence is None:
-                continue
-            _, arts, refs = entries.setdefault((resolved.value, sentence.text), (resolved.precision, [], []))
-            if article.id not in arts:
-                arts.append(article.id)
-            refs.append((article.id, sentence.index))
-    out = [
-        TimelineEntry(date=value, precision=precision, text=text, articles=tuple(arts), sentences=tuple(refs))
-        for (value, text), (precision, arts, refs) in entries.items()
-    ]
-    out.sort(key=lambda e: (e.date, e.text))
-    return tuple(out)
-
-
 def compare_story(
     story: Story,
     articles: Sequence[AnnotatedArticle],
@@ -623,7 +582,7 @@ def compare_story(
         facts=facts,
         quotes=quotes,
         conflicts=tuple(conflicts),
-        timeline=_timeline(articles),
+        timeline=build_timeline(articles, facts),
         citations=citations,
         compared=tuple(a.id for a in sample) if len(sample) < len(articles) else (),
     )

@@ -17,7 +17,7 @@ from ..tables import article_labels
 
 __all__ = ["SCHEMA", "render_json", "to_dict"]
 
-SCHEMA = "parallax.report/1.3"
+SCHEMA = "parallax.report/1.4"
 
 # Floats (similarities, tone, quantities) are rounded so that the JSON stays readable and byte-stable across
 # platforms; 4 decimals is finer than any threshold the pipeline uses (they are tuned in steps of 0.01).
@@ -28,7 +28,7 @@ NEWS_KINDS = ("wire", "outlet")
 
 
 def to_dict(report: Report) -> dict[str, Any]:
-    """The report as plain JSON-ready data, schema ``parallax.report/1.2``, with a stable field order."""
+    """The report as plain JSON-ready data, schema ``SCHEMA``, with a stable field order."""
     if not isinstance(report, Report):
         raise TypeError(f"to_dict() expects a parallax.models.Report, not {type(report).__name__}")
     articles = {a.id: a for a in report.articles}
@@ -290,7 +290,11 @@ def _timeline(s: StoryAnalysis) -> list[dict[str, Any]]:
             "precision": t.precision,
             "text": t.text,
             "articles": list(t.articles),
-            "sentences": [{"article": aid, "index": index} for aid, index in t.sentences],
+            "sentences": [
+                {"article": aid, "index": index, "text": t.texts[n] if len(t.texts) == len(t.sentences) else None}
+                for n, (aid, index) in enumerate(t.sentences)
+            ],
+            "lane": t.lane,
         }
         for t in s.timeline
     ]

@@ -204,6 +204,8 @@ def _story(s: dict[str, Any]) -> StoryAnalysis:
                 t["text"],
                 tuple(t["articles"]),
                 tuple((x["article"], x["index"]) for x in t.get("sentences", ())),
+                _texts(t.get("sentences", ())),
+                "background" if t.get("lane") == "background" else "events",
             )
             for t in s.get("timeline", ())
         ),
@@ -254,3 +256,9 @@ def _sourcing(x: dict[str, Any]) -> OutletSourcing:
 def _recycled(r: dict[str, Any]) -> Recycled:
     passages = tuple(RecycledPassage(r["article"], p["index"], p["text"], p["date"]) for p in r.get("passages", ()))
     return Recycled(r["article"], r["reason"], r["latest"], r["reference"], r["gap_days"], passages)
+
+
+def _texts(sentences: Any) -> tuple[str, ...]:
+    """The wording of a timeline entry's sentences; empty when a report before schema 1.4 does not give it."""
+    texts = tuple(x.get("text") for x in sentences)
+    return texts if all(isinstance(t, str) for t in texts) else ()

@@ -214,17 +214,44 @@ def _conflicts(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> li
     return out
 
 
+NO_ANCHOR = "No dated events: the articles carry no publication dates to anchor relative dates."
+
+
 def _timeline(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> list[str]:
-    if not story["timeline"]:
+    """Dated events, each with every outlet that dates it, then the background years apart; without any
+    publication date and no event dated in full, an honest empty state."""
+    entries = sorted(story["timeline"], key=lambda t: str(t["date"]))
+    events = [t for t in entries if t.get("lane", "events") == "events"]
+    background = [t for t in entries if t.get("lane", "events") == "background"]
+    anchored = any(articles.get(aid, {}).get("published") for aid in story["articles"])
+    if not entries and anchored:
         return []
     out = ["### Timeline", ""]
-    for t in sorted(story["timeline"], key=lambda t: str(t["date"])):
-        who = ", ".join(_esc(_label(a, articles)) for a in t["articles"])
-        out.append(
-            f"- **{_esc(t['date'])}** ({_esc(t['precision'])}): {_esc(t['text'])}" + (f" — {who}" if who else "")
-        )
-    out.append("")
+    if not events:
+        out += [NO_ANCHOR if not anchored else "No dated events.", ""]
+    for t in events:
+        out += _timeline_entry(t, articles, each=True)
+    if events:
+        out.append("")
+    if background:
+        out += ["#### Background", "", "Years and long-past months the articles mention as context.", ""]
+        for t in background:
+            out += _timeline_entry(t, articles, each=False)
+        out.append("")
     return out
+
+
+def _timeline_entry(t: dict[str, Any], articles: dict[str, dict[str, Any]], *, each: bool) -> list[str]:
+    """One entry; with ``each``, every other sentence that dates it under it, else their number."""
+    who = ", ".join(_esc(_label(a, articles)) for a in t["articles"])
+    line = f"- **{_esc(t['date'])}** ({_esc(t['precision'])}): {_esc(t['text'])}" + (f" — {who}" if who else "")
+    told = [x for x in t.get("sentences", ()) if x.get("text")]
+    if len(told) < 2:
+        return [line]
+    if not each:
+        return [f"{line} ({len(told)} sentences)"]
+    # the first sentence is the entry's text; the others follow, each with its outlet
+    return [line] + [f"  - {_esc(_label(x['article'], articles))}: “{_esc(x['text'])}”" for x in told[1:]]
 
 
 def _framing(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> list[str]:
