@@ -802,6 +802,7 @@ def _timeline(story: dict[str, Any], ix: _Index) -> list[dict[str, Any]]:
                 "label": _date_label(str(t["date"]), t["precision"]),
                 "precision": t["precision"],
                 "text": t["text"],
+                "lane": t.get("lane") or "events",
                 "articles": [{**ix.ref(aid), "href": linked.get(aid, ix.ref(aid)["href"])} for aid in t["articles"]],
             }
         )

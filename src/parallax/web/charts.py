@@ -227,7 +227,8 @@ def exclusives_chart(report: dict[str, Any], story_index: int = 0, base: str = "
 
 
 def timeline_chart(report: dict[str, Any], story_index: int = 0, base: str = "") -> Timeline | None:
-    """The timeline of one story: mentioned dates and publication dates on one axis; ``None`` without dates."""
+    """The timeline of one story: the dated events (not the background years, lane ``background``) and the
+    publication dates on one axis; ``None`` without dates."""
     stories = report.get("stories", [])
     if story_index >= len(stories):
         return None
@@ -238,6 +239,8 @@ def timeline_chart(report: dict[str, Any], story_index: int = 0, base: str = "")
     spans: list[tuple[date, date, int, str, str, str]] = []  # start, end (exclusive), lane, label, title, href
     dated: dict[tuple[str, str], list[dict[str, Any]]] = {}  # one mark per date: entries of one date overlap
     for t in story["timeline"]:
+        if t.get("lane", "events") == "background":
+            continue  # years given for context (the list below the chart has them): they would stretch the axis
         dated.setdefault((str(t["date"]), t["precision"]), []).append(t)
     for (when, precision), entries in dated.items():
         period = _period(when, precision)
