@@ -26,6 +26,12 @@ from tests.web.conftest import READ_TOKEN, TOKEN, Server, Tab, serve
 
 WIDTHS = (1440, 390)  # a desktop, and a phone held upright
 
+# The text of a page's <main> without the web app's charts (the story page's own additions to the report).
+WITHOUT_CHARTS = (
+    "() => { document.querySelectorAll('main .charts, main .timeline-chart').forEach(e => e.remove());"
+    " return document.querySelector('main').innerText; }"
+)
+
 
 def clean(tab: Tab) -> None:
     assert tab.outside == [], "requests left the server"
@@ -42,27 +48,78 @@ def test_list_story_article_search(site: Server, tab: Callable[[Server], Tab]) -
     page.get_by_role("link", name=largest.title, exact=True).first.click()
     page.wait_for_url(re.compile(r"/stories/"))
 
-    # the story page: the report's masthead and sections, with the charts
+    # the story page answers first: who covered it, what outlets agree on, what is disputed, what only one says,
+    # then the details (coverage, quotes, timeline, ..., the articles), with a table of contents and a skip link
     assert page.locator(".masthead h1").inner_text() == largest.title
-    assert page.locator("svg[aria-label^='Coverage matrix'] rect.cell").count() == largest.facts * largest.articles
-    assert page.locator("table.matrix tbody tr").count() == largest.facts
-    assert page.locator(".timeline-chart svg, .coverage-chart svg").count() >= 1
+    top = page.locator(".masthead").inner_text()
+    assert not re.search(r"STORIES|DUPLICATES|REJECTED|SCHEMA", top.upper())  # no batch counts on a story's page
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T|parallax\.report/", page.locator("body").inner_text())
+    named = len(largest.outlets)  # the seeds' story: 4 articles, one of them from a named outlet
+    assert f"{largest.articles} articles from {named} outlet{'s' if named != 1 else ''}" in top
+    order = ["-who", "-agreed", "-disputed", "-figures", "-only", "-details"]
+    tops = [page.locator(f"[id$='{part}']").first for part in order]
+    ys = [box["y"] for box in (t.bounding_box() for t in tops if t.count()) if box]
+    assert ys == sorted(ys)
+    assert len(ys) >= 3
+    assert page.locator("[id$='-who']").first.bounding_box()["y"] < 900  # the answer is above the fold
+    assert page.locator("nav.toc a").count() >= 3
+    assert page.locator("a.skip").get_attribute("href") == f"#{page.locator('section.story').get_attribute('id')}"
+    data = site.store.story_report(largest.id)
+    assert data is not None
+    story = data["stories"][0]
+    exclusive = {fid for fids in story["exclusives"].values() for fid in fids}
+    stated = sum(
+        len((set(f["sources"]) | {m["article"] for m in f["mentions"]}) & set(story["articles"]))
+        for f in story["facts"]
+        if f["id"] not in exclusive
+    )
+    assert page.locator("svg[aria-label^='Coverage chart'] rect.cell").count() == stated
+    assert page.locator("table.matrix tbody tr").count() == largest.facts  # a row per fact, shared or exclusive
     assert page.locator(".members li").count() == largest.articles
+    # every link has a name, and every in-page link an element to land on
+    assert page.get_by_role("link", name="●").count() == 0
+    assert page.locator("a[href='']").count() == 0
+    ids = set(page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
+    hrefs = page.eval_on_selector_all("a[href^='#']", "els => els.map(e => e.getAttribute('href'))")
+    assert hrefs
+    assert [h for h in hrefs if h[1:] not in ids] == []
     story_url = page.url
-    story_text = page.locator("main").inner_text()
-
-    # ... shows what the standalone HTML report shows
-    t.go(f"/stories/{largest.id}/report.html")
-    assert page.locator("main").inner_text() == story_text
+    story_text = page.evaluate(WITHOUT_CHARTS)
+    # with every <details> open: human dates only, no schema id, no server path
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+    opened = page.locator("body").inner_text()
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T\d|parallax\.report/|/tmp/|/root/|/home/", opened)
+    # at 390 px, all of it open, the page never scrolls sideways (wide tables and charts scroll in their box)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(story_url)
 
-    # a chart cell leads to its fact's row in the matrix
-    page.locator("svg[aria-label^='Coverage matrix'] a").nth(len(page.locator(".chart .rowlabel").all())).click()
-    assert re.search(r"#fact-", page.url)
+    # ... shows what the standalone HTML report shows (the web page adds its charts)
+    t.go(f"/stories/{largest.id}/report.html")
+    assert page.evaluate(WITHOUT_CHARTS) == story_text
+    page.goto(story_url)
+
+    # a chart cell leads to the sentence that states its fact, shown (its article's section opens)
+    cells = page.locator("svg[aria-label^='Coverage chart'] a:has(rect.cell)")
+    cells.first.click()
+    assert re.search(r"#a-.+-s-\d+$", page.url)
+    assert page.locator(f"[id='{page.url.split('#', 1)[1]}']").is_visible()
+    # a timeline mark leads to its sentence; its text is visible below the chart, without a mouse
+    page.goto(story_url)
+    timeline = page.locator("details:has(.timeline-chart)")
+    if timeline.count():
+        if timeline.get_attribute("open") is None:
+            timeline.locator("summary").first.click()
+        assert page.locator("ol.timeline li p").first.is_visible()
+        page.locator(".timeline-chart a:has(.lane0)").first.click()
+        assert re.search(r"#a-.+-s-\d+$", page.url)
+        assert page.locator(f"[id='{page.url.split('#', 1)[1]}']").is_visible()
 
     # story -> article
     member = site.store.list_articles(story_id=largest.id).items[0]
     page.goto(story_url)
+    page.locator(".members summary").click()
     page.locator(".members a", has_text=member.title or member.id).first.click()
     page.wait_for_url(re.compile(r"/articles/"))
     assert page.locator("h1").inner_text() == article_label(member)

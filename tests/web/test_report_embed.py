@@ -15,10 +15,17 @@ def test_body_is_the_reports_body() -> None:
     report = build_report()
     page = render_html(report)
     body = render_report_body(report)
-    assert page.split("<body>\n", 1)[1].rsplit("</body>", 1)[0] == str(body)
-    aside = render_report_body(report, aside=Markup('<p id="aside">charts</p>'))
-    assert str(aside).replace('<p id="aside">charts</p>', "") == str(body)
+    standalone = page.split("<body>\n", 1)[1].rsplit("</body>", 1)[0]
+    # the same body after the masthead; the masthead of the standalone file adds its batch line (counts, version)
+    assert standalone.split("</header>\n", 1)[1] == str(body).split("</header>\n", 1)[1]
+    assert 'class="meta batch"' in standalone
+    assert 'class="meta batch"' not in str(body)
+    links, charts = Markup('<p id="aside">links</p>'), Markup('<p id="more">charts</p>')
+    aside = render_report_body(report, aside=links, details=charts)
+    assert str(aside).replace('<p id="aside">links</p>', "").replace('<p id="more">charts</p>', "") == str(body)
     assert str(aside).index('id="aside"') > str(aside).index("</header>")
+    # the host's charts go first in the story's details, after the answers (agreement, disputes, exclusives)
+    assert str(aside).index('id="more"') > str(aside).index('class="block who"')
 
 
 def test_one_article_as_in_the_report() -> None:

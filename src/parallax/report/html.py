@@ -24,12 +24,21 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from ..models import Report
+from ..tables import UNKNOWN_OUTLET
 from .json_form import to_dict
 
 if TYPE_CHECKING:
     import jinja2
 
-__all__ = ["BODY_TEMPLATE", "render_article_html", "render_html", "render_report_body", "slug", "tone_view"]
+__all__ = [
+    "BODY_TEMPLATE",
+    "anchored_sentences",
+    "render_article_html",
+    "render_html",
+    "render_report_body",
+    "slug",
+    "tone_view",
+]
 
 # The report's body (masthead, stories, panels, footer) without the document around it: report.html.j2 includes
 # it, and the web app embeds it in its own layout, so that the app's story page shows what the report shows.
@@ -47,8 +56,18 @@ NEUTRAL_TONE = 0.05
 LAYERS = ("q", "src", "lt")
 
 _ID_SAFE = re.compile(r"[A-Za-z0-9_.-]")
+_ID_SAFE_ALL = re.compile(r"[A-Za-z0-9_.-]*")
 _WORD = re.compile(r"(\S+)(\s*)")
 _NON_WORD = re.compile(r"[^\w]+")
+
+# How long a fact's text may be in an "only here" chip (it is in full in its row).
+CHIP_CHARS = 90
+
+# Above this many articles in a story, the quotes that one article alone carries are counted, not listed again.
+LISTED_SINGLES_MAX = 12
+
+# Conflict kinds that are figures (shown under "Figures that differ by outlet"); the others are disputes.
+FIGURE_KINDS = frozenset({"number"})
 
 # The id of the note listing articles that the stories name but the report does not hold.
 MISSING = "missing-articles"
@@ -80,15 +99,30 @@ def render_html(report: Report) -> str:
     template = env.get_template("report.html.j2")
     # The stylesheet is a packaged file, not data: it goes in as Markup so that its '>' selectors survive, and its
     # hash above must match the element's text byte for byte.
-    return template.render(css=Markup(css), csp=csp, **view)
+    return template.render(css=Markup(css), csp=csp, standalone=True, **view)
 
 
-def render_report_body(report: Report, aside: Markup | None = None) -> Markup:
+def render_report_body(
+    report: Report | dict[str, Any],
+    aside: Markup | None = None,
+    details: Markup | None = None,
+    timeline: Markup | None = None,
+) -> Markup:
     """The report's body as HTML to embed in another page (the web app's story page): the same markup as in
-    :func:`render_html`, without ``<head>`` and stylesheet (the host page links ``report.css`` itself). ``aside``,
-    markup of the host's own (charts), is placed right after the masthead."""
-    extra = {"aside": aside} if aside is not None else {}
-    body = _environment().get_template(BODY_TEMPLATE).render(**_view(to_dict(report)), **extra)
+    :func:`render_html`, without ``<head>`` and stylesheet (the host page links ``report.css`` itself), and without
+    the standalone file's batch line (counts, version, when it was made). ``aside``, markup of the host's own (its
+    links), is placed right after the masthead; ``details``, more of it (charts), first in a story's details;
+    ``timeline`` (a chart of the dates) at the top of its timeline section, above the list of dated sentences.
+    ``report`` may be given as its JSON form (:func:`parallax.report.to_dict`), when the caller has it already."""
+    extra: dict[str, Markup] = {}
+    if aside is not None:
+        extra["aside"] = aside
+    if details is not None:
+        extra["web"] = details
+    if timeline is not None:
+        extra["timeline_chart"] = timeline
+    data = report if isinstance(report, dict) else to_dict(report)
+    body = _environment().get_template(BODY_TEMPLATE).render(**_view(data), **extra)
     return Markup(body)  # rendered with autoescape on: every datum in it is already escaped
 
 
@@ -127,6 +161,8 @@ def slug(value: str) -> str:
     The report's anchors are built with it (``article-{slug(id)}``, ``fact-{slug(id)}``, ...), so a page that links
     into a report (the web app's charts) builds its links with it too.
     """
+    if _ID_SAFE_ALL.fullmatch(value):  # the usual case, without a look at each character (a large page has ~10^4)
+        return value
     return "".join(ch if _ID_SAFE.match(ch) else f"~{ord(ch):06x}" for ch in value)
 
 
@@ -187,6 +223,29 @@ class _Index:
         return self.ref(aid)["href"]
 
 
+def _shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def anchored_sentences(data: dict[str, Any]) -> dict[str, frozenset[int]]:
+    """Per article id of a report JSON, the indices of the sentences its HTML page gives an anchor
+    (``a-{slug(article)}-s-{index}``): a page that links into the report (the web app's charts) links only to
+    these, and to the article (``article-{slug(article)}``) otherwise."""
+    ranges: dict[str, dict[int, tuple[int, int]]] = {}
+    for story in data["stories"]:
+        for f in story["facts"]:
+            for m in f["mentions"]:
+                ranges.setdefault(m["article"], {}).setdefault(m["index"], (m["start"], m["end"]))
+    return {
+        a["id"]: frozenset(i for _, _, i in _pieces(a, ranges.get(a["id"], {})) if i is not None)
+        for a in data["articles"]
+    }
+
+
 def _view(data: dict[str, Any]) -> dict[str, Any]:
     articles: dict[str, dict[str, Any]] = {a["id"]: a for a in data["articles"]}
     many = len(data["stories"]) > 1
@@ -225,6 +284,7 @@ def _view(data: dict[str, Any]) -> dict[str, Any]:
     return {
         "title": _page_title(data),
         "generated": data["generated"],
+        "generated_label": _date_label(str(data["generated"] or ""), "day"),
         "version": data["version"],
         "schema": data["schema"],
         "counts": data["counts"],
@@ -314,20 +374,30 @@ def _story(
     n: int, story: dict[str, Any], facts: list[dict[str, Any]], ix: _Index, fact_labels: dict[str, str]
 ) -> dict[str, Any]:
     members = list(story["articles"])
+    exclusive = {fid for fids in story["exclusives"].values() for fid in fids}
+    conflicts = _conflicts(story, ix, fact_labels)
+    rows = _fact_rows(story, facts, ix, fact_labels)
+    covered = _covered(members, ix)
+    dates = sorted(d for d in (str((ix.articles.get(a) or {}).get("published") or "")[:10] for a in members) if d)
     return {
         "n": n,
         "anchor": f"story-{slug(story['id'])}",
         "title": story["title"] or f"Story {story['id']}",
         "outlets": story["outlets"],
         "articles": [ix.ref(aid) for aid in members],
+        "counted": _counted(members, ix),
+        "span": _span(dates),
+        "covered": covered,
         "sampled": _sampled(story),
         "reasons": [{**ix.ref(aid), "why": why} for aid, why in story["reasons"].items()],
-        "summary": _summary(story, facts, ix, fact_labels),
-        "columns": _columns(members, ix),
-        "facts": _fact_rows(story, facts, ix, fact_labels),
-        "speakers": _quotes(story, ix),
+        "agreed": _agreed(story, facts, ix, fact_labels, exclusive),
+        "disputed": [c for c in conflicts if c["kind"] not in FIGURE_KINDS],
+        "figures": [c for c in conflicts if c["kind"] in FIGURE_KINDS],
+        "only": _only(story, rows, ix),
+        "facts": [r for r in rows if not r["exclusive"]],
+        **_speakers(_quotes(story, ix), len(members)),
         "sources": _sources(story, ix),
-        "conflicts": _conflicts(story, ix, fact_labels),
+        "conflicts": conflicts,
         "timeline": _timeline(story, ix),
         "framing": _framing(story, ix),
         "tone": _entity_tone(story, ix),
@@ -337,55 +407,128 @@ def _story(
     }
 
 
-def _columns(members: list[str], ix: _Index) -> list[dict[str, Any]]:
-    """The coverage matrix's column heads: one per article, with the article it copies."""
-    columns = []
+def _counted(members: list[str], ix: _Index) -> str:
+    """How many articles from how many outlets: "6 articles from 3 outlets", "1 article from Reuters", "4 articles
+    from 1 outlet, 3 from an unknown outlet"."""
+    outlets = {str(ix.articles[a]["outlet"]) for a in members if a in ix.articles and ix.articles[a]["outlet"]}
+    unnamed = sum(1 for a in members if a in ix.articles and not ix.articles[a]["outlet"])
+    text = f"{len(members)} article{'s' if len(members) != 1 else ''}"
+    if len(members) == 1 and outlets:
+        return f"{text} from {next(iter(outlets))}"
+    if outlets:
+        text += f" from {len(outlets)} outlet{'s' if len(outlets) != 1 else ''}"
+    if unnamed:
+        text += f"{',' if outlets else ':'} {unnamed} from an unknown outlet"
+    return text
+
+
+def _span(dates: list[str]) -> str:
+    """The publication dates' range for humans: "21 August 2012 – 12 June 2013", or one date, or ""."""
+    if not dates:
+        return ""
+    first, last = _date_label(dates[0], "day"), _date_label(dates[-1], "day")
+    return first if first == last else f"{first} – {last}"
+
+
+def _outlet_of(aid: str, ix: _Index) -> str:
+    """The article's outlet; for one with no outlet named, the article itself (it counts as a source of its own)."""
+    art = ix.articles.get(aid) or {}
+    return str(art.get("outlet") or f"\0{aid}")
+
+
+def _covered(members: list[str], ix: _Index) -> list[dict[str, Any]]:
+    """Who covered the story: its outlets in order of appearance, each with its articles' headlines and dates."""
+    outlets: dict[str, list[dict[str, Any]]] = {}
     for aid in members:
-        art = ix.articles.get(aid) or {}
-        copy_of = art.get("duplicate_of")
-        columns.append(
-            {**ix.ref(aid), "copy_of": ix.ref(copy_of) if copy_of else None, "title": art.get("title") or ""}
+        art = ix.articles.get(aid)
+        if art is None:
+            continue
+        outlets.setdefault(art["outlet"] or "", []).append(
+            {
+                **ix.ref(aid),
+                "headline": art["title"] or art["label"],
+                "published": _date_label(str(art["published"] or ""), "day") if art["published"] else "",
+                "copy_of": ix.ref(art["duplicate_of"]) if art["duplicate_of"] else None,
+            }
         )
-    return columns
+    named = [{"outlet": name, "articles": arts} for name, arts in outlets.items() if name]
+    return named + ([{"outlet": UNKNOWN_OUTLET, "articles": outlets[""]}] if "" in outlets else [])
+
+
+def _agreed(
+    story: dict[str, Any],
+    facts: list[dict[str, Any]],
+    ix: _Index,
+    fact_labels: dict[str, str],
+    exclusive: set[str],
+) -> list[dict[str, Any]]:
+    """What several outlets agree on: the summary's sentences of facts (same-claim matches) that more than one
+    article states, each with how many outlets state it; related sentences (weaker matches) are named apart and
+    never counted."""
+    by_id = {f["id"]: f for f in facts}
+    out = []
+    for x in _summary(story, facts, ix, fact_labels):
+        fact = by_id.get(x["fid"] or "")
+        if fact is None or x["exclusive"] or x["fid"] in exclusive or len(fact["sources"]) < 2:
+            continue  # agreement is a fact (a same-claim match) that more than one article states
+        stating = fact["independent"] or fact["sources"]
+        outlets = {_outlet_of(aid, ix) for aid in stating}
+        named = all((ix.articles.get(aid) or {}).get("outlet") for aid in stating)
+        n = len(outlets) if named else len(stating)  # articles with no outlet named are counted as articles
+        count = f"{n} {'outlet' if named else 'article'}{'s' if n != 1 else ''}"
+        related = [ix.ref(m["article"]) for m in (fact or {}).get("related", []) if m["article"] not in stating]
+        out.append({**x, "count": count, "related": list({r["id"]: r for r in related}.values())})
+    return out
+
+
+def _only(story: dict[str, Any], rows: list[dict[str, Any]], ix: _Index) -> list[dict[str, Any]]:
+    """What only one outlet says: per article, the rows of the facts only it states, in the matrix's order."""
+    by_article: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        if r["exclusive"]:
+            by_article.setdefault(r["exclusive"]["id"], []).append(r)
+    return [
+        {**ix.ref(aid), "anchor": f"only-{slug(story['id'])}-{slug(aid)}", "rows": by_article[aid]}
+        for aid in story["articles"]
+        if aid in by_article
+    ]
 
 
 def _fact_rows(
     story: dict[str, Any], facts: list[dict[str, Any]], ix: _Index, fact_labels: dict[str, str]
 ) -> list[dict[str, Any]]:
-    """The coverage matrix's rows: per fact, a cell per article saying whether (and where) it states the fact."""
-    members = list(story["articles"])
+    """The coverage table's rows: per fact, the articles that state it (a link per sentence that does, marked as an
+    original statement, an exclusive one or a syndicated copy), and apart, the related sentences (not counted)."""
     exclusive = {fid: aid for aid, fids in story["exclusives"].items() for fid in fids}
-    titles = {
-        "only": "only this article states it",
-        "copy": "stated in a syndicated copy",
-        "hit": "states it",
-        "related": "a related sentence: a weaker match, not shown to state this claim (not counted)",
-    }
     rows = []
     for f in facts:
-        stating = set(f["sources"]) | {m["article"] for m in f["mentions"]}
-        related = {m["article"]: m for m in f.get("related", [])}
         independent = set(f["independent"])
-        cells = []
-        for aid in members:
-            if aid not in stating:
-                if aid in related:
-                    link = ix.sentence(aid, related[aid]["index"])
-                    cells.append({"state": "related", "links": [link], "title": titles["related"]})
-                else:
-                    cells.append({"state": "", "links": [], "title": ""})
-                continue
-            # One mark per sentence that states the fact, each linking to its sentence.
-            links = list(dict.fromkeys(ix.sentence(aid, m["index"]) for m in f["mentions"] if m["article"] == aid))
+        stated: dict[str, list[str]] = {}
+        for m in f["mentions"]:
+            links = stated.setdefault(m["article"], [])
+            if (href := ix.sentence(m["article"], m["index"])) not in links:
+                links.append(href)
+        for aid in f["sources"]:
+            stated.setdefault(aid, [ix.ref(aid)["href"]])
+        by = []
+        for aid in [a for a in story["articles"] if a in stated] + [a for a in stated if a not in story["articles"]]:
             state = "only" if f["id"] in exclusive else ("copy" if independent and aid not in independent else "hit")
-            cells.append({"state": state, "links": links or [ix.ref(aid)["href"]], "title": titles[state]})
+            by.append({**ix.ref(aid), "state": state, "links": stated[aid]})
+        related = [
+            {**ix.ref(m["article"]), "href": ix.sentence(m["article"], m["index"])}
+            for m in f.get("related", [])
+            if m["article"] not in stated
+        ]
+        counted = f["independent"] or f["sources"]
         rows.append(
             {
                 "anchor": f"fact-{slug(f['id'])}",
                 "label": fact_labels[f["id"]],
                 "text": f["text"],
-                "cells": cells,
-                "independent": len(f["independent"] or f["sources"]),
+                "by": by,
+                "related": list({r["id"]: r for r in related}.values()),
+                "independent": len({_outlet_of(aid, ix) for aid in counted}),
+                "articles": len(counted),
                 "exclusive": ix.ref(exclusive[f["id"]]) if f["id"] in exclusive else None,
             }
         )
@@ -412,7 +555,13 @@ def _summary(
         if x["article"] not in x["sources"]:
             cites.insert(0, {**ix.ref(x["article"]), "href": own})
         summary.append(
-            {"text": x["text"], "exclusive": x["exclusive"], "fact": _fact_ref(fid, fact_labels), "cites": cites}
+            {
+                "text": x["text"],
+                "exclusive": x["exclusive"],
+                "fid": fid,
+                "fact": _fact_ref(fid, fact_labels),
+                "cites": cites,
+            }
         )
     return summary
 
@@ -483,8 +632,12 @@ def _omissions(story: dict[str, Any], ix: _Index, fact_labels: dict[str, str]) -
             {**(_fact_ref(fid, fact_labels) or {"label": "?", "href": "#"}), "text": texts.get(fid, "")}
             for fid in c["omitted"]
         ]
-        exclusive = [_fact_ref(fid, fact_labels) for fid in c["exclusive"]]
-        out.append({**ix.ref(c["article"]), "omitted": omitted, "exclusive": [x for x in exclusive if x]})
+        exclusive = [
+            {**ref, "text": _shorten(texts.get(fid, ""), CHIP_CHARS)}
+            for fid in c["exclusive"]
+            if (ref := _fact_ref(fid, fact_labels))
+        ]
+        out.append({**ix.ref(c["article"]), "omitted": omitted, "exclusive": exclusive})
     return out
 
 
@@ -543,6 +696,18 @@ def _diff(text: str, reference: str) -> list[dict[str, Any]]:
         else:
             out.append({"text": word, "space": space, "changed": changed})
     return out
+
+
+def _speakers(speakers: list[dict[str, Any]], articles: int) -> dict[str, Any]:
+    """The quotes block's speakers; in a story of more than ``LISTED_SINGLES_MAX`` articles, only the quotes that
+    several articles carry are listed, and the quotes one article alone carries are counted (``lone``): they are
+    marked in that article's text, and listing hundreds of them again would weigh the page down, not inform."""
+    if articles <= LISTED_SINGLES_MAX:
+        return {"speakers": speakers, "lone": None}
+    lone = [sp for sp in speakers if sp["singles"]]
+    count = {"quotes": sum(len(sp["singles"]) for sp in lone), "speakers": len(lone)}
+    kept = [{**sp, "singles": []} for sp in speakers if sp["groups"]]
+    return {"speakers": kept, "lone": count if lone else None}
 
 
 def _quotes(story: dict[str, Any], ix: _Index) -> list[dict[str, Any]]:
@@ -637,6 +802,7 @@ def _timeline(story: dict[str, Any], ix: _Index) -> list[dict[str, Any]]:
                 "label": _date_label(str(t["date"]), t["precision"]),
                 "precision": t["precision"],
                 "text": t["text"],
+                "lane": t.get("lane") or "events",
                 "articles": [{**ix.ref(aid), "href": linked.get(aid, ix.ref(aid)["href"])} for aid in t["articles"]],
             }
         )
@@ -678,6 +844,7 @@ def _article(art: dict[str, Any], ix: _Index) -> dict[str, Any]:
         "title": art["title"],
         "byline": art["byline"],
         "published": art["published"],
+        "published_label": _date_label(str(art["published"]), "day") if art["published"] else "",
         "origin": art["url"] or art["source"],
         "tone": tone_view(art["tone"]),
         "copy_of": ix.ref(copy_of) if copy_of else None,

@@ -12,19 +12,32 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from ..report.html import slug  # the report's own anchors, so that chart links land on its elements
+# the report's own anchors: chart links land on its elements
+from ..report.html import anchored_sentences, slug
 
-__all__ = ["Coverage", "Timeline", "coverage_chart", "timeline_chart"]
+__all__ = [
+    "Coverage",
+    "Exclusives",
+    "Timeline",
+    "coverage_chart",
+    "exclusives_chart",
+    "human_day",
+    "human_time",
+    "timeline_chart",
+]
 
 # Sizes in SVG user units (px at 100% zoom), chosen so a 30 x 8 matrix fits a 1280 px page without scrolling.
 CELL = 18  # a matrix cell
 GAP = 3  # between cells
-LABEL_W = 56  # the fact labels' column ("F12")
+LABEL_W = 430  # the fact labels' column: a fact's text, up to FACT_CHARS characters
+FACT_CHARS = 60  # characters of a fact's text drawn as its row's label (the link leads to its row, with all of it)
 HEAD_H = 150  # the rotated article labels above the columns (MAX_LABEL characters at 60 degrees)
 BAR_W = 90  # the independent-outlets bar after each row
+EXCLUSIVE_LABEL_W = 330  # the article labels before the bars of facts only each article states
+EXCLUSIVE_W = 240  # the longest of those bars
 TIMELINE_W = 680  # the timeline's width: beside the matrix of a few articles on a 1280 px page
 TIMELINE_PAD = 40  # left and right margin, so the first and last labels fit
 LANE_H = 46  # one lane of the timeline
@@ -73,6 +86,25 @@ class Coverage:
 
 
 @dataclass(frozen=True, slots=True)
+class Bar:
+    y: int
+    label: str
+    title: str
+    count: int
+    width: int
+    href: str
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusives:
+    width: int
+    height: int
+    label_w: int
+    bar_h: int
+    bars: tuple[Bar, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Mark:
     x: float
     w: float  # 0 for a point in time (a day), else the band's width (a month or a year)
@@ -98,64 +130,131 @@ class Timeline:
     ticks: tuple[Tick, ...]
 
 
-def _short(label: str) -> str:
-    return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
+def _short(label: str, limit: int = MAX_LABEL) -> str:
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
-def coverage_chart(report: dict[str, Any], story_index: int = 0, base: str = "") -> Coverage | None:
-    """The coverage heat map of one story of a report JSON; ``None`` when the story has no facts."""
+def _sentence_href(aid: str, index: int, anchored: dict[str, frozenset[int]], base: str) -> str:
+    """A link to a sentence of the story's page when it has an anchor there, else to the article."""
+    if index in anchored.get(aid, frozenset()):
+        return f"{base}#a-{slug(aid)}-s-{index}"
+    return f"{base}#article-{slug(aid)}"
+
+
+def coverage_chart(
+    report: dict[str, Any], story_index: int = 0, base: str = "", *, single: bool = False
+) -> Coverage | None:
+    """The coverage heat map of one story of a report JSON: the facts more than one article states (``single``:
+    the facts only one article states), each row labelled with the fact's text; ``None`` when there are none.
+
+    Only the cells of articles that state a fact are drawn (a band per row guides the eye): a 50-article story
+    would otherwise draw tens of thousands of empty cells. Each drawn cell links to the sentence that states it."""
     stories = report.get("stories", [])
-    if story_index >= len(stories) or not stories[story_index]["facts"]:
+    if story_index >= len(stories):
         return None
     story = stories[story_index]
     labels = {a["id"]: a.get("label") or a["id"] for a in report.get("articles", [])}
+    outlets = {a["id"]: a.get("outlet") or labels.get(a["id"], a["id"]) for a in report.get("articles", [])}
+    anchored = anchored_sentences(report)
     members: list[str] = list(story["articles"])
     exclusive = {fid for fids in story["exclusives"].values() for fid in fids}
-    facts = sorted(story["facts"], key=lambda f: (-len(f["independent"] or f["sources"]), -len(f["sources"])))
-    widest = max(len(f["independent"] or f["sources"]) for f in facts) or 1
+    ordered = sorted(story["facts"], key=lambda f: (-len(f["independent"] or f["sources"]), -len(f["sources"])))
+    number = {f["id"]: i for i, f in enumerate(ordered, 1)}
+    facts = [f for f in ordered if (f["id"] in exclusive) == single]
+    if not facts:
+        return None
+    widest = max(len({outlets.get(a, a) for a in f["independent"] or f["sources"]}) for f in ordered) or 1
     step = CELL + GAP
     bar_x = LABEL_W + len(members) * step + 8
     rows, cells = [], []
     for i, f in enumerate(facts):
         y = HEAD_H + i * step
-        stating = set(f["sources"]) | {m["article"] for m in f["mentions"]}
+        first: dict[str, int] = {}
+        for m in f["mentions"]:
+            first.setdefault(m["article"], m["index"])
+        stating = set(f["sources"]) | set(first)
         independent = set(f["independent"])
-        count = len(f["independent"] or f["sources"])
+        count = len({outlets.get(a, a) for a in f["independent"] or f["sources"]})
         href = f"{base}#fact-{slug(f['id'])}"
-        rows.append(Row(y, f"F{i + 1}", f["text"], href, round(BAR_W * count / widest), count))
+        rows.append(Row(y, _short(f["text"], FACT_CHARS), f["text"], href, round(BAR_W * count / widest), count))
         for j, aid in enumerate(members):
             if aid not in stating:
-                state, title = "", f"{labels.get(aid, aid)} does not state F{i + 1}"
-            elif f["id"] in exclusive:
-                state, title = "only", f"only {labels.get(aid, aid)} states F{i + 1}"
+                continue
+            if f["id"] in exclusive:
+                state, says = "only", "only it states"
             elif independent and aid not in independent:
-                state, title = "copy", f"{labels.get(aid, aid)} states F{i + 1} in a syndicated copy"
+                state, says = "copy", "states, in a syndicated copy,"
             else:
-                state, title = "hit", f"{labels.get(aid, aid)} states F{i + 1}"
-            cells.append(Cell(LABEL_W + j * step, y, state, f"{title}: {f['text']}", href))
+                state, says = "hit", "states"
+            title = f"{labels.get(aid, aid)} {says} F{number[f['id']]}"
+            link = _sentence_href(aid, first[aid], anchored, base) if aid in first else f"{base}#article-{slug(aid)}"
+            cells.append(Cell(LABEL_W + j * step, y, state, title, link))
     columns = tuple(
         Column(LABEL_W + j * step + CELL // 2, _short(labels.get(aid, aid)), labels.get(aid, aid))
         for j, aid in enumerate(members)
     )
-    width = bar_x + BAR_W + 30
+    width = bar_x + BAR_W + 70
     height = HEAD_H + len(facts) * step + 4
     return Coverage(width, height, CELL, LABEL_W, HEAD_H, bar_x, tuple(rows), columns, tuple(cells))
 
 
+def exclusives_chart(report: dict[str, Any], story_index: int = 0, base: str = "") -> Exclusives | None:
+    """How many facts only each article states: a bar per article that has any, linking to its list on the page
+    (``only-{story}-{article}``); ``None`` when no article has one."""
+    stories = report.get("stories", [])
+    if story_index >= len(stories):
+        return None
+    story = stories[story_index]
+    labels = {a["id"]: a.get("label") or a["id"] for a in report.get("articles", [])}
+    counts = [(aid, len(story["exclusives"].get(aid, []))) for aid in story["articles"]]
+    counts = [(aid, n) for aid, n in counts if n]
+    if not counts:
+        return None
+    widest = max(n for _, n in counts)
+    step = CELL + GAP
+    bars = tuple(
+        Bar(
+            i * step,
+            _short(labels.get(aid, aid), 2 * MAX_LABEL),
+            labels.get(aid, aid),
+            n,
+            max(1, round(EXCLUSIVE_W * n / widest)),
+            f"{base}#only-{slug(story['id'])}-{slug(aid)}",
+        )
+        for i, (aid, n) in enumerate(counts)
+    )
+    return Exclusives(EXCLUSIVE_LABEL_W + EXCLUSIVE_W + 80, len(bars) * step + 4, EXCLUSIVE_LABEL_W, CELL, bars)
+
+
 def timeline_chart(report: dict[str, Any], story_index: int = 0, base: str = "") -> Timeline | None:
-    """The timeline of one story: mentioned dates and publication dates on one axis; ``None`` without dates."""
+    """The timeline of one story: the dated events (not the background years, lane ``background``) and the
+    publication dates on one axis; ``None`` without dates."""
     stories = report.get("stories", [])
     if story_index >= len(stories):
         return None
     story = stories[story_index]
     labels = {a["id"]: a.get("label") or a["id"] for a in report.get("articles", [])}
     published = {a["id"]: a.get("published") for a in report.get("articles", [])}
+    anchored = anchored_sentences(report)
     spans: list[tuple[date, date, int, str, str, str]] = []  # start, end (exclusive), lane, label, title, href
+    dated: dict[tuple[str, str], list[dict[str, Any]]] = {}  # one mark per date: entries of one date overlap
     for t in story["timeline"]:
-        period = _period(str(t["date"]), t["precision"])
+        if t.get("lane", "events") == "background":
+            continue  # years given for context (the list below the chart has them): they would stretch the axis
+        dated.setdefault((str(t["date"]), t["precision"]), []).append(t)
+    for (when, precision), entries in dated.items():
+        period = _period(when, precision)
         if period:
-            who = ", ".join(labels.get(a, a) for a in t["articles"])
-            spans.append((*period, 0, t["date"], f"{t['date']} ({t['precision']}): {t['text']} — {who}", base))
+            who = ", ".join(dict.fromkeys(labels.get(a, a) for t in entries for a in t["articles"]))
+            said = [(x["article"], x["index"]) for t in entries for x in t["sentences"]]
+            cited = [a for t in entries for a in t["articles"]]
+            href = next(
+                (_sentence_href(a, i, anchored, base) for a, i in said if i in anchored.get(a, frozenset())),
+                f"{base}#article-{slug(cited[0])}" if cited else base or "#",
+            )
+            label = _human(period[0], precision)
+            many = f" ({len(entries)} sentences)" if len(entries) > 1 else ""
+            spans.append((*period, 0, label, f"{label}{many}, in {who}", href))
     for aid in story["articles"]:
         period = _period(published.get(aid) or "", "day")
         if period:
@@ -166,7 +265,7 @@ def timeline_chart(report: dict[str, Any], story_index: int = 0, base: str = "")
                     period[0],
                     1,
                     _short(label),
-                    f"{label} published {published[aid]}",
+                    f"{label} published {_human(period[0], 'day')}",
                     f"{base}#article-{slug(aid)}",
                 )
             )
@@ -193,6 +292,34 @@ def timeline_chart(report: dict[str, Any], story_index: int = 0, base: str = "")
     )
     lanes = ("Dates mentioned", "Published")
     return Timeline(TIMELINE_W, 30 + LANE_H * len(lanes) + 24, lanes, LANE_H, marks, _ticks(first, last, x))
+
+
+def human_time(stamp: str | None) -> str:
+    """A stored ISO timestamp as readers write it: "7 December 2026, 12:30 UTC" (the offset's name when it is
+    not UTC: "+01:00"); the stamp itself when it is not one, "" for none."""
+    if not stamp:
+        return ""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    zone = "" if moment.tzinfo is None else (" UTC" if moment.utcoffset() == timedelta(0) else f" {moment:%z}")
+    if zone and zone != " UTC":
+        zone = f" {zone[1:4]}:{zone[4:]}"
+    return f"{moment.day} {moment:%B %Y}, {moment:%H:%M}{zone}"
+
+
+def human_day(value: str | None) -> str:
+    """An article's publication date as readers write it ("24 August 2020"); "" when it has none or it is not one."""
+    period = _period(value or "", "day")
+    return _human(period[0], "day") if period else (value or "")
+
+
+def _human(day: date, precision: str) -> str:
+    """A date as readers write it, at its precision: "23 August 2020", "June 2019", "2018"."""
+    if precision == "day":
+        return f"{day.day} {day.strftime('%B %Y')}"
+    return day.strftime("%B %Y") if precision == "month" else str(day.year)
 
 
 def _period(value: str, precision: str) -> tuple[date, date] | None:

@@ -20,10 +20,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
+from ..report import to_dict
 from ..report.html import render_article_html, render_html, render_report_body
 from ..store import Job, Store
 from .access import COOKIE, can_read, require_read, require_write, settings_of
-from .charts import coverage_chart, timeline_chart
+from .charts import coverage_chart, exclusives_chart, human_day, human_time, timeline_chart
 from .errors import WebError, wants_page
 from .layout import render_page
 from .security import Throttle, cookie_value, cross_site, csrf_token, csrf_valid, same_token
@@ -135,13 +136,25 @@ def story(request: Request, story_id: str) -> HTMLResponse | RedirectResponse:
     if went is not None:  # merged into another story by an ingest: the old link leads there
         return RedirectResponse(f"/stories/{quote(went[0], safe='')}", status_code=301)
     report = store.load_report(story_id)
-    data = store.story_report(story_id)
-    if info is None or report is None or data is None:
+    if info is None or report is None:
         raise WebError(404, f"no story {story_id!r}", hint="find stories on the story list at /")
-    charts = render_page("charts.html.j2", coverage=coverage_chart(data), timeline=timeline_chart(data))
+    data = to_dict(report)  # once, for the charts and the report's body (a 50-article story's takes ~70 ms)
+    outlets = len(info.outlets)
+    counted = f"{info.articles} article{'s' if info.articles != 1 else ''}"
+    counted += f" from {outlets} outlet{'s' if outlets != 1 else ''}"
+    charts = render_page(
+        "charts.html.j2",
+        coverage=coverage_chart(data),
+        exclusives=exclusives_chart(data),
+        counted=counted,
+    )
+    timeline = render_page("timeline.html.j2", timeline=timeline_chart(data))
     members = store.list_articles(story_id=story_id, limit=500).items
-    aside = Markup(render_page("story_aside.html.j2", info=info, members=members, charts=Markup(charts)))
-    body = render_report_body(report, aside=aside)
+    dates = {a.id: human_day(a.published) for a in members}
+    aside = Markup(
+        render_page("story_aside.html.j2", info=info, members=members, dates=dates, updated=human_time(info.updated))
+    )
+    body = render_report_body(data, aside=aside, details=Markup(charts), timeline=Markup(timeline))
     return _page(request, "story.html.j2", title=info.title or story_id, info=info, body=body, nav="stories")
 
 
