@@ -9,6 +9,7 @@ member it is most similar to) or ``joined_reason`` (the stream: the story's aver
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 
@@ -21,8 +22,10 @@ __all__ = [
     "Key",
     "closest_reason",
     "copy_reason",
+    "headline_load",
     "in_story_order",
     "joined_reason",
+    "neutral_title",
     "ranked",
     "story",
     "title_of",
@@ -48,12 +51,12 @@ def story(
     articles: Sequence[AnnotatedArticle], ordered: Sequence[int], reasons: Sequence[str], title: int
 ) -> tuple[Key, Story]:
     """The story of ``articles[i]`` for ``i`` in ``ordered`` (in that order, each with its reason in ``reasons``),
-    titled after ``articles[title]``, and its sort key."""
+    titled after the least loaded headline (``neutral_title``; ``articles[title]`` wins ties), and its sort key."""
     record = Story(
         id=content_id(*sorted(articles[i].id for i in ordered)),
         articles=tuple(articles[i].id for i in ordered),
         reasons=tuple((articles[i].id, why) for i, why in zip(ordered, reasons, strict=True)),
-        title=title_of(articles[title]),
+        title=neutral_title(articles, ordered, title),
     )
     days = (publication_day(articles[i].article.published) for i in ordered)
     first_day = min((d for d in days if d), default=date.max)
@@ -74,6 +77,105 @@ def title_of(annotated: AnnotatedArticle) -> str:
         return annotated.sentences[0].text.strip()
     paragraphs = article.paragraphs
     return paragraphs[0].strip() if paragraphs else article.id
+
+
+# --- a neutral title -------------------------------------------------------------------------------------------------
+
+# A headline whose load reaches this is loaded: when every member's is, the title is a shared lead sentence.
+LOADED_HEADLINE = 2
+# Weights of the loaded-language kinds (annotate.framing) found in a headline: sarcasm and scare quotes are an
+# outlet's open distance from what it reports; a hedge is no slant.
+TERM_WEIGHTS = {"sarcasm": 2, "scare-quote": 2, "hedge": 0}
+# Verbs and labels of opinion headlines that the article lexicon leaves to context ("Trump Caves To Democrats").
+OPINION_WORDS = frozenset(
+    "caves cave caved slams slam blasts blast rips destroys destroy eviscerates torches trashes shreds smacks "
+    "humiliates humiliating meltdown epic shocker non-shocker bombshell disgrace disgraceful outrageous outrage "
+    "hilarious stunning shocking insane brutal".split()
+)
+_PERSONAL = re.compile(r"\b(?:I|I'm|we|We|us|our|Our|my|My|you|You|your|Your)\b")
+_LABEL = re.compile(r"^\s*[A-Za-z][\w'’-]*(?:[ -][A-Za-z][\w'’-]*){0,2}\s*:\s")  # "Non-shocker: ...", "WATCH: ..."
+_CAPS = re.compile(r"\b[A-Z]{4,}\b")
+_QUOTED = re.compile(r"(?<!\w)['‘\"“]([^'’\"”]{1,40})['’\"”](?!\w)")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
+LEAD_SENTENCES = 3  # the sentences of each member's lead a fallback title may come from
+TITLE_WORDS = (6, 40)  # the length a fallback title sentence may have, in words
+
+
+def headline_load(annotated: AnnotatedArticle) -> int:
+    """How loaded an article's headline is: its loaded terms (``AnnotatedArticle.title_terms``, weighted by kind)
+    plus the marks of opinion and partisan headlines: an exclamation (2), a question (1), the first or second
+    person (1), words in capitals (1 each, at most 2; not the article's names), a label before a colon
+    ("Non-shocker:", 1), a short quoted phrase (1) and opinion verbs ("caves", "slams": 2). 0 for no headline."""
+    title = (annotated.article.title or "").strip()
+    if not title:
+        return 0
+    load = sum(TERM_WEIGHTS.get(t.kind, 1) for t in annotated.title_terms)
+    load += 2 * ("!" in title) + ("?" in title) + bool(_PERSONAL.search(title)) + bool(_LABEL.match(title))
+    names = {w for e in annotated.entities for w in e.text.split()}
+    load += min(2, sum(1 for w in _CAPS.findall(title) if w not in names and not title.isupper()))
+    load += sum(1 for q in _QUOTED.findall(title) if len(q.split()) <= 3)
+    words = {w.lower().strip("'’") for w in _WORD.findall(title)}
+    flagged = {t.text.lower() for t in annotated.title_terms}
+    load += 2 * len({w for w in words & OPINION_WORDS if not any(w in f for f in flagged)})
+    return load
+
+
+def neutral_title(articles: Sequence[AnnotatedArticle], members: Sequence[int], preferred: int) -> str:
+    """The title of the story of ``articles[i]`` for ``i`` in ``members``: the least loaded headline
+    (``headline_load``), one naming more of the story's main entities first, then ``articles[preferred]``'s, then
+    story order; when every headline is loaded (``LOADED_HEADLINE``), the lead sentence most members share.
+    Members without a headline give their first sentence only when none has one."""
+    titled = [i for i in members if (articles[i].article.title or "").strip()]
+    if not titled:
+        return title_of(articles[preferred])
+    main = _main_names([articles[i] for i in members])
+    order = {i: k for k, i in enumerate(members)}
+
+    def key(i: int) -> tuple[int, int, bool, int]:
+        title = (articles[i].article.title or "").lower()
+        named = sum(1 for n in main if n in title)
+        return (headline_load(articles[i]), -named, i != preferred, order[i])
+
+    best = min(titled, key=key)
+    if headline_load(articles[best]) >= LOADED_HEADLINE:
+        shared = _shared_lead([articles[i] for i in members])
+        if shared:
+            return shared
+    return title_of(articles[best])
+
+
+def _main_names(members: Sequence[AnnotatedArticle]) -> list[str]:
+    """The last words (lower case) of the names at least half the members mention (two at least, or the only one)."""
+    counts: dict[str, int] = {}
+    for a in members:
+        for name in {e.name.split()[-1].lower() for e in a.entities if e.name.split()}:
+            counts[name] = counts.get(name, 0) + 1
+    floor = max(2, (len(members) + 1) // 2) if len(members) > 1 else 1
+    return sorted(n for n, c in counts.items() if c >= floor)
+
+
+def _shared_lead(members: Sequence[AnnotatedArticle]) -> str | None:
+    """The sentence, among the members' first ``LEAD_SENTENCES`` (none with a loaded term or a quotation mark),
+    whose words most other members also use (each covering at least half of its content words); ties go to the
+    shorter sentence, then story order. None when no sentence qualifies."""
+    vocab = [{w.lower() for w in _WORD.findall(a.article.text)} for a in members]
+    best: tuple[int, int, int, int] | None = None
+    chosen: str | None = None
+    for k, a in enumerate(members):
+        loaded = {t.sentence for t in a.loaded_terms if t.kind != "hedge"}
+        for s in a.sentences[:LEAD_SENTENCES]:
+            text = s.text.strip()
+            words = [w.lower() for w in _WORD.findall(text)]
+            content = {w for w in words if len(w) > 3}
+            if s.index in loaded or not TITLE_WORDS[0] <= len(words) <= TITLE_WORDS[1] or not content:
+                continue
+            if any(q in text for q in '"“”'):
+                continue
+            shared = sum(1 for j, v in enumerate(vocab) if j != k and len(content & v) * 2 >= len(content))
+            rank = (-shared, len(words), k, s.index)
+            if best is None or rank < best:
+                best, chosen = rank, text
+    return chosen
 
 
 # --- reasons ----------------------------------------------------------------------------------------------------------
