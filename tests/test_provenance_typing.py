@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -39,7 +38,8 @@ def _annotated(text: str, outlet: str, article_id: str = "a") -> AnnotatedArticl
 
 def test_people_with_initials_suffixes_and_short_names_are_people() -> None:
     text = (
-        'Roger J. Stone Jr. said on Monday that he would testify. "I have nothing to hide," Roger J. Stone Jr. said.\n\n'
+        "Roger J. Stone Jr. said on Monday that he would testify. "
+        '"I have nothing to hide," Roger J. Stone Jr. said.\n\n'
         "Paul D. Ryan said the House would vote next week.\n\n"
         'Donald Trump spoke at the White House on Tuesday. "We will win," Trump said.'
     )
@@ -62,14 +62,15 @@ def test_a_product_is_no_source_and_a_station_is_an_outlet() -> None:
     edges = _edges(article)["a"]
     assert not {s for s, _ in edges} & {"Tesla Model X"}
     assert ("WPLG", "outlet") in edges
-    assert is_station("WPLG") and is_station("Local 10") and is_station("KDVR-TV")
-    assert not is_station("WHO") and not is_station("CEO")
+    assert all(is_station(name) for name in ("WPLG", "Local 10", "KDVR-TV"))
+    assert not any(is_station(name) for name in ("WHO", "CEO"))
 
 
 def test_wires_are_wires_and_aliases_merge_in_an_article() -> None:
     text = (
         "The talks ended without a deal, according to Interfax. TASS reported the same, citing a diplomat.\n\n"
-        "The Associated Press reported that the ministers met for three hours, and AP later said they would meet again.\n\n"
+        "The Associated Press reported that the ministers met for three hours, "
+        "and AP later said they would meet again.\n\n"
         "The Washington Post reported that the deal had collapsed, and the Post said a new round was planned."
     )
     edges = _edges(_annotated(text, "Northfield Courier"))["a"]
