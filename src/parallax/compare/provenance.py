@@ -66,7 +66,7 @@ def _kind_of_speaker(speaker: str, context: _Context, labels: Mapping[str, str])
     head = words[-1].lower()
     label = labels.get(speaker)
     if label in NOT_SOURCE_LABELS or any(name in speaker for name, lab in labels.items() if lab == "PRODUCT"):
-        return None  # "Tesla Model X", "WASHINGTON" (a dateline)
+        return None  # "Tesla Model X"
     known = lookup_source(speaker)
     if known is not None:
         return known[1]
@@ -84,7 +84,7 @@ def _kind_of_speaker(speaker: str, context: _Context, labels: Mapping[str, str])
     if label == "PERSON" and head not in ORG_SUFFIXES:
         return "person"
     if 1 < len(name) <= 4 and all(_NAME_WORD.match(w) for w in name):
-        return "institution" if head in ORG_SUFFIXES or label in ("ORG", "NORP", "GPE") else "person"
+        return "institution" if head in ORG_SUFFIXES else "person"
     return "institution"
 
 
@@ -157,8 +157,8 @@ HONORIFICS = frozenset(
     "leader minister chancellor ambassador historian attorney pope father sister former vice".split()
 )
 SUFFIXES = frozenset("jr sr ii iii iv".split())
-# NER labels under which a speaker is no source: a product ("Tesla Model X"), a place (a dateline), a work, a law.
-NOT_SOURCE_LABELS = frozenset(("PRODUCT", "GPE", "LOC", "WORK_OF_ART", "LAW", "EVENT", "DATE", "TIME"))
+# NER labels under which a speaker is no source: a product ("Tesla Model X"), a work, a law, an event, a date.
+NOT_SOURCE_LABELS = frozenset(("PRODUCT", "WORK_OF_ART", "LAW", "EVENT", "DATE", "TIME"))
 # Last words that make a capitalised name a newspaper's, magazine's or broadcaster's ("the Kansas City Star").
 NEWS_NAME_WORDS = frozenset(
     "post times star herald tribune journal gazette chronicle review standard register daily weekly magazine "
