@@ -5,11 +5,18 @@ institutions credited: "according to Reuters", "the company said") and quotes (w
 builds a per-story graph, one ``SourceEdge`` per (article, source), with the sentences where the source is credited:
 
 * ``wire`` / ``outlet`` / ``institution``: the citation's kind (``citations.py`` tells wires from other outlets);
-* ``person``: a named person quoted (the speaker's name matches a PERSON entity, or has two capitalised words);
+* ``person``: a named person quoted: the name's shape (capitalised words, initials, "Jr.", an honorific: "Roger J.
+  Stone Jr.", "Rep. Ryan"), a PERSON entity, or one word that is the surname of a person the story names ("Trump");
+* ``outlet`` / ``wire`` for a speaker that is a news organisation ("Fox News said", a station: "WPLG", "Local 10");
 * ``anonymous``: a speaker described but not named ("one technician", "officials", "sources"), or an anonymity
   phrase ("on condition of anonymity", "people familiar with");
 * an organisation speaking ("the company said", "police said", "a Hallberg spokeswoman") is an ``institution``
-  under the article's description of it. Quotes whose speaker the annotator could not find are left out.
+  under the article's description of it. Quotes whose speaker the annotator could not find are left out, and so are
+  speakers that are no source (a product: "Tesla Model X"; a dateline word).
+
+The article's own outlet is never its source ("Fox News" in a Fox News article, "the Post" in The Washington Post),
+and within an article one source's forms are one edge: "Post" and "The Washington Post", "AP" and "Associated
+Press", "Trump" and "Donald Trump" (the fullest form the article gives).
 
 Per article, ``OutletSourcing`` counts the sentences that attribute anything (a citation, a quote, an anonymity
 phrase), the anonymous ones, the named people, and the wire it leans on most with that wire's share of the
