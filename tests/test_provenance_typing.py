@@ -145,3 +145,14 @@ def test_markdown_sources_table_lists_what_the_json_lists(example_report: Report
     assert cited == listed, "the story lists every citation its articles carry, institutions included"
     if "institution" in kinds:
         assert "Institutions" in markdown
+
+
+def test_a_surname_after_an_honorific_is_a_person_and_a_review_is_an_outlet() -> None:
+    text = (
+        "Mr. Cleaver spoke to reporters outside the Capitol on Monday. "
+        '"We will keep fighting for this bill," Cleaver said.\n\n'
+        "The measure is likely to fail, according to the Spokesman-Review."
+    )
+    edges = _edges(_annotated(text, "Northfield Courier"))["a"]
+    assert ("Cleaver", "person") in edges
+    assert ("Spokesman-Review", "outlet") in edges

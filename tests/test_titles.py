@@ -64,3 +64,11 @@ def test_every_headline_loaded_gives_a_shared_lead_sentence() -> None:
 def test_no_headline_falls_back_to_the_first_sentence() -> None:
     articles = _articles("", "")
     assert neutral_title(articles, [0, 1], 0) == articles[0].sentences[0].text
+
+
+def test_a_loaded_headline_repeated_at_the_top_of_the_text_is_not_the_fallback() -> None:
+    headline = "Trump Caves To Democrats On The Wall"
+    articles = _articles(headline, "Non-shocker: Democrats win again!", body=f"{headline}\n\n{BODY}")
+    title = neutral_title(articles, [0, 1], 0)
+    assert title != headline
+    assert title in BODY

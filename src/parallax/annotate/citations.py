@@ -85,8 +85,8 @@ _WIRE_DESCRIPTORS = frozenset(("newswire", "wire"))
 # Capitalised words in an unknown organisation's name that make it a news organisation.
 _NEWSY_NAME_WORDS = _words(
     "News Times Post Herald Tribune Gazette Journal Daily Telegraph Chronicle Radio TV Television Broadcasting "
-    "Press Magazine Observer Express Mirror Star Inquirer Examiner Courier Dispatch Bulletin Reporter Newswire "
-    "Channel Zeitung Ilbo Shimbun Pravda"
+    "Press Magazine Observer Express Mirror Star Standard Review Inquirer Examiner Courier Dispatch Bulletin Reporter "
+    "Newswire Channel Zeitung Ilbo Shimbun Pravda"
 )
 # Capitalised words that make an unknown name an institution whatever verb follows it.
 _INSTITUTION_NAME_WORDS = _words(

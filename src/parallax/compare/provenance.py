@@ -61,6 +61,7 @@ class _Context:
     people: frozenset[str]
     surnames: frozenset[str]
     org_first: frozenset[str]
+    titled: frozenset[str] = frozenset()  # words met after an honorific in the story's texts ("Mr. Emanuel")
 
 
 def _kind_of_speaker(speaker: str, context: _Context, labels: Mapping[str, str]) -> str | None:
@@ -77,8 +78,9 @@ def _kind_of_speaker(speaker: str, context: _Context, labels: Mapping[str, str])
     known = lookup_source(speaker)
     if known is not None:
         return known[1]
-    if is_station(speaker) or (head in NEWS_NAME_WORDS and words[-1][:1].isupper()):
-        return "outlet"  # "WPLG", "Local 10", "the Kansas City Star"
+    last = head.split("-")[-1]
+    if is_station(speaker) or (last in NEWS_NAME_WORDS and words[-1][:1].isupper()) or head.endswith(".com"):
+        return "outlet"  # "WPLG", "Local 10", "the Kansas City Star", "the Spokesman-Review", "BigGovernment.com"
     if head in INSTITUTION_NOUNS or head.startswith("spokes"):
         return "institution"  # "the company", "police", "a Hallberg spokeswoman"
     if head in UNNAMED_NOUNS or head.rstrip("s") in UNNAMED_NOUNS or words[0][:1].islower():
@@ -100,10 +102,13 @@ def _kind_of_one_word(speaker: str, word: str, context: _Context, label: str | N
     company called by its first word ("Korvane said"), or an institution."""
     if speaker.isupper() and len(speaker) > 3 and label not in ("ORG", "PERSON"):
         return None  # "UPDATE", "AMHERST": a dateline or a label, not a speaker
-    if (label in ("ORG", "NORP") and word not in context.surnames) or word.lower() in ORG_SUFFIXES:
+    surname = word in context.surnames or word in context.titled
+    if (label in ("ORG", "NORP") and not surname) or word.lower() in ORG_SUFFIXES:
         return "institution"  # "Republicans", "Korvane"
-    if word in context.surnames or (speaker != word and _NAME_WORD.match(word)):
+    if surname or (speaker != word and _NAME_WORD.match(word)):
         return "person"  # "Trump" where the story names Donald Trump; "Mr. Braley"
+    if label is None and word not in context.people and not word.isupper():
+        return None  # "Nah", "Call": a word the quote finder took for a speaker, no name the NER knows
     return "person" if word in context.people and word.lower() not in context.org_first else "institution"
 
 
@@ -171,6 +176,8 @@ NEWS_NAME_WORDS = frozenset(
     "post times star herald tribune journal gazette chronicle review standard register daily weekly magazine "
     "newspaper inquirer examiner courier dispatch telegraph observer guardian".split()
 )
+# An honorific before a capitalised word in a story's text: that word is a person's name ("Mr. Emanuel said").
+_TITLED = re.compile(r"\b(?:(?:Mr|Mrs|Ms|Dr)\.?|(?:Rep|Sen|Gov|Sgt|Gen|Prof)\.)\s+([A-Z][\w'’-]{1,40})")
 
 
 # Last words that make a capitalised name an organisation's ("Hallberg Motors", "S&P Global Ratings", "White House").
@@ -286,6 +293,7 @@ def trace_sources(
     context = _Context(
         people=frozenset(e.name for a in articles for e in a.entities if e.label == "PERSON"),
         surnames=frozenset(_bare_name(" ".join(n))[-1] for n in names if _bare_name(" ".join(n))),
+        titled=frozenset(m.group(1) for a in articles for m in _TITLED.finditer(a.article.text)),
         org_first=frozenset(
             e.name.split()[0].lower()
             for a in articles

@@ -90,7 +90,7 @@ TERM_WEIGHTS = {"sarcasm": 2, "scare-quote": 2, "hedge": 0}
 OPINION_WORDS = frozenset(
     "caves cave caved slams slam blasts blast rips destroys destroy eviscerates torches trashes shreds smacks "
     "humiliates humiliating meltdown epic shocker non-shocker bombshell disgrace disgraceful outrageous outrage "
-    "hilarious stunning shocking insane brutal".split()
+    "hilarious stunning shocking insane brutal feisty wows".split()
 )
 _PERSONAL = re.compile(r"\b(?:I|I'm|we|We|us|our|Our|my|My|you|You|your|Your)\b")
 _LABEL = re.compile(r"^\s*[A-Za-z][\w'’-]*(?:[ -][A-Za-z][\w'’-]*){0,2}\s*:\s")  # "Non-shocker: ...", "WATCH: ..."
@@ -105,12 +105,14 @@ def headline_load(annotated: AnnotatedArticle) -> int:
     """How loaded an article's headline is: its loaded terms (``AnnotatedArticle.title_terms``, weighted by kind)
     plus the marks of opinion and partisan headlines: an exclamation (2), a question (1), the first or second
     person (1), words in capitals (1 each, at most 2; not the article's names), a label before a colon
-    ("Non-shocker:", 1), a short quoted phrase (1) and opinion verbs ("caves", "slams": 2). 0 for no headline."""
+    ("Non-shocker:", 1) or another two-part headline ("X: Y", 1), a short quoted phrase (1) and opinion words
+    ("caves", "slams": 2). 0 for no headline."""
     title = (annotated.article.title or "").strip()
     if not title:
         return 0
     load = sum(TERM_WEIGHTS.get(t.kind, 1) for t in annotated.title_terms)
     load += 2 * ("!" in title) + ("?" in title) + bool(_PERSONAL.search(title)) + bool(_LABEL.match(title))
+    load += ":" in title and not _LABEL.match(title)  # a two-part headline: "X Attacks Student: Congressman Gets Rough"
     names = {w for e in annotated.entities for w in e.text.split()}
     load += min(2, sum(1 for w in _CAPS.findall(title) if w not in names and not title.isupper()))
     load += sum(1 for q in _QUOTED.findall(title) if len(q.split()) <= 3)
@@ -155,10 +157,11 @@ def _main_names(members: Sequence[AnnotatedArticle]) -> list[str]:
 
 
 def _shared_lead(members: Sequence[AnnotatedArticle]) -> str | None:
-    """The sentence, among the members' first ``LEAD_SENTENCES`` (none with a loaded term or a quotation mark),
-    whose words most other members also use (each covering at least half of its content words); ties go to the
-    shorter sentence, then story order. None when no sentence qualifies."""
+    """The sentence, among the members' first ``LEAD_SENTENCES`` (none with a loaded term or a quotation mark, none
+    a headline repeated), whose words most other members also use (each covering at least half of its content
+    words); ties go to the shorter sentence, then story order. None when no sentence qualifies."""
     vocab = [{w.lower() for w in _WORD.findall(a.article.text)} for a in members]
+    headlines = {(a.article.title or "").strip().lower() for a in members}
     best: tuple[int, int, int, int] | None = None
     chosen: str | None = None
     for k, a in enumerate(members):
@@ -169,6 +172,8 @@ def _shared_lead(members: Sequence[AnnotatedArticle]) -> str | None:
             content = {w for w in words if len(w) > 3}
             if s.index in loaded or not TITLE_WORDS[0] <= len(words) <= TITLE_WORDS[1] or not content:
                 continue
+            if text.lower() in headlines:
+                continue  # a headline repeated at the top of the text is still that headline
             if any(q in text for q in '"“”'):
                 continue
             shared = sum(1 for j, v in enumerate(vocab) if j != k and len(content & v) * 2 >= len(content))
