@@ -88,7 +88,8 @@ LOADED_HEADLINE = 2
 TERM_WEIGHTS = {"sarcasm": 2, "scare-quote": 2, "hedge": 0}
 # Verbs and labels of opinion headlines that the article lexicon leaves to context ("Trump Caves To Democrats").
 OPINION_WORDS = frozenset(
-    "caves cave caved slams slam blasts blast rips destroys destroy eviscerates torches trashes shreds smacks "
+    "caves cave caved slams slam slammed blasts blast blasted rips rip ripped destroys destroy destroyed eviscerates "
+    "eviscerated torches torched trashes trashed shreds shredded smacks smacked hero heroes villain "
     "humiliates humiliating meltdown epic shocker non-shocker bombshell disgrace disgraceful outrageous outrage "
     "hilarious stunning shocking insane brutal feisty wows".split()
 )
@@ -99,6 +100,9 @@ _QUOTED = re.compile(r"(?<!\w)['‘\"“]([^'’\"”]{1,40})['’\"”](?!\w)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 LEAD_SENTENCES = 3  # the sentences of each member's lead a fallback title may come from
 TITLE_WORDS = (6, 40)  # the length a fallback title sentence may have, in words
+# The members (in story order) a fallback title is drawn from: sharing is counted pairwise, so a story of thousands
+# of articles would cost millions of comparisons; the first 50 tell which lead sentence is shared.
+FALLBACK_MEMBERS = 50
 
 
 def headline_load(annotated: AnnotatedArticle) -> int:
@@ -111,21 +115,26 @@ def headline_load(annotated: AnnotatedArticle) -> int:
     if not title:
         return 0
     load = sum(TERM_WEIGHTS.get(t.kind, 1) for t in annotated.title_terms)
-    load += 2 * ("!" in title) + ("?" in title) + bool(_PERSONAL.search(title)) + bool(_LABEL.match(title))
-    load += ":" in title and not _LABEL.match(title)  # a two-part headline: "X Attacks Student: Congressman Gets Rough"
     names = {w for e in annotated.entities for w in e.text.split()}
-    load += min(2, sum(1 for w in _CAPS.findall(title) if w not in names and not title.isupper()))
-    load += sum(1 for q in _QUOTED.findall(title) if len(q.split()) <= 3)
-    words = {w.lower().strip("'’") for w in _WORD.findall(title)}
-    flagged = {t.text.lower() for t in annotated.title_terms}
+    return load + _marks(title, names, {t.text.lower() for t in annotated.title_terms})
+
+
+def _marks(text: str, names: set[str], flagged: set[str]) -> int:
+    """The marks of opinion in ``text`` (see ``headline_load``); words inside ``flagged`` terms count once."""
+    load = 2 * ("!" in text) + ("?" in text) + bool(_PERSONAL.search(text)) + bool(_LABEL.match(text))
+    load += ":" in text and not _LABEL.match(text)  # a two-part headline: "X Attacks Student: Congressman Gets Rough"
+    load += min(2, sum(1 for w in _CAPS.findall(text) if w not in names and not text.isupper()))
+    load += sum(1 for q in _QUOTED.findall(text) if len(q.split()) <= 3)
+    words = _word_set(text)
     load += 2 * len({w for w in words & OPINION_WORDS if not any(w in f for f in flagged)})
-    return load
+    return int(load)
 
 
 def neutral_title(articles: Sequence[AnnotatedArticle], members: Sequence[int], preferred: int) -> str:
     """The title of the story of ``articles[i]`` for ``i`` in ``members``: the least loaded headline
     (``headline_load``), one naming more of the story's main entities first, then ``articles[preferred]``'s, then
-    story order; when every headline is loaded (``LOADED_HEADLINE``), the lead sentence most members share.
+    story order; when every headline is loaded (``LOADED_HEADLINE``), the lead sentence most members share (of the
+    first ``FALLBACK_MEMBERS``).
     Members without a headline give their first sentence only when none has one."""
     titled = [i for i in members if (articles[i].article.title or "").strip()]
     if not titled:
@@ -134,16 +143,21 @@ def neutral_title(articles: Sequence[AnnotatedArticle], members: Sequence[int], 
     order = {i: k for k, i in enumerate(members)}
 
     def key(i: int) -> tuple[int, int, bool, int]:
-        title = (articles[i].article.title or "").lower()
+        title = _word_set(articles[i].article.title or "")
         named = sum(1 for n in main if n in title)
         return (headline_load(articles[i]), -named, i != preferred, order[i])
 
     best = min(titled, key=key)
     if headline_load(articles[best]) >= LOADED_HEADLINE:
-        shared = _shared_lead([articles[i] for i in members])
+        shared = _shared_lead([articles[i] for i in members[:FALLBACK_MEMBERS]], main)
         if shared:
             return shared
     return title_of(articles[best])
+
+
+def _word_set(text: str) -> set[str]:
+    """The words of ``text`` in lower case, without possessives: "Korvane’s" -> "korvane"."""
+    return {re.sub(r"['’]s?$", "", w.lower()) for w in _WORD.findall(text)}
 
 
 def _main_names(members: Sequence[AnnotatedArticle]) -> list[str]:
@@ -156,31 +170,41 @@ def _main_names(members: Sequence[AnnotatedArticle]) -> list[str]:
     return sorted(n for n, c in counts.items() if c >= floor)
 
 
-def _shared_lead(members: Sequence[AnnotatedArticle]) -> str | None:
-    """The sentence, among the members' first ``LEAD_SENTENCES`` (none with a loaded term or a quotation mark, none
-    a headline repeated), whose words most other members also use (each covering at least half of its content
-    words); ties go to the shorter sentence, then story order. None when no sentence qualifies."""
+def _shared_lead(members: Sequence[AnnotatedArticle], main: Sequence[str]) -> str | None:
+    """The sentence, among the members' first ``LEAD_SENTENCES`` (none with a loaded term, a quote, a quotation mark
+    or a mark of opinion, none a headline repeated), that names the story's ``main`` names (one at least) and whose
+    content words the other members use most (the sum over them of the share of its words each uses); ties go to
+    the shorter sentence, then story order. None when no sentence qualifies."""
     vocab = [{w.lower() for w in _WORD.findall(a.article.text)} for a in members]
     headlines = {(a.article.title or "").strip().lower() for a in members}
-    best: tuple[int, int, int, int] | None = None
+    best: tuple[int, float, int, int, int] | None = None
     chosen: str | None = None
     for k, a in enumerate(members):
-        loaded = {t.sentence for t in a.loaded_terms if t.kind != "hedge"}
+        # no loaded term, and nobody's words: a quoted or reported claim is not the story's neutral line
+        loaded = {t.sentence for t in a.loaded_terms if t.kind != "hedge"} | {q.sentence for q in a.quotes}
         for s in a.sentences[:LEAD_SENTENCES]:
             text = s.text.strip()
-            words = [w.lower() for w in _WORD.findall(text)]
-            content = {w for w in words if len(w) > 3}
+            words = [re.sub(r"['’]s?$", "", w.lower()) for w in _WORD.findall(text)]
+            content = {w for w in words if len(w) > 3 and w not in _COMMON}
             if s.index in loaded or not TITLE_WORDS[0] <= len(words) <= TITLE_WORDS[1] or not content:
                 continue
-            if text.lower() in headlines:
-                continue  # a headline repeated at the top of the text is still that headline
-            if any(q in text for q in '"“”'):
-                continue
-            shared = sum(1 for j, v in enumerate(vocab) if j != k and len(content & v) * 2 >= len(content))
-            rank = (-shared, len(words), k, s.index)
+            if text.lower() in headlines or _marks(text, set(), set()) or any(q in text for q in '"“”'):
+                continue  # a headline repeated at the top of the text is still that headline; an opinion mark
+            named = sum(1 for n in main if n in words)
+            if main and not named:
+                continue  # a side detail ("The chalkboard ... brought the audience to its feet")
+            shared = sum(len(content & v) / len(content) for j, v in enumerate(vocab) if j != k)
+            rank = (-named, -round(shared, 6), len(words), k, s.index)
             if best is None or rank < best:
                 best, chosen = rank, text
     return chosen
+
+
+# Frequent words that say nothing of a story, left out when sentences are compared.
+_COMMON = frozenset(
+    "that with from they have this were their been will would said says about after over into than them when what "
+    "which there also more some other could should while where those these just only even".split()
+)
 
 
 # --- reasons ----------------------------------------------------------------------------------------------------------
