@@ -156,3 +156,14 @@ def test_a_surname_after_an_honorific_is_a_person_and_a_review_is_an_outlet() ->
     edges = _edges(_annotated(text, "Northfield Courier"))["a"]
     assert ("Cleaver", "person") in edges
     assert ("Spokesman-Review", "outlet") in edges
+
+
+def test_a_product_named_as_a_speaker_is_no_source_even_unlabelled() -> None:
+    base = _annotated("The car caught fire on the highway. Nobody was hurt.", "Northfield Courier")
+    quotes = (
+        Quote(base.id, "caught fire", 8, 19, 0, "reported", "Tesla Model X", cue="said"),
+        Quote(base.id, "Nobody was hurt", 35, 50, 1, "reported", "Galaxy S9", cue="said"),
+        Quote(base.id, "Nobody was hurt", 35, 50, 1, "reported", "Dana Okoro", cue="said"),
+    )
+    edges = _edges(replace(base, quotes=quotes))["a"]
+    assert edges == {("Dana Okoro", "person")}

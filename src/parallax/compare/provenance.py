@@ -75,6 +75,8 @@ def _kind_of_speaker(speaker: str, context: _Context, labels: Mapping[str, str])
     label = labels.get(speaker)
     if label in NOT_SOURCE_LABELS or any(name in speaker for name, lab in labels.items() if lab == "PRODUCT"):
         return None  # "Tesla Model X"
+    if _PRODUCT_NAME.search(speaker) and lookup_source(speaker) is None and not is_station(speaker):
+        return None  # "Tesla Model X", "Galaxy S9", "Boeing 737 Max": a product's name, not a speaker's
     known = lookup_source(speaker)
     if known is not None:
         return known[1]
@@ -176,6 +178,9 @@ NEWS_NAME_WORDS = frozenset(
     "post times star herald tribune journal gazette chronicle review standard register daily weekly magazine "
     "newspaper inquirer examiner courier dispatch telegraph observer guardian".split()
 )
+# A product's name: a model word, letters with digits, a three-digit model number or a last single capital
+# ("Tesla Model X", "Galaxy S9", "Boeing 737"); a site's number ("Fab 3") is not one.
+_PRODUCT_NAME = re.compile(r"\b(?:Model|Series)\s+\w+|\b[A-Z]+\d+\w*\b|\b\d{3}\b|\s[A-Z]$")
 # An honorific before a capitalised word in a story's text: that word is a person's name ("Mr. Emanuel said").
 _TITLED = re.compile(r"\b(?:(?:Mr|Mrs|Ms|Dr)\.?|(?:Rep|Sen|Gov|Sgt|Gen|Prof)\.)\s+([A-Z][\w'’-]{1,40})")
 
