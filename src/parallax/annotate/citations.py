@@ -26,7 +26,7 @@ import json
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from itertools import pairwise
@@ -34,7 +34,7 @@ from typing import Any, Literal
 
 from ..models import Article, Citation, Entity, Sentence
 
-__all__ = ["find_citations", "lookup_source"]
+__all__ = ["find_citations", "is_own_outlet", "is_station", "lookup_source", "merge_short_forms"]
 
 Kind = Literal["wire", "outlet", "institution"]
 
@@ -79,14 +79,14 @@ _PHOTO_WORDS = _words(
 # Words next to a name that say it is a news organisation ("local media outlet X", "the X newspaper").
 _NEWS_DESCRIPTORS = _words(
     "outlet outlets newspaper newspapers daily tabloid broadcaster broadcasters channel magazine website "
-    "portal publication paper weekly radio tv television newsroom"
+    "portal publication paper weekly radio tv television newsroom station affiliate"
 )
 _WIRE_DESCRIPTORS = frozenset(("newswire", "wire"))
 # Capitalised words in an unknown organisation's name that make it a news organisation.
 _NEWSY_NAME_WORDS = _words(
     "News Times Post Herald Tribune Gazette Journal Daily Telegraph Chronicle Radio TV Television Broadcasting "
-    "Press Magazine Observer Express Mirror Inquirer Examiner Courier Dispatch Bulletin Reporter Newswire "
-    "Channel Zeitung Ilbo Shimbun Pravda"
+    "Press Magazine Observer Express Mirror Star Standard Review Inquirer Examiner Courier Dispatch Bulletin Reporter "
+    "Newswire Channel Zeitung Ilbo Shimbun Pravda"
 )
 # Capitalised words that make an unknown name an institution whatever verb follows it.
 _INSTITUTION_NAME_WORDS = _words(
@@ -107,6 +107,14 @@ _OUTLET_CUES = frozenset(("told", "speaking to", "interview with", "dateline", "
 _MAKES_OUTLET = frozenset(("interview with", "dateline", "news agency"))
 _STRONG_CUES = _INSTITUTION_CUES | _OUTLET_CUES | {"report"}
 
+# A broadcast station: US/Canadian call letters ("WPLG", "KDVR-TV", "CFTO") or a branded channel number ("Local 10",
+# "Channel 4", "NBC 6", "Fox 5"): a news outlet, not an institution.
+_STATION = re.compile(
+    r"^(?:[KW][A-Z]{3}(?:-(?:TV|DT|FM|AM|HD))?|[KW][A-Z]{2}-(?:TV|DT|FM|AM)|"
+    r"(?:Local|Channel|News|NBC|CBS|ABC|Fox|FOX|CW|PIX) ?\d{1,2}(?: News)?)$"
+)
+# Four-letter K/W names that are not stations.
+_NOT_STATIONS = frozenset("WADA WNBA KFOR WIPO WHOA WWII".split())
 _WIRE_NAME = re.compile(r"\b(?:News|Press) (?:Agency|Service)\b|\bNewswire\b|\bWire Service\b")
 # A run of capitalised words ("Radio Northfield"): a name the NER may have missed.
 # Words are bounded (MAX_NAME_WORD) here too: a run like "A.B.C.D..." has a word boundary at every letter, and an
@@ -262,7 +270,62 @@ def find_citations(
             found[mention.name] = Citation(
                 article.id, previous.source, kind, previous.cue, previous.sentence, previous.start, previous.end
             )
-    return tuple(sorted(found.values(), key=lambda c: c.start))
+    merged = merge_short_forms(list(found), article.outlet, [e.name for e in entities if e.label == "ORG"])
+    kept: dict[str, Citation] = {}
+    for name, citation in sorted(found.items(), key=lambda item: item[1].start):
+        target = merged.get(name, name)
+        if not target:
+            continue  # a short form of the article's own outlet ("the Post" in The Washington Post)
+        if target not in kept:
+            full = found.get(target, citation)
+            kept[target] = replace(citation, source=target, kind=full.kind)
+    return tuple(sorted(kept.values(), key=lambda c: c.start))
+
+
+def is_station(name: str) -> bool:
+    """Whether ``name`` is a broadcast station's: call letters ("WPLG", "KDVR-TV") or "Local 10", "Channel 4"."""
+    name = name.strip()
+    return bool(_STATION.match(name)) and name not in _NOT_STATIONS
+
+
+def is_own_outlet(name: str, outlet: str | None) -> bool:
+    """Whether ``name`` names the outlet ``outlet`` itself: its name or an alias ("Fox News" in Fox News, "AP" in
+    the Associated Press), also shortened ("the Post" in The Washington Post, "the Times" in The New York Times)."""
+    own = _own_names(outlet)
+    if not own or not name.strip():
+        return False
+    known = lookup_source(name)
+    if known is not None and _key(known[0]) in own:
+        return True
+    key = _key(name)
+    return bool(key) and any(o == key or o.endswith(" " + key) for o in own)
+
+
+def merge_short_forms(names: Sequence[str], outlet: str | None = None, mentioned: Sequence[str] = ()) -> dict[str, str]:
+    """Within one article, each short form of a news organisation's name mapped to the full name it shortens:
+    "Post" or "the Post" -> "The Washington Post" when both are cited, "Times" -> "The New York Times"; a known alias
+    to its catalogue name ("AP" -> "Associated Press"); a short form of the article's own outlet to "" (not a
+    source). ``mentioned``: other names of the article (its ORG entities) a short form may shorten too, when they
+    are known news organisations ("the Times" where "The New York Times" is named but not cited). Names that shorten
+    nothing are left out of the mapping."""
+    out: dict[str, str] = {}
+    canonical = {n: (lookup_source(n) or (n, "outlet"))[0] for n in names}
+    known = [k[0] for k in map(lookup_source, mentioned) if k is not None]
+    fulls = [c for c in dict.fromkeys([*canonical.values(), *known]) if len(_key(c).split()) > 1]
+    for name in names:
+        key = _key(name)
+        if name != canonical[name]:
+            out[name] = canonical[name]
+        if len(key.split()) != 1:
+            continue
+        if is_own_outlet(name, outlet):
+            out[name] = ""
+            continue
+        # "the Times" beside "The New York Times" is that paper (before the catalogue's London "The Times")
+        longer = [f for f in fulls if _key(f).endswith(" " + key)]
+        if len(longer) == 1:
+            out[name] = longer[0]
+    return out
 
 
 def _is_own(name: str, own: frozenset[str]) -> bool:
@@ -505,6 +568,8 @@ def _unknown_kind(name: str, cue: str, descriptor: str | None) -> Kind:
     words = re.split(r"[\s-]+", name)
     if descriptor == "wire" or _WIRE_NAME.search(name):
         return "wire"  # "the Fars news agency", "Northline News Service"
+    if is_station(name):
+        return "outlet"  # "WPLG", "Local 10": a TV or radio station
     if lookup_source(words[0]) is not None or any(word in _NEWSY_NAME_WORDS for word in words):
         return "outlet"  # "CNN Brasil", "Radio Northfield", "Northfield Express-News"
     if any(word in _INSTITUTION_NAME_WORDS for word in words):

@@ -5,11 +5,18 @@ institutions credited: "according to Reuters", "the company said") and quotes (w
 builds a per-story graph, one ``SourceEdge`` per (article, source), with the sentences where the source is credited:
 
 * ``wire`` / ``outlet`` / ``institution``: the citation's kind (``citations.py`` tells wires from other outlets);
-* ``person``: a named person quoted (the speaker's name matches a PERSON entity, or has two capitalised words);
+* ``person``: a named person quoted: the name's shape (capitalised words, initials, "Jr.", an honorific: "Roger J.
+  Stone Jr.", "Rep. Ryan"), a PERSON entity, or one word that is the surname of a person the story names ("Trump");
+* ``outlet`` / ``wire`` for a speaker that is a news organisation ("Fox News said", a station: "WPLG", "Local 10");
 * ``anonymous``: a speaker described but not named ("one technician", "officials", "sources"), or an anonymity
   phrase ("on condition of anonymity", "people familiar with");
 * an organisation speaking ("the company said", "police said", "a Hallberg spokeswoman") is an ``institution``
-  under the article's description of it. Quotes whose speaker the annotator could not find are left out.
+  under the article's description of it. Quotes whose speaker the annotator could not find are left out, and so are
+  speakers that are no source (a product: "Tesla Model X"; a dateline word).
+
+The article's own outlet is never its source ("Fox News" in a Fox News article, "the Post" in The Washington Post),
+and within an article one source's forms are one edge: "Post" and "The Washington Post", "AP" and "Associated
+Press", "Trump" and "Donald Trump" (the fullest form the article gives).
 
 Per article, ``OutletSourcing`` counts the sentences that attribute anything (a citation, a quote, an anonymity
 phrase), the anonymous ones, the named people, and the wire it leans on most with that wire's share of the
@@ -23,7 +30,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
+from ..annotate.citations import is_own_outlet, is_station, lookup_source, merge_short_forms, strip_trailing
 from ..models import AnnotatedArticle, OutletSourcing, SourceEdge, Story
 
 __all__ = ["trace_sources"]
@@ -44,66 +53,215 @@ INSTITUTION_NOUNS = frozenset(
 )
 
 
-def _kind_of_speaker(speaker: str, people: set[str], org_first: set[str]) -> str:
-    """``person``, ``institution`` or ``anonymous``, from the speaker's wording more than from NER labels (the small
-    model calls people organisations and companies people often enough on news copy)."""
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What the story says about names: its people (PERSON entities and their surnames), its organisations' first
+    words, and, per article, the names the NER read as organisations, places or things."""
+
+    people: frozenset[str]
+    surnames: frozenset[str]
+    org_first: frozenset[str]
+    titled: frozenset[str] = frozenset()  # words met after an honorific in the story's texts ("Mr. Emanuel")
+
+
+def _kind_of_speaker(speaker: str, context: _Context, labels: Mapping[str, str]) -> str | None:
+    """``person``, ``institution``, ``outlet``, ``wire`` or ``anonymous``, from the speaker's wording more than from
+    NER labels (the small model calls people organisations and companies people often enough on news copy); None
+    for a speaker that is no source (a product, a place, a dateline word)."""
     words = speaker.split()
-    head = words[-1].lower() if words else ""
+    if not words:
+        return None
+    head = words[-1].lower()
+    label = labels.get(speaker)
+    if label in NOT_SOURCE_LABELS or any(name in speaker for name, lab in labels.items() if lab == "PRODUCT"):
+        return None  # "Tesla Model X"
+    if _PRODUCT_NAME.search(speaker) and lookup_source(speaker) is None and not is_station(speaker):
+        return None  # "Tesla Model X", "Galaxy S9", "Boeing 737 Max": a product's name, not a speaker's
+    known = lookup_source(speaker)
+    if known is not None:
+        return known[1]
+    last = head.split("-")[-1]
+    if is_station(speaker) or (last in NEWS_NAME_WORDS and words[-1][:1].isupper()) or head.endswith(".com"):
+        return "outlet"  # "WPLG", "Local 10", "the Kansas City Star", "the Spokesman-Review", "BigGovernment.com"
     if head in INSTITUTION_NOUNS or head.startswith("spokes"):
         return "institution"  # "the company", "police", "a Hallberg spokeswoman"
     if head in UNNAMED_NOUNS or head.rstrip("s") in UNNAMED_NOUNS or words[0][:1].islower():
         return "anonymous"  # "one technician", "officials", "Industry analysts"
-    if len(words) == 1:
-        # "Korvane said": a company called by its first word, even where the NER model read a person
-        return "person" if speaker in people and head not in org_first else "institution"
-    if len(words) <= 4 and all(w[:1].isupper() and w.replace("-", "").isalpha() for w in words):
+    name = _bare_name(speaker)
+    if len(name) < len(words) and words[0].lower().rstrip(".") in HONORIFICS and _NAME_WORD.match(name[-1]):
+        return "person"  # "Bishop Daniel Jenky", "Rep. Ryan"
+    if len(name) == 1:
+        return _kind_of_one_word(speaker, name[0], context, label)
+    if label == "PERSON" and head not in ORG_SUFFIXES:
+        return "person"
+    if 1 < len(name) <= 4 and all(_NAME_WORD.match(w) for w in name):
         return "institution" if head in ORG_SUFFIXES else "person"
     return "institution"
 
 
-# Last words that make a capitalised name an organisation's ("Hallberg Motors", "S&P Global Ratings").
+def _kind_of_one_word(speaker: str, word: str, context: _Context, label: str | None) -> str | None:
+    """A one-word speaker: a person met elsewhere in the story ("Trump" beside "Donald Trump", "Rep. Ryan"), a
+    company called by its first word ("Korvane said"), or an institution."""
+    if speaker.isupper() and len(speaker) > 3 and label not in ("ORG", "PERSON"):
+        return None  # "UPDATE", "AMHERST": a dateline or a label, not a speaker
+    surname = word in context.surnames or word in context.titled
+    if (label in ("ORG", "NORP") and not surname) or word.lower() in ORG_SUFFIXES:
+        return "institution"  # "Republicans", "Korvane"
+    if surname or (speaker != word and _NAME_WORD.match(word)):
+        return "person"  # "Trump" where the story names Donald Trump; "Mr. Braley"
+    if label is None and word not in context.people and not word.isupper():
+        return None  # "Nah", "Call": a word the quote finder took for a speaker, no name the NER knows
+    return "person" if word in context.people and word.lower() not in context.org_first else "institution"
+
+
+def _bare_name(speaker: str) -> list[str]:
+    """A speaker's name without honorifics, titles and generational suffixes: "Rep. Paul D. Ryan Jr." -> Paul D.
+    Ryan."""
+    words = [w for w in strip_trailing(speaker).split() if w]
+    while len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS:
+        words = words[1:]
+    while len(words) > 1 and words[-1].lower().rstrip(".,") in SUFFIXES:
+        words = words[:-1]
+    return words
+
+
+def _without_honorifics(name: str) -> str:
+    """ "Representative Bruce Braley" -> "Bruce Braley"; a name that is all title stays as it is."""
+    words = name.split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS and _NAME_WORD.match(words[1]):
+        words = words[1:]
+    return " ".join(words)
+
+
+def _person_key(name: str) -> tuple[str, str]:
+    """(first name, surname) of a person's name, initials, honorifics and suffixes left out: "Paul D. Ryan" and
+    "Paul Ryan" -> ("paul", "ryan"); "Trump" -> ("", "trump")."""
+    words = [w for w in _bare_name(name) if not re.fullmatch(r"[A-Z]\.", w)]
+    if not words:
+        return ("", "")
+    return (words[0].lower() if len(words) > 1 else "", words[-1].lower())
+
+
+def _merge_people(sources: Sequence[str], entities: Sequence[str]) -> dict[str, str]:
+    """Within one article, each person source mapped to the fullest form of the same name the article gives (among
+    its person sources and PERSON entities): "Trump" -> "Donald Trump", "Representative Ryan" and "Paul Ryan" ->
+    "Paul D. Ryan". A surname two different people share is left alone."""
+    forms = list(dict.fromkeys([*sources, *entities]))
+    out: dict[str, str] = {}
+    for source in sources:
+        first, last = _person_key(source)
+        same = [
+            f for f in forms if _person_key(f)[1] == last and (not first or _person_key(f)[0] in (first, "")) and last
+        ]
+        firsts = {_person_key(f)[0] for f in same} - {""}
+        if len(firsts) > 1:
+            continue  # two people of that surname in the article
+        best = max(same, key=lambda f: (len(_bare_name(f)), -forms.index(f)), default=source)
+        if len(_bare_name(best)) > len(_bare_name(source)) or (best != source and _bare_name(source) != [source]):
+            out[source] = " ".join(_bare_name(best)) if best in entities else best
+    return out
+
+
+# Name words: capitalised, with initials ("D."), apostrophes ("O'Neill"), hyphens and accents ("Raúl").
+_NAME_WORD = re.compile(r"^(?:[A-Z]\.|[A-Z][^\W\d_]*(?:['’-][A-Za-z][^\W\d_]*)*\.?)$")
+# Words before a name that make it a person's: honorifics and office titles.
+HONORIFICS = frozenset(
+    "mr mrs ms miss dr rep sen gov representative senator governor president judge justice bishop rev reverend "
+    "sir dame lord lady prof professor mayor gen general col lt sgt capt secretary chairman chairwoman speaker "
+    "leader minister chancellor ambassador historian attorney pope father sister former vice".split()
+)
+SUFFIXES = frozenset("jr sr ii iii iv".split())
+# NER labels under which a speaker is no source: a product ("Tesla Model X"), a work, a law, an event, a date.
+NOT_SOURCE_LABELS = frozenset(("PRODUCT", "WORK_OF_ART", "LAW", "EVENT", "DATE", "TIME"))
+# Last words that make a capitalised name a newspaper's, magazine's or broadcaster's ("the Kansas City Star").
+NEWS_NAME_WORDS = frozenset(
+    "post times star herald tribune journal gazette chronicle review standard register daily weekly magazine "
+    "newspaper inquirer examiner courier dispatch telegraph observer guardian".split()
+)
+# A product's name: a model word, letters with digits, a three-digit model number or a last single capital
+# ("Tesla Model X", "Galaxy S9", "Boeing 737"); a site's number ("Fab 3") is not one.
+_PRODUCT_NAME = re.compile(r"\b(?:Model|Series)\s+\w+|\b[A-Z]+\d+\w*\b|\b\d{3}\b|\s[A-Z]$")
+# An honorific before a capitalised word in a story's text: that word is a person's name ("Mr. Emanuel said").
+_TITLED = re.compile(r"\b(?:(?:Mr|Mrs|Ms|Dr)\.?|(?:Rep|Sen|Gov|Sgt|Gen|Prof)\.)\s+([A-Z][\w'’-]{1,40})")
+
+
+# Last words that make a capitalised name an organisation's ("Hallberg Motors", "S&P Global Ratings", "White House").
 ORG_SUFFIXES = frozenset(
     "motors inc corp co ltd llc plc group holdings ratings bank press news agency ministry board council committee "
     "institute university college foundation association union party network networks technologies systems "
-    "communications media times post herald journal service services".split()
+    "communications media times post herald journal service services house senate congress department office "
+    "administration campaign coalition center centre commission court republicans democrats".split()
 )
 
 
-# Head nouns of people described but not named ("one technician said", "analysts said").
+# Head nouns of people described but not named ("one technician said", "analysts said", "Senate aides").
 UNNAMED_NOUNS = frozenset(
     "official officials source sources analyst analysts expert experts witness witnesses resident residents worker "
     "workers employee employees technician technicians insider insiders person people observer observers critic "
     "critics diplomat diplomats engineer engineers executive executives investor investors trader traders member "
-    "members staff colleague colleagues neighbour neighbours neighbor neighbors survivor survivors".split()
+    "members staff colleague colleagues neighbour neighbours neighbor neighbors survivor survivors lawmaker "
+    "lawmakers senators aide aides staffer staffers prosecutors scholars investigators supporters operatives "
+    "congressman congresswoman".split()
 )
+# Trailing words that make a speaker a thing said by a source ("the Washington Post report", "FreedomWorks'
+# website", "Romney's remarks"): the source is the name before them.
+SAID_BY_WORDS = frozenset("report reports story article website site remarks apology appeal editorial column".split())
 
 
-def _article_edges(article: AnnotatedArticle, org_first: set[str]) -> list[SourceEdge]:
-    sentences: dict[tuple[str, str], list[int]] = {}
+def _speaker_name(speaker: str) -> str:
+    """The source behind a speaker: "Washington Post report" -> "Washington Post", "Romney's remarks" -> "Romney"."""
+    words = speaker.split()
+    while words and words[-1].lower() in SAID_BY_WORDS | {"newspaper"}:
+        words = words[:-1]
+    return strip_trailing(" ".join(words)) if len(words) < len(speaker.split()) else speaker
 
-    def add(source: str, kind: str, sentence: int) -> None:
-        found = sentences.setdefault((source, kind), [])
-        if sentence not in found:
-            found.append(sentence)
 
-    cited = set()
+def _article_edges(article: AnnotatedArticle, context: _Context) -> list[SourceEdge]:
+    """One edge per (source, kind) of ``article``: its citations, its quotes' speakers typed, its anonymity phrases;
+    the article's own outlet left out, a person's and an outlet's short forms merged into the fullest form."""
+    found: dict[tuple[str, str], list[int]] = {}
+    outlet = article.article.outlet
     for c in article.citations:
-        add(c.source, c.kind, c.sentence)
-        cited.add(c.source)
-    people = {e.name for e in article.entities if e.label == "PERSON"}
+        if not is_own_outlet(c.source, outlet):
+            found.setdefault((c.source, c.kind), []).append(c.sentence)
+    cited = {c.source for c in article.citations}
+    labels = {e.text: e.label for e in article.entities} | {e.name: e.label for e in article.entities}
     for q in article.quotes:
         # a quote whose speaker was not found says nothing about sourcing (often the annotator's miss, not the
         # outlet's choice); "according to Reuters" is a citation already
         if not q.speaker or any(source in q.speaker for source in cited):
             continue
-        add(q.speaker, _kind_of_speaker(q.speaker, people, org_first), q.sentence)
+        speaker = _speaker_name(q.speaker)
+        kind = _kind_of_speaker(speaker, context, labels) if speaker else None
+        if kind is None or is_own_outlet(speaker, outlet):
+            continue  # not a source, or the outlet itself ("Fox News" in a Fox News article)
+        name = (lookup_source(speaker) or (speaker,))[0] if kind in ("wire", "outlet") else speaker
+        found.setdefault((name, kind), []).append(q.sentence)
     for s in article.sentences:
         match = ANONYMOUS_RE.search(s.text)
         if match:
-            add(match.group(0).lower(), "anonymous", s.index)
-    return [
-        SourceEdge(article.id, source, kind, tuple(sorted(indices))) for (source, kind), indices in sentences.items()
-    ]
+            found.setdefault((match.group(0).lower(), "anonymous"), []).append(s.index)
+    return _merged(article, found)
+
+
+def _merged(article: AnnotatedArticle, found: Mapping[tuple[str, str], list[int]]) -> list[SourceEdge]:
+    """The edges with aliases merged within the article: "Post" into "The Washington Post", "AP" into "Associated
+    Press", "Trump" into "Donald Trump"; a short form of the article's own outlet dropped."""
+    orgs = [e.name for e in article.entities if e.label == "ORG"]
+    news = merge_short_forms([n for n, k in found if k in ("wire", "outlet")], article.article.outlet, orgs)
+    people = _merge_people(
+        [n for n, k in found if k == "person"], [e.name for e in article.entities if e.label == "PERSON"]
+    )
+    kinds = {n: k for n, k in found if k in ("wire", "outlet")}
+    sentences: dict[tuple[str, str], set[int]] = {}
+    for (name, kind), indices in found.items():
+        target = (news if kind in ("wire", "outlet") else people if kind == "person" else {}).get(name, name)
+        if not target:
+            continue
+        if kind == "person":
+            target = _without_honorifics(target)
+        sentences.setdefault((target, kinds.get(target, kind)), set()).update(indices)
+    return [SourceEdge(article.id, n, k, tuple(sorted(ix))) for (n, k), ix in sentences.items()]
 
 
 def _sourcing(article: AnnotatedArticle, edges: Sequence[SourceEdge], copy_of: str | None) -> OutletSourcing:
@@ -134,17 +292,27 @@ def trace_sources(
 ) -> tuple[tuple[SourceEdge, ...], tuple[OutletSourcing, ...]]:
     """The story's citation graph (article -> source edges) and each article's sourcing profile, in story order."""
     by_id = {a.id: a for a in articles}
-    # first words of the story's organisation names, to tell "Korvane said" (the company) from a person
-    org_first = {
-        e.name.split()[0].lower() for a in articles for e in a.entities if e.label in ("ORG", "FAC") and e.name.split()
-    }
+    # first words of the story's organisation names, to tell "Korvane said" (the company) from a person; its people's
+    # surnames, to tell "Trump said" (the person met as Donald Trump elsewhere) from an organisation
+    names = [e.name.split() for a in articles for e in a.entities if e.label == "PERSON" and len(e.name.split()) > 1]
+    context = _Context(
+        people=frozenset(e.name for a in articles for e in a.entities if e.label == "PERSON"),
+        surnames=frozenset(_bare_name(" ".join(n))[-1] for n in names if _bare_name(" ".join(n))),
+        titled=frozenset(m.group(1) for a in articles for m in _TITLED.finditer(a.article.text)),
+        org_first=frozenset(
+            e.name.split()[0].lower()
+            for a in articles
+            for e in a.entities
+            if e.label in ("ORG", "FAC") and e.name.split()
+        ),
+    )
     edges: list[SourceEdge] = []
     sourcing: list[OutletSourcing] = []
     for aid in story.articles:
         article = by_id.get(aid)
         if article is None:
             continue
-        mine = _article_edges(article, org_first)
+        mine = _article_edges(article, context)
         edges.extend(mine)
         sourcing.append(_sourcing(article, mine, (copies or {}).get(aid)))
     return tuple(edges), tuple(sourcing)

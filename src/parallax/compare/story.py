@@ -60,7 +60,7 @@ VALUE_RATIO_MAX = 3.0
 _ODDS = re.compile(r"\b(\w{1,9})[- ]in[- ](\w{1,9})\b", re.IGNORECASE)
 _SMALL_NUMBERS = "zero one two three four five six seven eight nine ten".split()
 DATE_GAP_MAX_DAYS = 250
-CITED_KINDS = ("wire", "outlet")
+CITED_KINDS = ("wire", "outlet", "institution")  # every kind: the JSON and the Markdown list the same sources
 # Facts, quotes and conflicts compare every pair of sentences (quotes) in a story: quadratic in its size. A story
 # larger than this compares a sample of this many of its articles, spread over its outlets (``compared_articles``);
 # timeline, citations, tone, coverage and provenance still read every article. 50 articles x ~30 sentences keep the
