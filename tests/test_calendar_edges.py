@@ -74,7 +74,9 @@ def test_timeline_chart_of_a_story_dated_at_the_calendars_end() -> None:
     from parallax.web.charts import timeline_chart
 
     entries = [
-        {"date": day, "precision": "day", "text": "x", "articles": ["a"]} for day in ("9999-05-05", "9999-12-30")
+        {"date": day, "precision": "day", "text": "x", "articles": ["a"], "sentences": [{"article": "a", "index": 0}]}
+        for day in ("9999-05-05", "9999-12-30")
     ]
-    story = {"articles": ["a"], "timeline": entries}
-    assert timeline_chart({"articles": [{"id": "a", "published": None}], "stories": [story]}) is not None
+    story = {"articles": ["a"], "timeline": entries, "facts": []}  # the fields the JSON report always has
+    article = {"id": "a", "published": None, "text": "x", "sentences": [{"index": 0, "start": 0, "end": 1}]}
+    assert timeline_chart({"articles": [article], "stories": [story]}) is not None

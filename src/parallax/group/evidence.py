@@ -154,11 +154,14 @@ class Profile:
     lead: str
     names: dict[str, tuple[str, str, int]]  # key -> (display name, label, mentions)
     published: date | None
-    days: tuple[date, ...]  # days it mentions (day precision, resolved), for the time focus
+    days: tuple[date, ...]  # days it mentions (day precision, resolved), named in the reasons
     words: Counter[str]
     people: frozenset[str]  # the people it is about: named twice or more, or in the lead
     salient: frozenset[str]  # names of SALIENT_TYPES named twice or more, or in the lead
     lowered: str  # title + text, lower case: where another article's salient names are looked for
+    # The days it states in full (not read from a passage's year or the publication date: "on Oct. 7" after "in
+    # 2016" is an inference): what the time focus of an undated article rests on.
+    stated: tuple[date, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +217,8 @@ def article_profile(annotated: AnnotatedArticle, index: int) -> Profile:
         names[key] = (display[key], labels[key], count)
     published = publication_day(article.published)
     days = [d for d in (publication_day(t.value) for t in annotated.dates if t.precision == "day") if d is not None]
+    explicit = (t for t in annotated.dates if t.precision == "day" and not t.relative)
+    stated = tuple(d for d in (publication_day(t.value) for t in explicit) if d is not None)
     words = Counter(
         w
         for w in (m.lower().replace("’", "'") for m in _WORD.findall(f"{article.title or ''} {article.text}"))
@@ -222,7 +227,7 @@ def article_profile(annotated: AnnotatedArticle, index: int) -> Profile:
     people = _salient(annotated, names, frozenset({"PERSON"}))
     salient = _salient(annotated, names, SALIENT_TYPES)
     lowered = f"{article.title or ''} {article.text}".lower()
-    return Profile(index, _lead(annotated), names, published, tuple(days), words, people, salient, lowered)
+    return Profile(index, _lead(annotated), names, published, tuple(days), words, people, salient, lowered, stated)
 
 
 def _salient(
@@ -271,10 +276,10 @@ def _lead(annotated: AnnotatedArticle) -> str:
 
 
 def _focus(profile: Profile) -> date | None:
-    """When an article's news happened: its publication day, else the median of the days it mentions."""
+    """When an article's news happened: its publication day, else the median of the days it states in full."""
     if profile.published:
         return profile.published
-    days = sorted(profile.days)
+    days = sorted(profile.stated)
     return days[len(days) // 2] if days else None
 
 

@@ -94,7 +94,7 @@ OPINION_WORDS = frozenset(
     "hilarious stunning shocking insane brutal feisty wows".split()
 )
 _PERSONAL = re.compile(r"\b(?:I|I'm|we|We|us|our|Our|my|My|you|You|your|Your)\b")
-_LABEL = re.compile(r"^\s*[A-Za-z][\w'’-]*(?:[ -][A-Za-z][\w'’-]*){0,2}\s*:\s")  # "Non-shocker: ...", "WATCH: ..."
+_LABEL = re.compile(r"^\s*[A-Za-z][\w'’]*(?:[ -][A-Za-z][\w'’]*){0,2}\s*:\s")  # "Non-shocker: ...", "WATCH: ..."
 _CAPS = re.compile(r"\b[A-Z]{4,}\b")
 _QUOTED = re.compile(r"(?<!\w)['‘\"“]([^'’\"”]{1,40})['’\"”](?!\w)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
