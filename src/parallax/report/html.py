@@ -446,7 +446,7 @@ def _covered(members: list[str], ix: _Index) -> list[dict[str, Any]]:
         outlets.setdefault(art["outlet"] or "", []).append(
             {
                 **ix.ref(aid),
-                "headline": art["title"] or art["label"],
+                "headline": art["title"] or _untitled(art),
                 "published": _date_label(str(art["published"] or ""), "day") if art["published"] else "",
                 "copy_of": ix.ref(art["duplicate_of"]) if art["duplicate_of"] else None,
             }
@@ -890,3 +890,14 @@ def _runs(text: str, start: int, end: int, spans: list[_Span]) -> list[dict[str,
         )
         runs.append({"text": text[a:b], "marks": [{"layer": s.layer, "title": s.title} for s in marks]})
     return runs
+
+
+def _untitled(art: dict[str, Any], limit: int = 90) -> str:
+    """What stands for a missing headline: "Untitled: " and the article's first sentence, cut at a word boundary."""
+    sentences = art.get("sentences") or []
+    first = " ".join(art["text"][sentences[0]["start"] : sentences[0]["end"]].split()) if sentences else ""
+    if not first:
+        return "Untitled article"
+    if len(first) > limit:
+        first = (first[:limit].rsplit(" ", 1)[0] or first[:limit]) + "…"
+    return f"Untitled: {first}"
