@@ -88,6 +88,7 @@ _REL = r"(?i:this|last|next)"
 _THAT_YEAR = rf"(?i:that|the{_SP}same){_SP}(?i:year)"
 _GRAMMAR = rf"""
 (?<![\w$€£¥/.-])
+(?=[^\W_])  # every form starts with a letter or a digit: other positions fail at once, not in each alternative
 (?:
     (?:{_WEEKDAY},?{_SP})?(?P<mdt_m>{_MONTH}){_SP}(?P<mdt_d>{_DAY}),?{_SP}{_THAT_YEAR}
   | (?:{_WEEKDAY},?{_SP})?(?P<dmt_d>{_DAY}){_SP}(?:of{_SP})?(?P<dmt_m>{_MONTH}),?{_SP}{_THAT_YEAR}
