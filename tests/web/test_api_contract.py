@@ -13,13 +13,12 @@ from datetime import date, datetime
 from typing import Any
 
 import httpx
-import pytest
 
 from parallax.store import open_store
 from parallax.web import Settings
 from tests.conftest import EXAMPLES
 from tests.web.conftest import READ_TOKEN, TOKEN, Server, ingested, serve, wait_for_job
-from tests.web.openapi_check import HAVE_JSONSCHEMA, check
+from tests.web.openapi_check import check
 from tests.web.test_api import assert_error
 
 AUTH = {"authorization": f"Bearer {TOKEN}"}
@@ -118,7 +117,6 @@ def test_a_read_protected_site_documents_the_read_token(seed_store) -> None:  # 
         assert operation["responses"]["401"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
 
 
-@pytest.mark.skipif(not HAVE_JSONSCHEMA, reason="jsonschema comes with the ray extra (make install)")
 def test_every_answer_validates_against_the_document(site: Server) -> None:
     """Every read endpoint, every page of every list, and their errors, validated against the document here (and
     once more by the check every web test gets)."""

@@ -108,13 +108,13 @@ def test_list_story_article_search(site: Server, tab: Callable[[Server], Tab]) -
     # a timeline mark leads to its sentence; its text is visible below the chart, without a mouse
     page.goto(story_url)
     timeline = page.locator("details:has(.timeline-chart)")
-    if timeline.count():
-        if timeline.get_attribute("open") is None:
-            timeline.locator("summary").first.click()
-        assert page.locator("ol.timeline li p").first.is_visible()
-        page.locator(".timeline-chart a:has(.lane0)").first.click()
-        assert re.search(r"#a-.+-s-\d+$", page.url)
-        assert page.locator(f"[id='{page.url.split('#', 1)[1]}']").is_visible()
+    assert timeline.count(), "the story has dated events: its timeline chart must be there"
+    if timeline.get_attribute("open") is None:
+        timeline.locator("summary").first.click()
+    assert page.locator("ol.timeline li p").first.is_visible()
+    page.locator(".timeline-chart a:has(.lane0)").first.click()
+    assert re.search(r"#a-.+-s-\d+$", page.url)
+    assert page.locator(f"[id='{page.url.split('#', 1)[1]}']").is_visible()
 
     # story -> article
     member = site.store.list_articles(story_id=largest.id).items[0]
