@@ -48,6 +48,7 @@ from functools import cache
 from pathlib import Path
 
 from ..annotate.framing import find_loaded_terms
+from ..annotate.lexicon import fold, tokenize
 from ..models import Article, Sentence
 from . import Measurement
 
@@ -201,49 +202,222 @@ def evaluate(articles: Sequence[BasilArticle], *, own_voice: bool = False, hedge
     }
 
 
-def run(data: Path, *, fast: bool = False) -> list[Measurement]:
-    """BASIL lexical-bias span P/R/F1 (overlap match) and token F1, for Parallax and the VADER-lexicon baseline."""
-    articles = load_basil(Path(data) / "basil", limit=FAST_ARTICLES if fast else None)
+# --- BABE: biased words and biased sentences -------------------------------------------------------------------------
+
+FAST_SENTENCES = 300  # the first 300 BABE sentences in file order for the quick gate
+VADER_SENTENCE = 0.05  # VADER's own documented cut for a non-neutral compound score, fixed a priori
+PAPER_SENTENCE_F1 = 0.804  # Spinde et al. (Findings of EMNLP 2021), best fine-tuned model, sentence-level macro F1
+
+
+@dataclass(frozen=True, slots=True)
+class BabeSentence:
+    """One BABE sentence as a one-sentence article, its expert label and the start offsets of its biased words."""
+
+    article: Article
+    sentence: Sentence
+    biased: bool
+    gold: frozenset[int]
+
+
+def load_babe(babe: Path, *, limit: int | None = None) -> list[BabeSentence]:
+    """Read ``babe/sentences.jsonl``; a word token is gold when it is (a piece of) one of the sentence's biased
+    words (BABE lists words, not offsets, so every occurrence of a listed word in its sentence counts)."""
+    out: list[BabeSentence] = []
+    with (babe / "sentences.jsonl").open(encoding="utf-8") as lines:
+        for i, line in enumerate(lines):
+            if limit is not None and i >= limit:
+                break
+            row = json.loads(line)
+            text = str(row["text"])
+            pieces = {w for word in row.get("biased_words", []) for w in _WORD_RE.findall(fold(str(word)))}
+            tokens = tokenize(fold(text), 0, len(text))
+            gold = frozenset(t.start for t in tokens if t.word and (t.form in pieces or t.base in pieces))
+            article = Article(id=f"babe-{i}", source="babe", text=text)
+            out.append(BabeSentence(article, Sentence(article.id, 0, 0, len(text), text), bool(row["biased"]), gold))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class WordScores:
+    precision: float
+    recall: float
+    f1: float
+    predicted: int
+    gold: int
+
+
+def score_words(items: Sequence[tuple[str, Sequence[Span], frozenset[int]]]) -> WordScores:
+    """Word-level scores over (text, predicted spans, gold word starts): the word tokens inside predicted spans
+    against the gold word tokens, pooled over all sentences."""
+    predicted = correct = gold = 0
+    for text, spans, starts in items:
+        folded = fold(text)
+        inside = {t.start for s, e in spans for t in tokenize(folded, s, e) if t.word}
+        predicted += len(inside)
+        correct += len(inside & starts)
+        gold += len(starts)
+    p = correct / predicted if predicted else 0.0
+    r = correct / gold if gold else 0.0
+    return WordScores(p, r, _f1(p, r), predicted, gold)
+
+
+def macro_f1(predicted: Sequence[bool], gold: Sequence[bool]) -> float:
+    """The mean of the F1 of the biased class and the F1 of the unbiased class."""
+    scores = []
+    for side in (True, False):
+        tp = sum(1 for p, g in zip(predicted, gold, strict=True) if p == side and g == side)
+        fp = sum(1 for p, g in zip(predicted, gold, strict=True) if p == side and g != side)
+        fn = sum(1 for p, g in zip(predicted, gold, strict=True) if p != side and g == side)
+        scores.append(_f1(tp / (tp + fp) if tp + fp else 0.0, tp / (tp + fn) if tp + fn else 0.0))
+    return sum(scores) / 2
+
+
+def evaluate_babe(items: Sequence[BabeSentence]) -> dict[str, tuple[WordScores, float]]:
+    """Per system: biased-word scores and sentence-level macro F1 (a sentence is biased when the system flags a
+    word in it; Parallax's hedges do not make a sentence biased). VADER: words of |valence| >= 2 for words; its
+    compound score over ``VADER_SENTENCE`` in size for sentences."""
+    from ..annotate.framing import sentence_tones
+
+    gold = [item.biased for item in items]
+    ours: list[tuple[str, Sequence[Span], frozenset[int]]] = []
+    strong: list[tuple[str, Sequence[Span], frozenset[int]]] = []
+    ours_sentences: list[bool] = []
+    compound: list[bool] = []
+    for item in items:
+        text = item.article.text
+        terms = find_loaded_terms(item.article, [item.sentence])
+        ours.append((text, [(t.start, t.end) for t in terms if t.kind != "hedge"], item.gold))
+        ours_sentences.append(any(t.kind != "hedge" for t in terms))
+        strong.append((text, vader_spans(text, strong=True), item.gold))
+        tone = sentence_tones(item.article, [item.sentence]).get(0, (0.0, 0))[0]
+        compound.append(abs(tone) >= VADER_SENTENCE)
+    return {
+        "parallax": (score_words(ours), macro_f1(ours_sentences, gold)),
+        "vader-strong": (score_words(strong), macro_f1([bool(s) for _, s, _ in strong], gold)),
+        "vader-compound": (WordScores(0.0, 0.0, 0.0, 0, 0), macro_f1(compound, gold)),
+    }
+
+
+def held_out_half(articles: Sequence[BasilArticle]) -> list[BasilArticle]:
+    """The articles of the events of odd index (events in path order): the half never used for fitting."""
+    events: dict[str, int] = {}
+    for item in articles:
+        events.setdefault(item.article.id.rsplit("_", 1)[0], len(events))
+    return [item for item in articles if events[item.article.id.rsplit("_", 1)[0]] % 2 == 1]
+
+
+def _basil_rows(articles: Sequence[BasilArticle]) -> list[tuple[str, str, float, dict[str, float]]]:
     scores = evaluate(articles)
-    ours, base, strong = scores["parallax"], scores["vader-lexicon"], scores["vader-strong"]
-    described = (
-        f"basil: {len(articles)} articles, {ours.gold} lexical-bias spans; Parallax flags {ours.predicted}, "
-        f"the VADER lexicon {base.predicted} (|valence| >= {STRONG_VALENCE:g}: {strong.predicted})"
-    )
-    command = "python -m parallax.evaluation.loaded_language ../shared/data" + (" --fast" if fast else "")
-    task = "loaded language (lexical bias spans)"
+    held = evaluate(held_out_half(articles))
     own = evaluate(articles, own_voice=True)
     slant = evaluate(articles, hedges=False)
-    rows = [
-        ("span F1 (token-overlap match)", ours.span_f1, base.span_f1, strong.span_f1),
-        ("span precision (token-overlap match)", ours.span_precision, base.span_precision, strong.span_precision),
-        ("span recall (token-overlap match)", ours.span_recall, base.span_recall, strong.span_recall),
-        ("token F1", ours.token_f1, base.token_f1, strong.token_f1),
+    names = ("vader-lexicon", "vader-strong")
+    rows: list[tuple[str, str, float, dict[str, float]]] = []
+    for label, key, result in (
+        ("span F1 (token-overlap match)", "basil.span_f1", scores),
+        ("span F1, held-out half (odd events)", "basil.held_out.span_f1", held),
+    ):
+        rows.append((label, key, result["parallax"].span_f1, {n: result[n].span_f1 for n in names}))
+    for label, key, result in (
+        ("span precision (token-overlap match)", "basil.span_precision", scores),
+        ("span precision, held-out half (odd events)", "basil.held_out.span_precision", held),
+    ):
+        rows.append((label, key, result["parallax"].span_precision, {n: result[n].span_precision for n in names}))
+    rows.append(
+        (
+            "span recall (token-overlap match)",
+            "basil.span_recall",
+            scores["parallax"].span_recall,
+            {n: scores[n].span_recall for n in names},
+        )
+    )
+    rows.append(("token F1", "", scores["parallax"].token_f1, {n: scores[n].token_f1 for n in names}))
+    rows.append(
         (
             "span F1, own-voice gold only (spans outside quotations)",
+            "",
             own["parallax"].span_f1,
-            own["vader-lexicon"].span_f1,
-            own["vader-strong"].span_f1,
-        ),
+            {n: own[n].span_f1 for n in names},
+        )
+    )
+    rows.append(
         (
             "span F1, hedges not counted (slant only)",
+            "",
             slant["parallax"].span_f1,
-            slant["vader-lexicon"].span_f1,
-            slant["vader-strong"].span_f1,
-        ),
-    ]
-    return [
+            {n: slant[n].span_f1 for n in names},
+        )
+    )
+    return rows
+
+
+def run(data: Path, *, fast: bool = False) -> list[Measurement]:
+    """BASIL lexical-bias spans (all articles and the held-out half) and BABE biased words and sentences, for
+    Parallax and the VADER baselines of the same run."""
+    articles = load_basil(Path(data) / "basil", limit=FAST_ARTICLES if fast else None)
+    described = f"basil: {len(articles)} articles, {sum(len(a.gold) for a in articles)} lexical-bias spans"
+    command = "python -m parallax.evaluation.loaded_language ../shared/data" + (" --fast" if fast else "")
+    out = [
         Measurement(
-            task=task,
+            task="loaded language (lexical bias spans)",
             data=described,
             measure=measure,
             parallax=round(value, 3),
-            baselines={"vader-lexicon": round(baseline, 3), "vader-strong": round(strong_value, 3)},
+            baselines={k: round(v, 3) for k, v in baselines.items()},
             anchor="no published span-level figure for BASIL lexical bias (the paper reports sentence-level F1)",
             command=command,
+            name=f"loaded_language.{key}" if key else "",
         )
-        for measure, value, baseline, strong_value in rows
+        for measure, key, value, baselines in _basil_rows(articles)
     ]
+    babe_dir = Path(data) / "babe"
+    if (babe_dir / "sentences.jsonl").is_file():
+        out += _babe_measurements(load_babe(babe_dir, limit=FAST_SENTENCES if fast else None), command)
+    return out
+
+
+def _babe_measurements(items: Sequence[BabeSentence], command: str) -> list[Measurement]:
+    results = evaluate_babe(items)
+    ours, ours_sentences = results["parallax"]
+    strong, strong_sentences = results["vader-strong"]
+    compound = results["vader-compound"][1]
+    described = (
+        f"babe: {len(items)} sentences ({sum(i.biased for i in items)} biased), {ours.gold} biased-word tokens; "
+        f"Parallax flags {ours.predicted} words (hedges not counted), "
+        f"VADER |valence| >= {STRONG_VALENCE:g} {strong.predicted}"
+    )
+    word_rows = [
+        ("biased-word precision", "babe.word_precision", ours.precision, strong.precision),
+        ("biased-word recall", "babe.word_recall", ours.recall, strong.recall),
+        ("biased-word F1", "babe.word_f1", ours.f1, strong.f1),
+    ]
+    out = [
+        Measurement(
+            task="loaded language (BABE biased words)",
+            data=described,
+            measure=measure,
+            parallax=round(value, 3),
+            baselines={"vader-strong": round(base, 3)},
+            anchor="BABE publishes no word-level figure",
+            goal=">= .60 at recall >= .40" if key == "babe.word_precision" else "",
+            command=command,
+            name=f"loaded_language.{key}",
+        )
+        for measure, key, value, base in word_rows
+    ]
+    out.append(
+        Measurement(
+            task="loaded language (BABE biased sentences)",
+            data=described,
+            measure="sentence-level macro F1 (a sentence is biased when a word in it is flagged)",
+            parallax=round(ours_sentences, 3),
+            baselines={"vader-strong (lexicon)": round(strong_sentences, 3), "vader-compound": round(compound, 3)},
+            anchor=f"fine-tuned RoBERTa {PAPER_SENTENCE_F1} (Spinde et al. 2021, full BABE, 5-fold)",
+            command=command,
+            name="loaded_language.babe.sentence_macro_f1",
+        )
+    )
+    return out
 
 
 def main(argv: Sequence[str]) -> int:
@@ -252,9 +426,22 @@ def main(argv: Sequence[str]) -> int:
     if not (data / "basil" / "articles").is_dir():
         print(f"{data}/basil/articles: not found; pass the shared data folder (e.g. ../shared/data)", file=sys.stderr)
         return 1
+    if "--cv" in argv:
+        return _print_cv(data)
     for m in run(data, fast="--fast" in argv):
         baselines = ", ".join(f"{k} {v:.3f}" for k, v in m.baselines.items())
         print(f"{m.measure:56} parallax {m.parallax:.3f}  {baselines}  [{m.data}]")
+    return 0
+
+
+def _print_cv(data: Path) -> int:
+    """The experimental judge's out-of-fold BABE word precision and recall per threshold (``--cv``)."""
+    from .loaded_judge import FOLDS, cv_curve, fitting_examples
+
+    examples = fitting_examples(load_babe(data / "babe"), load_basil(data / "basil"))
+    print(f"judge, {FOLDS}-fold cross-validation on BABE + BASIL even events; BABE words, hedges not counted")
+    for threshold, precision, recall, kept in cv_curve(examples, (0.2, 0.3, 0.4, 0.5, 0.6)):
+        print(f"threshold {threshold:.2f}: precision {precision:.3f} recall {recall:.3f} ({kept:.0f} terms kept)")
     return 0
 
 
