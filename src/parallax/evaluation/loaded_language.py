@@ -1,4 +1,5 @@
-"""Loaded-language spans measured against BASIL's lexical-bias annotations (``shared/data/basil``).
+"""Loaded language measured against BASIL's lexical-bias spans (``shared/data/basil``) and BABE's biased words and
+sentences (``shared/data/babe``).
 
 BASIL (Fan et al., EMNLP 2019) has 150 articles (50 events x Fox News, New York Times, HuffPost) whose annotators
 marked spans of *lexical bias* (``"bias": "lex"``: the wording itself is slanted, as opposed to informational bias,
@@ -6,15 +7,26 @@ the choice of facts). Every article is rebuilt from its gold sentences (sentence
 blank line) so that gold offsets (given per sentence: annotation id ``pN`` is flat sentence ``N``) map exactly onto
 the text, and the gold sentence split is the one handed to the detectors. Both systems see the same text.
 
+Fitting and reporting: the lexicon's 2026-12 pruning (entries removed because an ordinary news sense dominates) read
+the flags on BABE and on the BASIL events of *even* index (events in path order); the events of *odd* index are the
+held-out half (``held_out_half``, rows "held-out half"). BABE figures are therefore fitting figures for that pruning.
+The automatic rule it started from (drop a flagged phrase with at least 2 flags and precision under .34 in the
+fitting folds), 5-fold cross-validated, gave BABE word precision .570 at recall .223; the shipped pruning is the part
+of that rule's list with an ordinary news sense, plus "complain" and "wreckage", which issue 16 names.
+The lexicon itself was first written beside all 150 BASIL articles (see ``framing.py``), so even the held-out half
+is close to, but not strictly, held out.
+
 Systems, measured in the same run:
 
 * **parallax**: ``framing.find_loaded_terms`` (curated lexicon, scare quotes, sarcasm patterns; skips the text
   inside direct quotations, as it judges the outlet's own voice);
 * **vader-lexicon** (baseline): every word with a non-zero valence in VADER's sentiment lexicon (the plain lexicon
   that ships with ``vaderSentiment``), whole-word, case-insensitive;
-* **vader-strong** (baseline): the same, only words with |valence| >= 2 (VADER's clearly emotive words).
+* **vader-strong** (baseline): the same, only words with |valence| >= 2 (VADER's clearly emotive words);
+* **vader-compound** (BABE sentences only): a sentence is biased when VADER's compound score is at least .05 in size
+  (VADER's documented neutral band); the paper's fine-tuned RoBERTa (.804 macro F1) is the anchor.
 
-Matching (reported both ways, over all 150 articles pooled, micro-averaged):
+BASIL matching (reported both ways, micro-averaged):
 
 * **span overlap** (the headline figure, the usual lenient span match in span-detection evaluations): a predicted
   span is correct when it shares at least one word token with a gold lexical-bias span of the same article;
@@ -23,18 +35,17 @@ Matching (reported both ways, over all 150 articles pooled, micro-averaged):
 * **token** (strict): the word tokens inside predicted spans against the word tokens inside gold spans
   (precision, recall and F1 over token positions).
 
+BABE: **biased words** are word tokens: those inside Parallax's terms (hedges left out: epistemic caution, not
+slant, and BABE does not mark them) against the tokens that are one of the sentence's listed biased words, pooled
+over sentences. **Sentences**: biased when a non-hedge term is flagged in them; macro F1 over the two classes.
+
 Parallax judges the outlet's own voice and skips direct quotations by design; BASIL also marks lexical bias inside
-quotations (49 of its 240 spans). A last row therefore scores span F1 against the gold spans BASIL marks as outside
-quotations only (``"quote": "no"``), every prediction still counting. Parallax also flags hedges ("reportedly",
-"allegedly"), which are epistemic caution rather than slant (the summary stage already keeps them apart); another
-row leaves them out of Parallax's predictions. Nothing is fitted in either row; the hedge row was added after seeing
-that 2 of Parallax's 29 hedges on BASIL overlap a gold span, so read it as a breakdown, not as a held-out figure.
+quotations (49 of its 240 spans). A row therefore scores span F1 against the gold spans BASIL marks as outside
+quotations only (``"quote": "no"``), every prediction still counting. Another row leaves Parallax's hedges out.
 
-Word tokens are ``\\w+`` runs (so quotation marks and punctuation never decide a match). Nothing is tuned here;
-run ``python -m parallax.evaluation.loaded_language ../shared/data`` (add ``--fast`` for the first 30 articles).
-
-Caveat: framing's tuning constants were chosen partly by reading BASIL examples (see ``framing.py``); the lexicon was
-not grown from BASIL's gold spans. The figure is therefore close to, but not strictly, a held-out measure.
+Word tokens are ``\\w+`` runs (so quotation marks and punctuation never decide a match). Run
+``python -m parallax.evaluation.loaded_language ../shared/data`` (``--fast``: the first 30 BASIL articles and the
+first 300 BABE sentences; ``--cv``: the experimental judge's cross-validation, see ``loaded_judge``).
 """
 
 from __future__ import annotations
