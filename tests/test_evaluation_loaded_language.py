@@ -62,6 +62,13 @@ def test_run_returns_parallax_and_baselines_from_one_run(shared: Path) -> None:
     assert 0.0 < f1.parallax <= 1.0
     assert f1.parallax > max(f1.baselines.values())
     assert "loaded_language" in f1.command
+    names = {m.name for m in measurements}
+    assert {"loaded_language.babe.word_precision", "loaded_language.babe.sentence_macro_f1"} <= names
+    assert "loaded_language.basil.held_out.span_f1" in names
+    sentences = next(m for m in measurements if m.name == "loaded_language.babe.sentence_macro_f1")
+    assert set(sentences.baselines) == {"vader-strong (lexicon)", "vader-compound"}
+    assert ".804" in sentences.anchor
+    assert sentences.parallax > max(sentences.baselines.values())
 
 
 # --- BABE, the held-out half, and the experimental judge ------------------------------------------------------------
