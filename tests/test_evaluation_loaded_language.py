@@ -82,6 +82,7 @@ def test_word_scores_and_macro_f1_by_hand() -> None:
     assert scores.recall == 0.5
     assert scores.predicted == 2
     assert scores.gold == 2
+    assert scores.flag_precision == 1.0  # the one flag holds a biased word
     # biased class: P 1, R .5 (F1 2/3); unbiased class: P .5, R 1 (F1 2/3)
     assert macro_f1([True, False, False], [True, True, False]) == pytest.approx(2 / 3)
     assert macro_f1([True, False], [True, False]) == 1.0

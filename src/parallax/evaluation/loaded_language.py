@@ -255,21 +255,25 @@ class WordScores:
     f1: float
     predicted: int
     gold: int
+    flag_precision: float = 0.0  # flags holding at least one biased word / flags (BASIL's overlap match)
 
 
 def score_words(items: Sequence[tuple[str, Sequence[Span], frozenset[int]]]) -> WordScores:
     """Word-level scores over (text, predicted spans, gold word starts): the word tokens inside predicted spans
     against the gold word tokens, pooled over all sentences."""
-    predicted = correct = gold = 0
+    predicted = correct = gold = flags = right = 0
     for text, spans, starts in items:
         folded = fold(text)
-        inside = {t.start for s, e in spans for t in tokenize(folded, s, e) if t.word}
+        words = [{t.start for t in tokenize(folded, s, e) if t.word} for s, e in spans]
+        inside = set().union(*words) if words else set()
         predicted += len(inside)
         correct += len(inside & starts)
         gold += len(starts)
+        flags += len(words)
+        right += sum(1 for w in words if w & starts)
     p = correct / predicted if predicted else 0.0
     r = correct / gold if gold else 0.0
-    return WordScores(p, r, _f1(p, r), predicted, gold)
+    return WordScores(p, r, _f1(p, r), predicted, gold, right / flags if flags else 0.0)
 
 
 def macro_f1(predicted: Sequence[bool], gold: Sequence[bool]) -> float:
@@ -408,6 +412,12 @@ def _babe_measurements(items: Sequence[BabeSentence], command: str) -> list[Meas
     word_rows = [
         ("biased-word precision", "babe.word_precision", ours.precision, strong.precision),
         ("biased-word recall", "babe.word_recall", ours.recall, strong.recall),
+        (
+            "flag precision (a flag holds a biased word: BASIL's overlap match)",
+            "babe.flag_precision",
+            ours.flag_precision,
+            strong.flag_precision,
+        ),
         ("biased-word F1", "babe.word_f1", ours.f1, strong.f1),
     ]
     out = [
