@@ -7,8 +7,8 @@ else's and is skipped, except scare quotes, which are the outlet's framing.
 
 The lexicon, its entry grammar and its compiler are in ``framing_lexicon``. A word-in-context judge
 (``annotate.judge``) can filter the lexicon's matches and add words a fitted word table proposes; it runs only when a
-fitted ``data/loaded_judge.json`` is shipped, and none is: its cross-validated precision did not beat the lexicon's
-(``python -m parallax.evaluation.loaded_language --cv``), so the lexicon's matches stand.
+fitted ``data/loaded_judge.json`` is shipped, and none is: cross-validated, it lowered BASIL's span F1 at every
+threshold (``python -m parallax.evaluation.loaded_language --cv``), so the lexicon's matches stand.
 
 Quotations: a span between quotation marks (straight or curly, double or single, with a quote left open running to
 the end of its paragraph) is someone's speech when it is long, is a whole sentence, speaks in the first person, shares

@@ -1,9 +1,15 @@
 """The word-in-context judge of loaded language: a logistic regression over each candidate term of ``framing``.
 
 ``framing`` proposes candidates: every match of the curated lexicon, and every word of the outlet's own voice that
-the judge's word table or VADER's valence lexicon knows. The judge scores each with the features below and keeps
-the ones at or over its threshold, which was chosen for precision (see ``data/loaded_judge.json``'s ``about``).
-Hedges and scare quotes are loaded by definition and are never judged.
+the judge's word table or VADER's valence lexicon knows. A judge scores each with the features below and keeps the
+ones at or over its threshold. Hedges and scare quotes are loaded by definition and are never judged.
+
+No judge is shipped (``data/loaded_judge.json`` is absent, so ``load_judge`` is ``None`` and the lexicon's matches
+stand): fitted on BABE and BASIL's even events, 5-fold cross-validated, it did not beat the lexicon where it
+matters. On BABE words it reached precision .61 at recall .22 (threshold .4; the lexicon alone: .57 / .23), but on
+BASIL's even events every threshold lowered span F1 (lexicon alone .276; .21 at .3 and .4): the word table learned
+BABE's 2017-2020 partisan vocabulary, which BASIL's 2010-2014 annotators do not mark
+(``python -m parallax.evaluation.loaded_language --cv``; issue 16).
 
 Features of a candidate (``FEATURES``, in order):
 

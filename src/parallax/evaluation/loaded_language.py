@@ -464,13 +464,30 @@ def main(argv: Sequence[str]) -> int:
 
 
 def _print_cv(data: Path) -> int:
-    """The experimental judge's out-of-fold BABE word precision and recall per threshold (``--cv``)."""
+    """The experimental judge, out of fold: BABE words and BASIL even-event spans per threshold (``--cv``)."""
     from .loaded_judge import FOLDS, cv_curve, fitting_examples
 
-    examples = fitting_examples(load_babe(data / "babe"), load_basil(data / "basil"))
-    print(f"judge, {FOLDS}-fold cross-validation on BABE + BASIL even events; BABE words, hedges not counted")
-    for threshold, precision, recall, kept in cv_curve(examples, (0.2, 0.3, 0.4, 0.5, 0.6)):
-        print(f"threshold {threshold:.2f}: precision {precision:.3f} recall {recall:.3f} ({kept:.0f} terms kept)")
+    babe = load_babe(data / "babe")
+    basil = load_basil(data / "basil")
+    examples = fitting_examples(babe, basil)
+    gold = {a.article.id: a.gold for a in basil}
+    print(f"judge fitted on BABE + BASIL even events, {FOLDS}-fold cross-validation, hedges not counted")
+    for threshold, kept in cv_curve(examples, (0.1, 0.2, 0.3, 0.4, 0.5)):
+        words = score_words(
+            [(e.article.text, spans, e.gold) for e, spans in zip(examples, kept, strict=True) if e.source == "babe"]
+        )
+        spans = score_spans(
+            [
+                (e.article.text, k, gold[e.article.id])
+                for e, k in zip(examples, kept, strict=True)
+                if e.source == "basil"
+            ]
+        )
+        name = "lexicon alone" if threshold < 0 else f"threshold {threshold:.2f}"
+        print(
+            f"{name:16} BABE words P {words.precision:.3f} R {words.recall:.3f}  "
+            f"BASIL even spans P {spans.span_precision:.3f} R {spans.span_recall:.3f} F1 {spans.span_f1:.3f}"
+        )
     return 0
 
 
