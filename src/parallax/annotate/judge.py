@@ -25,8 +25,8 @@ Features of a candidate (``FEATURES``, in order):
 * ``context``: how loaded the rest of the sentence reads: the mean of its two highest word-table log-odds over the
   base rate (words of the term itself left out), / 4.
 
-The table and weights are data, not code: ``python -m parallax.evaluation.loaded_language --fit ../shared/data``
-writes them. Nothing here reads the fitting data.
+The table and weights are data, not code: ``evaluation.loaded_judge.fit_judge`` fits them and ``judge_json`` gives
+the file's form. Nothing here reads the fitting data.
 """
 
 from __future__ import annotations
@@ -143,7 +143,7 @@ def load_judge() -> Judge | None:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ModelError(
             f"the loaded-language judge {JUDGE_RESOURCE} is invalid: {exc}",
-            hint="reinstall parallax-news, or refit it: python -m parallax.evaluation.loaded_language --fit",
+            hint="reinstall parallax-news, or refit it with parallax.evaluation.loaded_judge.fit_judge",
         ) from exc
 
 

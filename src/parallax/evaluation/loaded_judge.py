@@ -11,10 +11,10 @@ events of odd index are never read here: ``loaded_language`` reports them as the
 * The weights: L2-regularised logistic regression (IRLS) over the candidates of ``framing.loaded_candidates``, a
   candidate labelled loaded when one of its words is gold. While fitting the weights, each item's own counts are
   left out of the table (leave-one-out), so the prior feature is not its own label.
-* The threshold: the lowest whose out-of-fold precision reaches ``TARGET_PRECISION`` on both BABE's biased words and
-  the fitting half of BASIL's spans (``FOLDS``-fold cross-validation, BABE by sentence and BASIL by event).
-
-``python -m parallax.evaluation.loaded_language --fit ../shared/data`` writes ``data/loaded_judge.json``.
+* The threshold: to be read off the out-of-fold figures (``FOLDS``-fold cross-validation, BABE by sentence and
+  BASIL by event): ``python -m parallax.evaluation.loaded_language --cv ../shared/data`` prints them beside the
+  lexicon alone. No threshold met issue 16's targets, and every one lowered BASIL's span F1, so no judge is shipped
+  (``judge_json`` gives the file's form should a later one earn its place).
 """
 
 from __future__ import annotations
@@ -52,7 +52,6 @@ MIN_LOADED = 1
 MIN_SEEN = 3
 L2 = 1.0
 FOLDS = 5
-TARGET_PRECISION = 0.62
 SEED = 16
 
 
