@@ -545,3 +545,26 @@ def test_example_corpus_neutral_outlets_stay_quiet_and_slanted_gold_is_covered()
         hit += sum(any(loose_match(phrase, t.text) for t in terms) for phrase in phrases)
     assert total
     assert hit / total >= 0.9, (hit, total)
+
+
+# --- hard-news vocabulary (issue 16) ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Investigators recovered the so-called black boxes from the wreckage.",
+        "Staff had complained about faulty smoke detectors, and residents were complaining of smoke.",
+        "A massive earthquake struck the coast, causing huge damage.",
+        "Protesters marched against police brutality after fierce fighting in the north.",
+        "The scandal led to calls for an inquiry, and the outrage grew.",
+        "Officials said extremists had been arrested; the vote was overwhelmingly in favour.",
+    ],
+)
+def test_ordinary_hard_news_vocabulary_is_not_loaded(text: str) -> None:
+    assert found(text) == []
+
+
+def test_slanted_character_words_are_loaded() -> None:
+    text = "The brash, eccentric senator staged a theatrical, attention-grabbing walkout."
+    assert [t for t, _ in found(text)] == ["brash", "eccentric", "theatrical", "attention-grabbing"]

@@ -5,7 +5,10 @@ loaded idioms, adverbs, verbs and labels, and hedges) with a curated lexicon; ``
 sentiment (-1 .. +1) with VADER. Both judge the outlet's own words only: text inside direct quotations is someone
 else's and is skipped, except scare quotes, which are the outlet's framing.
 
-The lexicon, its entry grammar and its compiler are in ``framing_lexicon``.
+The lexicon, its entry grammar and its compiler are in ``framing_lexicon``. A word-in-context judge
+(``annotate.judge``) can filter the lexicon's matches and add words a fitted word table proposes; it runs only when a
+fitted ``data/loaded_judge.json`` is shipped, and none is: cross-validated, it lowered BASIL's span F1 at every
+threshold (``python -m parallax.evaluation.loaded_language --cv``), so the lexicon's matches stand.
 
 Quotations: a span between quotation marks (straight or curly, double or single, with a quote left open running to
 the end of its paragraph) is someone's speech when it is long, is a whole sentence, speaks in the first person, shares
@@ -27,6 +30,7 @@ from functools import cache
 from typing import Any
 
 from ..models import Article, LoadedTerm, Sentence
+from .judge import ALWAYS_KINDS, features, load_judge
 from .lexicon import (
     FOLD_TABLE,
     KINDS,
@@ -42,7 +46,15 @@ from .lexicon import (
     tokenize,
 )
 
-__all__ = ["KINDS", "LEXICON_RESOURCE", "find_loaded_terms", "score_tone", "sentence_tones"]
+__all__ = [
+    "KINDS",
+    "LEXICON_RESOURCE",
+    "Candidate",
+    "find_loaded_terms",
+    "loaded_candidates",
+    "score_tone",
+    "sentence_tones",
+]
 
 
 def _words(spaced: str) -> frozenset[str]:
@@ -133,8 +145,19 @@ def find_loaded_terms(article: Article, sentences: Sequence[Sentence]) -> tuple[
     """The loaded wording in the outlet's own voice, in text order.
 
     Each term lies inside one of ``sentences`` (``sentence`` is that Sentence's ``index``) and never inside a direct
-    quotation, except scare quotes, which are reported whole (marks included) with kind ``scare-quote``.
+    quotation, except scare quotes, which are reported whole (marks included) with kind ``scare-quote``. The
+    lexicon's matches and the words the judge's table proposes are kept when the judge (``annotate.judge``) scores
+    them at or over its threshold; hedges and scare quotes are kept by definition.
     """
+    judge = load_judge()
+    if judge is None:
+        return tuple(c.term for c in _lexicon_terms(article, sentences)[0])
+    candidates = loaded_candidates(article, sentences, judge.prior, judge.base)
+    return tuple(c.term for c in candidates if c.term.kind in ALWAYS_KINDS or judge.keeps(c.features))
+
+
+def _lexicon_terms(article: Article, sentences: Sequence[Sentence]) -> tuple[list[_Found], _Parse]:
+    """The lexicon's matches and the scare quotes (longest wins, no overlaps), in text order, with the parse."""
     _check(article, sentences)
     text = article.text
     folded = fold(text)
@@ -142,16 +165,120 @@ def find_loaded_terms(article: Article, sentences: Sequence[Sentence]) -> tuple[
     quotes = _quotations(text, folded, ordered)
     lexicon = load_lexicon()
     candidates: list[_Candidate] = []
+    tokens_of: dict[int, list[Token]] = {}
     for sentence in ordered:
-        tokens = tokenize(folded, sentence.start, sentence.end)
+        tokens = tokens_of[sentence.index] = tokenize(folded, sentence.start, sentence.end)
         candidates.extend(_lexicon_matches(text, tokens, lexicon, sentence.index))
     candidates.extend(_scare_quotes(folded, quotes, candidates, ordered))
-    kept = _select(_outside_speech(candidates, quotes), lexicon.priority)
-    return tuple(
-        LoadedTerm(text=text[c.start : c.end], start=c.start, end=c.end, sentence=c.sentence, kind=c.kind)
+    kept = [c for c in _select(_outside_speech(candidates, quotes), lexicon.priority) if c.kind]
+    found = [
+        _Found(LoadedTerm(text=text[c.start : c.end], start=c.start, end=c.end, sentence=c.sentence, kind=c.kind), c)
         for c in kept
-        if c.kind
-    )
+    ]
+    return found, _Parse(folded, ordered, quotes, tokens_of)
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    term: LoadedTerm
+    candidate: _Candidate
+
+
+@dataclass(frozen=True, slots=True)
+class _Parse:
+    folded: str
+    ordered: list[Sentence]
+    quotes: list[_Quote]
+    tokens_of: dict[int, list[Token]]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A term before judging: ``lexicon`` when the lexicon matched it (else the word table or VADER proposed it),
+    with its feature vector (``judge.FEATURES``)."""
+
+    term: LoadedTerm
+    lexicon: bool
+    features: tuple[float, ...]
+
+
+def loaded_candidates(
+    article: Article, sentences: Sequence[Sentence], prior: Mapping[str, float] | None = None, base: float = 0.0
+) -> list[Candidate]:
+    """Every candidate term in the outlet's own voice, in text order: the lexicon's matches (longest wins, no
+    overlaps), scare quotes, and each other word that ``prior`` rates over ``base`` or that VADER gives a valence."""
+    found, parse = _lexicon_terms(article, sentences)
+    text, folded, ordered, quotes, tokens_of = article.text, parse.folded, parse.ordered, parse.quotes, parse.tokens_of
+    kept = [f.candidate for f in found]
+    proposed = _proposals(text, tokens_of, kept, quotes, prior or {}, base)
+    by_sentence: dict[int, int] = {}
+    for c in (*kept, *proposed):
+        by_sentence[c.sentence] = by_sentence.get(c.sentence, 0) + 1
+    skipped = [q for q in quotes if q.skip]
+    speech = {s.index: _has_speech_cue(_without(folded, s.start, s.end, skipped)) for s in ordered}
+    firsts = {i: next((t.start for t in tokens if t.word), -1) for i, tokens in tokens_of.items()}
+    valence = _valences()
+    out: list[Candidate] = []
+    for c, lexical in [(c, True) for c in kept] + [(c, False) for c in proposed]:
+        words = [t.base for t in tokenize(folded, c.start, c.end) if t.word]
+        values = features(
+            c.kind if lexical else "",
+            words,
+            [valence.get(w, 0.0) for w in words],
+            prior=prior or {},
+            base=base,
+            capital=c.start != firsts.get(c.sentence) and text[c.start].isupper(),
+            speech=speech.get(c.sentence, False),
+            company=by_sentence[c.sentence] - 1,
+            context=_context(tokens_of[c.sentence], c, prior or {}, base),
+        )
+        term = LoadedTerm(text=text[c.start : c.end], start=c.start, end=c.end, sentence=c.sentence, kind=c.kind)
+        out.append(Candidate(term, lexical, tuple(values)))
+    out.sort(key=lambda c: c.term.start)
+    return out
+
+
+def _context(tokens: Sequence[Token], candidate: _Candidate, prior: Mapping[str, float], base: float) -> float:
+    """The mean of the two highest word-table log-odds over ``base`` among the sentence's words outside the term."""
+    lifts = sorted(
+        (prior.get(t.base, base) - base for t in tokens if t.word and not candidate.start <= t.start < candidate.end),
+        reverse=True,
+    )[:2]
+    return sum(max(0.0, v) for v in lifts) / 2 if lifts else 0.0
+
+
+def _proposals(
+    text: str,
+    tokens_of: Mapping[int, Sequence[Token]],
+    kept: Sequence[_Candidate],
+    quotes: Sequence[_Quote],
+    prior: Mapping[str, float],
+    base: float,
+) -> list[_Candidate]:
+    """One-word candidates outside the lexicon's terms and others' quotations: a word the table rates over its base
+    rate, or one VADER gives a valence."""
+    valence = _valences()
+    covered = bytearray(len(text))
+    for s, e in [(c.start, c.end) for c in kept] + [(q.start, q.end) for q in quotes if q.skip or q.scare]:
+        covered[s:e] = b"\x01" * (e - s)
+    out: list[_Candidate] = []
+    for index, tokens in tokens_of.items():
+        for token in tokens:
+            if not token.word or (token.base not in valence and prior.get(token.base, base) <= base):
+                continue
+            if covered[token.start] or covered[token.end - 1]:
+                continue
+            adverb = token.base.endswith("ly")
+            kind = "loaded-adverb" if adverb else "emotive" if token.base in valence else "loaded-label"
+            out.append(_Candidate(token.start, token.end, kind, index))
+    return out
+
+
+@cache
+def _valences() -> dict[str, float]:
+    """VADER's valence of each single word of its lexicon (-4 .. +4)."""
+    lexicon: dict[str, float] = _analyzer().lexicon
+    return {w: float(v) for w, v in lexicon.items() if v and re.fullmatch(r"[a-z]+(?:'[a-z]+)?", w)}
 
 
 def score_tone(article: Article, sentences: Sequence[Sentence]) -> float:

@@ -1,4 +1,5 @@
-"""Loaded-language spans measured against BASIL's lexical-bias annotations (``shared/data/basil``).
+"""Loaded language measured against BASIL's lexical-bias spans (``shared/data/basil``) and BABE's biased words and
+sentences (``shared/data/babe``).
 
 BASIL (Fan et al., EMNLP 2019) has 150 articles (50 events x Fox News, New York Times, HuffPost) whose annotators
 marked spans of *lexical bias* (``"bias": "lex"``: the wording itself is slanted, as opposed to informational bias,
@@ -6,15 +7,26 @@ the choice of facts). Every article is rebuilt from its gold sentences (sentence
 blank line) so that gold offsets (given per sentence: annotation id ``pN`` is flat sentence ``N``) map exactly onto
 the text, and the gold sentence split is the one handed to the detectors. Both systems see the same text.
 
+Fitting and reporting: the lexicon's 2026-12 pruning (entries removed because an ordinary news sense dominates) read
+the flags on BABE and on the BASIL events of *even* index (events in path order); the events of *odd* index are the
+held-out half (``held_out_half``, rows "held-out half"). BABE figures are therefore fitting figures for that pruning.
+The automatic rule it started from (drop a flagged phrase with at least 2 flags and precision under .34 in the
+fitting folds), 5-fold cross-validated, gave BABE word precision .570 at recall .223; the shipped pruning is the part
+of that rule's list with an ordinary news sense, plus "complain" and "wreckage", which issue 16 names.
+The lexicon itself was first written beside all 150 BASIL articles (see ``framing.py``), so even the held-out half
+is close to, but not strictly, held out.
+
 Systems, measured in the same run:
 
 * **parallax**: ``framing.find_loaded_terms`` (curated lexicon, scare quotes, sarcasm patterns; skips the text
   inside direct quotations, as it judges the outlet's own voice);
 * **vader-lexicon** (baseline): every word with a non-zero valence in VADER's sentiment lexicon (the plain lexicon
   that ships with ``vaderSentiment``), whole-word, case-insensitive;
-* **vader-strong** (baseline): the same, only words with |valence| >= 2 (VADER's clearly emotive words).
+* **vader-strong** (baseline): the same, only words with |valence| >= 2 (VADER's clearly emotive words);
+* **vader-compound** (BABE sentences only): a sentence is biased when VADER's compound score is at least .05 in size
+  (VADER's documented neutral band); the paper's fine-tuned RoBERTa (.804 macro F1) is the anchor.
 
-Matching (reported both ways, over all 150 articles pooled, micro-averaged):
+BASIL matching (reported both ways, micro-averaged):
 
 * **span overlap** (the headline figure, the usual lenient span match in span-detection evaluations): a predicted
   span is correct when it shares at least one word token with a gold lexical-bias span of the same article;
@@ -23,18 +35,17 @@ Matching (reported both ways, over all 150 articles pooled, micro-averaged):
 * **token** (strict): the word tokens inside predicted spans against the word tokens inside gold spans
   (precision, recall and F1 over token positions).
 
+BABE: **biased words** are word tokens: those inside Parallax's terms (hedges left out: epistemic caution, not
+slant, and BABE does not mark them) against the tokens that are one of the sentence's listed biased words, pooled
+over sentences. **Sentences**: biased when a non-hedge term is flagged in them; macro F1 over the two classes.
+
 Parallax judges the outlet's own voice and skips direct quotations by design; BASIL also marks lexical bias inside
-quotations (49 of its 240 spans). A last row therefore scores span F1 against the gold spans BASIL marks as outside
-quotations only (``"quote": "no"``), every prediction still counting. Parallax also flags hedges ("reportedly",
-"allegedly"), which are epistemic caution rather than slant (the summary stage already keeps them apart); another
-row leaves them out of Parallax's predictions. Nothing is fitted in either row; the hedge row was added after seeing
-that 2 of Parallax's 29 hedges on BASIL overlap a gold span, so read it as a breakdown, not as a held-out figure.
+quotations (49 of its 240 spans). A row therefore scores span F1 against the gold spans BASIL marks as outside
+quotations only (``"quote": "no"``), every prediction still counting. Another row leaves Parallax's hedges out.
 
-Word tokens are ``\\w+`` runs (so quotation marks and punctuation never decide a match). Nothing is tuned here;
-run ``python -m parallax.evaluation.loaded_language ../shared/data`` (add ``--fast`` for the first 30 articles).
-
-Caveat: framing's tuning constants were chosen partly by reading BASIL examples (see ``framing.py``); the lexicon was
-not grown from BASIL's gold spans. The figure is therefore close to, but not strictly, a held-out measure.
+Word tokens are ``\\w+`` runs (so quotation marks and punctuation never decide a match). Run
+``python -m parallax.evaluation.loaded_language ../shared/data`` (``--fast``: the first 30 BASIL articles and the
+first 300 BABE sentences; ``--cv``: the experimental judge's cross-validation, see ``loaded_judge``).
 """
 
 from __future__ import annotations
@@ -48,6 +59,7 @@ from functools import cache
 from pathlib import Path
 
 from ..annotate.framing import find_loaded_terms
+from ..annotate.lexicon import fold, tokenize
 from ..models import Article, Sentence
 from . import Measurement
 
@@ -201,49 +213,240 @@ def evaluate(articles: Sequence[BasilArticle], *, own_voice: bool = False, hedge
     }
 
 
-def run(data: Path, *, fast: bool = False) -> list[Measurement]:
-    """BASIL lexical-bias span P/R/F1 (overlap match) and token F1, for Parallax and the VADER-lexicon baseline."""
-    articles = load_basil(Path(data) / "basil", limit=FAST_ARTICLES if fast else None)
+# --- BABE: biased words and biased sentences -------------------------------------------------------------------------
+
+FAST_SENTENCES = 300  # the first 300 BABE sentences in file order for the quick gate
+VADER_SENTENCE = 0.05  # VADER's own documented cut for a non-neutral compound score, fixed a priori
+PAPER_SENTENCE_F1 = 0.804  # Spinde et al. (Findings of EMNLP 2021), best fine-tuned model, sentence-level macro F1
+
+
+@dataclass(frozen=True, slots=True)
+class BabeSentence:
+    """One BABE sentence as a one-sentence article, its expert label and the start offsets of its biased words."""
+
+    article: Article
+    sentence: Sentence
+    biased: bool
+    gold: frozenset[int]
+
+
+def load_babe(babe: Path, *, limit: int | None = None) -> list[BabeSentence]:
+    """Read ``babe/sentences.jsonl``; a word token is gold when it is (a piece of) one of the sentence's biased
+    words (BABE lists words, not offsets, so every occurrence of a listed word in its sentence counts)."""
+    out: list[BabeSentence] = []
+    with (babe / "sentences.jsonl").open(encoding="utf-8") as lines:
+        for i, line in enumerate(lines):
+            if limit is not None and i >= limit:
+                break
+            row = json.loads(line)
+            text = str(row["text"])
+            pieces = {w for word in row.get("biased_words", []) for w in _WORD_RE.findall(fold(str(word)))}
+            tokens = tokenize(fold(text), 0, len(text))
+            gold = frozenset(t.start for t in tokens if t.word and (t.form in pieces or t.base in pieces))
+            article = Article(id=f"babe-{i}", source="babe", text=text)
+            out.append(BabeSentence(article, Sentence(article.id, 0, 0, len(text), text), bool(row["biased"]), gold))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class WordScores:
+    precision: float
+    recall: float
+    f1: float
+    predicted: int
+    gold: int
+    flag_precision: float = 0.0  # flags holding at least one biased word / flags (BASIL's overlap match)
+
+
+def score_words(items: Sequence[tuple[str, Sequence[Span], frozenset[int]]]) -> WordScores:
+    """Word-level scores over (text, predicted spans, gold word starts): the word tokens inside predicted spans
+    against the gold word tokens, pooled over all sentences."""
+    predicted = correct = gold = flags = right = 0
+    for text, spans, starts in items:
+        folded = fold(text)
+        words = [{t.start for t in tokenize(folded, s, e) if t.word} for s, e in spans]
+        inside = set().union(*words) if words else set()
+        predicted += len(inside)
+        correct += len(inside & starts)
+        gold += len(starts)
+        flags += len(words)
+        right += sum(1 for w in words if w & starts)
+    p = correct / predicted if predicted else 0.0
+    r = correct / gold if gold else 0.0
+    return WordScores(p, r, _f1(p, r), predicted, gold, right / flags if flags else 0.0)
+
+
+def macro_f1(predicted: Sequence[bool], gold: Sequence[bool]) -> float:
+    """The mean of the F1 of the biased class and the F1 of the unbiased class."""
+    scores = []
+    for side in (True, False):
+        tp = sum(1 for p, g in zip(predicted, gold, strict=True) if p == side and g == side)
+        fp = sum(1 for p, g in zip(predicted, gold, strict=True) if p == side and g != side)
+        fn = sum(1 for p, g in zip(predicted, gold, strict=True) if p != side and g == side)
+        scores.append(_f1(tp / (tp + fp) if tp + fp else 0.0, tp / (tp + fn) if tp + fn else 0.0))
+    return sum(scores) / 2
+
+
+def evaluate_babe(items: Sequence[BabeSentence]) -> dict[str, tuple[WordScores, float]]:
+    """Per system: biased-word scores and sentence-level macro F1 (a sentence is biased when the system flags a
+    word in it; Parallax's hedges do not make a sentence biased). VADER: words of |valence| >= 2 for words; its
+    compound score over ``VADER_SENTENCE`` in size for sentences."""
+    from ..annotate.framing import sentence_tones
+
+    gold = [item.biased for item in items]
+    ours: list[tuple[str, Sequence[Span], frozenset[int]]] = []
+    strong: list[tuple[str, Sequence[Span], frozenset[int]]] = []
+    ours_sentences: list[bool] = []
+    compound: list[bool] = []
+    for item in items:
+        text = item.article.text
+        terms = find_loaded_terms(item.article, [item.sentence])
+        ours.append((text, [(t.start, t.end) for t in terms if t.kind != "hedge"], item.gold))
+        ours_sentences.append(any(t.kind != "hedge" for t in terms))
+        strong.append((text, vader_spans(text, strong=True), item.gold))
+        tone = sentence_tones(item.article, [item.sentence]).get(0, (0.0, 0))[0]
+        compound.append(abs(tone) >= VADER_SENTENCE)
+    return {
+        "parallax": (score_words(ours), macro_f1(ours_sentences, gold)),
+        "vader-strong": (score_words(strong), macro_f1([bool(s) for _, s, _ in strong], gold)),
+        "vader-compound": (WordScores(0.0, 0.0, 0.0, 0, 0), macro_f1(compound, gold)),
+    }
+
+
+def held_out_half(articles: Sequence[BasilArticle]) -> list[BasilArticle]:
+    """The articles of the events of odd index (events in path order): the half never used for fitting."""
+    events: dict[str, int] = {}
+    for item in articles:
+        events.setdefault(item.article.id.rsplit("_", 1)[0], len(events))
+    return [item for item in articles if events[item.article.id.rsplit("_", 1)[0]] % 2 == 1]
+
+
+def _basil_rows(articles: Sequence[BasilArticle]) -> list[tuple[str, str, float, dict[str, float]]]:
     scores = evaluate(articles)
-    ours, base, strong = scores["parallax"], scores["vader-lexicon"], scores["vader-strong"]
-    described = (
-        f"basil: {len(articles)} articles, {ours.gold} lexical-bias spans; Parallax flags {ours.predicted}, "
-        f"the VADER lexicon {base.predicted} (|valence| >= {STRONG_VALENCE:g}: {strong.predicted})"
-    )
-    command = "python -m parallax.evaluation.loaded_language ../shared/data" + (" --fast" if fast else "")
-    task = "loaded language (lexical bias spans)"
+    held = evaluate(held_out_half(articles))
     own = evaluate(articles, own_voice=True)
     slant = evaluate(articles, hedges=False)
-    rows = [
-        ("span F1 (token-overlap match)", ours.span_f1, base.span_f1, strong.span_f1),
-        ("span precision (token-overlap match)", ours.span_precision, base.span_precision, strong.span_precision),
-        ("span recall (token-overlap match)", ours.span_recall, base.span_recall, strong.span_recall),
-        ("token F1", ours.token_f1, base.token_f1, strong.token_f1),
+    names = ("vader-lexicon", "vader-strong")
+    rows: list[tuple[str, str, float, dict[str, float]]] = []
+    for label, key, result in (
+        ("span F1 (token-overlap match)", "basil.span_f1", scores),
+        ("span F1, held-out half (odd events)", "basil.held_out.span_f1", held),
+    ):
+        rows.append((label, key, result["parallax"].span_f1, {n: result[n].span_f1 for n in names}))
+    for label, key, result in (
+        ("span precision (token-overlap match)", "basil.span_precision", scores),
+        ("span precision, held-out half (odd events)", "basil.held_out.span_precision", held),
+    ):
+        rows.append((label, key, result["parallax"].span_precision, {n: result[n].span_precision for n in names}))
+    rows.append(
+        (
+            "span recall, held-out half (odd events)",
+            "basil.held_out.span_recall",
+            held["parallax"].span_recall,
+            {n: held[n].span_recall for n in names},
+        )
+    )
+    rows.append(
+        (
+            "span recall (token-overlap match)",
+            "basil.span_recall",
+            scores["parallax"].span_recall,
+            {n: scores[n].span_recall for n in names},
+        )
+    )
+    rows.append(("token F1", "", scores["parallax"].token_f1, {n: scores[n].token_f1 for n in names}))
+    rows.append(
         (
             "span F1, own-voice gold only (spans outside quotations)",
+            "",
             own["parallax"].span_f1,
-            own["vader-lexicon"].span_f1,
-            own["vader-strong"].span_f1,
-        ),
+            {n: own[n].span_f1 for n in names},
+        )
+    )
+    rows.append(
         (
             "span F1, hedges not counted (slant only)",
+            "",
             slant["parallax"].span_f1,
-            slant["vader-lexicon"].span_f1,
-            slant["vader-strong"].span_f1,
-        ),
-    ]
-    return [
+            {n: slant[n].span_f1 for n in names},
+        )
+    )
+    return rows
+
+
+def run(data: Path, *, fast: bool = False) -> list[Measurement]:
+    """BASIL lexical-bias spans (all articles and the held-out half) and BABE biased words and sentences, for
+    Parallax and the VADER baselines of the same run."""
+    articles = load_basil(Path(data) / "basil", limit=FAST_ARTICLES if fast else None)
+    described = f"basil: {len(articles)} articles, {sum(len(a.gold) for a in articles)} lexical-bias spans"
+    command = "python -m parallax.evaluation.loaded_language ../shared/data" + (" --fast" if fast else "")
+    out = [
         Measurement(
-            task=task,
+            task="loaded language (lexical bias spans)",
             data=described,
             measure=measure,
             parallax=round(value, 3),
-            baselines={"vader-lexicon": round(baseline, 3), "vader-strong": round(strong_value, 3)},
+            baselines={k: round(v, 3) for k, v in baselines.items()},
             anchor="no published span-level figure for BASIL lexical bias (the paper reports sentence-level F1)",
             command=command,
+            name=f"loaded_language.{key}" if key else "",
         )
-        for measure, value, baseline, strong_value in rows
+        for measure, key, value, baselines in _basil_rows(articles)
     ]
+    babe_dir = Path(data) / "babe"
+    if (babe_dir / "sentences.jsonl").is_file():
+        out += _babe_measurements(load_babe(babe_dir, limit=FAST_SENTENCES if fast else None), command)
+    return out
+
+
+def _babe_measurements(items: Sequence[BabeSentence], command: str) -> list[Measurement]:
+    results = evaluate_babe(items)
+    ours, ours_sentences = results["parallax"]
+    strong, strong_sentences = results["vader-strong"]
+    compound = results["vader-compound"][1]
+    described = (
+        f"babe: {len(items)} sentences ({sum(i.biased for i in items)} biased), {ours.gold} biased-word tokens; "
+        f"Parallax flags {ours.predicted} words (hedges not counted), "
+        f"VADER |valence| >= {STRONG_VALENCE:g} {strong.predicted}"
+    )
+    word_rows = [
+        ("biased-word precision", "babe.word_precision", ours.precision, strong.precision),
+        ("biased-word recall", "babe.word_recall", ours.recall, strong.recall),
+        (
+            "flag precision (a flag holds a biased word: BASIL's overlap match)",
+            "babe.flag_precision",
+            ours.flag_precision,
+            strong.flag_precision,
+        ),
+        ("biased-word F1", "babe.word_f1", ours.f1, strong.f1),
+    ]
+    out = [
+        Measurement(
+            task="loaded language (BABE biased words)",
+            data=described,
+            measure=measure,
+            parallax=round(value, 3),
+            baselines={"vader-strong": round(base, 3)},
+            anchor="BABE publishes no word-level figure",
+            goal=">= .60 at recall >= .40" if key == "babe.word_precision" else "",
+            command=command,
+            name=f"loaded_language.{key}",
+        )
+        for measure, key, value, base in word_rows
+    ]
+    out.append(
+        Measurement(
+            task="loaded language (BABE biased sentences)",
+            data=described,
+            measure="sentence-level macro F1 (a sentence is biased when a word in it is flagged)",
+            parallax=round(ours_sentences, 3),
+            baselines={"vader-strong (lexicon)": round(strong_sentences, 3), "vader-compound": round(compound, 3)},
+            anchor=f"fine-tuned RoBERTa {PAPER_SENTENCE_F1} (Spinde et al. 2021, full BABE, 5-fold)",
+            command=command,
+            name="loaded_language.babe.sentence_macro_f1",
+        )
+    )
+    return out
 
 
 def main(argv: Sequence[str]) -> int:
@@ -252,9 +455,39 @@ def main(argv: Sequence[str]) -> int:
     if not (data / "basil" / "articles").is_dir():
         print(f"{data}/basil/articles: not found; pass the shared data folder (e.g. ../shared/data)", file=sys.stderr)
         return 1
+    if "--cv" in argv:
+        return _print_cv(data)
     for m in run(data, fast="--fast" in argv):
         baselines = ", ".join(f"{k} {v:.3f}" for k, v in m.baselines.items())
         print(f"{m.measure:56} parallax {m.parallax:.3f}  {baselines}  [{m.data}]")
+    return 0
+
+
+def _print_cv(data: Path) -> int:
+    """The experimental judge, out of fold: BABE words and BASIL even-event spans per threshold (``--cv``)."""
+    from .loaded_judge import FOLDS, cv_curve, fitting_examples
+
+    babe = load_babe(data / "babe")
+    basil = load_basil(data / "basil")
+    examples = fitting_examples(babe, basil)
+    gold = {a.article.id: a.gold for a in basil}
+    print(f"judge fitted on BABE + BASIL even events, {FOLDS}-fold cross-validation, hedges not counted")
+    for threshold, kept in cv_curve(examples, (0.1, 0.2, 0.3, 0.4, 0.5)):
+        words = score_words(
+            [(e.article.text, spans, e.gold) for e, spans in zip(examples, kept, strict=True) if e.source == "babe"]
+        )
+        spans = score_spans(
+            [
+                (e.article.text, k, gold[e.article.id])
+                for e, k in zip(examples, kept, strict=True)
+                if e.source == "basil"
+            ]
+        )
+        name = "lexicon alone" if threshold < 0 else f"threshold {threshold:.2f}"
+        print(
+            f"{name:16} BABE words P {words.precision:.3f} R {words.recall:.3f}  "
+            f"BASIL even spans P {spans.span_precision:.3f} R {spans.span_recall:.3f} F1 {spans.span_f1:.3f}"
+        )
     return 0
 
 
