@@ -31,9 +31,11 @@ def test_tone_toward_an_entity_follows_the_outlets_wording() -> None:
     tones = {(t.entity, t.article_id): t for t in entity_tone(story, articles)}
     warm, cold = tones[("Maria Delgado", "warm")], tones[("Maria Delgado", "cold")]
     # "was praised / condemned as ..." reports others' opinion (attributed): scored apart from the outlet's own voice
-    assert warm.quoted_score is not None and cold.quoted_score is not None
+    assert warm.quoted_score is not None
+    assert cold.quoted_score is not None
     assert warm.quoted_score > 0.3 > -0.3 > cold.quoted_score
-    assert not warm.sentences and warm.score == 0.0
+    assert not warm.sentences
+    assert warm.score == 0.0
     # the surname-only sentence counts for the full name, and every sentence behind the score is listed, with its
     # words; the opening sentence, which only names her, gives no tone
     assert [s.sentence for s in warm.quoted] == [1]
@@ -113,10 +115,14 @@ def test_quoted_criticism_is_kept_apart_from_the_outlets_voice() -> None:
     # the outlet's own words are kind; the senator's are harsh, shown apart with their speaker and never averaged in
     assert a.score > 0.3
     assert [s.sentence for s in a.sentences] == [2]
-    assert a.quoted_score is not None and a.quoted_score < -0.3
+    assert a.quoted_score is not None
+    assert a.quoted_score < -0.3
     [quoted] = a.quoted
-    assert quoted.voice == "quoted" and quoted.speaker == "Tom Reyes"
+    assert quoted.voice == "quoted"
+    assert quoted.speaker == "Tom Reyes"
     assert {"dishonest", "incompetent", "failure"} <= set(quoted.cues)
     # "critics slammed X" is an attributed opinion, not the outlet's
-    assert b.score > 0.3 and b.quoted_score is not None and b.quoted_score < 0
+    assert b.score > 0.3
+    assert b.quoted_score is not None
+    assert b.quoted_score < 0
     assert [s.voice for s in b.quoted] == ["attributed"]

@@ -44,17 +44,75 @@ __all__ = ["COUNTRIES", "find_evaluations", "is_country", "valence"]
 
 # Evaluative words VADER's lexicon lacks (valence on its -4 .. +4 scale), written here by hand.
 EXTRA_VALENCE: dict[str, float] = {
-    "corrupt": -2.5, "embattled": -1.5, "disgraced": -2.5, "slammed": -2.0, "slam": -2.0, "blasted": -2.0,
-    "lambasted": -2.5, "lambaste": -2.5, "assailed": -2.0, "assail": -2.0, "decried": -2.0, "decry": -2.0,
-    "rebuked": -2.0, "rebuke": -2.0, "chided": -1.5, "chide": -1.5, "castigated": -2.5, "castigate": -2.5,
-    "excoriated": -2.5, "excoriate": -2.5, "denounced": -2.5, "denounce": -2.5, "derided": -2.0, "deride": -2.0,
-    "scolded": -1.5, "scold": -1.5, "faulted": -1.5, "fault": -1.5, "lied": -2.0, "lie": -2.0, "lies": -2.0,
-    "lauded": 2.0, "laud": 2.0, "hailed": 2.0, "hail": 2.0, "commended": 2.0, "commend": 2.0, "gaffe": -1.5,
-    "gaffes": -1.5, "extremist": -2.0, "radical": -1.0, "reckless": -2.0, "inept": -2.0, "incompetent": -2.5,
-    "dishonest": -2.5, "hypocritical": -2.0, "hypocrite": -2.0, "scandal": -2.0, "scandals": -2.0,
-    "bungle": -2.0, "bungled": -2.0, "blunder": -2.0, "blundered": -2.0, "mislead": -2.0, "misled": -2.0,
-    "evade": -1.5, "evaded": -1.5, "dodge": -1.5, "dodged": -1.5, "flout": -2.0, "flouted": -2.0, "smear": -2.0,
-    "smeared": -2.0, "brag": -1.5, "bragged": -1.5, "boast": -1.0, "boasted": -1.0, "stole": -2.5, "shine": 1.5,
+    "corrupt": -2.5,
+    "embattled": -1.5,
+    "disgraced": -2.5,
+    "slammed": -2.0,
+    "slam": -2.0,
+    "blasted": -2.0,
+    "lambasted": -2.5,
+    "lambaste": -2.5,
+    "assailed": -2.0,
+    "assail": -2.0,
+    "decried": -2.0,
+    "decry": -2.0,
+    "rebuked": -2.0,
+    "rebuke": -2.0,
+    "chided": -1.5,
+    "chide": -1.5,
+    "castigated": -2.5,
+    "castigate": -2.5,
+    "excoriated": -2.5,
+    "excoriate": -2.5,
+    "denounced": -2.5,
+    "denounce": -2.5,
+    "derided": -2.0,
+    "deride": -2.0,
+    "scolded": -1.5,
+    "scold": -1.5,
+    "faulted": -1.5,
+    "fault": -1.5,
+    "lied": -2.0,
+    "lie": -2.0,
+    "lies": -2.0,
+    "lauded": 2.0,
+    "laud": 2.0,
+    "hailed": 2.0,
+    "hail": 2.0,
+    "commended": 2.0,
+    "commend": 2.0,
+    "gaffe": -1.5,
+    "gaffes": -1.5,
+    "extremist": -2.0,
+    "radical": -1.0,
+    "reckless": -2.0,
+    "inept": -2.0,
+    "incompetent": -2.5,
+    "dishonest": -2.5,
+    "hypocritical": -2.0,
+    "hypocrite": -2.0,
+    "scandal": -2.0,
+    "scandals": -2.0,
+    "bungle": -2.0,
+    "bungled": -2.0,
+    "blunder": -2.0,
+    "blundered": -2.0,
+    "mislead": -2.0,
+    "misled": -2.0,
+    "evade": -1.5,
+    "evaded": -1.5,
+    "dodge": -1.5,
+    "dodged": -1.5,
+    "flout": -2.0,
+    "flouted": -2.0,
+    "smear": -2.0,
+    "smeared": -2.0,
+    "brag": -1.5,
+    "bragged": -1.5,
+    "boast": -1.0,
+    "boasted": -1.0,
+    "stole": -2.5,
+    "shine": 1.5,
     "shone": 1.5,
 }
 
@@ -84,30 +142,28 @@ CONDUCT_VERBS = frozenset(
 
 # Verbs whose object is the target of the subject's criticism or praise (the opinion is the subject's).
 EVALUATION_VERBS: dict[str, float] = {
-    **{
-        v: -0.5
-        for v in (
-            "criticize criticise criticized criticised criticizes criticises criticizing criticising condemn "
-            "condemned condemns condemning slam slammed slams slamming blast blasted blasts blasting attack "
-            "attacked attacks attacking accuse accused accuses accusing blame blamed blames blaming denounce "
-            "denounced denounces denouncing lambaste lambasted lambastes assail assailed assails rebuke rebuked "
-            "rebukes chide chided scold scolded fault faulted mock mocked mocks mocking ridicule ridiculed "
-            "decry decried castigate castigated excoriate excoriated deride derided berate berated"
-        ).split()
-    },
-    **{
-        v: 0.5
-        for v in (
-            "praise praised praises praising applaud applauded applauds hail hailed hails laud lauded lauds "
-            "commend commended commends congratulate congratulated thank thanked thanks celebrate celebrated honor "
-            "honored honour honoured"
-        ).split()
-    },
+    **dict.fromkeys(
+        "criticize criticise criticized criticised criticizes criticises criticizing criticising condemn "
+        "condemned condemns condemning slam slammed slams slamming blast blasted blasts blasting attack "
+        "attacked attacks attacking accuse accused accuses accusing blame blamed blames blaming denounce "
+        "denounced denounces denouncing lambaste lambasted lambastes assail assailed assails rebuke rebuked "
+        "rebukes chide chided scold scolded fault faulted mock mocked mocks mocking ridicule ridiculed "
+        "decry decried castigate castigated excoriate excoriated deride derided berate berated".split(),
+        -0.5,
+    ),
+    **dict.fromkeys(
+        "praise praised praises praising applaud applauded applauds hail hailed hails laud lauded lauds "
+        "commend commended commends congratulate congratulated thank thanked thanks celebrate celebrated honor "
+        "honored honour honoured".split(),
+        0.5,
+    ),
 }
 # Nouns whose "of"/"for"/"against" object is the target ("criticism of X", "praise for X").
 EVALUATION_NOUNS: dict[str, float] = {
-    **{n: -0.5 for n in "criticism criticisms condemnation attack attacks attacks outrage anger scorn backlash".split()},
-    **{n: 0.5 for n in "praise applause tribute tributes accolades".split()},
+    **dict.fromkeys(
+        "criticism criticisms condemnation attack attacks attacks outrage anger scorn backlash".split(), -0.5
+    ),
+    **dict.fromkeys("praise applause tribute tributes accolades".split(), 0.5),
 }
 EVALUATION_NOUN_PREPS = frozenset({"of", "for", "against", "toward", "towards", "at", "on"})
 # Verbs whose object says how the subject is seen ("drew criticism", "faced a backlash", "made a mistake").
@@ -156,14 +212,53 @@ COUNTRIES = frozenset(
     ).split()
 ) | frozenset(
     {
-        "united states", "united states of america", "u.s.", "us", "u.s.a.", "usa", "united kingdom", "uk", "u.k.",
-        "great britain", "south korea", "north korea", "south africa", "south sudan", "saudi arabia",
-        "new zealand", "sri lanka", "costa rica", "el salvador", "dominican republic", "czech republic",
-        "ivory coast", "east timor", "timor-leste", "papua new guinea", "sierra leone", "equatorial guinea",
-        "cape verde", "north macedonia", "macedonia", "san marino", "vatican", "vatican city",
-        "united arab emirates", "uae", "the netherlands", "holland", "soviet union", "ussr",
-        "democratic republic of congo", "democratic republic of the congo", "bosnia and herzegovina",
-        "trinidad and tobago", "antigua and barbuda", "saint lucia", "guinea-bissau", "hong kong",
+        "united states",
+        "united states of america",
+        "u.s.",
+        "us",
+        "u.s.a.",
+        "usa",
+        "united kingdom",
+        "uk",
+        "u.k.",
+        "great britain",
+        "south korea",
+        "north korea",
+        "south africa",
+        "south sudan",
+        "saudi arabia",
+        "new zealand",
+        "sri lanka",
+        "costa rica",
+        "el salvador",
+        "dominican republic",
+        "czech republic",
+        "ivory coast",
+        "east timor",
+        "timor-leste",
+        "papua new guinea",
+        "sierra leone",
+        "equatorial guinea",
+        "cape verde",
+        "north macedonia",
+        "macedonia",
+        "san marino",
+        "vatican",
+        "vatican city",
+        "united arab emirates",
+        "uae",
+        "the netherlands",
+        "holland",
+        "soviet union",
+        "ussr",
+        "democratic republic of congo",
+        "democratic republic of the congo",
+        "bosnia and herzegovina",
+        "trinidad and tobago",
+        "antigua and barbuda",
+        "saint lucia",
+        "guinea-bissau",
+        "hong kong",
     }
 )
 
@@ -212,8 +307,14 @@ def _bases(word: str) -> tuple[str, ...]:
 class _Context:
     """What every rule needs: the entities' token spans, the quoted character ranges, the threshold."""
 
-    def __init__(self, doc: Doc, sentences: Sequence[Sentence], entities: Sequence[Entity], quotes: Sequence[Quote],
-                 min_valence: float) -> None:
+    def __init__(
+        self,
+        doc: Doc,
+        sentences: Sequence[Sentence],
+        entities: Sequence[Entity],
+        quotes: Sequence[Quote],
+        min_valence: float,
+    ) -> None:
         self.doc = doc
         self.min_valence = min_valence
         self.starts = [s.start for s in sentences]
@@ -337,9 +438,7 @@ def _predicate_words(verb: Token) -> Iterator[Token]:
     if verb.pos_ == "VERB" and verb.lower_ not in LIGHT_VERBS:
         yield verb
     for child in verb.children:
-        if child.dep_ in ("acomp", "attr", "oprd"):
-            yield from _phrase(child)
-        elif child.dep_ == "dobj" and verb.lower_ in LIGHT_VERBS:
+        if child.dep_ in ("acomp", "attr", "oprd") or (child.dep_ == "dobj" and verb.lower_ in LIGHT_VERBS):
             yield from _phrase(child)
         elif child.dep_ == "xcomp":
             yield from _predicate_words(child)

@@ -5,8 +5,8 @@ countries named by the most articles; a city or region is not one: ``annotate.ta
 names an entity goes by (the annotator already resolves "Hollis" to "Petra Hollis"; here shorter names that are part
 of a longer one, "Korvane" of "Korvane Semiconductor", join it too), and reads, per article, the evaluations the
 annotator found aimed at it (``AnnotatedArticle.evaluations``: evaluative words the dependency parse points at the
-entity, see ``annotate.targets``; those of |valence| ``MIN_VALENCE`` or more). A sentence that merely names the entity gives no tone: "Russia has no plans to
-ban Huawei" says nothing good or bad of Huawei.
+entity, see ``annotate.targets``; those of |valence| ``MIN_VALENCE`` or more). A sentence that merely names the
+entity gives no tone: "Russia has no plans to ban Huawei" says nothing good or bad of Huawei.
 
 Each sentence's score is the mean polarity of its evaluative words aimed at the entity, in one voice. An outlet's
 tone toward an entity (``score``) is the plain mean over the sentences in its own voice; quoted and attributed
@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from ..annotate.targets import is_country
 from ..models import AnnotatedArticle, EntityTone, Evaluation, Story, ToneSentence
 
-__all__ = ["entity_tone", "main_entities"]
+__all__ = ["MIN_VALENCE", "canonical_names", "entity_tone", "main_entities"]
 
 # Labels worth a tone: who a story is about (dates, numbers, nationalities, and places other than countries are not).
 TONE_LABELS = frozenset({"PERSON", "ORG", "GPE"})
@@ -49,7 +49,7 @@ def _words(name: str) -> tuple[str, ...]:
     return tuple(re.findall(r"[\w'’-]+", re.sub(r"['’]s\b", "", name.lower())))
 
 
-def _canonical(articles: Sequence[AnnotatedArticle]) -> dict[str, tuple[str, str]]:
+def canonical_names(articles: Sequence[AnnotatedArticle]) -> dict[str, tuple[str, str]]:
     """Each name the articles resolved an entity to -> (the story's display name for that entity, its label).
 
     A name's label is the one most of its mentions get (the small NER model calls a company a person now and then).
@@ -98,7 +98,7 @@ def _canonical(articles: Sequence[AnnotatedArticle]) -> dict[str, tuple[str, str
 
 def main_entities(articles: Sequence[AnnotatedArticle]) -> list[tuple[str, str]]:
     """The story's main entities as (name, label), most widely named first."""
-    canonical = _canonical(articles)
+    canonical = canonical_names(articles)
     reach: dict[tuple[str, str], set[str]] = {}
     mentions: dict[tuple[str, str], int] = {}
     for article in articles:
@@ -120,7 +120,7 @@ def entity_tone(story: Story, articles: Sequence[AnnotatedArticle]) -> tuple[Ent
     entities = main_entities(members)
     if not entities:
         return ()
-    canonical = _canonical(members)
+    canonical = canonical_names(members)
     out: list[EntityTone] = []
     for article in members:
         texts = {s.index: s.text for s in article.sentences}

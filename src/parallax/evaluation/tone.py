@@ -23,7 +23,7 @@ negative items is given beside precision as what always saying "negative" would 
 
 Fitted: ``compare.tone.MIN_VALENCE`` (the smallest |valence| that counts), chosen on the 2010-2012 events by
 F0.5 (precision weighted twice as much as recall) of the own-voice items (``--fit`` prints the candidates); every
-figure below is on 2013-2014. ``--fast`` (the quality gate): the first 5 events of 2013.
+figure below is on 2013-2014. ``--fast`` (the quality gate): the first 10 events of 2013-2014.
 
 Per-outlet means: each system's mean own-voice tone per outlet over its (article, main entity) scores on the
 reported years (Parallax: ``compare.tone.entity_tone`` on each event's three articles; baseline: the mean sentence
@@ -50,7 +50,7 @@ __all__ = ["GoldItem", "load_items", "run", "score"]
 
 FIT_YEARS = ("2010", "2011", "2012")
 TEST_YEARS = ("2013", "2014")
-FAST_EVENTS = 5
+FAST_EVENTS = 10
 CANDIDATES = (0.5, 1.0, 1.5, 2.0, 2.5)
 VADER_NEUTRAL = 0.05  # VADER's documented neutral band for the compound score
 _STOP = frozenset("the of and a an s campaign administration officials lawmakers program programs bill".split())
@@ -162,9 +162,8 @@ def _aimed(
 ) -> Iterator[Evaluation]:
     for e in article.evaluations:
         wanted = e.voice == "quoted" if voice == "quoted" else e.voice != "quoted"
-        if lo <= e.start < hi and wanted and abs(e.score) * 4 >= min_valence - 1e-9:
-            if matches(target, e.entity):
-                yield e
+        if lo <= e.start < hi and wanted and abs(e.score) * 4 >= min_valence - 1e-9 and matches(target, e.entity):
+            yield e
 
 
 def baseline(article: AnnotatedArticle, item: GoldItem, tones: dict[int, tuple[float, int]]) -> int:
@@ -240,7 +239,7 @@ def score(events: Sequence[Event], *, min_valence: float) -> dict[str, Score]:
 def outlet_means(events: Sequence[Event], *, min_valence: float) -> dict[str, dict[str, float]]:
     """Per outlet: Parallax's and the baseline's mean own-voice tone over (article, main entity), and BASIL's."""
     from ..annotate.framing import sentence_tones
-    from ..compare.tone import _canonical, entity_tone, main_entities
+    from ..compare.tone import canonical_names, entity_tone, main_entities
 
     ours: dict[str, list[float]] = {}
     base: dict[str, list[float]] = {}
@@ -250,7 +249,7 @@ def outlet_means(events: Sequence[Event], *, min_valence: float) -> dict[str, di
         for t in entity_tone(story, event.articles):
             if t.sentences:
                 ours.setdefault(event.outlets[t.article_id], []).append(t.score)
-        canonical = _canonical(event.articles)
+        canonical = canonical_names(event.articles)
         entities = main_entities(event.articles)
         for a in event.articles:
             tones = sentence_tones(a.article, a.sentences)
@@ -303,13 +302,21 @@ def measurements(events: Sequence[Event], min_valence: float, *, fast: bool = Fa
     command = "python -m parallax.evaluation.tone ../shared/data" + (" --fast" if fast else "")
     task = "tone toward entities"
     split = f"MIN_VALENCE {min_valence:g} chosen on 2010-2012; reported on 2013-2014"
-    prefix = "tone.basil" + (".fast" if fast else "")
+    prefix = "tone.basil"
     rows = [
-        ("own-voice polarity precision", own.precision, {"sentence-sentiment": base.precision,
-         "always negative": own.negative_share}, "precision"),
+        (
+            "own-voice polarity precision",
+            own.precision,
+            {"sentence-sentiment": base.precision, "always negative": own.negative_share},
+            "precision",
+        ),
         ("own-voice polarity recall", own.recall, {"sentence-sentiment": base.recall}, "recall"),
-        ("quoted-opinion polarity precision", quoted.precision, {"always negative": quoted.negative_share},
-         "quoted_precision"),
+        (
+            "quoted-opinion polarity precision",
+            quoted.precision,
+            {"always negative": quoted.negative_share},
+            "quoted_precision",
+        ),
         ("quoted-opinion polarity recall", quoted.recall, {}, "quoted_recall"),
         ("voice agreement (own vs quoted) on items given a polarity", voice.precision, {}, "voice_agreement"),
     ]
@@ -334,7 +341,8 @@ def measurements(events: Sequence[Event], min_valence: float, *, fast: bool = Fa
             Measurement(
                 task=task,
                 data=data,
-                measure=f"mean own-voice tone, {label} (BASIL's own: {m['basil']:+.2f})",
+                measure=f"mean own-voice tone, {label}, over {m['parallax_n']:.0f} (article, entity) scores "
+                f"(BASIL's own: {m['basil']:+.2f})",
                 parallax=round(m["parallax"], 3),
                 baselines={"sentence-sentiment": round(m["sentence-sentiment"], 3)},
                 anchor="BASIL (pos - neg) / spans, own voice",
@@ -355,7 +363,9 @@ def main(argv: Sequence[str]) -> int:
     if "--fit" in argv:
         best, scores = fit(load_events(data / "basil", FIT_YEARS))
         for c, s in scores.items():
-            print(f"MIN_VALENCE {c:<4g} own-voice P {s.precision:.3f} R {s.recall:.3f} F0.5 {s.f05:.3f} ({s.predicted})")
+            print(
+                f"MIN_VALENCE {c:<4g} own-voice P {s.precision:.3f} R {s.recall:.3f} F0.5 {s.f05:.3f} ({s.predicted})"
+            )
         print(f"best on {'-'.join((FIT_YEARS[0], FIT_YEARS[-1]))}: {best:g}")
         return 0
     for m in run(data, fast="--fast" in argv):

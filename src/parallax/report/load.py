@@ -241,7 +241,12 @@ def _tone(t: dict[str, Any]) -> EntityTone:
     quoted = tuple(sentence(x, "quoted") for x in t.get("quoted", ()))
     score = t.get("quoted_score")
     return EntityTone(
-        t["entity"], t["label"], t["article"], _float(t["score"]), sentences, None if score is None else _float(score),
+        t["entity"],
+        t["label"],
+        t["article"],
+        _float(t["score"]),
+        sentences,
+        None if score is None else _float(score),
         quoted,
     )
 
