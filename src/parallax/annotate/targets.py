@@ -389,6 +389,8 @@ def _speaker_of(verb: Token, dep: str) -> str | None:
         noun = next((c for c in child.children if c.dep_ == "pobj"), None) if dep == "agent" else child
         if noun is not None:
             return str(noun.doc[noun.left_edge.i : noun.i + 1].text)
+    if dep == "nsubj" and verb.dep_ == "conj" and verb.head is not verb:
+        return _speaker_of(verb.head, dep)  # "the US started a war and accused Russia": the first verb's subject
     return None
 
 

@@ -275,7 +275,13 @@ def _entity_tone(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> 
     then the sentences behind each score, with the words that gave it."""
     tones = story.get("tone", [])
     if not tones:
-        return []
+        return [
+            "### Tone toward the main entities",
+            "",
+            "No outlet aims evaluative words, its own or quoted ones, at the people, organisations or countries this "
+            "story is about.",
+            "",
+        ]
     members = [a for a in story["articles"] if any(t["article"] == a for t in tones)]
     cells = {(t["entity"], t["article"]): t for t in tones}
     entities = list(dict.fromkeys(t["entity"] for t in tones))
