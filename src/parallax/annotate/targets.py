@@ -506,12 +506,17 @@ def _pronoun_mentions(doc: Doc, entities: Sequence[Entity], ctx: _Context) -> It
     """ "he", "she", "his", "her" as a mention of the person last named as a subject in this or the previous
     sentence (else the person last named there, when only one is): a small model has no coreference, so a pronoun
     with no such person is left alone."""
-    people = [e for e in entities if e.label == "PERSON"]
+    people = sorted((e for e in entities if e.label == "PERSON"), key=lambda e: e.start)
+    starts = [e.start for e in people]
     for token in doc:
         if token.lower_ not in PRONOUNS or token.pos_ != "PRON" or ctx.quote_at(token.idx)[0]:
             continue
         here = ctx.sentence_of(token.idx)
-        window = [e for e in people if e.start < token.idx and here - 1 <= e.sentence <= here]
+        window: list[Entity] = []
+        for k in range(bisect.bisect_left(starts, token.idx) - 1, -1, -1):  # back from the pronoun, this sentence
+            if people[k].sentence < here - 1:  # and the one before
+                break
+            window.insert(0, people[k])
         if not window:
             continue
         subjects = [e for e in window if _is_subject(doc, e)]
