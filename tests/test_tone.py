@@ -126,3 +126,14 @@ def test_quoted_criticism_is_kept_apart_from_the_outlets_voice() -> None:
     assert b.quoted_score is not None
     assert b.quoted_score < 0
     assert [s.voice for s in b.quoted] == ["attributed"]
+
+
+def test_a_surname_the_model_takes_for_a_place_is_the_person() -> None:
+    text = (
+        "Governor Maria Delgado opened the rebuilt harbour in Portvale on Monday, two years after the storm. "
+        "Delgado is a capable and honest administrator, and the harbour cost less than planned."
+    )
+    [article] = annotate([Article(id="h", source="h", text=text)])
+    aimed = {(e.entity, e.cue) for e in article.evaluations}
+    assert {("Maria Delgado", "capable"), ("Maria Delgado", "honest")} <= aimed
+    assert all(e.entity != "Portvale" for e in article.evaluations)

@@ -493,8 +493,17 @@ def find_evaluations(
 
 
 def _mentions(doc: Doc, entities: Sequence[Entity]) -> Iterator[tuple[Entity, Token]]:
-    """Each mention of a person, organisation or country with the root token of its words."""
+    """Each mention of a person, organisation or country with the root token of its words. A lone word the small
+    model labels a place or an organisation that is the surname of one person named in the article is that person
+    ("Delgado is ..." after "Maria Delgado")."""
+    surnames: dict[str, set[str]] = {}
+    for e in entities:
+        if e.label == "PERSON" and " " in e.name:
+            surnames.setdefault(e.name.split()[-1], set()).add(e.name)
     for entity in entities:
+        owners = surnames.get(entity.name, set()) if entity.label != "PERSON" and " " not in entity.name else set()
+        if len(owners) == 1:
+            entity = replace(entity, name=next(iter(owners)), label="PERSON")
         if entity.label not in TARGET_LABELS or (entity.label == "GPE" and not is_country(entity.name)):
             continue
         span = doc.char_span(entity.start, entity.end, alignment_mode="expand")
