@@ -410,7 +410,8 @@ def _aimed_at(noun: Token, ctx: _Context) -> Iterator[Hit]:
     if dep == "poss" and head is not noun and head.pos_ == "NOUN" and head.lower_ not in PEOPLE_NOUNS:
         # "his remarks were outrageous", "Obama's disastrous policy": what is said of the entity's own thing
         for word, score, _, attributed, speaker in _aimed_at(head, ctx):
-            if abs(score) * 4 >= STRONG_VALENCE and not attributed:  # "Ryan defended his budget": not of Ryan
+            # "critics hailed AARP's reversal" is of AARP; "Ryan slammed his own party's plan" need not be of Ryan
+            if abs(score) * 4 >= STRONG_VALENCE and not (attributed and noun.pos_ == "PRON"):
                 yield word, score, "possessive", attributed, speaker
     elif dep == "nsubj" and head is not noun:
         if lower in SPEECH_VERBS or lower in EVALUATION_VERBS:
@@ -440,8 +441,13 @@ def _predicate_words(verb: Token) -> Iterator[Token]:
     if verb.pos_ == "VERB" and verb.lower_ not in LIGHT_VERBS:
         yield verb
     for child in verb.children:
-        if child.dep_ in ("acomp", "attr", "oprd") or (child.dep_ == "dobj" and verb.lower_ in LIGHT_VERBS):
+        if child.dep_ in ("acomp", "attr", "oprd"):
             yield from _phrase(child)
+        elif child.dep_ == "dobj" and verb.lower_ in LIGHT_VERBS:
+            yield from _phrase(child)
+            for prep in child.children:  # "drew a storm of criticism", "attracted its share of ridicule"
+                if prep.dep_ == "prep" and prep.lower_ == "of":
+                    yield from (word for pobj in prep.children if pobj.dep_ == "pobj" for word in _phrase(pobj))
         elif child.dep_ == "xcomp":
             yield from _predicate_words(child)
 
