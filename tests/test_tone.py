@@ -30,28 +30,110 @@ def test_tone_toward_an_entity_follows_the_outlets_wording() -> None:
     assert ("Maria Delgado", "PERSON") in main_entities(articles)
     tones = {(t.entity, t.article_id): t for t in entity_tone(story, articles)}
     warm, cold = tones[("Maria Delgado", "warm")], tones[("Maria Delgado", "cold")]
-    assert warm.score > 0.3 > -0.3 > cold.score
-    # the surname-only sentence counts for the full name, and every sentence behind the score is listed
-    assert [s.sentence for s in warm.sentences] == [0, 1]
-    assert abs(warm.score - sum(s.score for s in warm.sentences) / 2) < 1e-3
+    # "was praised / condemned as ..." reports others' opinion (attributed): scored apart from the outlet's own voice
+    assert warm.quoted_score is not None
+    assert cold.quoted_score is not None
+    assert warm.quoted_score > 0.3 > -0.3 > cold.quoted_score
+    assert not warm.sentences
+    assert warm.score == 0.0
+    # the surname-only sentence counts for the full name, and every sentence behind the score is listed, with its
+    # words; the opening sentence, which only names her, gives no tone
+    assert [s.sentence for s in warm.quoted] == [1]
+    assert {"praised", "wonderful", "brilliant"} <= set(warm.quoted[0].cues)
+    assert abs(warm.quoted_score - warm.quoted[0].score) < 1e-3
 
 
 def test_quoted_words_do_not_colour_the_outlets_tone() -> None:
     text = 'Mayor Tom Reyes spoke on Monday. "This is a disgusting, horrible, evil disaster," Reyes said of the plan.'
     [article] = annotate([Article(id="q", source="q", text=text)])
-    [tone] = [t for t in entity_tone(Story(id="s", articles=("q",)), [article]) if t.entity == "Tom Reyes"]
-    assert all(abs(s.score) < 0.3 for s in tone.sentences)
+    tones = [t for t in entity_tone(Story(id="s", articles=("q",)), [article]) if t.entity == "Tom Reyes"]
+    assert all(abs(s.score) < 0.3 for t in tones for s in t.sentences)
 
 
 def test_example_corpus_tones_are_traceable(example_report: Report) -> None:
     by_id = {a.id: a for a in example_report.articles}
     story = next(s for s in example_report.stories if len(s.story.articles) > 2)
-    assert story.tone
-    entities = {t.entity for t in story.tone}
-    assert "Petra Hollis" in entities
+    members = [by_id[a] for a in story.story.articles]
+    # the protagonists are the story's main entities; its hard-news sentences that only name them give no tone
+    assert ("Petra Hollis", "PERSON") in main_entities(members)
     for tone in story.tone:
         assert tone.article_id in story.story.articles
         assert -1.0 <= tone.score <= 1.0
-        assert tone.sentences
-        for s in tone.sentences:
+        assert tone.sentences or tone.quoted
+        for s in (*tone.sentences, *tone.quoted):
             assert by_id[tone.article_id].sentences[s.sentence].text == s.text
+            assert s.cues
+
+
+def _story(texts: dict[str, str]) -> tuple[Story, list]:  # type: ignore[type-arg]
+    articles = list(
+        annotate([Article(id=k, source=k, text=v, outlet=k, published="2025-05-06") for k, v in texts.items()])
+    )
+    return Story(id="s", articles=tuple(a.id for a in articles)), articles
+
+
+def test_a_place_gets_no_tone_but_a_country_does() -> None:
+    story, articles = _story(
+        {
+            "a": "Fort Lauderdale is a miserable, dreadful mess after the storm. France is a wonderful partner.",
+            "b": "Fort Lauderdale was a terrible place to be on Sunday. France is a generous and loyal ally.",
+        }
+    )
+    names = {name for name, _ in main_entities(articles)}
+    assert "Fort Lauderdale" not in names
+    assert all(e.entity != "Fort Lauderdale" for a in articles for e in a.evaluations)
+    tones = {(t.entity, t.article_id): t for t in entity_tone(story, articles)}
+    assert tones[("France", "a")].score > 0.3
+    assert tones[("France", "b")].score > 0.3
+
+
+def test_no_plans_to_ban_is_not_negative_toward_the_banned() -> None:
+    story, articles = _story(
+        {
+            "a": "Norway reportedly has no plans to ban Zentrix from its mobile networks.",
+            "b": "Officials in Norway said they would not ban Zentrix. Norway banned Zentrix from one test network.",
+        }
+    )
+    aimed = [e for a in articles for e in a.evaluations if e.entity == "Zentrix" and e.score < 0]
+    assert aimed == []
+    assert all(t.score >= 0 and (t.quoted_score or 0) >= 0 for t in entity_tone(story, articles))
+
+
+def test_quoted_criticism_is_kept_apart_from_the_outlets_voice() -> None:
+    story, articles = _story(
+        {
+            "a": (
+                "Governor Maria Delgado opened the harbour on Monday. "
+                '"Maria Delgado is a dishonest and incompetent failure," Senator Tom Reyes told reporters. '
+                "Delgado is a capable and honest administrator."
+            ),
+            "b": "Critics slammed Governor Maria Delgado on Monday. Delgado was a brilliant host at the opening.",
+        }
+    )
+    tones = {(t.entity, t.article_id): t for t in entity_tone(story, articles)}
+    a, b = tones[("Maria Delgado", "a")], tones[("Maria Delgado", "b")]
+    # the outlet's own words are kind; the senator's are harsh, shown apart with their speaker and never averaged in
+    assert a.score > 0.3
+    assert [s.sentence for s in a.sentences] == [2]
+    assert a.quoted_score is not None
+    assert a.quoted_score < -0.3
+    [quoted] = a.quoted
+    assert quoted.voice == "quoted"
+    assert quoted.speaker == "Tom Reyes"
+    assert {"dishonest", "incompetent", "failure"} <= set(quoted.cues)
+    # "critics slammed X" is an attributed opinion, not the outlet's
+    assert b.score > 0.3
+    assert b.quoted_score is not None
+    assert b.quoted_score < 0
+    assert [s.voice for s in b.quoted] == ["attributed"]
+
+
+def test_a_surname_the_model_takes_for_a_place_is_the_person() -> None:
+    text = (
+        "Governor Maria Delgado opened the rebuilt harbour in Portvale on Monday, two years after the storm. "
+        "Delgado is a capable and honest administrator, and the harbour cost less than planned."
+    )
+    [article] = annotate([Article(id="h", source="h", text=text)])
+    aimed = {(e.entity, e.cue) for e in article.evaluations}
+    assert {("Maria Delgado", "capable"), ("Maria Delgado", "honest")} <= aimed
+    assert all(e.entity != "Portvale" for e in article.evaluations)

@@ -24,6 +24,7 @@ __all__ = [
     "DuplicateGroup",
     "Entity",
     "EntityTone",
+    "Evaluation",
     "Fact",
     "FactMention",
     "LoadedTerm",
@@ -52,6 +53,8 @@ __all__ = [
 Precision = Literal["day", "month", "year"]
 # A timeline entry's lane: the story's dated events, or the background it mentions (years, long-past months).
 Lane = Literal["events", "background"]
+# Whose words evaluate an entity: the outlet's, a quotation's (or reported speech), or a reported criticism or praise.
+Voice = Literal["own", "quoted", "attributed"]
 
 
 def content_id(*parts: str, size: int = 16) -> str:
@@ -243,6 +246,29 @@ class LoadedTerm:
 
 
 @dataclass(frozen=True, slots=True)
+class Evaluation:
+    """An evaluative word aimed at a named person, organisation or country in one sentence (``annotate.targets``).
+
+    ``entity``/``label`` are the target's ``Entity.name`` and label; ``cue`` the evaluative word at ``start:end``;
+    ``score`` its polarity, -1 .. +1; ``voice`` ``own`` (the outlet's words), ``quoted`` (inside a quotation or
+    reported speech) or ``attributed`` (the outlet reports someone's criticism or praise: "X criticised Y", "Y was
+    praised by X", "criticism of Y"), with ``speaker`` when the article names one;
+    ``rule`` how the word reaches the entity (``predicate``, ``modifier``, ``object``, ``passive``, ``noun``).
+    """
+
+    entity: str
+    label: str
+    sentence: int
+    cue: str
+    start: int
+    end: int
+    score: float
+    voice: Voice = "own"
+    speaker: str | None = None
+    rule: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class AnnotatedArticle:
     """An article with its linguistic annotations."""
 
@@ -256,6 +282,7 @@ class AnnotatedArticle:
     loaded_terms: tuple[LoadedTerm, ...] = ()
     title_terms: tuple[LoadedTerm, ...] = ()  # offsets into ``article.title``; ``sentence`` is -1
     tone: float = 0.0  # -1 (negative) .. +1 (positive), over the whole article
+    evaluations: tuple[Evaluation, ...] = ()  # evaluative words aimed at people, organisations and countries
 
     @property
     def id(self) -> str:
@@ -408,23 +435,36 @@ class SummarySentence:
 
 @dataclass(frozen=True, slots=True)
 class ToneSentence:
-    """One sentence behind a tone score: its VADER compound score in the outlet's own voice (quotations removed)."""
+    """One sentence behind a tone score: the mean polarity (-1 .. +1) of the evaluative words in it that are aimed at
+    the entity (``cues``), in one voice: the outlet's own, or a quoted or attributed opinion (``speaker`` when named;
+    see ``Evaluation.voice``).
+    """
 
     article_id: str
     sentence: int
     text: str
     score: float
+    cues: tuple[str, ...] = ()
+    voice: Voice = "own"
+    speaker: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class EntityTone:
-    """How one article speaks of one of the story's main entities: the mean of its sentences' scores (-1 .. +1)."""
+    """How one article speaks of one of the story's main entities (a person, organisation or country).
+
+    ``score`` is the mean of ``sentences``' scores (-1 .. +1): the sentences where the outlet itself evaluates the
+    entity (0.0 when it never does, with no sentences). ``quoted_score`` is the same over ``quoted``, the sentences
+    where quoted or attributed speakers evaluate it (None when there are none): they never enter ``score``.
+    """
 
     entity: str
     label: str
     article_id: str
     score: float
     sentences: tuple[ToneSentence, ...] = ()
+    quoted_score: float | None = None
+    quoted: tuple[ToneSentence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -240,7 +240,8 @@ SCHEMAS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "tone": (
         ("story_id", "str"), ("entity", "str"), ("label", "str"), ("article_id", "str"), ("outlet", "str"),
-        ("score", "float"), ("sentences", "list:int"), ("sentence_scores", "list:float"),
+        ("score", "float"), ("sentences", "list:int"), ("sentence_scores", "list:float"), ("quoted_score", "float"),
+        ("quoted_sentences", "list:int"),
     ),
     "omissions": (
         ("story_id", "str"), ("article_id", "str"), ("outlet", "str"), ("fact_id", "str"), ("fact", "str"),
@@ -511,6 +512,8 @@ def _tone(c: _Context) -> Iterator[Row]:
                 "score": float(t.score),
                 "sentences": [x.sentence for x in t.sentences],
                 "sentence_scores": [float(x.score) for x in t.sentences],
+                "quoted_score": None if t.quoted_score is None else float(t.quoted_score),
+                "quoted_sentences": [x.sentence for x in t.quoted],
             }
 
 

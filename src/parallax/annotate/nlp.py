@@ -177,6 +177,7 @@ def annotate_doc(article: Article, doc: Doc, check: Callable[[], None] | None = 
     from .citations import find_citations
     from .framing import find_loaded_terms, score_tone
     from .quotes import find_quotes
+    from .targets import find_evaluations
 
     step = check or _no_check
     sentences = segment_sentences(article, doc)
@@ -196,6 +197,8 @@ def annotate_doc(article: Article, doc: Doc, check: Callable[[], None] | None = 
     title_terms = _title_terms(article, find_loaded_terms)
     tone = float(score_tone(article, sentences))
     step()
+    evaluations = find_evaluations(doc, sentences, entities, quotes)
+    step()
     return AnnotatedArticle(
         article=article,
         sentences=sentences,
@@ -207,6 +210,7 @@ def annotate_doc(article: Article, doc: Doc, check: Callable[[], None] | None = 
         loaded_terms=loaded_terms,
         title_terms=title_terms,
         tone=tone,
+        evaluations=evaluations,
     )
 
 

@@ -1,13 +1,19 @@
-"""Tone of each outlet toward the story's main entities, with the sentences behind each score.
+"""Tone of each outlet toward the story's main people, organisations and countries, with the sentences behind it.
 
-``entity_tone`` is the stage's entry point. It picks the story's main entities (people, organisations, places named
-by the most articles), finds in each article the sentences that mention each of them (by any of its names: the
-annotator already resolves "Hollis" to "Petra Hollis"; here shorter names that are part of a longer one, "Korvane"
-of "Korvane Semiconductor", join it too), and scores each sentence with VADER in the outlet's own voice (direct
-quotations removed, see ``framing.sentence_tones``). An outlet's tone toward an entity is the plain mean of its
-sentences' scores; every sentence is listed with its score, so each figure can be checked by reading them.
+``entity_tone`` is the stage's entry point. It picks the story's main entities (people, organisations and
+countries named by the most articles; a city or region is not one: ``annotate.targets.is_country``), groups the
+names an entity goes by (the annotator already resolves "Hollis" to "Petra Hollis"; here shorter names that are part
+of a longer one, "Korvane" of "Korvane Semiconductor", join it too), and reads, per article, the evaluations the
+annotator found aimed at it (``AnnotatedArticle.evaluations``: evaluative words the dependency parse points at the
+entity, see ``annotate.targets``; those of |valence| ``MIN_VALENCE`` or more). A sentence that merely names the
+entity gives no tone: "Russia has no plans to ban Huawei" says nothing good or bad of Huawei.
 
-Reads: ``AnnotatedArticle.entities``, ``.sentences``. Writes: ``EntityTone`` records.
+Each sentence's score is the mean polarity of its evaluative words aimed at the entity, in one voice. An outlet's
+tone toward an entity (``score``) is the plain mean over the sentences in its own voice; quoted and attributed
+opinions ("X said Y is a disaster", "critics slammed Y") are scored apart (``quoted_score``) and never mixed in.
+Every sentence is listed with its words, so each figure can be checked by reading them.
+
+Reads: ``AnnotatedArticle.entities``, ``.evaluations``, ``.sentences``. Writes: ``EntityTone`` records.
 """
 
 from __future__ import annotations
@@ -15,13 +21,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..annotate.framing import sentence_tones
-from ..models import AnnotatedArticle, EntityTone, Story, ToneSentence
+from ..annotate.targets import is_country
+from ..models import AnnotatedArticle, EntityTone, Evaluation, Story, ToneSentence
 
-__all__ = ["entity_tone", "main_entities"]
+__all__ = ["MIN_VALENCE", "canonical_names", "entity_tone", "main_entities"]
 
-# Labels worth a tone: who and what a story is about (dates, numbers and nationalities are not).
+# Labels worth a tone: who a story is about (dates, numbers, nationalities, and places other than countries are not).
 TONE_LABELS = frozenset({"PERSON", "ORG", "GPE"})
+# An evaluative word counts when its |valence| (VADER's -4 .. +4 scale) is at least this: "controversial" (-0.8) does
+# not, "failure" (-2.3) does. Chosen on BASIL's 2010-2012 events by own-voice F0.5 (python -m
+# parallax.evaluation.tone --fit); the figures in docs/EVALUATION.md are on 2013-2014.
+MIN_VALENCE = 1.0
 # At most this many entities per story, most widely named first (a table a reader can take in at a glance).
 MAX_ENTITIES = 6
 # An entity is "main" when at least this share of the story's articles names it (and at least two articles, in a
@@ -30,11 +40,16 @@ MAX_ENTITIES = 6
 MAIN_SHARE_MIN = 0.5
 
 
+def _toned(name: str, label: str) -> bool:
+    """A person, an organisation, or a country (spaCy's GPE also covers cities and regions: those get no tone)."""
+    return label in TONE_LABELS and (label != "GPE" or is_country(name))
+
+
 def _words(name: str) -> tuple[str, ...]:
     return tuple(re.findall(r"[\w'’-]+", re.sub(r"['’]s\b", "", name.lower())))
 
 
-def _canonical(articles: Sequence[AnnotatedArticle]) -> dict[str, tuple[str, str]]:
+def canonical_names(articles: Sequence[AnnotatedArticle]) -> dict[str, tuple[str, str]]:
     """Each name the articles resolved an entity to -> (the story's display name for that entity, its label).
 
     A name's label is the one most of its mentions get (the small NER model calls a company a person now and then).
@@ -45,7 +60,7 @@ def _canonical(articles: Sequence[AnnotatedArticle]) -> dict[str, tuple[str, str
     labels: dict[str, dict[str, int]] = {}
     for article in articles:
         for e in article.entities:
-            if e.label in TONE_LABELS and _words(e.name):
+            if _toned(e.name, e.label) and _words(e.name):
                 counts = labels.setdefault(e.name, {})
                 counts[e.label] = counts.get(e.label, 0) + 1
     label_of = {name: max(c, key=lambda lab: (c[lab], lab)) for name, c in labels.items()}
@@ -83,12 +98,12 @@ def _canonical(articles: Sequence[AnnotatedArticle]) -> dict[str, tuple[str, str
 
 def main_entities(articles: Sequence[AnnotatedArticle]) -> list[tuple[str, str]]:
     """The story's main entities as (name, label), most widely named first."""
-    canonical = _canonical(articles)
+    canonical = canonical_names(articles)
     reach: dict[tuple[str, str], set[str]] = {}
     mentions: dict[tuple[str, str], int] = {}
     for article in articles:
         for e in article.entities:
-            if e.name not in canonical or e.label not in TONE_LABELS:
+            if e.name not in canonical or not _toned(e.name, e.label):
                 continue
             entity = canonical[e.name]
             reach.setdefault(entity, set()).add(article.id)
@@ -99,29 +114,48 @@ def main_entities(articles: Sequence[AnnotatedArticle]) -> list[tuple[str, str]]
 
 
 def entity_tone(story: Story, articles: Sequence[AnnotatedArticle]) -> tuple[EntityTone, ...]:
-    """Per main entity and per article naming it: the mean own-voice tone of the sentences that name it."""
+    """Per main entity and per article evaluating it: the mean tone of its own-voice sentences aimed at the entity,
+    and apart from it the mean of the quoted or attributed ones."""
     members = [a for a in articles if a.id in set(story.articles)] or list(articles)
     entities = main_entities(members)
     if not entities:
         return ()
-    canonical = _canonical(members)
+    canonical = canonical_names(members)
     out: list[EntityTone] = []
     for article in members:
-        scores = sentence_tones(article.article, article.sentences)
         texts = {s.index: s.text for s in article.sentences}
-        named: dict[tuple[str, str], list[int]] = {}
-        for e in article.entities:
-            if e.name in canonical and e.label in TONE_LABELS:
-                found = named.setdefault(canonical[e.name], [])
-                if e.sentence not in found:
-                    found.append(e.sentence)
+        aimed: dict[tuple[str, str], list[Evaluation]] = {}
+        for e in article.evaluations:
+            if e.entity in canonical and abs(e.score) * 4 >= MIN_VALENCE - 1e-9:
+                aimed.setdefault(canonical[e.entity], []).append(e)
         for name, label in entities:
-            indices = [i for i in named.get((name, label), []) if i in scores]
-            if not indices:
+            found = aimed.get((name, label), [])
+            if not found:
                 continue
-            sentences = tuple(
-                ToneSentence(article.id, i, texts.get(i, ""), round(scores[i][0], 4)) for i in sorted(indices)
-            )
-            mean = sum(s.score for s in sentences) / len(sentences)
-            out.append(EntityTone(name, label, article.id, round(mean, 4), sentences))
+            own = _sentences(article.id, texts, [e for e in found if e.voice == "own"])
+            quoted = _sentences(article.id, texts, [e for e in found if e.voice != "own"])
+            out.append(EntityTone(name, label, article.id, _mean(own) or 0.0, own, _mean(quoted), quoted))
     return tuple(out)
+
+
+def _sentences(article_id: str, texts: dict[int, str], found: Sequence[Evaluation]) -> tuple[ToneSentence, ...]:
+    """One ``ToneSentence`` per sentence (and, for quoted opinions, per speaker), its words' mean polarity."""
+    groups: dict[tuple[int, str, str | None], list[Evaluation]] = {}
+    for e in sorted(found, key=lambda e: (e.sentence, e.start)):
+        groups.setdefault((e.sentence, e.voice, e.speaker), []).append(e)
+    return tuple(
+        ToneSentence(
+            article_id,
+            index,
+            texts.get(index, ""),
+            round(sum(e.score for e in group) / len(group), 4),
+            tuple(e.cue for e in group),
+            group[0].voice,
+            speaker,
+        )
+        for (index, _, speaker), group in groups.items()
+    )
+
+
+def _mean(sentences: Sequence[ToneSentence]) -> float | None:
+    return round(sum(s.score for s in sentences) / len(sentences), 4) if sentences else None

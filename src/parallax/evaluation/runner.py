@@ -24,7 +24,17 @@ from . import Measurement
 __all__ = ["TASKS", "TaskResult", "find_tasks", "goal_met", "render_table", "revision", "run_tasks"]
 
 # The expected tasks, in table order. Other modules of this package with a ``run`` follow them.
-TASKS = ("extraction", "clustering", "similarity", "claims", "quotes", "summaries", "loaded_language", "seeds")
+TASKS = (
+    "extraction",
+    "clustering",
+    "similarity",
+    "claims",
+    "quotes",
+    "summaries",
+    "loaded_language",
+    "tone",
+    "seeds",
+)
 _NOT_TASKS = frozenset({"common", "runner", "__main__"})
 _GOAL = re.compile(r"^\s*(>=|<=|>|<)\s*([0-9]*\.?[0-9]+)\s*$")
 

@@ -602,7 +602,8 @@ def _sampled(story: dict[str, Any]) -> dict[str, int] | None:
 
 
 def _entity_tone(story: dict[str, Any], ix: _Index) -> dict[str, Any]:
-    """Entities × articles: each cell the article's tone toward the entity, with the sentences behind it."""
+    """Entities × articles: each cell the article's own tone toward the entity and, apart, the quoted or attributed
+    opinions of it, each with the sentences (and their words) behind it."""
     members = list(story["articles"])
     entities: list[str] = list(dict.fromkeys(t["entity"] for t in story.get("tone", [])))
     cells = {(t["entity"], t["article"]): t for t in story.get("tone", [])}
@@ -614,13 +615,29 @@ def _entity_tone(story: dict[str, Any], ix: _Index) -> dict[str, Any]:
             if t is None:
                 row.append(None)
                 continue
-            sentences = [
-                {"href": ix.sentence(aid, x["index"]), "text": x["text"], "score": f"{x['score']:+.2f}"}
-                for x in t["sentences"]
-            ]
-            row.append({**ix.ref(aid), "tone": tone_view(t["score"]), "sentences": sentences})
+            row.append(
+                {
+                    **ix.ref(aid),
+                    "tone": tone_view(t["score"] if t["sentences"] else None),
+                    "sentences": [_tone_sentence(aid, x, ix) for x in t["sentences"]],
+                    "quoted_tone": tone_view(t.get("quoted_score")),
+                    "quoted": [_tone_sentence(aid, x, ix) for x in t.get("quoted", [])],
+                }
+            )
         rows.append({"entity": entity, "cells": row})
     return {"columns": [ix.ref(aid) for aid in members], "rows": rows}
+
+
+def _tone_sentence(aid: str, x: dict[str, Any], ix: _Index) -> dict[str, Any]:
+    """One sentence behind a tone: its link, its text, its score, the words that gave it, and who speaks."""
+    who = x.get("speaker") or ("unnamed" if x.get("voice", "own") != "own" else "")
+    return {
+        "href": ix.sentence(aid, x["index"]),
+        "text": x["text"],
+        "score": f"{x['score']:+.2f}",
+        "cues": ", ".join(x.get("cues", [])),
+        "speaker": who,
+    }
 
 
 def _omissions(story: dict[str, Any], ix: _Index, fact_labels: dict[str, str]) -> list[dict[str, Any]]:

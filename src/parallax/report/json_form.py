@@ -12,12 +12,12 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from ..models import AnnotatedArticle, Fact, FactMention, Report, StoryAnalysis
+from ..models import AnnotatedArticle, Fact, FactMention, Report, StoryAnalysis, ToneSentence
 from ..tables import article_labels
 
 __all__ = ["SCHEMA", "render_json", "to_dict"]
 
-SCHEMA = "parallax.report/1.4"
+SCHEMA = "parallax.report/1.5"
 
 # Floats (similarities, tone, quantities) are rounded so that the JSON stays readable and byte-stable across
 # platforms; 4 decimals is finer than any threshold the pipeline uses (they are tuned in steps of 0.01).
@@ -336,10 +336,23 @@ def _tone(s: StoryAnalysis) -> list[dict[str, Any]]:
             "label": t.label,
             "article": t.article_id,
             "score": _num(t.score),
-            "sentences": [{"index": x.sentence, "text": x.text, "score": _num(x.score)} for x in t.sentences],
+            "sentences": [_tone_sentence(x) for x in t.sentences],
+            "quoted_score": None if t.quoted_score is None else _num(t.quoted_score),
+            "quoted": [_tone_sentence(x) for x in t.quoted],
         }
         for t in s.tone
     ]
+
+
+def _tone_sentence(x: ToneSentence) -> dict[str, Any]:
+    return {
+        "index": x.sentence,
+        "text": x.text,
+        "score": _num(x.score),
+        "cues": list(x.cues),
+        "voice": x.voice,
+        "speaker": x.speaker,
+    }
 
 
 def _sourcing(s: StoryAnalysis) -> list[dict[str, Any]]:

@@ -226,8 +226,29 @@ def _story(s: dict[str, Any]) -> StoryAnalysis:
 
 
 def _tone(t: dict[str, Any]) -> EntityTone:
-    sentences = tuple(ToneSentence(t["article"], x["index"], x["text"], _float(x["score"])) for x in t["sentences"])
-    return EntityTone(t["entity"], t["label"], t["article"], _float(t["score"]), sentences)
+    def sentence(x: dict[str, Any], voice: str) -> ToneSentence:
+        return ToneSentence(
+            t["article"],
+            x["index"],
+            x["text"],
+            _float(x["score"]),
+            tuple(x.get("cues", ())),
+            x.get("voice", voice),
+            x.get("speaker"),
+        )
+
+    sentences = tuple(sentence(x, "own") for x in t["sentences"])
+    quoted = tuple(sentence(x, "quoted") for x in t.get("quoted", ()))
+    score = t.get("quoted_score")
+    return EntityTone(
+        t["entity"],
+        t["label"],
+        t["article"],
+        _float(t["score"]),
+        sentences,
+        None if score is None else _float(score),
+        quoted,
+    )
 
 
 def _provenance(graph: dict[str, Any]) -> tuple[SourceEdge, ...]:

@@ -271,18 +271,27 @@ def _framing(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> list
 
 
 def _entity_tone(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> list[str]:
-    """Entities × outlets, each cell the outlet's tone toward the entity; then the sentences behind each score."""
+    """Entities × outlets, each cell the outlet's own tone toward the entity (and, apart, the quoted opinions of it);
+    then the sentences behind each score, with the words that gave it."""
     tones = story.get("tone", [])
     if not tones:
-        return []
+        return [
+            "### Tone toward the main entities",
+            "",
+            "No outlet aims evaluative words, its own or quoted ones, at the people, organisations or countries this "
+            "story is about.",
+            "",
+        ]
     members = [a for a in story["articles"] if any(t["article"] == a for t in tones)]
     cells = {(t["entity"], t["article"]): t for t in tones}
     entities = list(dict.fromkeys(t["entity"] for t in tones))
-    rows = [
-        [_esc(e), *(f"{cells[(e, a)]['score']:+.2f}" if (e, a) in cells else "–" for a in members)] for e in entities
-    ]
+    rows = [[_esc(e), *(_tone_cell(cells.get((e, a))) for a in members)] for e in entities]
     out = ["### Tone toward the main entities", ""]
-    out += ["Each outlet's own voice (quotations removed), -1 (negative) to +1 (positive); the sentences follow.", ""]
+    out += [
+        "The words each outlet itself aims at each person, organisation or country, -1 (negative) to +1 (positive); "
+        "quoted and attributed opinions are shown apart and not counted. The sentences follow.",
+        "",
+    ]
     out += _table(["Entity", *(_esc(_label(a, articles)) for a in members)], rows, ["---", *(["--:"] * len(members))])
     for e in entities:
         lines = []
@@ -290,14 +299,31 @@ def _entity_tone(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> 
             t = cells.get((e, a))
             if t is None:
                 continue
-            said = "; ".join(f"“{_esc(x['text'])}” ({x['score']:+.2f})" for x in t["sentences"][:TONE_SENTENCES])
-            more = len(t["sentences"]) - TONE_SENTENCES
-            lines.append(
-                f"  - {_esc(_label(a, articles))} {t['score']:+.2f}: {said}" + (f" (+{more} more)" if more > 0 else "")
-            )
+            label = _esc(_label(a, articles))
+            if t["sentences"]:
+                lines.append(f"  - {label} {t['score']:+.2f}: {_tone_sentences(t['sentences'])}")
+            if t.get("quoted"):
+                lines.append(f"  - {label}, quoted {t['quoted_score']:+.2f}: {_tone_sentences(t['quoted'])}")
         out += [f"- **{_esc(e)}**", *lines]
     out.append("")
     return out
+
+
+def _tone_cell(t: dict[str, Any] | None) -> str:
+    if t is None:
+        return "–"
+    own = f"{t['score']:+.2f}" if t["sentences"] else "–"
+    return own + (f" (quoted {t['quoted_score']:+.2f})" if t.get("quoted") else "")
+
+
+def _tone_sentences(sentences: list[dict[str, Any]]) -> str:
+    said = "; ".join(
+        (f"{_esc(x['speaker'])}: " if x.get("speaker") else "")
+        + f"“{_esc(x['text'])}” ({x['score']:+.2f}: {_esc(', '.join(x.get('cues', [])))})"
+        for x in sentences[:TONE_SENTENCES]
+    )
+    more = len(sentences) - TONE_SENTENCES
+    return said + (f" (+{more} more)" if more > 0 else "")
 
 
 def _omissions(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> list[str]:
