@@ -184,7 +184,6 @@ class MiniLM:
         result: Matrix = out / np.maximum(norms, 1e-12)
         return result
 
-
     def token_states(self, texts: Sequence[str]) -> list[tuple[NDArray[np.int64], Matrix]]:
         """Per text, its word pieces' character offsets ``(pieces, 2)`` (special tokens left out) and their last-layer
         hidden states ``(pieces, 384)`` float32, in input order: the encoder's view of each word in its context."""
