@@ -57,3 +57,21 @@ def test_encoder_loads_once_when_threads_race() -> None:
         thread.join()
     assert len(seen) == 3
     assert all(item is seen[0] for item in seen)
+
+
+def test_token_states_pool_to_the_embedding() -> None:
+    """The token states are the encoder's own: their mean over every real token (special ones included) gives
+    ``encode``'s vector, and each word piece carries its characters' offsets."""
+    from parallax.embed.minilm import load_encoder
+
+    encoder = load_encoder()
+    text = "The senator made a shocking claim."
+    [(offsets, states)] = encoder.token_states([text])
+    assert states.shape == (len(offsets), DIMENSIONS)
+    assert [text[s:e] for s, e in offsets] == ["The", "senator", "made", "a", "shocking", "claim", "."]
+    ids = np.asarray([encoder.tokenizer.encode(text).ids])
+    hidden = encoder._hidden(ids, np.ones(ids.shape, dtype=np.float32))[0]
+    assert np.allclose(hidden[1:-1], states, atol=1e-5)
+    pooled = hidden.mean(axis=0)
+    assert np.allclose(pooled / np.linalg.norm(pooled), encode([text])[0], atol=1e-5)
+    assert encoder.token_states([]) == []

@@ -9,7 +9,9 @@ stand): fitted on BABE and BASIL's even events, 5-fold cross-validated, it did n
 matters. On BABE words it reached precision .61 at recall .22 (threshold .4; the lexicon alone: .57 / .23), but on
 BASIL's even events every threshold lowered span F1 (lexicon alone .276; .21 at .3 and .4): the word table learned
 BABE's 2017-2020 partisan vocabulary, which BASIL's 2010-2014 annotators do not mark
-(``python -m parallax.evaluation.loaded_language --cv``; issue 16).
+(``python -m parallax.evaluation.loaded_language --cv``; issue 16). A contextual judge (MiniLM's last-layer state
+of each candidate word, ``evaluation.loaded_context``) failed the same way: BABE, 5-fold, P .600 R .341 against the
+lexicon's .570 / .230, but on BASIL's odd events no threshold reached the lexicon's span F1 (.390).
 
 Features of a candidate (``FEATURES``, in order):
 

@@ -123,6 +123,14 @@ class MiniLM:
 
     def _forward(self, ids: NDArray[np.int64], mask: Matrix, pool: Matrix | None = None) -> Matrix:
         """Mean of the last hidden states over ``pool`` (default: ``mask``, every real token), one row per input."""
+        x3 = self._hidden(ids, mask)
+        weights = mask if pool is None else pool
+        summed = (x3 * weights[:, :, None]).sum(axis=1)
+        pooled: Matrix = summed / np.maximum(weights.sum(axis=1, keepdims=True), 1.0)
+        return pooled
+
+    def _hidden(self, ids: NDArray[np.int64], mask: Matrix) -> Matrix:
+        """The last layer's hidden states, shape ``(batch, length, width)`` (padding rows are meaningless)."""
         batch, length = ids.shape
         width = self.word.shape[1]
         head = width // self.heads
@@ -156,11 +164,8 @@ class MiniLM:
             out += layer.down_b
             out += x
             x = _layer_norm(out, layer.ln2_g, layer.ln2_b, self.eps)
-        x3 = x.reshape(batch, length, width)
-        weights = mask if pool is None else pool
-        summed = (x3 * weights[:, :, None]).sum(axis=1)
-        pooled: Matrix = summed / np.maximum(weights.sum(axis=1, keepdims=True), 1.0)
-        return pooled
+        x3: Matrix = x.reshape(batch, length, width)
+        return x3
 
     counts_batches = True  # encode() takes ``advance`` (base.encode_counted)
 
@@ -178,6 +183,24 @@ class MiniLM:
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         result: Matrix = out / np.maximum(norms, 1e-12)
         return result
+
+    def token_states(self, texts: Sequence[str]) -> list[tuple[NDArray[np.int64], Matrix]]:
+        """Per text, its word pieces' character offsets ``(pieces, 2)`` (special tokens left out) and their last-layer
+        hidden states ``(pieces, 384)`` float32, in input order: the encoder's view of each word in its context."""
+        out: list[tuple[NDArray[np.int64], Matrix]] = [
+            (np.zeros((0, 2), dtype=np.int64), np.zeros((0, DIMENSIONS), dtype=np.float32)) for _ in texts
+        ]
+        if not texts:
+            return out
+        encodings = self.tokenizer.encode_batch(list(texts))
+        for chunk, ids, mask in padded_batches(encodings, BATCH_TOKENS):
+            states = self._hidden(ids, mask.astype(np.float32))
+            for row, i in enumerate(chunk):
+                encoding = encodings[i]
+                real = [j for j, special in enumerate(encoding.special_tokens_mask) if not special]
+                offsets = np.asarray([encoding.offsets[j] for j in real], dtype=np.int64).reshape(-1, 2)
+                out[i] = (offsets, np.ascontiguousarray(states[row, real]))
+        return out
 
 
 _LOADING = threading.Lock()
