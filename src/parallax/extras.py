@@ -8,6 +8,7 @@ where it is used, after :func:`require` has checked that it is there::
     parquet   polars                               Parquet export and Parquet inputs
     scale     faiss-cpu                            the HNSW index of streaming stories (exact search without it)
     ray       ray[data], pyarrow, polars           --engine ray
+    onnx      onnxruntime, onnx                    MiniLM on ONNX Runtime on the CPU (PARALLAX_DEVICE=onnx)
     gpu       torch                                MiniLM on a CUDA device
     all       all of the above but gpu
 """

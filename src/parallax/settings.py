@@ -51,9 +51,10 @@ __all__ = [
 # from it in embed/static.py, ~100x faster, cruder).
 ENCODERS = ("minilm", "static")
 # Where MiniLM runs: "auto" (the default: a CUDA device through PyTorch when an NVIDIA device is present and torch
-# with CUDA is installed, else NumPy), "numpy", "cuda" / "cuda:N" (PyTorch on that device, embed/cuda.py) or "cpu"
-# (PyTorch on the CPU: how the tests check the torch path against the NumPy one).
-_DEVICE = re.compile(r"auto|numpy|cpu|cuda(?::\d+)?")
+# with CUDA is installed, else NumPy), "numpy" (the float32 NumPy pass), "onnx" (ONNX Runtime on the CPU with int8
+# weights, embed/ort.py: the onnx extra), "onnx-fp32" (the same, float32 weights), "cuda" / "cuda:N" (PyTorch on that
+# device, embed/cuda.py) or "cpu" (PyTorch on the CPU: how the tests check the torch path against the NumPy one).
+_DEVICE = re.compile(r"auto|numpy|onnx|onnx-fp32|cpu|cuda(?::\d+)?")
 MAX_BYTES = 20 * 1024 * 1024  # the largest news page seen in AEB is ~1.5 MB; 20 MB leaves room for JSONL batches
 # The budget of one article in annotate: an article over it is rejected as too-slow and the batch goes on. The
 # longest article analysed (198,226 characters: BASIL articles joined) took 15 s and 495 MB more resident memory on
@@ -93,9 +94,12 @@ def check_csv_dialect(dialect: str, where: str = "") -> str:
 
 
 def check_device(device: str, where: str = "") -> str:
-    """``device`` when MiniLM can run there (auto, numpy, cpu, cuda, cuda:N), else ``ModelError``."""
+    """``device`` when MiniLM can run there (auto, onnx, onnx-fp32, numpy, cpu, cuda, cuda:N), else
+    ``ModelError``."""
     if not _DEVICE.fullmatch(device):
-        raise ModelError(f"unknown device {device!r}{where}", hint="use auto, numpy, cpu, cuda or cuda:N")
+        raise ModelError(
+            f"unknown device {device!r}{where}", hint="use auto, onnx, onnx-fp32, numpy, cpu, cuda or cuda:N"
+        )
     return device
 
 
@@ -103,8 +107,8 @@ def check_device(device: str, where: str = "") -> str:
 class Settings:
     """How a run reads, annotates and embeds.
 
-    ``encoder``: the sentence encoder (``ENCODERS``); ``device``: where MiniLM runs (auto, numpy, cpu, cuda,
-    cuda:N). ``processes``: worker processes that annotate a large batch (None: one per CPU, at most
+    ``encoder``: the sentence encoder (``ENCODERS``); ``device``: where MiniLM runs (auto, onnx, onnx-fp32, numpy,
+    cpu, cuda, cuda:N). ``processes``: worker processes that annotate a large batch (None: one per CPU, at most
     ``annotate.nlp.MAX_PROCESSES``; batches under ``annotate.nlp.PARALLEL_MIN_ARTICLES`` always run in one).
     ``max_bytes``: the largest input file or record. ``article_seconds`` and ``article_memory`` (bytes): the budget
     of one article in annotate (``annotate.budget``); an article over it is rejected as ``too-slow``. ``fetch``: the
@@ -148,9 +152,9 @@ class Settings:
         """Settings from the environment (``environ``, default ``os.environ``); fields in ``given`` (e.g. from
         command-line options) win, and the variables for them are not read.
 
-        ``PARALLAX_ENCODER`` (minilm, static) and ``PARALLAX_DEVICE`` (auto, numpy, cpu, cuda, cuda:N) are
-        case-insensitive; an unknown value raises ``ModelError``. ``PARALLAX_PROCESSES`` is used when it is a
-        positive number (anything else: one process per CPU). ``PARALLAX_ARTICLE_SECONDS`` is the budget of one
+        ``PARALLAX_ENCODER`` (minilm, static) and ``PARALLAX_DEVICE`` (auto, onnx, onnx-fp32, numpy, cpu, cuda,
+        cuda:N) are case-insensitive; an unknown value raises ``ModelError``. ``PARALLAX_PROCESSES`` is used when it is
+        a positive number (anything else: one process per CPU). ``PARALLAX_ARTICLE_SECONDS`` is the budget of one
         article in seconds (anything but a positive number raises ``ConfigError``). ``PARALLAX_CACHE_DIR`` is the
         cache folder, else ``$XDG_CACHE_HOME/parallax``. ``PARALLAX_CSV_DIALECT`` (``CSV_DIALECTS``) is
         case-insensitive; an unknown value raises ``ConfigError``.

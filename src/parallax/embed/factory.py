@@ -2,7 +2,8 @@
 
 Kinds: "minilm" (the default: the transformer, best alignment) and "static" (the table distilled from it in
 ``static``, ~100x faster, cruder). Devices for MiniLM: "auto" (a CUDA device through PyTorch when an NVIDIA device is
-present and torch with CUDA is installed, else NumPy), "numpy", "cuda" / "cuda:N" (``cuda``) or "cpu" (PyTorch on
+present and torch with CUDA is installed, else NumPy), "onnx" / "onnx-fp32" (ONNX Runtime on the CPU, ``ort``: the
+``onnx`` extra), "numpy", "cuda" / "cuda:N" (``cuda``) or "cpu" (PyTorch on
 the CPU: how the tests check the torch path against the NumPy one). The choice comes from the run's ``Settings``,
 passed down as an encoder object; nothing here reads the environment.
 """
@@ -21,9 +22,13 @@ from ..resources import encoder_dir
 from ..settings import ENCODERS, check_device, check_encoder
 from .base import Advance, Encoder, Matrix, encode_counted, load_tokenizer
 from .minilm import load_encoder
+from .ort import load_ort
 from .static import load_static
 
-__all__ = ["ENCODERS", "LazyEncoder", "encode", "encoder_device", "get_encoder", "preload_encoder"]
+# The ONNX Runtime devices and the precision of the weights each runs (embed/ort.py).
+ONNX_DEVICES = {"onnx": "int8", "onnx-fp32": "fp32"}
+
+__all__ = ["ENCODERS", "ONNX_DEVICES", "LazyEncoder", "encode", "encoder_device", "get_encoder", "preload_encoder"]
 
 
 def get_encoder(
@@ -38,13 +43,16 @@ def get_encoder(
     where = encoder_device(device)
     if where == "numpy":
         return load_encoder(folder)
+    if where in ONNX_DEVICES:
+        return load_ort(ONNX_DEVICES[where], folder=folder, cache=cache_dir)
     with _TORCH_LOADING:
         encoder: Encoder = _load_torch(where, folder)
     return encoder
 
 
 def encoder_device(device: str = "auto") -> str:
-    """Where MiniLM runs for ``device``: "numpy", or a torch device ("cuda", "cuda:1", "cpu"); "auto" resolved."""
+    """Where MiniLM runs for ``device``: "onnx" or "onnx-fp32" (ONNX Runtime), "numpy", or a torch device ("cuda",
+    "cuda:1", "cpu"); "auto" resolved."""
     wanted = check_device(device.strip().lower() or "auto")
     return _auto_device() if wanted == "auto" else wanted
 

@@ -299,7 +299,7 @@ def analyze_stories(
     # Stories go through embed + compare a chunk at a time, so only one chunk's sentence vectors are held at once
     # (at 100k articles all of them would take ~4 GB); a chunk is large enough to keep the encoder's batches full.
     plan = _plan(stories, by_id, copies)
-    to_embed = sum(len(a.sentences) for _, multi in plan for a in multi if a.id not in known)
+    to_embed = sum(len({s.text for a in multi if a.id not in known for s in a.sentences}) for _, multi in plan)
     quotes = sum(len(_candidate_quotes(multi)) for _, multi in plan)
     advance = _EmbedProgress(to_embed + quotes, progress) if progress is not None and to_embed + quotes else None
     for chunk, multi in plan:
@@ -361,14 +361,18 @@ def embed_sentences(
     articles: Sequence[AnnotatedArticle], encoder: Encoder | None = None, *, advance: Advance | None = None
 ) -> dict[str, Matrix]:
     """Every sentence of the articles as a vector, in one encoder call (``encoder`` None: the default, MiniLM):
-    article id -> (sentences x ``DIMENSIONS``) matrix. ``advance(n)`` (if given) is called as each batch of ``n``
+    article id -> (sentences x ``DIMENSIONS``) matrix. A text that occurs more than once (syndicated copies,
+    boilerplate lines) is embedded once. ``advance(n)`` (if given) is called as each batch of ``n`` distinct
     sentences is done (``embed.encode_counted``)."""
     texts = [s.text for article in articles for s in article.sentences]
+    distinct = list(dict.fromkeys(texts))
     chosen = encoder or LazyEncoder()
-    if not texts:
+    if not distinct:
         vectors = empty()
     else:
-        vectors = encode_counted(chosen, texts, advance) if advance is not None else chosen.encode(texts)
+        unique = encode_counted(chosen, distinct, advance) if advance is not None else chosen.encode(distinct)
+        row_of = {text: row for row, text in enumerate(distinct)}
+        vectors = unique[[row_of[text] for text in texts]]
     by_article: dict[str, Matrix] = {}
     row = 0
     for article in articles:
