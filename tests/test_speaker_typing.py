@@ -35,7 +35,10 @@ def test_a_dateline_is_never_the_speaker() -> None:
 
 
 def test_a_paragraph_label_is_never_the_speaker() -> None:
-    text = "The budget vote was delayed.\n\nUPDATE 3:15 p.m. -- New filings revealed that the campaign spent $4,000 on travel."
+    text = (
+        "The budget vote was delayed.\n\n"
+        "UPDATE 3:15 p.m. -- New filings revealed that the campaign spent $4,000 on travel."
+    )
     assert "UPDATE" not in speakers(text)
 
 

@@ -414,12 +414,7 @@ def _speaker_of(ctx: Context, cue: Any) -> Speaker | None:
         return None
     owner = next((c for c in subj.children if c.dep_ == "poss" and not ctx.in_quote(c.idx)), None)
     if owner is not None and ctx.in_quote(subj.idx):
-        # "according to a Michigan school's latest “List of Words ...”": the school, not the title
-        entity = ctx.entity_at.get(owner.i)
-        if entity is not None and entity.label in ("PERSON", "ORG", "NORP"):
-            return entity_speaker(ctx, entity)
-        name = _description(ctx, owner, owner.left_edge)
-        return Speaker(name, owner.left_edge.idx, owner.idx + len(owner), described=True) if name else None
+        return _owner(ctx, owner)  # "according to a Michigan school's latest “List of Words ...”": the school
     if ctx.in_quote(subj.idx) or _dateline(ctx, subj.idx, subj.idx + len(subj)):
         # the parser took quoted words ("“Nah,” Malia said") or a dateline ("WASHINGTON — X said") for the subject:
         # the speaker is then the one name right before the verb in the same sentence, if any
@@ -688,6 +683,15 @@ def _named_before(ctx: Context, cue: Any) -> Speaker | None:
             continue
         found = entity
     return entity_speaker(ctx, found) if found is not None else None
+
+
+def _owner(ctx: Context, owner: Any) -> Speaker | None:
+    """The speaker a possessive names: an entity, else the article's description of it ("a Michigan school")."""
+    entity = ctx.entity_at.get(owner.i)
+    if entity is not None and entity.label in ("PERSON", "ORG", "NORP"):
+        return entity_speaker(ctx, entity)
+    described = _description(ctx, owner, owner.left_edge)
+    return Speaker(described, owner.left_edge.idx, owner.idx + len(owner), described=True) if described else None
 
 
 def _said_by(ctx: Context, subj: Any) -> Speaker | None:
