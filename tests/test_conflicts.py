@@ -55,7 +55,8 @@ def test_two_exact_counts_of_one_thing_at_one_time_conflict() -> None:
         "The indictment unsealed on Friday runs 48 pages.",
     )
     assert kinds(conflicts) == ["number"]
-    assert "47 pages" in conflicts[0].description and "48 pages" in conflicts[0].description
+    assert "47 pages" in conflicts[0].description
+    assert "48 pages" in conflicts[0].description
     assert figures == []
 
 
@@ -97,7 +98,8 @@ def test_two_counts_of_different_groups_in_one_sentence_are_never_compared() -> 
         "The storm killed 12 people and injured 40 people across the province.",
         "The storm killed 14 people across the province, the agency said.",
     )
-    assert conflicts == [] and figures == []
+    assert conflicts == []
+    assert figures == []
 
 
 def test_dates_of_different_events_are_never_compared() -> None:
@@ -154,7 +156,8 @@ def test_two_first_names_for_one_official_conflict() -> None:
     )
     conflicts, _ = find_conflicts("s", [], articles)
     assert kinds(conflicts) == ["name"]
-    assert "Daniel Okafor" in conflicts[0].description and "David Okafor" in conflicts[0].description
+    assert "Daniel Okafor" in conflicts[0].description
+    assert "David Okafor" in conflicts[0].description
     # an initial agrees with the name it starts
     articles = _articles(
         "Police Chief Daniel Okafor said the road would reopen on Monday.",
@@ -192,8 +195,11 @@ def test_figures_in_every_report_format() -> None:
     assert [r["value"] for r in figure["reports"]] == [12.0, 31.0]
     assert [r["article"] for r in figure["reports"]] == ["a0", "a1"]
     markdown = render(report, "markdown")
-    assert "### How figures moved" in markdown and "12 people" in markdown and "31 people" in markdown
+    assert "### How figures moved" in markdown
+    assert "12 people" in markdown
+    assert "31 people" in markdown
     html = render(report, "html")
-    assert "How figures moved" in html and "31 people" in html
+    assert "How figures moved" in html
+    assert "31 people" in html
     back = to_dict(from_dict(json.loads(json.dumps(data))))
     assert back["stories"] == data["stories"]

@@ -15,6 +15,7 @@ them and off the articles' annotations:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -414,7 +415,7 @@ def _grows(figure: Figure) -> bool:
     reports = figure.reports
     if any(not r.published for r in reports):
         return False
-    return all(a.value <= b.value for a, b in zip(reports, reports[1:], strict=False))
+    return all(a.value <= b.value for a, b in itertools.pairwise(reports))
 
 
 def _reported_apart(group: list[tuple[FactMention, Quantity]], by_id: dict[str, AnnotatedArticle]) -> bool:
