@@ -116,3 +116,19 @@ def test_name_variants_across_outlets_are_one_quote_group() -> None:
     assert len(shared) == 1
     assert shared[0].speaker == "Roger J. Stone Jr."
     assert not [c for c in analysis.conflicts if c.kind == "attribution"]
+
+
+def test_cues_resolve_to_the_right_person() -> None:
+    text = (
+        "President Alma Fenwick met the union leaders on Monday. Later she spoke to reporters.\n\n"
+        '"We will not let the port close," the president tweeted.\n\n'
+        '"The talks go on tomorrow," she added.\n\n'
+        'Union chief Tomas Ardell told the newspaper that the strike would end on Friday. "We have a deal in sight," '
+        "he added."
+    )
+    found = {q.text: q.speaker for q in quotes(text)}
+    assert found["We will not let the port close"] == "Alma Fenwick"
+    assert found["The talks go on tomorrow"] == "Alma Fenwick"
+    assert found["We have a deal in sight"] == "Tomas Ardell"
+    told = [q for q in quotes(text) if q.kind == "reported" and "strike" in q.text]
+    assert [q.speaker for q in told] == ["Tomas Ardell"]

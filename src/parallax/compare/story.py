@@ -6,9 +6,14 @@ them and off the articles' annotations:
 * **quotes**: one quote's variants across outlets grouped together (same or compatible speaker, and wording close
   enough: fuzzy token overlap or embedding cosine), with the fullest speaker name any outlet gives;
 * **citations**: the upstream news organisations each article credits;
-* **conflicts**: aligned sentences (one fact) whose numbers counting the same thing, or whose dates at the same
-  precision, differ ("38 vs 36 Huawei affiliates"); one person given one office with different qualifiers
-  ("Industry Minister" vs "Economy Minister"); quotes grouped as one whose speakers differ;
+* **conflicts**: only between mentions of one claim (one fact) about one counted thing at one time: figures whose
+  unit and counted head noun agree and whose values, read with their bounds ("more than 5,000" agrees with 5,200),
+  cannot both hold ("47 vs 48 pages", "magnitude 7.7 vs 7.5"), never two counts one sentence gives; dates of the same
+  predicate outside quotation marks ("apologized on Friday" vs "Saturday"); antonymous predicates ("granted" vs
+  "denied"); one town, two sides ("west of" vs "south of"); one person given one office with different qualifiers
+  ("Industry Minister" vs "Economy Minister") or two first names; quotes grouped as one whose speakers differ;
+* **figures**: counts that grow as the story develops (death tolls, the injured, arrests) reported at different
+  times with values that never fall: a per-outlet table in publication order, not conflicts;
 * **timeline**: dated events, one entry per event with every sentence dating it, and the background years apart
   (``timeline``).
 """
