@@ -203,3 +203,12 @@ def test_figures_in_every_report_format() -> None:
     assert "31 people" in html
     back = to_dict(from_dict(json.loads(json.dumps(data))))
     assert back["stories"] == data["stories"]
+
+
+def test_a_short_form_of_a_first_name_is_the_same_name() -> None:
+    for short, full in (("Ben", "Benjamin"), ("Joe", "Joseph"), ("Bill", "William")):
+        articles = _articles(
+            f"Police Chief {short} Okafor said the road would reopen on Monday.",
+            f"Police Chief {full} Okafor said the road would reopen on Monday.",
+        )
+        assert find_conflicts("s", [], articles)[0] == [], (short, full)

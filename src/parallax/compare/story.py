@@ -809,7 +809,7 @@ def _first_name_conflicts(story_id: str, articles: Sequence[AnnotatedArticle]) -
         if len(names) < 2:
             continue
         main = names[0]
-        rivals = [f for f in names[1:] if not (min(len(f), len(main)) == 1 and f[0] == main[0])]
+        rivals = [f for f in names[1:] if not _same_first_name(f, main)]
         if not rivals:
             continue
         by_id = {a.id: a for a in articles}
@@ -830,6 +830,27 @@ def _first_name_conflicts(story_id: str, articles: Sequence[AnnotatedArticle]) -
             )
         )
     return found
+
+
+# Short forms of first names that do not start like the name ("Bill" for William); the others are read by shape.
+NICKNAMES = {
+    frozenset(pair.split("/"))
+    for pair in (
+        "bill/william bob/robert bobby/robert dick/richard rick/richard jim/james jimmy/james mike/michael "
+        "joe/joseph tom/thomas ted/edward ted/theodore chuck/charles peggy/margaret liz/elizabeth beth/elizabeth "
+        "betsy/elizabeth kate/catherine kate/katherine jack/john hank/henry harry/henry ned/edward sandy/alexandra "
+        "mitt/willard bibi/benjamin peg/margaret sally/sarah polly/mary molly/mary"
+    ).split()
+}
+
+
+def _same_first_name(a: str, b: str) -> bool:
+    """Two first names that can be one person's: equal, an initial, one the start of the other ("Ben",
+    "Benjamin"), a short form of up to four letters sharing the first two ("Joe", "Joseph"), or a known nickname."""
+    short, long = sorted((a.strip(".").lower(), b.strip(".").lower()), key=len)
+    if not short or long.startswith(short) or frozenset((short, long)) in NICKNAMES:
+        return True
+    return len(short) <= 4 and short[:2] == long[:2]
 
 
 def _titled_people(article: AnnotatedArticle) -> list[tuple[str, str, str, str, int]]:
