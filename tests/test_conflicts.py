@@ -212,3 +212,18 @@ def test_a_short_form_of_a_first_name_is_the_same_name() -> None:
             f"Police Chief {full} Okafor said the road would reopen on Monday.",
         )
         assert find_conflicts("s", [], articles)[0] == [], (short, full)
+
+
+def test_a_date_before_its_verb_is_read_too() -> None:
+    conflicts, _ = _run(
+        "A council aide on Friday apologized for the post about the mayor's children.",
+        "The council aide had to apologize Saturday for the post about the mayor's children.",
+        published=("2024-03-11", "2024-03-11"),
+    )
+    assert kinds(conflicts) == ["date"]
+    conflicts, _ = _run(
+        "A council aide on Friday apologized for the post about the mayor's children.",
+        "The council aide resigned Monday over the post about the mayor's children.",
+        published=("2024-03-11", "2024-03-11"),
+    )
+    assert conflicts == []

@@ -531,18 +531,26 @@ def _quoted(article: AnnotatedArticle, offset: int) -> bool:
     return any(q.kind == "direct" and q.start <= offset < q.end for q in article.quotes)
 
 
-def _predicate(article: AnnotatedArticle, d: TimeExpression) -> str:
-    """The word a date follows, as a stem ("apologized on Friday" -> "apolo"); "" when the date opens its clause."""
-    words = re.findall(r"[A-Za-z]+", article.article.text[max(0, d.start - 40) : d.start])
-    words = [w.lower() for w in words if w.lower() not in _DATE_LEAD]
-    if not words or len(words[-1]) < PREDICATE_STEM:
-        return ""
-    return str(words[-1][:PREDICATE_STEM])
+def _predicates(article: AnnotatedArticle, d: TimeExpression) -> set[str]:
+    """The words a date sits between, as stems: the word before it and the word right after it in its clause
+    ("apologized on Friday" and "on Friday apologized" -> {"apolo"}); lead words ("on", "last") are passed over,
+    and a comma or full stop after the date ends its clause."""
+    text = article.article.text
+    before = [w.lower() for w in re.findall(r"[A-Za-z]+", text[max(0, d.start - 40) : d.start])]
+    before = [w for w in before if w not in _DATE_LEAD]
+    stems = set()
+    if before and len(before[-1]) >= PREDICATE_STEM:
+        stems.add(before[-1][:PREDICATE_STEM])
+    after = re.match(r"\s+((?:[A-Za-z]+\s+){0,2})", text[d.end : d.end + 40])
+    if after:
+        words = [w.lower() for w in after.group(1).split() if w.lower() not in _DATE_LEAD]
+        if words and len(words[0]) >= PREDICATE_STEM:
+            stems.add(words[0][:PREDICATE_STEM])
+    return stems
 
 
 def _same_predicate(a: AnnotatedArticle, da: TimeExpression, b: AnnotatedArticle, db: TimeExpression) -> bool:
-    first, second = _predicate(a, da), _predicate(b, db)
-    return bool(first) and first == second
+    return bool(_predicates(a, da) & _predicates(b, db))
 
 
 def _predicate_conflicts(story_id: str, fact: Fact) -> list[Conflict]:
