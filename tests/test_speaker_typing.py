@@ -4,9 +4,14 @@ person's name variants across outlets are one quote group. Every text here is in
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from parallax.annotate.quotes import find_quotes
 from parallax.compare.story import compare_story
 from parallax.embed import get_encoder
+from parallax.evaluation.quotes import basil_speakers
 from parallax.models import Article, Quote, Story
 
 from .conftest import annotate_text
@@ -132,3 +137,11 @@ def test_cues_resolve_to_the_right_person() -> None:
     assert found["We have a deal in sight"] == "Tomas Ardell"
     told = [q for q in quotes(text) if q.kind == "reported" and "strike" in q.text]
     assert [q.speaker for q in told] == ["Tomas Ardell"]
+
+
+@pytest.mark.slow
+def test_basil_speaker_precision(shared: Path) -> None:
+    """BASIL 2013-2014 (the time split): 16 of 17 annotated quotes given a speaker have the annotated person (94.1;
+    82.4 before speaker typing). The floor is one quote below."""
+    measured = basil_speakers(shared / "data")
+    assert measured.parallax >= 88.0, measured
