@@ -145,3 +145,16 @@ def test_basil_speaker_precision(shared: Path) -> None:
     82.4 before speaker typing). The floor is one quote below."""
     measured = basil_speakers(shared / "data")
     assert measured.parallax >= 88.0, measured
+
+
+def test_a_title_is_never_the_speaker_the_person_after_it_is() -> None:
+    text = (
+        "The hearing went on for hours. Deputy Assistant Secretary for Port Security Charlene Vasko testified on "
+        "Tuesday that the money had not been the issue."
+    )
+    assert speakers(text) == ["Charlene Vasko"]
+
+
+def test_a_spokeswoman_for_someone_is_not_that_someone() -> None:
+    text = "A spokeswoman for Delmar said the governor would not shy away from the fight over the budget."
+    assert "Delmar" not in speakers(text)

@@ -590,7 +590,17 @@ def typed(ctx: Context, speaker: Speaker | None) -> Speaker | None:
     """``speaker`` when it can speak: a person or an organisation (a news organisation, a country's government, a
     described source). ``None`` for quoted words, a dateline or a paragraph label ("WASHINGTON —", "UPDATE"), a
     place, product, show or work by its entity label or shape, and a title with no one's name."""
-    if speaker is None or not speaker.name or speaker.described or speaker.news:
+    if speaker is None or not speaker.name or speaker.news:
+        return speaker
+    words = [w.lower().strip(".,") for w in speaker.name.split()]
+    capitalised = speaker.name[:1].isupper()
+    if capitalised and words and all(w in _TITLE_WORDS or w in _PERSON_ROLES for w in words):
+        # "then-Deputy Assistant Secretary for Diplomatic Security Charlene Lamb testified": the person named right
+        # after the title in its sentence speaks; a title with no name after it is a description at most
+        person = _titled_person(ctx, speaker.end)
+        if person is not None or not speaker.described:
+            return person
+    if speaker.described:
         return speaker
     text = ctx.article.text[speaker.start : speaker.end]
     if ctx.in_quote(speaker.start) or _dateline(ctx, speaker.start, speaker.end):
@@ -610,6 +620,24 @@ def typed(ctx: Context, speaker: Speaker | None) -> Speaker | None:
     if name.lower().strip(".") in LABEL_WORDS or (name.lower() in PLATFORMS and label == "PERSON"):
         return None
     return speaker
+
+
+_TITLE_WORDS = frozenset("deputy assistant under vice acting interim chief general senior associate".split())
+
+
+def _titled_person(ctx: Context, after: int) -> Speaker | None:
+    """The person named right after a title, in its sentence, with only the title's words between ("Secretary for
+    Diplomatic Security Charlene Lamb"); not one named after "for" ("a spokeswoman for Trudeau" is not Trudeau)."""
+    sentence = ctx.sentences[ctx.sentence_of(after)]
+    for entity in sorted(ctx.persons, key=lambda e: e.start):
+        if entity.start < after or entity.start >= sentence.end:
+            continue
+        between = ctx.article.text[after : entity.start].split()
+        title = all(w[:1].isupper() or w in ("of", "for", "the", "and") for w in between)
+        if len(between) <= 6 and title and (not between or between[-1][:1].isupper()):
+            return entity_speaker(ctx, entity)
+        return None
+    return None
 
 
 def _label_at(ctx: Context, start: int, end: int) -> str | None:
