@@ -192,6 +192,7 @@ def test_figures_in_every_report_format() -> None:
     story = next(s for s in data["stories"] if len(s["articles"]) == 2)
     assert not [c for c in story["conflicts"] if c["kind"] == "number"]
     (figure,) = story["figures"]
+    assert figure["counts"] == "people killed"
     assert [r["value"] for r in figure["reports"]] == [12.0, 31.0]
     assert [r["article"] for r in figure["reports"]] == ["a0", "a1"]
     markdown = render(report, "markdown")

@@ -441,6 +441,10 @@ def _figure(
         key=lambda r: (r.published or "9999", order.get(r.article_id, 0)),
     )
     counted = max((q.counts for _, q in group), key=len)
+    mention, first = group[0]
+    verb = re.findall(r"[A-Za-z]+", by_id[mention.article_id].article.text[max(0, first.start - 30) : first.start])
+    if verb and verb[-1].lower().endswith("ed") and len(verb[-1]) > 3:
+        counted = f"{counted} {verb[-1].lower()}"  # "has killed 12 people" -> "people killed"
     key = content_id(story_id, fact.id, counted, *(f"{r.article_id}:{r.value}" for r in reports))
     return Figure(id=f"f-{key[:10]}", counts=counted, reports=tuple(reports), fact_id=fact.id)
 
