@@ -27,6 +27,8 @@ __all__ = [
     "Evaluation",
     "Fact",
     "FactMention",
+    "Figure",
+    "FigureReport",
     "LoadedTerm",
     "OutletCoverage",
     "OutletSourcing",
@@ -394,12 +396,37 @@ class ConflictMention:
 
 @dataclass(frozen=True, slots=True)
 class Conflict:
-    """Aligned sentences that disagree: ``kind`` is number, date, name or attribution; ``description`` says how."""
+    """Aligned sentences that disagree: ``kind`` is number, date, name, place, predicate or attribution;
+    ``description`` says how."""
 
     id: str
     kind: str
     description: str
     mentions: tuple[ConflictMention, ...]
+    fact_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FigureReport:
+    """One article's report of a figure: the value as written (``text``: "at least 30 people") in sentence
+    ``sentence``, and the article's publication time."""
+
+    article_id: str
+    sentence: int
+    text: str
+    value: float
+    published: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A figure that moves as a story develops (a death toll, a count of the injured or arrested): what it counts,
+    and each article's report of it in publication order. Outlets that report different values at different times
+    are not in conflict; this table shows how the figure moved. ``fact_id`` is the fact whose sentences report it."""
+
+    id: str
+    counts: str
+    reports: tuple[FigureReport, ...]
     fact_id: str | None = None
 
 
@@ -538,6 +565,8 @@ class StoryAnalysis:
     quotes: tuple[QuoteGroup, ...] = ()
     conflicts: tuple[Conflict, ...] = ()
     timeline: tuple[TimelineEntry, ...] = ()
+    # moving figures (death tolls, counts) as each outlet reported them, in publication order: not conflicts
+    figures: tuple[Figure, ...] = ()
     summary: tuple[SummarySentence, ...] = ()
     citations: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (article id, sources it cites)
     tone: tuple[EntityTone, ...] = ()

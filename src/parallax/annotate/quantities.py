@@ -25,7 +25,7 @@ from ..models import Quantity, Sentence
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-__all__ = ["find_quantities"]
+__all__ = ["bound", "find_quantities"]
 
 # --- tuning constants -----------------------------------------------------------------------------------------------
 # How far (in tokens) the counted noun may sit after the number for the quantity's text span to run up to it.
@@ -214,8 +214,13 @@ def _quantity(doc: Doc, group: list[Token]) -> tuple[int, int, float, str, str] 
         elif word in MEASURE_UNITS and not unit:
             unit, unit_token = MEASURE_UNITS[word], after
 
+    if not unit and _magnitude(doc, first, last):
+        unit = "magnitude"  # "a magnitude 7.7 earthquake", "a 7.5-magnitude quake": the size, not the quakes
+
     noun: Token | None = None
-    if unit == "%":
+    if unit == "magnitude":
+        pass
+    elif unit == "%":
         noun = _partitive(unit_token) if unit_token is not None else None
     elif not unit:
         noun = _counted_noun(doc, group)
@@ -225,7 +230,7 @@ def _quantity(doc: Doc, group: list[Token]) -> tuple[int, int, float, str, str] 
             return None  # "the two": a word number that counts nothing is not worth keeping
         if noun is not None and len(group) == 1 and first.lower_ == "one" and first.dep_ != "nummod":
             return None  # "one of the reasons": a choice, not a count
-    counts = _phrase(doc, noun, last) if noun is not None else ""
+    counts = _phrase(doc, noun, last) if noun is not None else ("magnitude" if unit == "magnitude" else "")
 
     start = before.idx if sign is not None and before is not None else first.idx
     end_token = unit_token or last
@@ -235,6 +240,29 @@ def _quantity(doc: Doc, group: list[Token]) -> tuple[int, int, float, str, str] 
     if end_token is last and last.text.endswith(".") and len(group) > 1:
         end -= 1  # "$5m." tokenized with the sentence's full stop
     return int(start), end, value, unit, counts
+
+
+def _magnitude(doc: Doc, first: Token, last: Token) -> bool:
+    """ "magnitude 7.7", "7.7 magnitude", "7.5-magnitude": an earthquake's size."""
+    near = [t.lower_ for t in doc[max(first.i - 2, 0) : first.i]] + [t.lower_ for t in doc[last.i + 1 : last.i + 3]]
+    return "magnitude" in near
+
+
+def bound(text: str, start: int) -> str:
+    """How the words before a number at ``start`` of ``text`` bound it: ``"over"`` ("more than 5,000", "at least"),
+    ``"under"`` ("nearly", "fewer than", "up to"), ``"about"`` ("about", "some", "an estimated"), else ``""``."""
+    before = " ".join(text[max(0, start - 24) : start].lower().split()[-3:])
+    for kind, words in _BOUNDS:
+        if any(before.endswith(w) for w in words):
+            return kind
+    return ""
+
+
+_BOUNDS = (
+    ("over", ("more than", "over", "at least", "upwards of", "in excess of", "above", "exceeding", "topping")),
+    ("under", ("nearly", "almost", "less than", "fewer than", "under", "up to", "at most", "just shy of", "below")),
+    ("about", ("about", "around", "approximately", "roughly", "some", "an estimated", "estimated", "close to")),
+)
 
 
 def _not_an_amount(doc: Doc, group: list[Token], before: Token | None, after: Token | None, sign: str | None) -> bool:

@@ -31,6 +31,7 @@ from .speakers import (
     entity_speaker,
     find_genders,
     find_people,
+    find_persons,
     speaker_of,
     subject_of,
 )
@@ -114,7 +115,7 @@ def find_quotes(
     entities = by_line(entities)
     entity_at = entity_index(doc, entities)
     ctx = Context(article, doc, sentences, [s.start for s in sentences], entity_at, [], {}, [], [], quoted)
-    ctx.persons = sorted((e for e in entities if e.label == "PERSON"), key=lambda e: e.start)
+    ctx.persons = find_persons(article, entities)
     ctx.people = find_people(ctx, entities)
     ctx.genders = find_genders(ctx)
     named = {(p.start, p.end) for p in ctx.people}

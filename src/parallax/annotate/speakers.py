@@ -28,8 +28,10 @@ __all__ = [
     "entity_speaker",
     "find_genders",
     "find_people",
+    "find_persons",
     "speaker_of",
     "subject_of",
+    "typed",
 ]
 
 
@@ -253,13 +255,44 @@ def find_genders(ctx: Context) -> dict[str, str]:
 
 def _is_person(ctx: Context, entity: Entity) -> bool:
     if entity.label == "PERSON":
-        return True
+        return not _not_a_name(ctx, entity.text)
     if entity.label not in ("ORG", "GPE", "NORP"):
         return False
     words = set(_clean_name(entity.text).split())
     return bool(words) and any(
         words <= set(_clean_name(p.text).split()) and len(_clean_name(p.text).split()) > len(words) for p in ctx.persons
     )
+
+
+def _not_a_name(ctx: Context, text: str) -> bool:
+    """A one-word PERSON that is a platform ("Twitter") or a word the article also writes in lower case ("Draft
+    talking points ... a draft of"): the small NER model's capitalised-word mistakes, never a person."""
+    words = _clean_name(text).split()
+    if len(words) != 1:
+        return False
+    word = words[0]
+    if word.lower() in PLATFORMS:
+        return True
+    return word[:1].isupper() and re.search(rf"(?<![\w.]){re.escape(word.lower())}(?!\w)", ctx.article.text) is not None
+
+
+def find_persons(article: Article, entities: Sequence[Entity]) -> list[Entity]:
+    """The PERSON entities that name someone, in text order: not those read in a title-case headline line, where
+    the small model runs a name into the next words ("Obama Willing to Use Executive Orders")."""
+    return sorted(
+        (e for e in entities if e.label == "PERSON" and not _headline_line(article.text, e.start)),
+        key=lambda e: e.start,
+    )
+
+
+def _headline_line(text: str, offset: int) -> bool:
+    """The line around ``offset`` is a title-case headline ("Obama Willing to Use Executive Orders on Guns"): names
+    read there run into the words after them."""
+    lo = text.rfind("\n", 0, offset) + 1
+    hi = text.find("\n", offset)
+    line = text[lo : hi if hi >= 0 else len(text)].strip()
+    words = [w for w in line.split() if len(w) > 3 and w[:1].isalpha()]
+    return len(words) >= 3 and line[-1:] not in '."”' and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
 def _fullest(entity: Entity, persons: Sequence[Entity]) -> str:
@@ -275,7 +308,12 @@ def _fullest(entity: Entity, persons: Sequence[Entity]) -> str:
 
     earlier = [_clean_name(p.text) for p in persons if p.start < entity.start]
     later = [_clean_name(p.text) for p in persons if p.start > entity.start]
-    for name in [*reversed(earlier), _clean_name(entity.name), *later]:
+    annotated = _clean_name(entity.name)
+    if annotated.split()[-1:] != own.split()[-1:] and len(own.split()) == 1:
+        # "Obama" -> "Obama Willing" (a headline's words read as a name): a first-name or family-name-first match
+        # stands only where a person of that full name is named in running text
+        annotated = next((n for n in earlier + later if n == annotated), own)
+    for name in [*reversed(earlier), annotated, *later]:
         if fuller(name):
             return name
     return own
@@ -365,9 +403,25 @@ def _left_subject(ctx: Context, verb: Any, sentence: Sentence) -> Any | None:
 
 
 def speaker_of(ctx: Context, cue: Any) -> Speaker | None:
+    """Who speaks through the speech verb ``cue``: a person or an organisation, never a place, a product, a show, a
+    dateline or a label (``typed``); ``None`` when the text does not tell."""
+    return typed(ctx, _speaker_of(ctx, cue))
+
+
+def _speaker_of(ctx: Context, cue: Any) -> Speaker | None:
     subj = subject_of(ctx, cue)
     if subj is None:
         return None
+    owner = next((c for c in subj.children if c.dep_ == "poss" and not ctx.in_quote(c.idx)), None)
+    if owner is not None and ctx.in_quote(subj.idx):
+        return _owner(ctx, owner)  # "according to a Michigan school's latest “List of Words ...”": the school
+    if ctx.in_quote(subj.idx) or _dateline(ctx, subj.idx, subj.idx + len(subj)):
+        # the parser took quoted words ("“Nah,” Malia said") or a dateline ("WASHINGTON — X said") for the subject:
+        # the speaker is then the one name right before the verb in the same sentence, if any
+        return _named_before(ctx, cue)
+    said_by = _said_by(ctx, subj)
+    if said_by is not None:
+        return said_by
     if subj.i not in ctx.entity_at:
         # "the city's transport minister, Maria Lopez, said"; "Head of the Port Board, Anna Berg, said"
         apposed = next(
@@ -502,4 +556,179 @@ def cited_person(ctx: Context, verb: Any) -> Speaker | None:
                 entity = ctx.entity_at.get(obj.i)
                 if entity is not None and entity.label == "PERSON":
                     return entity_speaker(ctx, entity)
+    return None
+
+
+# --- speaker typing ----------------------------------------------------------------------------------------------
+# A speaker is a person or an organisation. Entity labels under which a name is no speaker: a place (a city, a
+# region: "Banda Aceh"), a building, a product ("Tesla Model X"), a work or show, a law, an event, a date, a figure.
+# A country (GPE) speaking is its government ("Russia said"): kept, unless it is a dateline or a city.
+NOT_SPEAKER_LABELS = frozenset(("LOC", "LAW", "EVENT", "DATE", "TIME", "MONEY", "QUANTITY", "PERCENT", "CARDINAL"))
+# Labels the small model also puts on people ("Vancouver's Bo Horvat" as WORK_OF_ART): no speaker only when the shape
+# or the article says so (a product's name; a title the article writes in quotation marks).
+WORK_LABELS = frozenset(("WORK_OF_ART", "PRODUCT"))
+# Words that open a paragraph as a label, never as a speaker ("UPDATE 2:52 p.m. -- Records revealed ...").
+LABEL_WORDS = frozenset(
+    "update updated correction clarification breaking exclusive watch editor's editor’s note developing "
+    "live analysis opinion advertisement related".split()
+)
+# Platforms a person posts on: never a person, so never the antecedent of "she" ("she wrote on Twitter").
+PLATFORMS = frozenset(
+    "twitter facebook instagram youtube tiktok snapchat reddit whatsapp linkedin tumblr telegram threads x.com".split()
+)
+# "X's statement said", "the Washington Post report said": the source is X.
+SAID_BY_NOUNS = frozenset(
+    "statement release report reports story article website site remarks apology appeal editorial column letter "
+    "post tweet blog memo filing complaint lawsuit ad ads plan proposal".split()
+)
+# A product's name: a model word, letters glued to digits, or a last single capital ("Tesla Model X", "Galaxy S9").
+_PRODUCT = re.compile(r"\b(?:Model|Series|Mark|Mk)\s+\w+$|\b[A-Z][a-z]*\d+\w*$|\s[A-Z]$")
+_DATELINE_AFTER = re.compile(r"[ \t]*(?:,[ \t]*[A-Z][\w.' ]{0,30})?[ \t]*(?:\([\w .]{1,20}\)[ \t]*)?(?:--|[—–-]|:)")
+
+
+def typed(ctx: Context, speaker: Speaker | None) -> Speaker | None:
+    """``speaker`` when it can speak: a person or an organisation (a news organisation, a country's government, a
+    described source). ``None`` for quoted words, a dateline or a paragraph label ("WASHINGTON —", "UPDATE"), a
+    place, product, show or work by its entity label or shape, and a title with no one's name."""
+    if speaker is None or not speaker.name or speaker.news:
+        return speaker
+    words = [w.lower().strip(".,") for w in speaker.name.split()]
+    capitalised = speaker.name[:1].isupper()
+    if capitalised and words and all(w in _TITLE_WORDS or w in _PERSON_ROLES for w in words):
+        # "then-Deputy Assistant Secretary for Diplomatic Security Charlene Lamb testified": the person named right
+        # after the title in its sentence speaks; a title with no name after it is a description at most
+        person = _titled_person(ctx, speaker.end)
+        if person is not None or not speaker.described:
+            return person
+    if speaker.described:
+        return speaker
+    text = ctx.article.text[speaker.start : speaker.end]
+    if ctx.in_quote(speaker.start) or _dateline(ctx, speaker.start, speaker.end):
+        return None
+    label = _label_at(ctx, speaker.start, speaker.end)
+    name = speaker.name
+    if _city(ctx, text):
+        return None
+    if _person_named(ctx, name):
+        return speaker
+    if label in NOT_SPEAKER_LABELS:
+        return None
+    if label in WORK_LABELS and _titled(ctx, text):
+        return None  # "“Meet the Press”", a show or work the article writes as a title
+    if label != "PERSON" and (_PRODUCT.search(name) or _PRODUCT.search(text)):
+        return None
+    if name.lower().strip(".") in LABEL_WORDS or (name.lower() in PLATFORMS and label == "PERSON"):
+        return None
+    return speaker
+
+
+_TITLE_WORDS = frozenset("deputy assistant under vice acting interim chief general senior associate".split())
+
+
+def _titled_person(ctx: Context, after: int) -> Speaker | None:
+    """The person named right after a title, in its sentence, with only the title's words between ("Secretary for
+    Diplomatic Security Charlene Lamb"); not one named after "for" ("a spokeswoman for Trudeau" is not Trudeau)."""
+    sentence = ctx.sentences[ctx.sentence_of(after)]
+    for entity in sorted(ctx.persons, key=lambda e: e.start):
+        if entity.start < after or entity.start >= sentence.end:
+            continue
+        between = ctx.article.text[after : entity.start].split()
+        title = all(w[:1].isupper() or w in ("of", "for", "the", "and") for w in between)
+        if len(between) <= 6 and title and (not between or between[-1][:1].isupper()):
+            return entity_speaker(ctx, entity)
+        return None
+    return None
+
+
+def _label_at(ctx: Context, start: int, end: int) -> str | None:
+    """The label of the entity the speaker's words are (the longest one overlapping them)."""
+    best: Entity | None = None
+    for entity in ctx.entity_at.values():
+        longer = best is None or entity.end - entity.start > best.end - best.start
+        if entity.start < end and entity.end > start and longer:
+            best = entity
+    return best.label if best is not None else None
+
+
+def _city(ctx: Context, words: str) -> bool:
+    """``words`` name a town in this article: some mention of them, read as a place (GPE), is followed by ", <another
+    place>" ("Banda Aceh, Indonesia"), or the text says "the city of X". A country's name is never written so; it
+    speaks for its government ("Russia said")."""
+    text = ctx.article.text
+    tail = words.split()
+    if not tail or any(e.text.split()[-len(tail) :] == tail and len(e.text.split()) > len(tail) for e in ctx.persons):
+        return False  # the family name of someone the article names in full ("Anne Marie Cerato", "Cerato, then 33")
+    for entity in set(ctx.entity_at.values()):
+        if entity.text != words or entity.label != "GPE":
+            continue
+        match = re.match(r",\s+([A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})", text[entity.end : entity.end + 40])
+        if match and _label_at(ctx, entity.end + match.start(1), entity.end + match.end(1)) == "GPE":
+            return True
+    name = re.escape(words)
+    return bool(words) and re.search(rf"\b(?:city|town|village|port) of {name}\b", text) is not None
+
+
+def _titled(ctx: Context, words: str) -> bool:
+    """The article writes ``words`` as a title somewhere: in quotation marks, or after "show", "program" or
+    "series"."""
+    core = re.escape(_clean_name(words).strip("“”\"'‘’"))
+    if not core:
+        return False
+    pattern = rf"[“\"‘]{core}[,.]?[”\"’]|\b(?:show|program|programme|series|film|book|documentary)\s+{core}\b"
+    return re.search(pattern, ctx.article.text, re.IGNORECASE) is not None
+
+
+def _person_named(ctx: Context, name: str) -> bool:
+    return any(p.name == name for p in ctx.people)
+
+
+def _dateline(ctx: Context, start: int, end: int) -> bool:
+    """Words at a paragraph's start in capitals, followed by a dash or colon (maybe after ", State" or an agency
+    in brackets): "WASHINGTON —", "BANDA ACEH, Indonesia (AP) --", "UPDATE:"."""
+    text = ctx.article.text
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip():
+        return False
+    words = text[start:end]
+    letters = [ch for ch in words if ch.isalpha()]
+    if len(letters) < 2 or not all(ch.isupper() for ch in letters):
+        return False
+    return words.lower().strip(".") in LABEL_WORDS or _DATELINE_AFTER.match(text, end) is not None
+
+
+def _named_before(ctx: Context, cue: Any) -> Speaker | None:
+    """The person or organisation named last before the speech verb in its sentence, outside quotation marks and
+    datelines ("“Nah,” Malia said"; "WASHINGTON — Rep. X, trying to ..., denied")."""
+    sentence = ctx.sentences[ctx.sentence_of(cue.idx)]
+    found: Entity | None = None
+    for token in cue.doc[: cue.i]:
+        if token.idx < sentence.start:
+            continue
+        entity = ctx.entity_at.get(token.i)
+        if entity is None or entity.label not in ("PERSON", "ORG") or ctx.in_quote(entity.start):
+            continue
+        if _dateline(ctx, entity.start, entity.end):
+            continue
+        found = entity
+    return entity_speaker(ctx, found) if found is not None else None
+
+
+def _owner(ctx: Context, owner: Any) -> Speaker | None:
+    """The speaker a possessive names: an entity, else the article's description of it ("a Michigan school")."""
+    entity = ctx.entity_at.get(owner.i)
+    if entity is not None and entity.label in ("PERSON", "ORG", "NORP"):
+        return entity_speaker(ctx, entity)
+    described = _description(ctx, owner, owner.left_edge)
+    return Speaker(described, owner.left_edge.idx, owner.idx + len(owner), described=True) if described else None
+
+
+def _said_by(ctx: Context, subj: Any) -> Speaker | None:
+    """ "X's statement said", "the Washington Post report said", "FreedomWorks' website said": X speaks."""
+    if subj.lower_ not in SAID_BY_NOUNS:
+        return None
+    for child in subj.children:
+        if child.i < subj.i and child.dep_ in ("poss", "compound", "nmod"):
+            entity = ctx.entity_at.get(child.i)
+            if entity is not None and entity.label in ("PERSON", "ORG", "NORP"):
+                return entity_speaker(ctx, entity)
     return None

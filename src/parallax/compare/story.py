@@ -6,15 +6,21 @@ them and off the articles' annotations:
 * **quotes**: one quote's variants across outlets grouped together (same or compatible speaker, and wording close
   enough: fuzzy token overlap or embedding cosine), with the fullest speaker name any outlet gives;
 * **citations**: the upstream news organisations each article credits;
-* **conflicts**: aligned sentences (one fact) whose numbers counting the same thing, or whose dates at the same
-  precision, differ ("38 vs 36 Huawei affiliates"); one person given one office with different qualifiers
-  ("Industry Minister" vs "Economy Minister"); quotes grouped as one whose speakers differ;
+* **conflicts**: only between mentions of one claim (one fact) about one counted thing at one time: figures whose
+  unit and counted head noun agree and whose values, read with their bounds ("more than 5,000" agrees with 5,200),
+  cannot both hold ("47 vs 48 pages", "magnitude 7.7 vs 7.5"), never two counts one sentence gives; dates of the same
+  predicate outside quotation marks ("apologized on Friday" vs "Saturday"); antonymous predicates ("granted" vs
+  "denied"); one town, two sides ("west of" vs "south of"); one person given one office with different qualifiers
+  ("Industry Minister" vs "Economy Minister") or two first names; quotes grouped as one whose speakers differ;
+* **figures**: counts that grow as the story develops (death tolls, the injured, arrests) reported at different
+  times with values that never fall: a per-outlet table in publication order, not conflicts;
 * **timeline**: dated events, one entry per event with every sentence dating it, and the background years apart
   (``timeline``).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -24,6 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz import fuzz
 
+from ..annotate.quantities import bound
 from ..errors import TooSlowError
 from ..models import (
     AnnotatedArticle,
@@ -31,6 +38,8 @@ from ..models import (
     ConflictMention,
     Fact,
     FactMention,
+    Figure,
+    FigureReport,
     Quantity,
     Quote,
     QuoteGroup,
@@ -43,7 +52,14 @@ from ..models import (
 from .align import align_facts
 from .timeline import build_timeline
 
-__all__ = ["MAX_QUOTES", "MAX_SENTENCES", "check_comparable", "compare_story", "compared_articles"]
+__all__ = [
+    "MAX_QUOTES",
+    "MAX_SENTENCES",
+    "check_comparable",
+    "compare_story",
+    "compared_articles",
+    "find_conflicts",
+]
 
 QUOTE_FUZZ_MIN = 70.0  # rapidfuzz token_set_ratio at which two quotes are variants of one (checked on seeds+examples)
 QUOTE_COSINE_MIN = 0.80  # or MiniLM cosine of the quoted words at/above this (paraphrased quotes)
@@ -53,7 +69,29 @@ QUOTE_FALLBACK_MIN = 0.5
 QUOTE_SHARED_WORDS = 3  # words two wordings of one utterance share at least (fewer only when a quote is shorter)
 _QUOTE_STOP = frozenset("the and that this with for are was were have has had not but you your they their".split())
 QUOTE_EMBED_MIN_WORDS = 4  # shorter quotes are compared by wording only: a few words say too little to embed
-COUNTS_OVERLAP_MIN = 0.5  # two quantities count the same thing when their head-noun words overlap this much
+# Counts that grow as a story develops: outlets that report different values at different times are not in
+# conflict; the story's ``figures`` table shows each report in publication order.
+DEVELOPING_COUNTS = frozenset(
+    "people person dead death toll killed victim injured injury wounded missing casualty fatality body survivor "
+    "evacuee resident home house building protester demonstrator refugee migrant arrest case patient passenger "
+    "soldier civilian child student worker".split()
+)
+ABOUT_SHARE = 0.10  # "about 5,000" allows 4,500 to 5,500
+PREDICATE_STEM = 5  # letters of a word compared as its stem ("apologized"/"apologize", "granted"/"grants")
+_DATE_LEAD = frozenset("on in at by of the a this last next early late since until from before after".split())
+# Antonymous predicates of one claim, as stems of PREDICATE_STEM letters (each side a set of stems).
+ANTONYMS: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
+    (frozenset(a.split()), frozenset(b.split()))
+    for a, b in (
+        ("grant", "denie denyi"),
+        ("appro", "rejec"),
+        ("accep", "rejec"),
+        ("acqui", "convi"),
+        ("uphel", "overt strur"),
+        ("allow permi", "banne forbi prohi"),
+        ("incre", "decre"),
+    )
+)
 # A misreported figure is near the right one (38 vs 36 injured); numbers far apart in one aligned sentence pair are
 # nearly always two different things (revenue vs a fine). Same for dates: a wrong month, not a different year.
 VALUE_RATIO_MAX = 3.0
@@ -290,94 +328,184 @@ def _number_word(text: str) -> float | None:
         return None
 
 
-def _conflicts(story_id: str, facts: Sequence[Fact], by_id: dict[str, AnnotatedArticle]) -> list[Conflict]:
+def _conflicts(
+    story_id: str, facts: Sequence[Fact], by_id: dict[str, AnnotatedArticle]
+) -> tuple[list[Conflict], list[Figure]]:
+    """The conflicts within the story's facts (numbers, dates, antonymous predicates, directions), and the figures
+    that moved as the story developed (never conflicts)."""
     found: list[Conflict] = []
+    figures: list[Figure] = []
     for fact in facts:
         if len(fact.sources) < 2:
             continue
-        found += _number_conflicts(story_id, fact, by_id)
+        conflicts, moved = _number_conflicts(story_id, fact, by_id)
+        found += conflicts
+        figures += moved
         found += _date_conflicts(story_id, fact, by_id)
-    return found
+        found += _predicate_conflicts(story_id, fact)
+        found += _direction_conflicts(story_id, fact)
+    return found, figures
 
 
-def _number_conflicts(story_id: str, fact: Fact, by_id: dict[str, AnnotatedArticle]) -> list[Conflict]:
-    """The same thing counted differently in the fact's mentions."""
-    found: list[Conflict] = []
-    numbers = []
+def _numbers(fact: Fact, by_id: dict[str, AnnotatedArticle]) -> list[tuple[FactMention, Quantity]]:
+    """The counted figures of the fact's mentions. A sentence that gives two different values for one counted thing
+    ("killed 12 people and injured 40 people") counts two groups: its figures are compared with nothing."""
+    numbers: list[tuple[FactMention, Quantity]] = []
     for mention in fact.mentions:
-        for q in by_id[mention.article_id].quantities:
-            if q.sentence == mention.sentence and q.counts:
-                numbers.append((mention, q))
-    # group the figures of this fact by what they count, then look for disagreeing values in a group
-    for group in _counted_groups(numbers):
+        own = [q for q in by_id[mention.article_id].quantities if q.sentence == mention.sentence and q.counts]
+        keys: dict[tuple[str, str], set[float]] = {}
+        for q in own:
+            keys.setdefault(_counted_key(q), set()).add(q.value)
+        numbers += [(mention, q) for q in own if len(keys[_counted_key(q)]) == 1]
+    return numbers
+
+
+def _counted_key(q: Quantity) -> tuple[str, str]:
+    """What a figure counts, for comparing: its unit and the head noun of what it counts ("7.7 magnitude quake" is
+    a magnitude, "20 quake victims" counts victims)."""
+    if q.unit == "magnitude":
+        return ("magnitude", "magnitude")
+    words = re.findall(r"[a-z]+", q.counts.lower())
+    return (q.unit, words[-1].rstrip("s") if words else "")
+
+
+def _interval(q: Quantity, text: str) -> tuple[float, float]:
+    """The values a figure allows as written: "more than 5,000" is above 5,000, "about 5,000" within 10%."""
+    kind = bound(text, q.start)
+    if kind == "over":
+        return (q.value, q.value * VALUE_RATIO_MAX)
+    if kind == "under":
+        return (q.value * 0.8, q.value)
+    if kind == "about":
+        return (q.value * (1 - ABOUT_SHARE), q.value * (1 + ABOUT_SHARE))
+    return (q.value, q.value)
+
+
+def _number_conflicts(
+    story_id: str, fact: Fact, by_id: dict[str, AnnotatedArticle]
+) -> tuple[list[Conflict], list[Figure]]:
+    """The same thing counted differently in the fact's mentions: a conflict, or a moving figure when it is a count
+    that grows as a story develops (deaths, injured, arrests) reported at different times."""
+    found: list[Conflict] = []
+    figures: list[Figure] = []
+    groups: dict[tuple[str, str], list[tuple[FactMention, Quantity]]] = {}
+    for mention, q in _numbers(fact, by_id):
+        key = _counted_key(q)
+        if key[1]:
+            groups.setdefault(key, []).append((mention, q))
+    for key, group in groups.items():
         values: dict[float, list[tuple[FactMention, Quantity]]] = {}
         for mention, quantity in group:
             values.setdefault(quantity.value, []).append((mention, quantity))
         if len(values) < 2 or len({m.article_id for m, _ in group}) < 2:
             continue
-        ranked = sorted(values.items(), key=lambda kv: (-len({m.article_id for m, _ in kv[1]}), kv[0]))
-        main_value, main_items = ranked[0]
-        rivals = [
-            (v, items)
-            for v, items in ranked[1:]
-            if _far_enough(main_value, v) and not _complementary(main_items[0][1], items[0][1])
-        ]
-        if not rivals:
-            continue
-        counted = main_items[0][1].counts
-        description = " vs ".join(
-            f"{items[0][1].text} ({len({m.article_id for m, _ in items})} article"
-            f"{'s' if len({m.article_id for m, _ in items}) > 1 else ''})"
-            for _, items in [(main_value, main_items), *rivals]
-        )
-        mentions = tuple(
-            ConflictMention(m.article_id, m.sentence, m.text, q.text)
-            for _, items in [(main_value, main_items), *rivals]
-            for m, q in items
-        )
-        found.append(
-            Conflict(
-                id=f"c-{content_id(story_id, fact.id, counted, *sorted(str(v) for v in values))[:10]}",
-                kind="number",
-                description=f"{description}: {counted}",
-                mentions=mentions,
-                fact_id=fact.id,
-            )
-        )
-    return found
+        if _developing(key) and _reported_apart(group, by_id):
+            figure = _figure(story_id, fact, group, by_id)
+            if _grows(figure):
+                figures.append(figure)
+                continue  # else a later report gives less than an earlier one: that is no development
+        conflict = _number_conflict(story_id, fact, values, by_id)
+        if conflict is not None:
+            found.append(conflict)
+    return found, figures
 
 
-def _counted_groups(
-    numbers: list[tuple[FactMention, Quantity]],
-) -> list[list[tuple[FactMention, Quantity]]]:
-    """The figures grouped by what they count: the same unit, and enough of the counted words in common."""
-    groups: list[list[tuple[FactMention, Quantity]]] = []
-    for item in numbers:
-        words = _words(item[1].counts)
-        for group in groups:
-            other = group[0][1]
-            shared = words & _words(other.counts)
-            if (
-                other.unit == item[1].unit
-                and words
-                and shared
-                and len(shared) / min(len(words), len(_words(other.counts))) >= COUNTS_OVERLAP_MIN
-            ):
-                group.append(item)
-                break
-        else:
-            groups.append([item])
-    return groups
+def _developing(key: tuple[str, str]) -> bool:
+    return not key[0] and key[1] in DEVELOPING_COUNTS
+
+
+def _grows(figure: Figure) -> bool:
+    """The figure never falls in publication order, and every report has a publication time: a toll that rises as
+    a story develops. A lower figure published later contradicts the earlier one."""
+    reports = figure.reports
+    if any(not r.published for r in reports):
+        return False
+    return all(a.value <= b.value for a, b in itertools.pairwise(reports))
+
+
+def _reported_apart(group: list[tuple[FactMention, Quantity]], by_id: dict[str, AnnotatedArticle]) -> bool:
+    """The figures come from articles published at different times (or at a time not given)."""
+    times = {by_id[m.article_id].article.published or "" for m, _ in group}
+    return len(times) > 1 or "" in times
+
+
+def _figure(
+    story_id: str, fact: Fact, group: list[tuple[FactMention, Quantity]], by_id: dict[str, AnnotatedArticle]
+) -> Figure:
+    order = {m.article_id: k for k, m in enumerate(fact.mentions)}
+    reports = sorted(
+        (
+            FigureReport(m.article_id, m.sentence, q.text, q.value, by_id[m.article_id].article.published)
+            for m, q in group
+        ),
+        key=lambda r: (r.published or "9999", order.get(r.article_id, 0)),
+    )
+    counted = max((q.counts for _, q in group), key=len)
+    mention, first = group[0]
+    verb = re.findall(r"[A-Za-z]+", by_id[mention.article_id].article.text[max(0, first.start - 30) : first.start])
+    if verb and verb[-1].lower().endswith("ed") and len(verb[-1]) > 3:
+        counted = f"{counted} {verb[-1].lower()}"  # "has killed 12 people" -> "people killed"
+    key = content_id(story_id, fact.id, counted, *(f"{r.article_id}:{r.value}" for r in reports))
+    return Figure(id=f"f-{key[:10]}", counts=counted, reports=tuple(reports), fact_id=fact.id)
+
+
+def _number_conflict(
+    story_id: str,
+    fact: Fact,
+    values: dict[float, list[tuple[FactMention, Quantity]]],
+    by_id: dict[str, AnnotatedArticle],
+) -> Conflict | None:
+    ranked = sorted(values.items(), key=lambda kv: (-len({m.article_id for m, _ in kv[1]}), kv[0]))
+    main_value, main_items = ranked[0]
+
+    def agree(a: tuple[FactMention, Quantity], b: tuple[FactMention, Quantity]) -> bool:
+        lo_a, hi_a = _interval(a[1], by_id[a[0].article_id].article.text)
+        lo_b, hi_b = _interval(b[1], by_id[b[0].article_id].article.text)
+        return lo_a <= hi_b and lo_b <= hi_a
+
+    rivals = [
+        (v, items)
+        for v, items in ranked[1:]
+        if _far_enough(main_value, v)
+        and not _complementary(main_items[0][1], items[0][1])
+        and not any(agree(a, b) for a in main_items for b in items)
+        and {m.article_id for m, _ in items} - {m.article_id for m, _ in main_items}
+    ]
+    if not rivals:
+        return None
+    counted = main_items[0][1].counts
+    description = " vs ".join(
+        f"{items[0][1].text} ({len({m.article_id for m, _ in items})} article"
+        f"{'s' if len({m.article_id for m, _ in items}) > 1 else ''})"
+        for _, items in [(main_value, main_items), *rivals]
+    )
+    mentions = tuple(
+        ConflictMention(m.article_id, m.sentence, m.text, q.text)
+        for _, items in [(main_value, main_items), *rivals]
+        for m, q in items
+    )
+    values_key = sorted(str(v) for v in values)
+    return Conflict(
+        id=f"c-{content_id(story_id, fact.id, counted, *values_key)[:10]}",
+        kind="number",
+        description=f"{description}: {counted}",
+        mentions=mentions,
+        fact_id=fact.id,
+    )
 
 
 def _date_conflicts(story_id: str, fact: Fact, by_id: dict[str, AnnotatedArticle]) -> list[Conflict]:
-    """One event dated differently, at the same precision, in the fact's mentions."""
+    """One event dated differently, at the same precision, in the fact's mentions. Only a sentence's one date outside
+    quotation marks is compared, and only when both sentences date the same predicate (the word the date follows:
+    "apologized on Friday" vs "apologized Saturday"); a poll released Friday and a remark made Saturday are two
+    events."""
     found: list[Conflict] = []
     dated = []
     for mention in fact.mentions:
-        for d in by_id[mention.article_id].dates:
-            if d.sentence == mention.sentence and d.value:
-                dated.append((mention, d))
+        article = by_id[mention.article_id]
+        own = [d for d in article.dates if d.sentence == mention.sentence and d.value and not _quoted(article, d.start)]
+        if len(own) == 1:
+            dated.append((mention, own[0]))
     for x, (ma, da) in enumerate(dated):
         for mb, db in dated[x + 1 :]:
             if ma.article_id == mb.article_id or da.precision != db.precision or da.value == db.value:
@@ -386,10 +514,7 @@ def _date_conflicts(story_id: str, fact: Fact, by_id: dict[str, AnnotatedArticle
                 continue
             if not _same_anchor(ma.article_id, da, mb.article_id, db, by_id):
                 continue
-            # only when neither sentence also carries the other's date (then they date different things)
-            values_a = {d.value for m, d in dated if m is ma}
-            values_b = {d.value for m, d in dated if m is mb}
-            if da.value in values_b or db.value in values_a:
+            if not _same_predicate(by_id[ma.article_id], da, by_id[mb.article_id], db):
                 continue
             found.append(
                 Conflict(
@@ -399,6 +524,110 @@ def _date_conflicts(story_id: str, fact: Fact, by_id: dict[str, AnnotatedArticle
                     mentions=(
                         ConflictMention(ma.article_id, ma.sentence, ma.text, da.value),
                         ConflictMention(mb.article_id, mb.sentence, mb.text, db.value),
+                    ),
+                    fact_id=fact.id,
+                )
+            )
+    return found
+
+
+def _quoted(article: AnnotatedArticle, offset: int) -> bool:
+    return any(q.kind == "direct" and q.start <= offset < q.end for q in article.quotes)
+
+
+def _predicates(article: AnnotatedArticle, d: TimeExpression) -> set[str]:
+    """The words a date sits between, as stems: the word before it and the word right after it in its clause
+    ("apologized on Friday" and "on Friday apologized" -> {"apolo"}); lead words ("on", "last") are passed over,
+    and a comma or full stop after the date ends its clause."""
+    text = article.article.text
+    before = [w.lower() for w in re.findall(r"[A-Za-z]+", text[max(0, d.start - 40) : d.start])]
+    before = [w for w in before if w not in _DATE_LEAD]
+    stems = set()
+    if before and len(before[-1]) >= PREDICATE_STEM:
+        stems.add(before[-1][:PREDICATE_STEM])
+    after = re.match(r"\s+((?:[A-Za-z]+\s+){0,2})", text[d.end : d.end + 40])
+    if after:
+        words = [w.lower() for w in after.group(1).split() if w.lower() not in _DATE_LEAD]
+        if words and len(words[0]) >= PREDICATE_STEM:
+            stems.add(words[0][:PREDICATE_STEM])
+    return stems
+
+
+def _same_predicate(a: AnnotatedArticle, da: TimeExpression, b: AnnotatedArticle, db: TimeExpression) -> bool:
+    return bool(_predicates(a, da) & _predicates(b, db))
+
+
+def _predicate_conflicts(story_id: str, fact: Fact) -> list[Conflict]:
+    """Mentions of one claim with antonymous predicates: "granted" vs "denied" the request, "approved" vs
+    "rejected". Neither sentence may carry both words, nor a negation (which would turn it round)."""
+    found: list[Conflict] = []
+    stems = [(m, _stems(m.text)) for m in fact.mentions]
+    for x, (ma, sa) in enumerate(stems):
+        for mb, sb in stems[x + 1 :]:
+            if ma.article_id == mb.article_id or _negated(ma.text) or _negated(mb.text):
+                continue
+            for left, right in ANTONYMS:
+                pairs = ((left, right), (right, left))
+                hit = next(((p, q) for p, q in pairs if sa & p and sb & q and not sa & q and not sb & p), None)
+                if hit is None:
+                    continue
+                word_a, word_b = _word_of(ma.text, hit[0]), _word_of(mb.text, hit[1])
+                found.append(
+                    Conflict(
+                        id=f"c-{content_id(story_id, fact.id, word_a, word_b)[:10]}",
+                        kind="predicate",
+                        description=f"{word_a} vs {word_b}",
+                        mentions=(
+                            ConflictMention(ma.article_id, ma.sentence, ma.text, word_a),
+                            ConflictMention(mb.article_id, mb.sentence, mb.text, word_b),
+                        ),
+                        fact_id=fact.id,
+                    )
+                )
+                break
+    return found
+
+
+def _stems(text: str) -> set[str]:
+    return {w.lower()[:PREDICATE_STEM] for w in re.findall(r"[A-Za-z]+", text) if len(w) >= PREDICATE_STEM}
+
+
+def _negated(text: str) -> bool:
+    return re.search(r"\b(?:not|never|no|n't|neither|nor|refus\w*|declin\w*)\b|n't\b", text, re.IGNORECASE) is not None
+
+
+def _word_of(text: str, stems: frozenset[str]) -> str:
+    return next((w for w in re.findall(r"[A-Za-z]+", text) if w.lower()[:PREDICATE_STEM] in stems), "")
+
+
+_DIRECTION = re.compile(r"\b((?:north|south)(?:-?(?:east|west))?|east|west)(?:ern)?\s+of\s+((?:[A-Z][\w'’-]+\s?){1,3})")
+
+
+def _direction_conflicts(story_id: str, fact: Fact) -> list[Conflict]:
+    """One place located on different sides of one town by mentions of one claim ("west of Dunmore" vs "south of
+    Dunmore")."""
+    found: list[Conflict] = []
+    seen: dict[str, tuple[FactMention, str]] = {}
+    for mention in fact.mentions:
+        for match in _DIRECTION.finditer(mention.text):
+            town, side = match.group(2).strip(), match.group(1).lower()
+            other = seen.get(town)
+            if other is None:
+                seen[town] = (mention, side)
+                continue
+            first, first_side = other
+            if first.article_id == mention.article_id or first_side == side:
+                continue
+            if first_side in side or side in first_side:
+                continue  # "west" and "northwest" are compatible readings
+            found.append(
+                Conflict(
+                    id=f"c-{content_id(story_id, fact.id, town, first_side, side)[:10]}",
+                    kind="place",
+                    description=f"{first_side} of {town} vs {side} of {town}",
+                    mentions=(
+                        ConflictMention(first.article_id, first.sentence, first.text, f"{first_side} of {town}"),
+                        ConflictMention(mention.article_id, mention.sentence, mention.text, f"{side} of {town}"),
                     ),
                     fact_id=fact.id,
                 )
@@ -552,6 +781,110 @@ def _title_conflicts(story_id: str, articles: Sequence[AnnotatedArticle]) -> lis
     return found
 
 
+def find_conflicts(
+    story_id: str,
+    facts: Sequence[Fact],
+    articles: Sequence[AnnotatedArticle],
+    quotes: Sequence[QuoteGroup] = (),
+    by_id: Mapping[str, AnnotatedArticle] | None = None,
+) -> tuple[list[Conflict], list[Figure]]:
+    """The story's conflicts (within its facts, between the titles and first names given one person, and between
+    the speakers of one quote) and its moving figures. ``by_id``: every article of the story by id (``articles``
+    when not given)."""
+    every = dict(by_id) if by_id is not None else {a.id: a for a in articles}
+    within, figures = _conflicts(story_id, facts, every)
+    conflicts = (
+        within
+        + _title_conflicts(story_id, articles)
+        + _first_name_conflicts(story_id, articles)
+        + _attribution_conflicts(story_id, quotes, every)
+    )
+    return conflicts, figures
+
+
+def _first_name_conflicts(story_id: str, articles: Sequence[AnnotatedArticle]) -> list[Conflict]:
+    """One person (same surname, same office written before the name) given two first names by different outlets
+    ("Police Chief John Marsh" vs "Police Chief James Marsh"). An article that names two people of that surname and
+    office says nothing; initials agree with the names they start ("J. Marsh")."""
+    per_key: dict[tuple[str, str], dict[str, list[tuple[str, int, str]]]] = {}
+    for article in articles:
+        own: dict[tuple[str, str], dict[str, list[tuple[str, int, str]]]] = {}
+        for surname, head, first, title, index in _titled_people(article):
+            own.setdefault((surname, head), {}).setdefault(first, []).append((article.id, index, title))
+        for key, firsts in own.items():
+            if len(firsts) == 1:
+                for first, refs in firsts.items():
+                    per_key.setdefault(key, {}).setdefault(first, []).extend(refs)
+    found = []
+    for (surname, head), firsts in per_key.items():
+        names = sorted(firsts, key=lambda f: (-len({a for a, _, _ in firsts[f]}), f))
+        if len(names) < 2:
+            continue
+        main = names[0]
+        rivals = [f for f in names[1:] if not _same_first_name(f, main)]
+        if not rivals:
+            continue
+        by_id = {a.id: a for a in articles}
+        mentions = []
+        for first in (main, *rivals):
+            for aid, index, _title in firsts[first]:
+                sentences = by_id[aid].sentences
+                text = sentences[index].text if index < len(sentences) else ""
+                mentions.append(ConflictMention(aid, index, text, f"{first.title()} {surname.title()}"))
+        title = firsts[main][0][2]
+        described = " vs ".join(f"{f.title()} {surname.title()}" for f in (main, *rivals))
+        found.append(
+            Conflict(
+                id=f"c-{content_id(story_id, surname, head, main, *rivals)[:10]}",
+                kind="name",
+                description=f"{described}: one {title}'s first name",
+                mentions=tuple(mentions),
+            )
+        )
+    return found
+
+
+# Short forms of first names that do not start like the name ("Bill" for William); the others are read by shape.
+NICKNAMES = {
+    frozenset(pair.split("/"))
+    for pair in (
+        "bill/william bob/robert bobby/robert dick/richard rick/richard jim/james jimmy/james mike/michael "
+        "joe/joseph tom/thomas ted/edward ted/theodore chuck/charles peggy/margaret liz/elizabeth beth/elizabeth "
+        "betsy/elizabeth kate/catherine kate/katherine jack/john hank/henry harry/henry ned/edward sandy/alexandra "
+        "mitt/willard bibi/benjamin peg/margaret sally/sarah polly/mary molly/mary"
+    ).split()
+}
+
+
+def _same_first_name(a: str, b: str) -> bool:
+    """Two first names that can be one person's: equal, an initial, one the start of the other ("Ben",
+    "Benjamin"), a short form of up to four letters sharing the first two ("Joe", "Joseph"), or a known nickname."""
+    short, long = sorted((a.strip(".").lower(), b.strip(".").lower()), key=len)
+    if not short or long.startswith(short) or frozenset((short, long)) in NICKNAMES:
+        return True
+    return len(short) <= 4 and short[:2] == long[:2]
+
+
+def _titled_people(article: AnnotatedArticle) -> list[tuple[str, str, str, str, int]]:
+    """(surname, office head noun, first name, title, sentence) of each person named in full after a title."""
+    text = article.article.text
+    sentences = {s.index: s for s in article.sentences}
+    found = []
+    for entity in article.entities:
+        sentence = sentences.get(entity.sentence)
+        if entity.label != "PERSON" or sentence is None or entity.start <= sentence.start:
+            continue
+        parts = _name_parts(text[entity.start : entity.end])
+        if len(parts) < 2:
+            continue
+        title = title_words(text[sentence.start : entity.start])
+        words = [w for w in (title or "").split() if w.lower() not in _TITLE_SKIP]
+        if len(words) < 2 or words[-1].lower() not in TITLE_HEADS:
+            continue  # a bare "Senator" is held by several people of one surname; "Police Chief" by one
+        found.append((parts[-1], words[-1].lower(), parts[0], " ".join(words), entity.sentence))
+    return found
+
+
 def compare_story(
     story: Story,
     articles: Sequence[AnnotatedArticle],
@@ -569,11 +902,7 @@ def compare_story(
     published = {a.id: a.article.published or "" for a in sample}
     facts = align_facts(story.id, sample, sentence_vectors, copies=copies, published=published)
     quotes = _group_quotes(story.id, sample, encode, facts)
-    conflicts = (
-        _conflicts(story.id, facts, by_id)
-        + _title_conflicts(story.id, sample)
-        + _attribution_conflicts(story.id, quotes, by_id)
-    )
+    conflicts, figures = find_conflicts(story.id, facts, sample, quotes, by_id)
     citations = tuple(
         (a.id, tuple(dict.fromkeys(c.source for c in a.citations if c.kind in CITED_KINDS))) for a in articles
     )
@@ -582,6 +911,7 @@ def compare_story(
         facts=facts,
         quotes=quotes,
         conflicts=tuple(conflicts),
+        figures=tuple(figures),
         timeline=build_timeline(articles, facts),
         citations=citations,
         compared=tuple(a.id for a in sample) if len(sample) < len(articles) else (),

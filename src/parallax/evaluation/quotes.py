@@ -336,4 +336,75 @@ def run(data: Path, *, fast: bool = False) -> list[Measurement]:
                 command=COMMAND,
             )
         )
+    if not fast and (data / "basil" / "annotations").is_dir():
+        out.append(basil_speakers(data))
     return out
+
+
+# BASIL speaker precision: the named people BASIL's annotators give as the speakers of its quote spans (one person:
+# "Rick_Perry"; not groups, campaigns or "other_*"), against the speaker Parallax gives a quote overlapping the span.
+# The speaker rules were written reading 2010-2014 speakers; the split below is only a time split.
+BASIL_YEARS = range(2013, 2015)
+_GROUP_WORDS = ("campaign", "lawmakers", "officials", "party", "democrats", "republicans", "companies", "and_")
+
+
+def _surname(name: str) -> str:
+    words = [w for w in re.findall(r"[A-Za-z'’-]+", name) if w.lower().rstrip(".") not in ("jr", "sr", "ii", "iii")]
+    return words[-1].lower() if words else ""
+
+
+def _year(published: str | None) -> int:
+    return int(published[:4]) if published and published[:4].isdigit() else 0
+
+
+def basil_speakers(data: Path, years: range = BASIL_YEARS) -> Measurement:
+    """Speaker precision on BASIL's quote annotations of ``years``: of the annotated quotes (a named person
+    speaking) that Parallax finds with a speaker, the share whose speaker is that person (by surname); baseline: the
+    nearest PERSON entity before the quote in its sentence."""
+    from ..annotate.nlp import annotate
+    from .clustering import load_basil
+
+    corpus = load_basil(data)
+    wanted = {p.name.removesuffix("_ann.json"): p for p in (data / "basil" / "annotations").glob("*/*_ann.json")}
+    articles = [a for a in corpus.articles if _year(a.published) in years]
+    right = wrong = base_right = base_wrong = spans = 0
+    for annotated in annotate(a for a in articles if a.id in wanted):
+        gold = json.loads(wanted[annotated.id].read_text(encoding="utf-8"))
+        text = annotated.article.text
+        for item in gold.get("phrase-level-annotations", ()):
+            speaker = str(item.get("speaker", ""))
+            if item.get("quote") != "yes" or "_" not in speaker or speaker.startswith("other_"):
+                continue
+            if not speaker[:1].isupper() or any(w in speaker.lower() for w in _GROUP_WORDS):
+                continue
+            start = text.find(str(item["txt"]).strip('“”"'))
+            if start < 0:
+                continue
+            spans += 1
+            end = start + len(str(item["txt"]))
+            ours = [q for q in annotated.quotes if q.speaker and q.start < end and q.end > start]
+            expected = _surname(speaker.replace("_", " "))
+            if ours:
+                best = max(ours, key=lambda q: min(q.end, end) - max(q.start, start))
+                right, wrong = (
+                    right + (_surname(best.speaker or "") == expected),
+                    wrong + (_surname(best.speaker or "") != expected),
+                )
+            sentence = next((x for x in annotated.sentences if x.start <= start < x.end), None)
+            people = [e for e in annotated.entities if e.label == "PERSON" and sentence and sentence.start <= e.start]
+            people = [e for e in people if e.start < start] or people
+            if people:
+                near = min(people, key=lambda e: abs(e.start - start))
+                base_right += _surname(near.name) == expected
+                base_wrong += _surname(near.name) != expected
+    return Measurement(
+        task=TASK,
+        data=f"basil {years.start}-{years.stop - 1}: {len(articles)} articles, {spans} quote spans a named person "
+        f"speaks (BASIL annotations); Parallax gives {right + wrong} a speaker",
+        measure="speaker precision (BASIL)",
+        parallax=round(100 * right / max(1, right + wrong), 1),
+        baselines={"nearest PERSON in the sentence": round(100 * base_right / max(1, base_right + base_wrong), 1)},
+        goal="",
+        command=COMMAND,
+        notes="Held out by time only: the speaker rules were written reading speakers of every BASIL year.",
+    )

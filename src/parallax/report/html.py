@@ -398,6 +398,7 @@ def _story(
         **_speakers(_quotes(story, ix), len(members)),
         "sources": _sources(story, ix),
         "conflicts": conflicts,
+        "moving": _moving(story, ix),
         "timeline": _timeline(story, ix),
         "framing": _framing(story, ix),
         "tone": _entity_tone(story, ix),
@@ -807,6 +808,27 @@ def _conflicts(story: dict[str, Any], ix: _Index, fact_labels: dict[str, str]) -
             }
         )
     return out
+
+
+def _moving(story: dict[str, Any], ix: _Index) -> list[dict[str, Any]]:
+    """Figures that moved as the story developed: each outlet's report, in publication order, linked to its
+    sentence."""
+    return [
+        {
+            "anchor": f"figure-{slug(f['id'])}",
+            "counts": f["counts"],
+            "reports": [
+                {
+                    **ix.ref(r["article"]),
+                    "published": r["published"] or "",
+                    "text": r["text"],
+                    "context": ix.sentence(r["article"], r["index"]),
+                }
+                for r in f["reports"]
+            ],
+        }
+        for f in story.get("figures", ())
+    ]
 
 
 def _timeline(story: dict[str, Any], ix: _Index) -> list[dict[str, Any]]:

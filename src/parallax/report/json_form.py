@@ -17,7 +17,7 @@ from ..tables import article_labels
 
 __all__ = ["SCHEMA", "render_json", "to_dict"]
 
-SCHEMA = "parallax.report/1.5"
+SCHEMA = "parallax.report/1.6"
 
 # Floats (similarities, tone, quantities) are rounded so that the JSON stays readable and byte-stable across
 # platforms; 4 decimals is finer than any threshold the pipeline uses (they are tuned in steps of 0.01).
@@ -210,6 +210,7 @@ def _story(s: StoryAnalysis, articles: dict[str, AnnotatedArticle]) -> dict[str,
         "quotes": _quote_groups(s),
         "citations": _citations(s, articles),
         "conflicts": _conflicts(s),
+        "figures": _figures(s),
         "timeline": _timeline(s),
         "summary": _summary(s),
         "framing": _framing(members),
@@ -280,6 +281,28 @@ def _conflicts(s: StoryAnalysis) -> list[dict[str, Any]]:
             ],
         }
         for c in s.conflicts
+    ]
+
+
+def _figures(s: StoryAnalysis) -> list[dict[str, Any]]:
+    """Figures that moved as the story developed, each outlet's report in publication order."""
+    return [
+        {
+            "id": f.id,
+            "counts": f.counts,
+            "fact": f.fact_id,
+            "reports": [
+                {
+                    "article": r.article_id,
+                    "index": r.sentence,
+                    "text": r.text,
+                    "value": r.value,
+                    "published": r.published,
+                }
+                for r in f.reports
+            ],
+        }
+        for f in s.figures
     ]
 
 

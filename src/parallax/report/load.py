@@ -27,6 +27,8 @@ from ..models import (
     EntityTone,
     Fact,
     FactMention,
+    Figure,
+    FigureReport,
     LoadedTerm,
     OutletCoverage,
     OutletSourcing,
@@ -196,6 +198,18 @@ def _story(s: dict[str, Any]) -> StoryAnalysis:
                 c.get("fact"),
             )
             for c in s.get("conflicts", ())
+        ),
+        figures=tuple(
+            Figure(
+                f["id"],
+                f["counts"],
+                tuple(
+                    FigureReport(r["article"], r["index"], r["text"], _float(r["value"]), r.get("published"))
+                    for r in f["reports"]
+                ),
+                f.get("fact"),
+            )
+            for f in s.get("figures", ())
         ),
         timeline=tuple(
             TimelineEntry(

@@ -151,6 +151,7 @@ def _story(n: int, story: dict[str, Any], articles: dict[str, dict[str, Any]]) -
     out += _quotes(story, articles)
     out += _sources(story, articles)
     out += _conflicts(story, articles)
+    out += _figures(story, articles)
     out += _timeline(story, articles)
     out += _framing(story, articles)
     out += _entity_tone(story, articles)
@@ -211,6 +212,21 @@ def _conflicts(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> li
             value = f" — **{_esc(m['value'])}**" if m["value"] else ""
             out.append(f"  - {_esc(_label(m['article'], articles))}: “{_esc(m['sentence'])}”{value}")
     out.append("")
+    return out
+
+
+def _figures(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> list[str]:
+    """Figures that moved as the story developed: per figure, each outlet's report in publication order."""
+    if not story.get("figures"):
+        return []
+    out = ["### How figures moved", "", "*Counts that change as a story develops: not conflicts.*", ""]
+    for f in story["figures"]:
+        out += [f"**{_esc(f['counts'])}**", "", "| published | outlet | figure |", "|---|---|---|"]
+        for r in f["reports"]:
+            out.append(
+                f"| {_esc(r['published'] or 'no date')} | {_esc(_label(r['article'], articles))} | {_esc(r['text'])} |"
+            )
+        out.append("")
     return out
 
 
