@@ -292,8 +292,6 @@ def group_sentences(
         left, right = groups[gi], groups[gj]
         if len(left) * len(right) > MAX_CHECKED_PAIRS:
             continue
-        if {int(owner[k]) for k in left} & {int(owner[k]) for k in right}:
-            continue  # one sentence per article: two of one article state two claims more often than one
         cross = [(min(a, b), max(a, b)) for a in left for b in right if owner[a] != owner[b]]
         missing = [pair for pair in cross if pair not in links]
         if missing and len(missing) <= budget:
