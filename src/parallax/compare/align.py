@@ -31,7 +31,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..models import AnnotatedArticle, Fact, FactMention, Sentence, content_id
-from .claims import claim_link_model, link_features, pair_features, same_claim_model, trigrams
+from .claims import claim_link_model, link_features, pair_features, same_claim_model
 from .words import WORD, content_terms
 
 __all__ = [
@@ -116,30 +116,6 @@ def _candidates(sim: Matrix, owner: NDArray[np.int64], usable: NDArray[np.bool_]
     return sorted((min(i, j), max(i, j)) for i, j in found)
 
 
-@dataclass(frozen=True, slots=True)
-class _Words:
-    """Per sentence of a story: its content words and word 3-grams; the story's IDF of each content word."""
-
-    terms: list[frozenset[str]]
-    grams: list[frozenset[tuple[str, str, str]]]
-    idf: dict[str, float]
-
-    @classmethod
-    def of(cls, texts: Sequence[str]) -> _Words:
-        terms = [frozenset(content_terms(t)) for t in texts]
-        df = Counter(w for bag in terms for w in bag)
-        n = len(texts)
-        # as a share of the highest IDF of this many sentences, so a story of 20 sentences and one of 2,000 read alike
-        top = math.log((n + 1) / 1.5)
-        idf = {w: math.log((n + 1) / (count + 0.5)) / top for w, count in df.items()}
-        return cls(terms, [trigrams(t) for t in texts], idf)
-
-    def shared(self, i: int, j: int) -> tuple[float, float]:
-        """(log(1 + summed scaled IDF of the content words i and j share), log(1 + their shared 3-grams))."""
-        rare = sum(self.idf[w] for w in self.terms[i] & self.terms[j])
-        return math.log1p(max(0.0, rare)), math.log1p(len(self.grams[i] & self.grams[j]))
-
-
 def _best_elsewhere(sim: Matrix, owner: NDArray[np.int64], usable: NDArray[np.bool_]) -> Matrix:
     """best[i, b]: sentence i's highest similarity to a usable sentence of article b (-1 where none)."""
     count = int(owner.max()) + 1 if len(owner) else 0
@@ -159,7 +135,6 @@ def _link_rows(
     pairs: Sequence[tuple[int, int]],
     best: Matrix,
     speakers: Sequence[frozenset[str]],
-    words: _Words,
     meaning: Sequence[float] | None = None,
 ) -> list[list[float]]:
     """The link model's features (compare.claims.LINK_FEATURES) of each candidate pair; ``meaning``: the paraphrase
@@ -174,7 +149,7 @@ def _link_rows(
     for (i, j), row, same in zip(pairs, rows, meaning, strict=True):
         margins = (float(sim[i, j] - best[i, owner[j]]), float(sim[i, j] - best[j, owner[i]]))
         differ = 1.0 if speakers[i] and speakers[j] and not speakers[i] & speakers[j] else 0.0
-        context = (float(sim[i, j]), float(lexical[i, j]), min(margins), max(margins), differ, *words.shared(i, j))
+        context = (float(sim[i, j]), float(lexical[i, j]), min(margins), max(margins), differ)
         linked.append(link_features(row, same, context))
     return linked
 
@@ -190,13 +165,12 @@ class _Story:
     owner: NDArray[np.int64]
     best: Matrix
     speakers: list[frozenset[str]]
-    words: _Words
     pairs: list[tuple[int, int]]
     rows: list[list[float]]
 
     def features(self, pairs: Sequence[tuple[int, int]]) -> list[list[float]]:
         """Link features of any pairs of the story (merges ask about pairs that were not candidates)."""
-        return _link_rows(self.texts, self.sim, self.cosine, self.owner, pairs, self.best, self.speakers, self.words)
+        return _link_rows(self.texts, self.sim, self.cosine, self.owner, pairs, self.best, self.speakers)
 
 
 def _prepare(articles: Sequence[AnnotatedArticle], vectors: dict[str, Matrix]) -> _Story | None:
@@ -213,9 +187,8 @@ def _prepare(articles: Sequence[AnnotatedArticle], vectors: dict[str, Matrix]) -
     best = _best_elsewhere(sim, owner, usable)
     cosine = matrix @ matrix.T
     speakers = _speakers(articles, items)
-    words = _Words.of(texts)
-    rows = _link_rows(texts, sim, cosine, owner, pairs, best, speakers, words)
-    return _Story(items, texts, sim, cosine, owner, best, speakers, words, pairs, rows)
+    rows = _link_rows(texts, sim, cosine, owner, pairs, best, speakers)
+    return _Story(items, texts, sim, cosine, owner, best, speakers, pairs, rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,8 +229,7 @@ def pair_rows(
         owner = np.array([0, 1], dtype=np.int64)
         best = np.array([[-1.0, sim[0, 1]], [sim[1, 0], -1.0]], dtype=np.float32)
         given = None if meaning is None else [meaning[k]]
-        speakers = [frozenset[str](), frozenset[str]()]
-        rows = _link_rows([a, b], sim, matrix @ matrix.T, owner, [(0, 1)], best, speakers, _Words.of([a, b]), given)
+        rows = _link_rows([a, b], sim, matrix @ matrix.T, owner, [(0, 1)], best, [frozenset(), frozenset()], given)
         out.append(rows[0])
     return out
 

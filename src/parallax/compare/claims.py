@@ -37,7 +37,6 @@ __all__ = [
     "link_features",
     "pair_features",
     "same_claim_model",
-    "trigrams",
 ]
 
 MODEL_RESOURCE = "data/same_claim.json"
@@ -68,8 +67,6 @@ LINK_FEATURES = (
     "numbers_differ",
     "negation_differs",
     "overlap_min",
-    "idf_shared",  # log(1 + the summed story IDF of the content words both share): rare words in common
-    "trigrams",  # log(1 + word 3-grams both contain): a shared wording, such as a quoted phrase
 )
 MAX_CHARS = 2_000  # a pair feature reads this much of each sentence (a "sentence" of 50 KB is no sentence)
 
@@ -79,8 +76,6 @@ _NEGATION = re.compile(
     re.IGNORECASE,
 )
 _NAME = re.compile(r"(?<=[^\W\d_])[\s,;:]{1,3}([A-Z][a-zA-Z]{1,40})")
-
-_TOKEN = re.compile(r"[^\W_][\w'’]*", re.UNICODE)
 
 Vector = NDArray[np.float64]
 
@@ -94,12 +89,6 @@ def _numbers(text: str) -> set[float]:
         except ValueError:
             continue
     return out
-
-
-def trigrams(text: str) -> frozenset[tuple[str, str, str]]:
-    """The word 3-grams of a sentence (lower-cased, punctuation dropped), for the link model's ``trigrams``."""
-    words = [w.replace("’", "'") for w in _TOKEN.findall(text[:MAX_CHARS].lower())]
-    return frozenset(zip(words, words[1:], words[2:], strict=False))
 
 
 def _names(text: str) -> set[str]:
@@ -170,9 +159,8 @@ class PairModel:
 
 def link_features(pair: Sequence[float], same_meaning: float, context: Sequence[float]) -> list[float]:
     """The ``LINK_FEATURES`` of one candidate pair: its ``pair_features``, the paraphrase probability, and
-    ``context`` = (similarity, lexical, margin_min, margin_max, speakers_differ, idf_shared, trigrams) from the
-    story."""
-    similarity, lexical, margin_min, margin_max, speakers, idf_shared, trigrams = context
+    ``context`` = (similarity, lexical, margin_min, margin_max, speakers_differ) from the story."""
+    similarity, lexical, margin_min, margin_max, speakers = context
     return [
         same_meaning,
         similarity,
@@ -184,8 +172,6 @@ def link_features(pair: Sequence[float], same_meaning: float, context: Sequence[
         pair[3],
         pair[5],
         pair[1],
-        idf_shared,
-        trigrams,
     ]
 
 
