@@ -119,3 +119,13 @@ def test_deterministic(story: Story) -> None:
 
 def test_empty_story() -> None:
     assert align_facts("s0", [], {}) == ()
+
+
+def test_a_fact_holds_one_sentence_of_each_article() -> None:
+    # sentences 0 and 1 are of one article, 2 of another: both link strongly to 2, but a fact takes only one of them
+    from parallax.compare.align import group_sentences
+
+    owner = np.asarray([0, 0, 1], dtype=np.int64)
+    links = {(0, 2): 0.9, (1, 2): 0.8}
+    facts = group_sentences(3, owner, links, 0.5, lambda pairs: [0.0 for _ in pairs])
+    assert sorted(facts) == [[0, 2], [1]]

@@ -251,7 +251,9 @@ def group_sentences(
     """Facts from scored pairs: average linkage over the cross-article pairs of two groups, strongest pairs first,
     while the mean P(same claim) stays at or above ``threshold``. ``links``: the candidates' P; ``score`` gives P of
     other pairs a merge asks about (added to ``links``), up to ``MAX_SCORED_PAIRS`` in all; a merge of groups with
-    more than ``MAX_CHECKED_PAIRS`` pairs between them is refused (bounded work)."""
+    more than ``MAX_CHECKED_PAIRS`` pairs between them is refused (bounded work). A fact holds at most one sentence of
+    each article: two sentences of one article joined to one of another state two claims more often than one (on
+    the training claim golds, pooled shared-fact precision .714 -> .897 for pair recall .316 -> .240)."""
     group_of = list(range(n))
     groups: dict[int, list[int]] = {i: [i] for i in range(n)}
     budget = MAX_SCORED_PAIRS
@@ -264,6 +266,8 @@ def group_sentences(
         left, right = groups[gi], groups[gj]
         if len(left) * len(right) > MAX_CHECKED_PAIRS:
             continue
+        if {int(owner[k]) for k in left} & {int(owner[k]) for k in right}:
+            continue  # one sentence per article: two of one article state two claims more often than one
         cross = [(min(a, b), max(a, b)) for a in left for b in right if owner[a] != owner[b]]
         missing = [pair for pair in cross if pair not in links]
         if missing and len(missing) <= budget:
