@@ -154,3 +154,12 @@ def test_with_a_word_budget_the_most_relevant_facts_of_either_kind_most_outlets_
     assert [s.exclusive for s in out] == [False, False, True]
     # a budget of one sentence takes the most relevant fact (the lead sentence), whatever its outlets
     assert [s.fact_id for s in summarize(analysis, vectors, words=5)] == ["only"]
+
+
+def test_an_agreement_through_a_sentence_that_points_back_is_not_cited() -> None:
+    # alignment matched b's sentence to a's, which opens with "These": what a's sentence claims depends on the
+    # sentence before it, so the summary cites b alone for b's wording
+    pointing = "These latest sanctions are on top of those the council announced in May for the bridge."
+    plain = "The council's sanctions on the bridge operator do not stop at the toll booths and the ferries."
+    (out,) = summarize(story(fact("f", mention("a", 4, pointing), mention("b", 2, plain))), no_vectors())
+    assert (out.text, out.sources, out.exclusive) == (plain, ("b",), False)
