@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from parallax.compare.summary import summarize
@@ -73,3 +75,91 @@ def test_a_word_budget_takes_sentences_until_it_is_spent() -> None:
     out = summarize(analysis, no_vectors(), words=3 * words + 1)
     assert len(out) == 4  # three sentences leave one word to spend: a fourth starts
     assert [s.fact_id for s in out] == ["f0", "f1", "f2", "f3"]
+
+
+def test_citations_are_the_facts_own_mentions_never_its_related_sentences() -> None:
+    related = mention("c", 4, "The council has often argued about the cost of repairs to bridges in the city.")
+    analysis = story(replace(fact("lead", mention("a", 0, LEAD), mention("b", 0, LEAD)), related=(related,)))
+    (out,) = summarize(analysis, no_vectors())
+    assert out.sources == ("a", "b")
+    assert (out.article_id, out.text) == ("a", LEAD)
+
+
+def test_captions_credits_embeds_and_headlines_are_not_summarised() -> None:
+    junk = [
+        "FILE - In this April 17, 2018 file photo, the mayor arrives at the premiere of a film in Los Angeles.",
+        "The mayor leaves the courthouse during a lunch break in San Francisco, California March 25, 2015.",
+        "At her worst, she could only move parts of her left arm and left leg. Courtesy Sara Carson",
+        "The mayor leaves the courthouse during a lunch break in San Francisco. REUTERS/Stephen Lam",
+        "[Related: The mayor emerges from a very good private meeting with the council]",
+        "Please study this quote from Lincoln's inaugural address, @ realDonaldTrump.",
+        "The mayor pleaded guilty to a misdemeanour charge of assault on Monday",
+        "You always have the option to delete your Tweet location history.",
+        "(When we reached out for comment, the mayor's office directed us to her page.)",
+    ]
+    analysis = story(
+        *(fact(f"j{k}", mention("a", k, text), mention("b", k, text)) for k, text in enumerate(junk)),
+        fact("lead", mention("a", 20, LEAD), mention("b", 20, LEAD)),
+    )
+    assert [s.fact_id for s in summarize(analysis, no_vectors())] == ["lead"]
+
+
+def test_no_sentence_opens_with_a_pronoun_or_a_connective_or_an_unattributed_quote() -> None:
+    openers = [
+        "The latter symptom can require urgent ventilator support in the worst cases.",
+        "Both were able to take up the bacteria, but only one of them could kill it.",
+        "Moreover, the council plans to close the harbour bridge for a second time.",
+        "“We will not accept any delay in finding out what went wrong with the bridge.”",
+    ]
+    analysis = story(
+        *(fact(f"o{k}", mention("a", k, text), mention("b", k, text)) for k, text in enumerate(openers)),
+        fact("lead", mention("a", 20, LEAD), mention("b", 20, LEAD)),
+    )
+    assert [s.fact_id for s in summarize(analysis, no_vectors())] == ["lead"]
+
+
+def test_a_quotation_is_shown_by_a_wording_that_names_its_speaker() -> None:
+    pronoun = "“We will not accept any delay in the repairs,” she told reporters on Monday."
+    named = "“We will not accept any delay in the repairs,” Mayor Petra Hollis told reporters."
+    (out,) = summarize(story(fact("q", mention("a", 0, pronoun), mention("b", 3, named))), no_vectors())
+    assert (out.article_id, out.text) == ("b", named)
+
+
+def test_two_wordings_of_one_claim_are_not_both_shown() -> None:
+    other = "The bridge, built in 1931, carries about 40,000 cars across the harbour every day."
+    analysis = story(
+        fact("one", mention("a", 0, LEAD), mention("b", 0, LEAD)),
+        fact("two", mention("c", 0, THIRD)),
+        fact("three", mention("c", 1, other)),
+    )
+    unit = np.eye(384, dtype=np.float32)
+    vectors = {"a": unit[[0]], "b": unit[[0]], "c": np.stack([unit[0] * 0.9 + unit[1] * 0.1, unit[2]])}
+    vectors["c"] /= np.linalg.norm(vectors["c"], axis=1, keepdims=True)
+    out = summarize(analysis, vectors)
+    assert [s.fact_id for s in out] == ["one", "three"]  # "two" is "one" again by its vector
+
+
+def test_with_a_word_budget_the_most_relevant_facts_of_either_kind_most_outlets_first() -> None:
+    analysis = StoryAnalysis(
+        Story("s", ("a", "b", "c", "d")),
+        facts=(
+            fact("only", mention("d", 0, THIRD)),
+            fact("two", mention("a", 5, LATE), mention("b", 6, LATE)),
+            fact("three", mention("a", 9, LEAD), mention("b", 9, LEAD), mention("c", 9, LEAD)),
+        ),
+    )
+    vectors = {a: np.zeros((10, 384), dtype=np.float32) for a in "abcd"}
+    out = summarize(analysis, vectors, words=1000)
+    assert [s.fact_id for s in out] == ["three", "two", "only"]
+    assert [s.exclusive for s in out] == [False, False, True]
+    # a budget of one sentence takes the most relevant fact (the lead sentence), whatever its outlets
+    assert [s.fact_id for s in summarize(analysis, vectors, words=5)] == ["only"]
+
+
+def test_an_agreement_through_a_sentence_that_points_back_is_not_cited() -> None:
+    # alignment matched b's sentence to a's, which opens with "These": what a's sentence claims depends on the
+    # sentence before it, so the summary cites b alone for b's wording
+    pointing = "These latest sanctions are on top of those the council announced in May for the bridge."
+    plain = "The council's sanctions on the bridge operator do not stop at the toll booths and the ferries."
+    (out,) = summarize(story(fact("f", mention("a", 4, pointing), mention("b", 2, plain))), no_vectors())
+    assert (out.text, out.sources, out.exclusive) == (plain, ("b",), False)
