@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from parallax.annotate.nlp import annotate
 from parallax.compare.story import find_conflicts
 from parallax.models import AnnotatedArticle, Article, Conflict, Fact, FactMention, Figure
@@ -204,6 +206,14 @@ def test_figures_in_every_report_format() -> None:
     assert "31 people" in html
     back = to_dict(from_dict(json.loads(json.dumps(data))))
     assert back["stories"] == data["stories"]
+    pytest.importorskip("polars")
+    rows = report.tables().figures.to_dicts()
+    assert [(r["article_id"], r["position"], r["value"], r["counts"]) for r in rows] == [
+        ("a0", 0, 12.0, "people killed"),
+        ("a1", 1, 31.0, "people killed"),
+    ]
+    assert [r["outlet"] for r in rows] == ["Outlet 0", "Outlet 1"]
+    assert all(r["published"] is not None and "people" in r["text"] for r in rows)
 
 
 def test_a_short_form_of_a_first_name_is_the_same_name() -> None:

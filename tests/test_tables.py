@@ -83,6 +83,7 @@ def test_rows_agree_with_the_json_report(example_report: Report, tables: Tables)
     assert tables.quote_mentions.height == sum(len(q["mentions"]) for s in stories for q in s["quotes"])
     assert tables.conflicts.height == sum(len(s["conflicts"]) for s in stories) > 0
     assert tables.tone.height == sum(len(s["tone"]) for s in stories)
+    assert tables.figures.height == sum(len(f["reports"]) for s in stories for f in s["figures"])
     assert tables.omissions.height == sum(len(c["omitted"]) for s in stories for c in s["coverage"]) > 0
     terms = sum(len(a["loaded_terms"]) + len(a["title_terms"]) for a in d["articles"])
     assert tables.framing_terms.height == terms

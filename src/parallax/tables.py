@@ -62,6 +62,7 @@ class Tables(NamedTuple):
     quotes: pl.DataFrame
     quote_mentions: pl.DataFrame
     conflicts: pl.DataFrame
+    figures: pl.DataFrame
     framing_terms: pl.DataFrame
     tone: pl.DataFrame
     omissions: pl.DataFrame
@@ -117,6 +118,7 @@ KEYS: dict[str, list[str]] = {
     "quotes": ["story_id", "id"],
     "quote_mentions": ["story_id", "quote_id", "article_id", "start"],
     "conflicts": ["story_id", "id"],
+    "figures": ["story_id", "figure_id", "position"],
     "framing_terms": ["article_id", "in_title", "start"],
     "tone": ["story_id", "entity", "article_id"],
     "omissions": ["story_id", "article_id", "fact_id"],
@@ -233,6 +235,11 @@ SCHEMAS: dict[str, tuple[tuple[str, str], ...]] = {
         ("story_id", "str"), ("id", "str"), ("kind", "str"), ("description", "str"), ("fact_id", "str"),
         ("article_ids", "list:str"), ("outlets", "list:str"), ("values", "list:str"), ("sentences", "list:int"),
         ("texts", "list:str"),
+    ),
+    "figures": (
+        ("story_id", "str"), ("figure_id", "str"), ("counts", "str"), ("fact_id", "str"), ("position", "int"),
+        ("article_id", "str"), ("outlet", "str"), ("published", "date"), ("published_utc", "utc"), ("value", "float"),
+        ("text", "str"), ("sentence", "int"),
     ),
     "framing_terms": (
         ("article_id", "str"), ("story_id", "str"), ("outlet", "str"), ("text", "str"), ("kind", "str"),
@@ -483,6 +490,27 @@ def _conflicts(c: _Context) -> Iterator[Row]:
             }
 
 
+def _figures(c: _Context) -> Iterator[Row]:
+    for s in c.report.stories:
+        for f in s.figures:
+            for position, r in enumerate(f.reports):
+                day, _, utc = parse_published(r.published)
+                yield {
+                    "story_id": s.story.id,
+                    "figure_id": f.id,
+                    "counts": f.counts,
+                    "fact_id": f.fact_id,
+                    "position": position,
+                    "article_id": r.article_id,
+                    "outlet": c.label(r.article_id),
+                    "published": day,
+                    "published_utc": utc,
+                    "value": float(r.value),
+                    "text": r.text,
+                    "sentence": r.sentence,
+                }
+
+
 def _framing_terms(c: _Context) -> Iterator[Row]:
     for a in c.report.articles:
         for in_title, terms in ((True, a.title_terms), (False, a.loaded_terms)):
@@ -580,6 +608,7 @@ BUILDERS: dict[str, Callable[[_Context], Iterator[Row]]] = {
     "quotes": _quotes,
     "quote_mentions": _quote_mentions,
     "conflicts": _conflicts,
+    "figures": _figures,
     "framing_terms": _framing_terms,
     "tone": _tone,
     "omissions": _omissions,
