@@ -283,7 +283,7 @@ def _framing(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> list
         ]
         for f in framing
     ]
-    return ["### Framing", "", *_table(["Outlet", "Tone", "Loaded terms"], rows, ["---", "--:", "---"])]
+    return ["### Framing", "", *_table(["Outlet", "Sentiment", "Loaded terms"], rows, ["---", "--:", "---"])]
 
 
 def _entity_tone(story: dict[str, Any], articles: dict[str, dict[str, Any]]) -> list[str]:
