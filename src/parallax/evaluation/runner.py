@@ -35,7 +35,8 @@ TASKS = (
     "tone",
     "seeds",
 )
-_NOT_TASKS = frozenset({"common", "runner", "__main__"})
+# Helpers, and experiments run by their own command (``python -m parallax.evaluation.loaded_context``), not tasks.
+_NOT_TASKS = frozenset({"common", "runner", "__main__", "loaded_context", "loaded_judge"})
 _GOAL = re.compile(r"^\s*(>=|<=|>|<)\s*([0-9]*\.?[0-9]+)\s*$")
 
 
