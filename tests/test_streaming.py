@@ -211,3 +211,40 @@ def test_both_paths_list_undated_articles_last() -> None:
     for streaming in (False, True):
         (story,) = group_stories([undated, dated], duplicates=duplicates, streaming=streaming)
         assert story.articles == ("dated", "undated")
+
+
+# --- a report written as it is made (engine.streamed): the same bytes as the report held in memory ---------------
+
+
+def _without_time(text: str) -> str:
+    """The report's text with its generation time blanked (the two runs are seconds apart)."""
+    import re
+
+    return re.sub(r'("generated": "|generated )[0-9T:+-]+', r"\1-", text)
+
+
+@pytest.mark.parametrize("small_parts", [False, True])
+def test_streamed_report_is_the_in_memory_report(
+    shared: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_parts: bool
+) -> None:
+    from parallax import Settings, analyze
+    from parallax.engine import streamed
+    from parallax.report import render
+
+    inputs = [str(shared / "corpus" / "seeds"), str(Path(__file__).parents[1] / "examples" / "corpus")]
+    inputs.append("Too short\nto be an article.")  # a text (it holds a line break) rejected at extraction
+    settings = Settings(encoder="static")
+    if small_parts:  # several read/annotate batches and several compare chunks, as at 100k articles
+        monkeypatch.setattr(streamed, "STREAM_BATCH", 3)
+        monkeypatch.setattr(streamed, "COMPARE_ARTICLES", 2)
+    held = analyze(inputs, settings=settings)
+    targets = [(tmp_path / "r.json", "json"), (tmp_path / "r.md", "markdown")]
+    written = streamed.analyze_to(inputs, targets, settings=settings)
+    assert written.paths == (tmp_path / "r.json", tmp_path / "r.md")
+    assert (written.articles, written.stories) == (len(held.articles), len(held.stories))
+    assert written.rejections == held.rejections
+    # the corpus exercises the stories list, the copies and the rejections
+    assert len(held.stories) > 2 and held.duplicates and held.rejections
+    for path, fmt in targets:
+        assert _without_time(path.read_text(encoding="utf-8")) == _without_time(render(held, fmt))
+    assert [stage for stage, _ in written.timings] == [stage for stage, _ in held.timings]
