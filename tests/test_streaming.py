@@ -4,6 +4,7 @@ stable ids, merges that keep the older id, reasons, and the nearest-neighbour in
 from __future__ import annotations
 
 import json
+import shutil
 import random
 from pathlib import Path
 
@@ -248,3 +249,22 @@ def test_streamed_report_is_the_in_memory_report(
     for path, fmt in targets:
         assert _without_time(path.read_text(encoding="utf-8")) == _without_time(render(held, fmt))
     assert [stage for stage, _ in written.timings] == [stage for stage, _ in held.timings]
+
+
+def test_ingest_in_batches_reads_a_batch_at_a_time(shared: Path, tmp_path: Path) -> None:
+    """``ingest_paths(batch=N)`` reads, extracts and saves N articles at a time (what keeps a 100k ingest bounded):
+    every article stored once, the rejections in reading-then-extraction order, a rerun a no-op."""
+    from parallax import Settings, ingest_paths, open_store
+
+    folder = tmp_path / "in"
+    shutil.copytree(shared / "corpus" / "seeds", folder)
+    (folder / "zz_short.txt").write_text("Too short.\n", encoding="utf-8")  # rejected at extraction
+    settings = Settings(encoder="static")
+    with open_store(tmp_path / "batched.db") as store:
+        first = ingest_paths(store, [folder], settings=settings, batch=2)
+        again = ingest_paths(store, [folder], settings=settings, batch=2)
+        seeds = len(list((shared / "corpus" / "seeds").glob("*.txt")))
+        assert len(first.added) == seeds == store.counts()["articles"]
+        assert [r.stage for r in first.rejections] == ["extract"]
+        assert len(again.unchanged) == seeds and not again.added
+        assert first.stories
