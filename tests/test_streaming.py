@@ -4,8 +4,8 @@ stable ids, merges that keep the older id, reasons, and the nearest-neighbour in
 from __future__ import annotations
 
 import json
-import shutil
 import random
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -245,7 +245,9 @@ def test_streamed_report_is_the_in_memory_report(
     assert (written.articles, written.stories) == (len(held.articles), len(held.stories))
     assert written.rejections == held.rejections
     # the corpus exercises the stories list, the copies and the rejections
-    assert len(held.stories) > 2 and held.duplicates and held.rejections
+    assert len(held.stories) > 2
+    assert held.duplicates
+    assert held.rejections
     for path, fmt in targets:
         assert _without_time(path.read_text(encoding="utf-8")) == _without_time(render(held, fmt))
     assert [stage for stage, _ in written.timings] == [stage for stage, _ in held.timings]
@@ -266,5 +268,6 @@ def test_ingest_in_batches_reads_a_batch_at_a_time(shared: Path, tmp_path: Path)
         seeds = len(list((shared / "corpus" / "seeds").glob("*.txt")))
         assert len(first.added) == seeds == store.counts()["articles"]
         assert [r.stage for r in first.rejections] == ["extract"]
-        assert len(again.unchanged) == seeds and not again.added
+        assert len(again.unchanged) == seeds
+        assert not again.added
         assert first.stories
