@@ -244,13 +244,30 @@ def run_one(corpus: Path, naive_max: int, encoder: str) -> dict[str, Any]:
     for _ in model.pipe((a.text for a in sample), batch_size=16):
         pass
     result["spacy_sample"] = (time.perf_counter() - lap, len(sample), sum(len(a.text.split()) for a in sample))
+    result["spacy_all"] = spacy_alone([a.article.text for a in report.articles])
     return result
+
+
+def spacy_alone(texts: list[str]) -> tuple[float, int, int]:
+    """spaCy's pipeline as Parallax loads it (``resources.spacy_model``), alone, over ``texts`` with as many
+    worker processes as the shipped annotate stage uses for that many articles (``nlp.default_processes``),
+    workers' start-up included as in the annotate stage: (seconds, articles, processes). The ceiling of
+    annotate, and of the whole run, measured on the same articles."""
+    from parallax.annotate.nlp import default_processes
+    from parallax.resources import spacy_model
+
+    processes = default_processes(len(texts))
+    lap = time.perf_counter()
+    model = spacy_model()
+    for _ in model.pipe(texts, batch_size=16, n_process=processes):
+        pass
+    return time.perf_counter() - lap, len(texts), processes
 
 
 # --- cold start -----------------------------------------------------------------------------------------------------
 
 COLD_RUNS = 3  # cold runs per variant, alternated; the median is reported
-BASELINE_RUNS = 2  # end-to-end runs per variant against --baseline, alternated; the fastest is reported
+BASELINE_RUNS = 1  # end-to-end runs per variant against --baseline (alternated; the fastest is reported)
 
 _COLD = """
 import resource, sys, time
@@ -266,23 +283,32 @@ finally:
 def _checkout(ref: str) -> Path:
     """The sources of commit ``ref`` (git archive into .cache/bench), to run beside the working tree's."""
     sha = _git("rev-parse", "--short", ref)
+    if sha == "?":
+        sys.exit(f"bench: cannot resolve the baseline commit {ref!r} (hint: run from a git clone, or BASELINE=)")
     folder = CACHE / f"src-{sha}"
     if not (folder / "src" / "parallax").is_dir():
         folder.mkdir(parents=True, exist_ok=True)
         archive = subprocess.run(["git", "archive", sha, "src"], cwd=ROOT, capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    weights = folder / "src" / "parallax" / "weights"  # gitignored: the tree's (built by make) serve the baseline
+    if (ROOT / "src" / "parallax" / "weights").is_dir() and not weights.exists():
+        weights.symlink_to(ROOT / "src" / "parallax" / "weights")
     return folder / "src"
 
 
-def _timed_cli(src: Path, args: list[str], encoder: str) -> tuple[float, float, float]:
-    """``parallax ARGS`` from the sources in ``src``, in a fresh interpreter: (wall s, CPU s of the child, RSS MB)."""
+def _timed_cli(src: Path, args: list[str], encoder: str | None) -> tuple[float, float, float]:
+    """``parallax ARGS`` from the sources in ``src``, in a fresh interpreter: (wall s, CPU s of the child, RSS MB).
+    ``encoder`` None: the sources' own default."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    env = {k: v for k, v in os.environ.items() if k != "PARALLAX_ENCODER"} | {"PYTHONPATH": str(src)}
+    if encoder:
+        env["PARALLAX_ENCODER"] = encoder
     proc = subprocess.run(
         [sys.executable, "-c", _COLD, *args],
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "PYTHONPATH": str(src), "PARALLAX_ENCODER": encoder},
+        env=env,
     )
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     line = [x for x in proc.stderr.splitlines() if x.startswith("COLD ")]
@@ -293,18 +319,20 @@ def _timed_cli(src: Path, args: list[str], encoder: str) -> tuple[float, float, 
     return float(wall_text), cpu, int(rss_text) / 1024
 
 
-def against_baseline(corpus: Path, baseline: str, encoder: str) -> dict[str, Any]:
+def against_baseline(corpus: Path, baseline: str, encoder: str | None, runs: int = BASELINE_RUNS) -> dict[str, Any]:
     """``parallax analyze`` on the corpus, end to end, with the baseline commit's sources and this tree's, alternated
-    (baseline, tree, baseline, tree): the fastest of each, so the ratio compares runs at the same load."""
+    (baseline, tree, baseline, tree): the fastest of each, so the ratio compares runs at the same load. ``encoder``
+    None: each side's own default path (the previous default against this tree's)."""
     out = CACHE / "baseline-report.json"
     args = ["analyze", str(corpus), "--format", "json", "-o", str(out), "-q"]
     laps: dict[str, list[tuple[float, float, float]]] = {"baseline": [], "tree": []}
-    for _ in range(BASELINE_RUNS):
+    for _ in range(runs):
         laps["baseline"].append(_timed_cli(_checkout(baseline), args, encoder))
         laps["tree"].append(_timed_cli(ROOT / "src", args, encoder))
-    return {name: sorted(runs)[len(runs) // 2] for name, runs in laps.items()} | {
-        "encoder": encoder,
+    return {name: min(laps[name]) for name in laps} | {
+        "encoder": encoder or "default",
         "commit": _git("rev-parse", "--short", baseline),
+        "runs": runs,
     }
 
 
@@ -452,6 +480,8 @@ def _write(
         "",
         *_ratios(results),
         "",
+        *_ceiling(results),
+        *_where(results),
         *_against(results),
         f"Cold `parallax analyze` on the {len(list(args.seeds.glob('*.txt')))} seed articles (fresh interpreter, "
         f"JSON output; median of {COLD_RUNS} runs, variants alternated):",
@@ -483,8 +513,9 @@ def _against(results: list[dict[str, Any]]) -> list[str]:
     if not rows:
         return []
     lines = [
-        f"This tree against the baseline commit, `parallax analyze` on the same corpus end to end (cold, JSON output; "
-        f"fastest of {BASELINE_RUNS} runs of each, alternated; ratio = this tree / baseline, under 1 is faster):",
+        "This tree against the baseline commit (the previous default: each side's own default encoder and "
+        "settings), `parallax analyze` on the same corpus end to end (cold, JSON output; fastest of "
+        f"{rows[0]['against']['runs']} run(s) of each, alternated; ratio = this tree / baseline, under 1 is faster):",
         "",
         "| articles | encoder | baseline | wall | CPU | this tree: wall | CPU | ratio wall | ratio CPU "
         "| RSS (base, tree) |",
@@ -497,6 +528,48 @@ def _against(results: list[dict[str, Any]]) -> list[str]:
             f"| {r['articles']:,} | {a['encoder']} | `{a['commit']}` | {bw:.1f} s | {bc:.1f} s | {tw:.1f} s | "
             f"{tc:.1f} s | {tw / bw:.3f} | {tc / bc:.3f} | {br:,.0f} / {tr:,.0f} MB |"
         )
+    return [*lines, ""]
+
+
+def _ceiling(results: list[dict[str, Any]]) -> list[str]:
+    """End to end and the annotate stage against spaCy alone on the same articles (same processes, same run)."""
+    rows = [r for r in results if "spacy_all" in r]
+    if not rows:
+        return []
+    lines = [
+        "spaCy's pipeline alone (as Parallax loads it) over the same articles with as many processes as the annotate "
+        "stage, measured in the same subprocess after the run: the ceiling. Ratio = spaCy alone / Parallax "
+        "(articles/s; 1.0 would be spaCy's own speed).",
+        "",
+        "| articles | encoder | processes | spaCy alone | annotate stage | ratio | end to end | ratio |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        seconds, n, processes = r["spacy_all"]
+        ceiling = n / seconds
+        annotate = r["articles"] / r["timings"]["annotate"] if r["timings"].get("annotate") else 0.0
+        end = r["articles"] / r["total"]
+        lines.append(
+            f"| {r['articles']:,} | {r['encoder']} | {processes} | {ceiling:,.1f}/s | {annotate:,.1f}/s | "
+            f"{ceiling / annotate if annotate else 0:.2f}x | {end:,.1f}/s | {ceiling / end:.2f}x |"
+        )
+    return [*lines, ""]
+
+
+def _where(results: list[dict[str, Any]]) -> list[str]:
+    """Seconds per stage and their share of the end-to-end time ("start-up" = imports and model loads)."""
+    lines = [
+        "Where the time goes: seconds per stage (share of the end-to-end time); start-up is what no stage counts "
+        "(imports, loading spaCy and the encoder where a stage does not).",
+        "",
+        "| articles | encoder | " + " | ".join(STAGES) + " | start-up | end to end |",
+        "|---:|---|" + "---:|" * len(STAGES) + "---:|---:|",
+    ]
+    for r in results:
+        total = r["total"]
+        spent = [r["timings"].get(stage, 0.0) for stage in STAGES]
+        cells = [f"{x:,.1f} s ({100 * x / total:.0f}%)" for x in [*spent, max(0.0, total - sum(spent))]]
+        lines.append(f"| {r['articles']:,} | {r['encoder']} | " + " | ".join(cells) + f" | {total:,.1f} s |")
     return [*lines, ""]
 
 
@@ -516,6 +589,9 @@ def main() -> None:
     parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "corpus" / "seeds")
     parser.add_argument(
         "--baseline", default=None, help="a commit whose cold start and end-to-end run are measured beside this tree's"
+    )
+    parser.add_argument(
+        "--baseline-runs", type=int, default=BASELINE_RUNS, help="end-to-end runs of each side against --baseline"
     )
     parser.add_argument(
         "--encoders", default="static,minilm", help="sentence encoders to run each size with (static, minilm)"
@@ -545,9 +621,11 @@ def main() -> None:
                 sys.exit(f"bench: the {size:,}-article run failed: {proc.stderr.strip().splitlines()[-1:]}")
             result = json.loads(proc.stdout.strip().splitlines()[-1])
             result["load"] = os.getloadavg()
-            if args.baseline:
-                print(f"bench: {size:,} articles, {encoder}, against {args.baseline} ...", file=sys.stderr, flush=True)
-                result["against"] = against_baseline(corpus, args.baseline, encoder)
+            if args.baseline and encoder == encoders[-1]:  # once per size: each side's own default path
+                print(
+                    f"bench: {size:,} articles, default path, against {args.baseline} ...", file=sys.stderr, flush=True
+                )
+                result["against"] = against_baseline(corpus, args.baseline, None, args.baseline_runs)
             results.append(result)
             print("\n".join(_table(results[-1:]) + _against(results[-1:])), file=sys.stderr, flush=True)
             if args.output:  # rows so far, so that a run stopped early still leaves its measured sizes
