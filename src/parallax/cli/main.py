@@ -141,14 +141,7 @@ def analyze(
                     write(report, path, target_format)
                     progress("write", done, len(targets))
         if engine == "ray" or not targets:
-            written = Written(
-                (),
-                len(report.articles),
-                len(report.stories),
-                sum(len(s.facts) for s in report.stories),
-                report.rejections,
-                report.timings,
-            )
+            written = Written.of(report)
         if not targets:
             click.echo(render(report, fmt or "html"), nl=False)
     except ParallaxError as exc:

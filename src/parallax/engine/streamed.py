@@ -28,7 +28,7 @@ from ..compare.recycled import find_recycled
 from ..embed import Encoder, LazyEncoder
 from ..group.batch import group_stories
 from ..group.copies import find_duplicates
-from ..models import AnnotatedArticle, Article, Rejection, Story
+from ..models import AnnotatedArticle, Article, Rejection, Report, Story
 from ..report.output import write
 from ..report.stream import ReportStream, streamed
 from ..settings import Settings
@@ -61,6 +61,12 @@ class Written:
     rejections: tuple[Rejection, ...]
     timings: tuple[tuple[str, float], ...]
 
+    @classmethod
+    def of(cls, report: Report, paths: tuple[Path, ...] = ()) -> Written:
+        """The counts of a report held in memory (written to ``paths``)."""
+        facts = sum(len(s.facts) for s in report.stories)
+        return cls(paths, len(report.articles), len(report.stories), facts, report.rejections, report.timings)
+
 
 def analyze_to(
     inputs: Sequence[Input] | Input,
@@ -76,15 +82,7 @@ def analyze_to(
     module docstring); with an HTML target the whole report is built, as ``analyze`` does, and written to each."""
     if not targets or not all(streamed(fmt) for _, fmt in targets):
         report = analyze(inputs, settings=settings, encoder=encoder, progress=progress, counts=counts)
-        paths = tuple(write(report, path, fmt) for path, fmt in targets)
-        return Written(
-            paths,
-            len(report.articles),
-            len(report.stories),
-            sum(len(s.facts) for s in report.stories),
-            report.rejections,
-            report.timings,
-        )
+        return Written.of(report, tuple(write(report, path, fmt) for path, fmt in targets))
     settings, chosen = _chosen(settings, encoder)
     progress = progress or no_progress
     timings: dict[str, float] = {}
