@@ -87,12 +87,30 @@ def analyze_to(
     progress = progress or no_progress
     timings: dict[str, float] = {}
     with Spill() as spill:
-        rejections = _annotate_into(spill, inputs, settings, chosen, progress, counts, timings)
-        return _compare_and_write(spill, targets, chosen, rejections, progress, timings)
+        held = _Held()
+        rejections = _annotate_into(spill, held, inputs, settings, chosen, progress, counts, timings)
+        return _compare_and_write(spill, held, targets, chosen, rejections, progress, timings)
+
+
+class _Held:
+    """What the later stages read of every article, kept as each is spilled (no pass over the spill for it):
+    publication dates (the recycled check's batch reference) and what ``article_labels`` reads."""
+
+    def __init__(self) -> None:
+        self.published: list[str | None] = []
+        self.stubs: list[AnnotatedArticle] = []
+
+    def add(self, a: AnnotatedArticle) -> None:
+        self.published.append(a.article.published)
+        first = a.sentences[:1]
+        text = a.article.text[: first[0].end] if first else ""
+        article = Article(id=a.id, source="", text=text, title=a.article.title, outlet=a.article.outlet)
+        self.stubs.append(AnnotatedArticle(article=article, sentences=first))
 
 
 def _annotate_into(
     spill: Spill,
+    held: _Held,
     inputs: Sequence[Input] | Input,
     settings: Settings,
     encoder: Encoder,
@@ -129,6 +147,7 @@ def _annotate_into(
                 left_out.append(item)
             else:
                 spill.append(item)
+                held.add(item)
         _add(timings, "annotate", lap)
     logger.info(
         "annotate took %.1f s: %d articles, %d left out", timings.get("annotate", 0.0), len(spill), len(left_out)
@@ -138,6 +157,7 @@ def _annotate_into(
 
 def _compare_and_write(
     spill: Spill,
+    held: _Held,
     targets: Sequence[tuple[str | Path, str]],
     encoder: Encoder,
     rejections: list[Rejection],
@@ -151,8 +171,8 @@ def _compare_and_write(
     progress("group", len(spill), len(spill))
     _add(timings, "group", lap)
     logger.info("group took %.1f s: %d articles into %d stories", timings["group"], len(spill), len(stories))
-    published = [a.article.published for a in spill]
-    labels = article_labels(_label_stubs(spill))
+    labels = article_labels(held.stubs)
+    held.stubs.clear()
     stream = ReportStream(targets, labels, duplicates)
     try:
         done = 0
@@ -167,7 +187,7 @@ def _compare_and_write(
                 progress=_offset(progress, "compare", done),
                 timings=part,
             )
-            recycled = find_recycled(chunk, members, batch_published=published)
+            recycled = find_recycled(chunk, members, batch_published=held.published)
             by_id = {a.id: a for a in members}
             for analysis in analyses:
                 analysis = replace(analysis, recycled=recycled.get(analysis.story.id, ()))
@@ -204,17 +224,6 @@ def _chunks(stories: Sequence[Story]) -> Iterator[list[Story]]:
             chunk, size = [], 0
     if chunk:
         yield chunk
-
-
-def _label_stubs(spill: Spill) -> Iterator[AnnotatedArticle]:
-    """Each article reduced to what ``article_labels`` reads (outlet, title, first sentence)."""
-    for a in spill:
-        first = a.sentences[:1]
-        text = a.article.text[: first[0].end] if first else ""
-        yield AnnotatedArticle(
-            article=Article(id=a.id, source="", text=text, title=a.article.title, outlet=a.article.outlet),
-            sentences=first,
-        )
 
 
 def _offset(progress: Progress, stage: str, before: int) -> Progress:
