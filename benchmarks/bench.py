@@ -45,6 +45,9 @@ REPLICA_DAYS = 45  # replicas this far apart are separate events for the grouper
 JITTER_DAYS = 1  # outlets report an event over a day or two
 OUTLETS = 60  # size of the synthetic outlet pool
 NAIVE_MAX = 2000  # all-pairs grouping is quadratic: measured up to this size by default
+# Above this many articles a size runs as `parallax analyze -o` does (analyze_to: streamed, never held in memory);
+# below, the library's analyze (the report in memory, for the baselines that need its articles).
+STREAM_ABOVE = 20_000
 ANNOTATE_SAMPLE = 100  # articles annotated in one process for the annotate baseline
 SHARD_ARTICLES = 1000  # articles per JSONL shard of the corpus folder (a 10k file would pass the 20 MB input limit)
 BASE_DAY = date(2012, 1, 2)  # ECB+ and Multi-News carry no dates: their events start here, one week apart
@@ -191,8 +194,47 @@ def shard_corpus(path: Path, shard: int = SHARD_ARTICLES) -> Path:
 # --- one size, in a subprocess --------------------------------------------------------------------------------------
 
 
+def _records(corpus: Path) -> int:
+    """The articles in a corpus folder (its lines)."""
+    count = 0
+    for shard in corpus.glob("part-*.jsonl"):
+        with shard.open(encoding="utf-8") as stream:
+            count += sum(1 for _ in stream)
+    return count
+
+
+def run_streamed(corpus: Path, encoder: str) -> dict[str, Any]:
+    """A size over ``STREAM_ABOVE``: ``parallax.analyze_to`` into a JSON file (what ``parallax analyze -o`` runs: the
+    batch is never held), cold. The baselines that need the annotated articles in memory are not run; words per
+    article are counted in the corpus records."""
+    started = time.perf_counter()
+    from parallax import Settings, analyze_to
+
+    written = analyze_to([corpus], [(CACHE / "streamed-report.json", "json")], settings=Settings(encoder=encoder))
+    total = time.perf_counter() - started
+    words = 0
+    for shard in sorted(corpus.glob("part-*.jsonl")):
+        with shard.open(encoding="utf-8") as stream:
+            words += sum(len(str(json.loads(line).get("maintext", "")).split()) for line in stream)
+    return {
+        "encoder": encoder,
+        "articles": written.articles,
+        "words": words,
+        "stories": written.stories,
+        "multi": None,
+        "rejected": len(written.rejections),
+        "timings": dict(written.timings),
+        "total": total,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "streamed": True,
+    }
+
+
 def run_one(corpus: Path, naive_max: int, encoder: str) -> dict[str, Any]:
-    """Analyse the corpus cold with the given sentence encoder; then the naive baselines. Printed as one JSON object."""
+    """Analyse the corpus cold with the given sentence encoder; then the naive baselines. Printed as one JSON object.
+    A corpus of more than ``STREAM_ABOVE`` articles runs streamed instead (``run_streamed``)."""
+    if _records(corpus) > STREAM_ABOVE:
+        return run_streamed(corpus, encoder)
     started = time.perf_counter()
     from parallax import Settings, analyze
 
@@ -406,11 +448,15 @@ def _table(results: list[dict[str, Any]]) -> list[str]:
         n = r["articles"]
         cells = [_rate(n, r["timings"].get(s)) for s in STAGES]
         lines.append(
-            f"| {n:,} | {r['encoder']} | {r['words'] / max(n, 1):.0f} | {r['stories']:,} ({r['multi']:,}) | "
+            f"| {n:,} | {r['encoder']} | {r['words'] / max(n, 1):.0f} | {r['stories']:,} ({_multi(r)}) | "
             + " | ".join(cells)
             + f" | **{_rate(n, r['total'])}** | {1000 * r['total'] / max(n, 1):.1f} | {r['rss_mb']:,.0f} MB |"
         )
     return lines
+
+
+def _multi(result: dict[str, Any]) -> str:
+    return "streamed" if result.get("multi") is None else f"{result['multi']:,}"
 
 
 def _ratios(results: list[dict[str, Any]]) -> list[str]:
@@ -421,6 +467,8 @@ def _ratios(results: list[dict[str, Any]]) -> list[str]:
         "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
+        if "naive_annotate" not in r:  # a streamed size (STREAM_ABOVE)
+            continue
         n = r["articles"]
         group = r["timings"].get("group", 0.0)
         naive = r.get("naive_group")

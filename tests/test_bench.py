@@ -49,6 +49,13 @@ def test_bench_baselines_run_on_a_tiny_corpus(
     assert sum(1 for line in where if line.startswith("| 12 | static |")) == 1
     assert "start-up" in where[0]
     assert any("`" + result["against"]["commit"] + "`" in line for line in bench._against([result]))
+    # a size over STREAM_ABOVE runs as `parallax analyze -o` does (streamed), the same articles and stories
+    monkeypatch.setattr(bench, "STREAM_ABOVE", 5)
+    streamed = bench.run_one(corpus, 12, "static")
+    assert streamed["streamed"]
+    assert (streamed["articles"], streamed["stories"]) == (result["articles"], result["stories"])
+    assert "(streamed)" in bench._table([streamed])[-1]
+    assert len(bench._ratios([streamed])) == 2  # the baselines that need the articles held are left out
 
 
 @pytest.mark.skipif(
