@@ -72,16 +72,20 @@ fuzz: $(STAMP)
 
 # Throughput per stage, peak RSS and same-run naive baselines on a synthetic corpus built from ../shared/data
 # (cached in .cache/bench): docs/BENCHMARKS.md. SIZES=1000,10000,100000 for the full run (100k takes hours).
-# BASELINE=<commit> also times that commit's cold start on the seeds and its end-to-end run of each size, beside
-# this tree's, alternated in the same run.
+# Same-run baselines: spaCy's pipeline alone on the same articles with the same processes (the ceiling), and the
+# previous default: BASELINE=<commit> (default 7100074, main before issue 19) times that commit's own default path
+# end to end on each size and its cold start on the seeds, beside this tree's, alternated; BASELINE= skips it.
 SIZES ?= 1000
-BASELINE ?=
+BASELINE ?= 7100074
 ENCODERS ?= static,minilm
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py --sizes $(SIZES) --encoders $(ENCODERS) --data ../shared/data --output docs/BENCHMARKS.md \
 	  $(if $(BASELINE),--baseline $(BASELINE))
 
-# Sentence embeddings per second on a CUDA device (needs torch: pip install -c constraints.txt -e '.[gpu]'), into docs/BENCHMARKS.md.
+# Sentence embeddings per second on a CUDA device: Parallax's torch path beside sentence-transformers, same run
+# (needs torch: pip install -c constraints.txt -e '.[gpu]'), into docs/BENCHMARKS.md. On a machine without
+# ../shared or the weights (a lent GPU machine): `python benchmarks/gpu.py pack` here, carry .cache/gpu, and run
+# `python3 benchmarks/gpu.py --device cuda` there (docs/BENCHMARKS.md, "GPU").
 bench-gpu: $(STAMP)
 	$(BIN)/python benchmarks/gpu.py --device cuda --data ../shared/data --output docs/BENCHMARKS.md
 

@@ -45,6 +45,9 @@ REPLICA_DAYS = 45  # replicas this far apart are separate events for the grouper
 JITTER_DAYS = 1  # outlets report an event over a day or two
 OUTLETS = 60  # size of the synthetic outlet pool
 NAIVE_MAX = 2000  # all-pairs grouping is quadratic: measured up to this size by default
+# Above this many articles a size runs as `parallax analyze -o` does (analyze_to: streamed, never held in memory);
+# below, the library's analyze (the report in memory, for the baselines that need its articles).
+STREAM_ABOVE = 20_000
 ANNOTATE_SAMPLE = 100  # articles annotated in one process for the annotate baseline
 SHARD_ARTICLES = 1000  # articles per JSONL shard of the corpus folder (a 10k file would pass the 20 MB input limit)
 BASE_DAY = date(2012, 1, 2)  # ECB+ and Multi-News carry no dates: their events start here, one week apart
@@ -191,8 +194,47 @@ def shard_corpus(path: Path, shard: int = SHARD_ARTICLES) -> Path:
 # --- one size, in a subprocess --------------------------------------------------------------------------------------
 
 
+def _records(corpus: Path) -> int:
+    """The articles in a corpus folder (its lines)."""
+    count = 0
+    for shard in corpus.glob("part-*.jsonl"):
+        with shard.open(encoding="utf-8") as stream:
+            count += sum(1 for _ in stream)
+    return count
+
+
+def run_streamed(corpus: Path, encoder: str) -> dict[str, Any]:
+    """A size over ``STREAM_ABOVE``: ``parallax.analyze_to`` into a JSON file (what ``parallax analyze -o`` runs: the
+    batch is never held), cold. The baselines that need the annotated articles in memory are not run; words per
+    article are counted in the corpus records."""
+    started = time.perf_counter()
+    from parallax import Settings, analyze_to
+
+    written = analyze_to([corpus], [(CACHE / "streamed-report.json", "json")], settings=Settings(encoder=encoder))
+    total = time.perf_counter() - started
+    words = 0
+    for shard in sorted(corpus.glob("part-*.jsonl")):
+        with shard.open(encoding="utf-8") as stream:
+            words += sum(len(str(json.loads(line).get("maintext", "")).split()) for line in stream)
+    return {
+        "encoder": encoder,
+        "articles": written.articles,
+        "words": words,
+        "stories": written.stories,
+        "multi": None,
+        "rejected": len(written.rejections),
+        "timings": dict(written.timings),
+        "total": total,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "streamed": True,
+    }
+
+
 def run_one(corpus: Path, naive_max: int, encoder: str) -> dict[str, Any]:
-    """Analyse the corpus cold with the given sentence encoder; then the naive baselines. Printed as one JSON object."""
+    """Analyse the corpus cold with the given sentence encoder; then the naive baselines. Printed as one JSON object.
+    A corpus of more than ``STREAM_ABOVE`` articles runs streamed instead (``run_streamed``)."""
+    if _records(corpus) > STREAM_ABOVE:
+        return run_streamed(corpus, encoder)
     started = time.perf_counter()
     from parallax import Settings, analyze
 
@@ -244,13 +286,30 @@ def run_one(corpus: Path, naive_max: int, encoder: str) -> dict[str, Any]:
     for _ in model.pipe((a.text for a in sample), batch_size=16):
         pass
     result["spacy_sample"] = (time.perf_counter() - lap, len(sample), sum(len(a.text.split()) for a in sample))
+    result["spacy_all"] = spacy_alone([a.article.text for a in report.articles])
     return result
+
+
+def spacy_alone(texts: list[str]) -> tuple[float, int, int]:
+    """spaCy's pipeline as Parallax loads it (``resources.spacy_model``), alone, over ``texts`` with as many
+    worker processes as the shipped annotate stage uses for that many articles (``nlp.default_processes``),
+    workers' start-up included as in the annotate stage: (seconds, articles, processes). The ceiling of
+    annotate, and of the whole run, measured on the same articles."""
+    from parallax.annotate.nlp import default_processes
+    from parallax.resources import spacy_model
+
+    processes = default_processes(len(texts))
+    lap = time.perf_counter()
+    model = spacy_model()
+    for _ in model.pipe(texts, batch_size=16, n_process=processes):
+        pass
+    return time.perf_counter() - lap, len(texts), processes
 
 
 # --- cold start -----------------------------------------------------------------------------------------------------
 
 COLD_RUNS = 3  # cold runs per variant, alternated; the median is reported
-BASELINE_RUNS = 2  # end-to-end runs per variant against --baseline, alternated; the fastest is reported
+BASELINE_RUNS = 1  # end-to-end runs per variant against --baseline (alternated; the fastest is reported)
 
 _COLD = """
 import resource, sys, time
@@ -266,23 +325,32 @@ finally:
 def _checkout(ref: str) -> Path:
     """The sources of commit ``ref`` (git archive into .cache/bench), to run beside the working tree's."""
     sha = _git("rev-parse", "--short", ref)
+    if sha == "?":
+        sys.exit(f"bench: cannot resolve the baseline commit {ref!r} (hint: run from a git clone, or BASELINE=)")
     folder = CACHE / f"src-{sha}"
     if not (folder / "src" / "parallax").is_dir():
         folder.mkdir(parents=True, exist_ok=True)
         archive = subprocess.run(["git", "archive", sha, "src"], cwd=ROOT, capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    weights = folder / "src" / "parallax" / "weights"  # gitignored: the tree's (built by make) serve the baseline
+    if (ROOT / "src" / "parallax" / "weights").is_dir() and not weights.exists():
+        weights.symlink_to(ROOT / "src" / "parallax" / "weights")
     return folder / "src"
 
 
-def _timed_cli(src: Path, args: list[str], encoder: str) -> tuple[float, float, float]:
-    """``parallax ARGS`` from the sources in ``src``, in a fresh interpreter: (wall s, CPU s of the child, RSS MB)."""
+def _timed_cli(src: Path, args: list[str], encoder: str | None) -> tuple[float, float, float]:
+    """``parallax ARGS`` from the sources in ``src``, in a fresh interpreter: (wall s, CPU s of the child, RSS MB).
+    ``encoder`` None: the sources' own default."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    env = {k: v for k, v in os.environ.items() if k != "PARALLAX_ENCODER"} | {"PYTHONPATH": str(src)}
+    if encoder:
+        env["PARALLAX_ENCODER"] = encoder
     proc = subprocess.run(
         [sys.executable, "-c", _COLD, *args],
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "PYTHONPATH": str(src), "PARALLAX_ENCODER": encoder},
+        env=env,
     )
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     line = [x for x in proc.stderr.splitlines() if x.startswith("COLD ")]
@@ -293,18 +361,20 @@ def _timed_cli(src: Path, args: list[str], encoder: str) -> tuple[float, float, 
     return float(wall_text), cpu, int(rss_text) / 1024
 
 
-def against_baseline(corpus: Path, baseline: str, encoder: str) -> dict[str, Any]:
+def against_baseline(corpus: Path, baseline: str, encoder: str | None, runs: int = BASELINE_RUNS) -> dict[str, Any]:
     """``parallax analyze`` on the corpus, end to end, with the baseline commit's sources and this tree's, alternated
-    (baseline, tree, baseline, tree): the fastest of each, so the ratio compares runs at the same load."""
+    (baseline, tree, baseline, tree): the fastest of each, so the ratio compares runs at the same load. ``encoder``
+    None: each side's own default path (the previous default against this tree's)."""
     out = CACHE / "baseline-report.json"
     args = ["analyze", str(corpus), "--format", "json", "-o", str(out), "-q"]
     laps: dict[str, list[tuple[float, float, float]]] = {"baseline": [], "tree": []}
-    for _ in range(BASELINE_RUNS):
+    for _ in range(runs):
         laps["baseline"].append(_timed_cli(_checkout(baseline), args, encoder))
         laps["tree"].append(_timed_cli(ROOT / "src", args, encoder))
-    return {name: sorted(runs)[len(runs) // 2] for name, runs in laps.items()} | {
-        "encoder": encoder,
+    return {name: min(laps[name]) for name in laps} | {
+        "encoder": encoder or "default",
         "commit": _git("rev-parse", "--short", baseline),
+        "runs": runs,
     }
 
 
@@ -378,11 +448,15 @@ def _table(results: list[dict[str, Any]]) -> list[str]:
         n = r["articles"]
         cells = [_rate(n, r["timings"].get(s)) for s in STAGES]
         lines.append(
-            f"| {n:,} | {r['encoder']} | {r['words'] / max(n, 1):.0f} | {r['stories']:,} ({r['multi']:,}) | "
+            f"| {n:,} | {r['encoder']} | {r['words'] / max(n, 1):.0f} | {r['stories']:,} ({_multi(r)}) | "
             + " | ".join(cells)
             + f" | **{_rate(n, r['total'])}** | {1000 * r['total'] / max(n, 1):.1f} | {r['rss_mb']:,.0f} MB |"
         )
     return lines
+
+
+def _multi(result: dict[str, Any]) -> str:
+    return "streamed" if result.get("multi") is None else f"{result['multi']:,}"
 
 
 def _ratios(results: list[dict[str, Any]]) -> list[str]:
@@ -393,6 +467,8 @@ def _ratios(results: list[dict[str, Any]]) -> list[str]:
         "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
+        if "naive_annotate" not in r:  # a streamed size (STREAM_ABOVE)
+            continue
         n = r["articles"]
         group = r["timings"].get("group", 0.0)
         naive = r.get("naive_group")
@@ -452,6 +528,8 @@ def _write(
         "",
         *_ratios(results),
         "",
+        *_ceiling(results),
+        *_where(results),
         *_against(results),
         f"Cold `parallax analyze` on the {len(list(args.seeds.glob('*.txt')))} seed articles (fresh interpreter, "
         f"JSON output; median of {COLD_RUNS} runs, variants alternated):",
@@ -483,8 +561,9 @@ def _against(results: list[dict[str, Any]]) -> list[str]:
     if not rows:
         return []
     lines = [
-        f"This tree against the baseline commit, `parallax analyze` on the same corpus end to end (cold, JSON output; "
-        f"fastest of {BASELINE_RUNS} runs of each, alternated; ratio = this tree / baseline, under 1 is faster):",
+        "This tree against the baseline commit (the previous default: each side's own default encoder and "
+        "settings), `parallax analyze` on the same corpus end to end (cold, JSON output; fastest of "
+        f"{rows[0]['against']['runs']} run(s) of each, alternated; ratio = this tree / baseline, under 1 is faster):",
         "",
         "| articles | encoder | baseline | wall | CPU | this tree: wall | CPU | ratio wall | ratio CPU "
         "| RSS (base, tree) |",
@@ -497,6 +576,48 @@ def _against(results: list[dict[str, Any]]) -> list[str]:
             f"| {r['articles']:,} | {a['encoder']} | `{a['commit']}` | {bw:.1f} s | {bc:.1f} s | {tw:.1f} s | "
             f"{tc:.1f} s | {tw / bw:.3f} | {tc / bc:.3f} | {br:,.0f} / {tr:,.0f} MB |"
         )
+    return [*lines, ""]
+
+
+def _ceiling(results: list[dict[str, Any]]) -> list[str]:
+    """End to end and the annotate stage against spaCy alone on the same articles (same processes, same run)."""
+    rows = [r for r in results if "spacy_all" in r]
+    if not rows:
+        return []
+    lines = [
+        "spaCy's pipeline alone (as Parallax loads it) over the same articles with as many processes as the annotate "
+        "stage, measured in the same subprocess after the run: the ceiling. Ratio = spaCy alone / Parallax "
+        "(articles/s; 1.0 would be spaCy's own speed).",
+        "",
+        "| articles | encoder | processes | spaCy alone | annotate stage | ratio | end to end | ratio |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        seconds, n, processes = r["spacy_all"]
+        ceiling = n / seconds
+        annotate = r["articles"] / r["timings"]["annotate"] if r["timings"].get("annotate") else 0.0
+        end = r["articles"] / r["total"]
+        lines.append(
+            f"| {r['articles']:,} | {r['encoder']} | {processes} | {ceiling:,.1f}/s | {annotate:,.1f}/s | "
+            f"{ceiling / annotate if annotate else 0:.2f}x | {end:,.1f}/s | {ceiling / end:.2f}x |"
+        )
+    return [*lines, ""]
+
+
+def _where(results: list[dict[str, Any]]) -> list[str]:
+    """Seconds per stage and their share of the end-to-end time ("start-up" = imports and model loads)."""
+    lines = [
+        "Where the time goes: seconds per stage (share of the end-to-end time); start-up is what no stage counts "
+        "(imports, loading spaCy and the encoder where a stage does not).",
+        "",
+        "| articles | encoder | " + " | ".join(STAGES) + " | start-up | end to end |",
+        "|---:|---|" + "---:|" * len(STAGES) + "---:|---:|",
+    ]
+    for r in results:
+        total = r["total"]
+        spent = [r["timings"].get(stage, 0.0) for stage in STAGES]
+        cells = [f"{x:,.1f} s ({100 * x / total:.0f}%)" for x in [*spent, max(0.0, total - sum(spent))]]
+        lines.append(f"| {r['articles']:,} | {r['encoder']} | " + " | ".join(cells) + f" | {total:,.1f} s |")
     return [*lines, ""]
 
 
@@ -516,6 +637,9 @@ def main() -> None:
     parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "corpus" / "seeds")
     parser.add_argument(
         "--baseline", default=None, help="a commit whose cold start and end-to-end run are measured beside this tree's"
+    )
+    parser.add_argument(
+        "--baseline-runs", type=int, default=BASELINE_RUNS, help="end-to-end runs of each side against --baseline"
     )
     parser.add_argument(
         "--encoders", default="static,minilm", help="sentence encoders to run each size with (static, minilm)"
@@ -545,9 +669,11 @@ def main() -> None:
                 sys.exit(f"bench: the {size:,}-article run failed: {proc.stderr.strip().splitlines()[-1:]}")
             result = json.loads(proc.stdout.strip().splitlines()[-1])
             result["load"] = os.getloadavg()
-            if args.baseline:
-                print(f"bench: {size:,} articles, {encoder}, against {args.baseline} ...", file=sys.stderr, flush=True)
-                result["against"] = against_baseline(corpus, args.baseline, encoder)
+            if args.baseline and encoder == encoders[-1]:  # once per size: each side's own default path
+                print(
+                    f"bench: {size:,} articles, default path, against {args.baseline} ...", file=sys.stderr, flush=True
+                )
+                result["against"] = against_baseline(corpus, args.baseline, None, args.baseline_runs)
             results.append(result)
             print("\n".join(_table(results[-1:]) + _against(results[-1:])), file=sys.stderr, flush=True)
             if args.output:  # rows so far, so that a run stopped early still leaves its measured sizes

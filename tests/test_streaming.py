@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -211,3 +212,62 @@ def test_both_paths_list_undated_articles_last() -> None:
     for streaming in (False, True):
         (story,) = group_stories([undated, dated], duplicates=duplicates, streaming=streaming)
         assert story.articles == ("dated", "undated")
+
+
+# --- a report written as it is made (engine.streamed): the same bytes as the report held in memory ---------------
+
+
+def _without_time(text: str) -> str:
+    """The report's text with its generation time blanked (the two runs are seconds apart)."""
+    import re
+
+    return re.sub(r'("generated": "|generated )[0-9T:+-]+', r"\1-", text)
+
+
+@pytest.mark.parametrize("small_parts", [False, True])
+def test_streamed_report_is_the_in_memory_report(
+    shared: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small_parts: bool
+) -> None:
+    from parallax import Settings, analyze
+    from parallax.engine import streamed
+    from parallax.report import render
+
+    inputs = [str(shared / "corpus" / "seeds"), str(Path(__file__).parents[1] / "examples" / "corpus")]
+    inputs.append("Too short\nto be an article.")  # a text (it holds a line break) rejected at extraction
+    settings = Settings(encoder="static")
+    if small_parts:  # several read/annotate batches and several compare chunks, as at 100k articles
+        monkeypatch.setattr(streamed, "STREAM_BATCH", 3)
+        monkeypatch.setattr(streamed, "COMPARE_ARTICLES", 2)
+    held = analyze(inputs, settings=settings)
+    targets = [(tmp_path / "r.json", "json"), (tmp_path / "r.md", "markdown")]
+    written = streamed.analyze_to(inputs, targets, settings=settings)
+    assert written.paths == (tmp_path / "r.json", tmp_path / "r.md")
+    assert (written.articles, written.stories) == (len(held.articles), len(held.stories))
+    assert written.rejections == held.rejections
+    # the corpus exercises the stories list, the copies and the rejections
+    assert len(held.stories) > 2
+    assert held.duplicates
+    assert held.rejections
+    for path, fmt in targets:
+        assert _without_time(path.read_text(encoding="utf-8")) == _without_time(render(held, fmt))
+    assert [stage for stage, _ in written.timings] == [stage for stage, _ in held.timings]
+
+
+def test_ingest_in_batches_reads_a_batch_at_a_time(shared: Path, tmp_path: Path) -> None:
+    """``ingest_paths(batch=N)`` reads, extracts and saves N articles at a time (what keeps a 100k ingest bounded):
+    every article stored once, the rejections in reading-then-extraction order, a rerun a no-op."""
+    from parallax import Settings, ingest_paths, open_store
+
+    folder = tmp_path / "in"
+    shutil.copytree(shared / "corpus" / "seeds", folder)
+    (folder / "zz_short.txt").write_text("Too short.\n", encoding="utf-8")  # rejected at extraction
+    settings = Settings(encoder="static")
+    with open_store(tmp_path / "batched.db") as store:
+        first = ingest_paths(store, [folder], settings=settings, batch=2)
+        again = ingest_paths(store, [folder], settings=settings, batch=2)
+        seeds = len(list((shared / "corpus" / "seeds").glob("*.txt")))
+        assert len(first.added) == seeds == store.counts()["articles"]
+        assert [r.stage for r in first.rejections] == ["extract"]
+        assert len(again.unchanged) == seeds
+        assert not again.added
+        assert first.stories

@@ -15,7 +15,9 @@ it holds a line break, starts with ``<``, ``{`` or ``[``, or has 20 words or mor
 mistyped path and raises ``InputError`` (:mod:`parallax.sources.inputs`). ``analyze_articles`` takes ``Article``
 objects as they are, and refuses those not in English. Both take ``encoder=`` (a name, "minilm" or "static", or an
 object with ``encode(texts)``; it overrides ``settings.encoder``) and ``progress=`` (``progress(stage, done,
-total)`` for ingest, extract, annotate, group, embed and compare).
+total)`` for ingest, extract, annotate, group, embed and compare). ``analyze_to(inputs, [(path, fmt), ...])``
+writes the report files instead of returning the report: with JSON and Markdown targets a batch of any size is
+never held in memory (annotated articles wait in a temporary file; stories are written as they are compared).
 
 The library never prints: each stage logs one INFO line (counts, seconds) to the ``parallax`` loggers
 (``logging.basicConfig(level=logging.INFO)`` shows them). Worker processes never import the caller's ``__main__``,
@@ -24,6 +26,7 @@ so a script needs no ``if __name__ == "__main__":`` guard.
 
 from .engine.local import analyze, analyze_articles
 from .engine.store import IngestResult, ingest_paths
+from .engine.streamed import Written, analyze_to
 from .errors import ConfigError, InputError, ModelError, ParallaxError, ReportError, StoreError
 from .models import (
     AnnotatedArticle,
@@ -80,8 +83,10 @@ __all__ = [
     "SummarySentence",
     "TimeExpression",
     "TimelineEntry",
+    "Written",
     "analyze",
     "analyze_articles",
+    "analyze_to",
     "ingest_paths",
     "open_store",
     "render",

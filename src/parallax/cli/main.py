@@ -100,6 +100,7 @@ def analyze(
     """Analyse ARTICLES into a coverage report: files or folders (.txt, .html, .json, .jsonl, .csv, .warc[.gz]),
     http(s) URLs of pages, RSS/Atom feeds or sitemaps, and - for standard input."""
     from ..engine.local import analyze as run_analysis  # imported late so that --help stays fast
+    from ..engine.streamed import Written, analyze_to
 
     check_engine(engine, ray_address, parquet_out)
     quiet = quiet or bool(click.get_current_context().meta.get(QUIET))
@@ -129,25 +130,30 @@ def analyze(
                 report = analyze_ray(
                     list(articles), settings=settings, ray_options=ray_options, counts=counts, progress=progress
                 )
+            elif targets:
+                # written as it is made (JSON, Markdown): a large batch is never held in memory
+                written = analyze_to(list(articles), targets, settings=settings, progress=progress, counts=counts)
             else:
                 report = run_analysis(list(articles), settings=settings, progress=progress, counts=counts)
-            for done, (path, target_format) in enumerate(targets, 1):
-                progress("write", done - 1, len(targets))
-                write(report, path, target_format)
-                progress("write", done, len(targets))
+            if engine == "ray":
+                for done, (path, target_format) in enumerate(targets, 1):
+                    progress("write", done - 1, len(targets))
+                    write(report, path, target_format)
+                    progress("write", done, len(targets))
+        if engine == "ray" or not targets:
+            written = Written.of(report)
         if not targets:
             click.echo(render(report, fmt or "html"), nl=False)
     except ParallaxError as exc:
         _fail(err, exc)
         sys.exit(1)
-    facts = sum(len(s.facts) for s in report.stories)
     where = f" -> {', '.join(str(path) for path, _ in targets)}" if targets else ""
     summary = [
         f"ingest: {_counts_line(counts)}",
-        f"{len(report.articles)} articles, {len(report.stories)} stories, {facts} facts, "
-        f"{len(report.rejections)} rejected{where}",
+        f"{written.articles} articles, {written.stories} stories, {written.facts} facts, "
+        f"{len(written.rejections)} rejected{where}",
     ]
-    finish(err, report.rejections, rejection_log, quiet, summary)
+    finish(err, written.rejections, rejection_log, quiet, summary)
 
 
 @cli.command()

@@ -21,7 +21,7 @@ Reads: ``AnnotatedArticle.article.published``, ``.dates``, ``.sentences``; the s
 from __future__ import annotations
 
 import calendar
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from ..days import publication_day
@@ -63,9 +63,10 @@ def _content_dates(article: AnnotatedArticle) -> list[tuple[date, str, int]]:
     return out
 
 
-def _reference(articles: Sequence[AnnotatedArticle]) -> date | None:
-    """The batch's median publication date, or None when the batch is no snapshot (see SNAPSHOT_SHARE)."""
-    days = sorted(d for d in (publication_day(a.article.published) for a in articles) if d is not None)
+def _reference(published: Iterable[str | None]) -> date | None:
+    """The batch's median publication date (of its articles' ``published``), or None when the batch is no
+    snapshot (see SNAPSHOT_SHARE)."""
+    days = sorted(d for d in (publication_day(value) for value in published) if d is not None)
     if not days:
         return None
     median = days[len(days) // 2]
@@ -81,10 +82,19 @@ def _passages(article: AnnotatedArticle) -> tuple[RecycledPassage, ...]:
     return tuple(RecycledPassage(article.id, i, texts.get(i, ""), value) for i, value in sorted(seen.items()))
 
 
-def find_recycled(stories: Sequence[Story], articles: Sequence[AnnotatedArticle]) -> dict[str, tuple[Recycled, ...]]:
-    """Story id -> its recycled articles (stories without any are left out)."""
+def find_recycled(
+    stories: Sequence[Story],
+    articles: Sequence[AnnotatedArticle],
+    *,
+    batch_published: Iterable[str | None] | None = None,
+) -> dict[str, tuple[Recycled, ...]]:
+    """Story id -> its recycled articles (stories without any are left out). ``batch_published`` (the publication
+    dates of the whole batch) sets the batch's reference date when ``articles`` hold only some of its stories' articles
+    (a large batch compared a part at a time); None: ``articles`` are the batch."""
     by_id = {a.id: a for a in articles}
-    reference = _reference(articles)
+    reference = (
+        _reference(a.article.published for a in articles) if batch_published is None else _reference(batch_published)
+    )
     out: dict[str, tuple[Recycled, ...]] = {}
     for story in stories:
         members = [by_id[i] for i in story.articles if i in by_id]

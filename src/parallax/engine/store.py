@@ -31,7 +31,8 @@ Reads: files (``read_inputs``) or ``Article`` records. Writes: the store; return
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -60,6 +61,7 @@ from .stages import (
     embed_sentences,
     encoder_of,
     extract,
+    extract_one,
     no_progress,
     read,
     split,
@@ -118,16 +120,45 @@ def ingest_paths(
     settings = settings or Settings()
     progress = progress or no_progress
     read_back = read(paths, settings, counts=counts, progress=progress)
-    documents, rejections = split(_named(item, names) for item in read_back) if names else split(read_back)
-    articles, failed = split(extract(documents, progress))
-    rejections += failed
-    if not batch or len(articles) <= batch:
-        return ingest_articles(store, articles, settings=settings, rejections=rejections, progress=progress)
-    parts = [
-        ingest_articles(store, articles[i : i + batch], settings=settings, progress=progress)
-        for i in range(0, len(articles), batch)
-    ]
-    return _joined(parts, rejections)
+    if names:
+        read_back = (_named(item, names) for item in read_back)
+    if not batch:
+        documents, rejections = split(read_back)
+        articles, failed = split(extract(documents, progress))
+        return ingest_articles(store, articles, settings=settings, rejections=[*rejections, *failed], progress=progress)
+    # Batches are read, extracted and saved one after another: an ingest of 100k articles never holds more than a
+    # batch of documents (rejections keep the order they would have all at once: reading's, then extraction's).
+    unread: list[Rejection] = []
+    failed = []
+    stream = _extracted(read_back, unread, failed, progress)
+    first = list(itertools.islice(stream, batch))
+    following = list(itertools.islice(stream, batch))
+    if not following:
+        return ingest_articles(store, first, settings=settings, rejections=[*unread, *failed], progress=progress)
+    parts = [ingest_articles(store, first, settings=settings, progress=progress)]
+    while following:
+        parts.append(ingest_articles(store, following, settings=settings, progress=progress))
+        following = list(itertools.islice(stream, batch))
+    return _joined(parts, [*unread, *failed])
+
+
+def _extracted(
+    items: Iterable[RawDocument | Rejection], unread: list[Rejection], failed: list[Rejection], progress: Progress
+) -> Iterator[Article]:
+    """The article of each document read, one at a time; rejections of reading go to ``unread``, those of
+    extraction to ``failed``."""
+    done = 0
+    for item in items:
+        if isinstance(item, Rejection):
+            unread.append(item)
+            continue
+        extracted = extract_one(item)
+        done += 1
+        progress("extract", done, 0)
+        if isinstance(extracted, Rejection):
+            failed.append(extracted)
+        else:
+            yield extracted
 
 
 def _named(item: RawDocument | Rejection, names: Mapping[str, str]) -> RawDocument | Rejection:

@@ -16,15 +16,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 
 import numpy as np
 
+from ..days import publication_day
 from ..embed import Encoder
 from ..models import AnnotatedArticle, DuplicateGroup, Story
 from .evidence import THRESHOLD, WINDOW_DAYS, Evidence, Profile, all_pairs, article_profile, features
 from .linkage import cluster_vectors
 from .stories import STARTS, Key, closest_reason, copy_reason, in_story_order, ranked, story
-from .stream import StoryIndex, in_date_order
+from .stream import StoryIndex
 
 __all__ = ["describe_story", "group_stories"]
 
@@ -169,12 +171,13 @@ def _group_streaming(
     """Large batches: stream the non-copies through a ``StoryIndex`` in date order (then id), copies join their
     original's story. Linear in the batch; each article's reason is the streaming decision."""
     position = {a.id: i for i, a in enumerate(articles)}
-    heads = in_date_order(articles[i] for i in range(len(articles)) if i not in copy_of)
+    heads = _date_order(articles, [i for i in range(len(articles)) if i not in copy_of])
     index = StoryIndex(story_id=lambda a: a.id)
     reasons: dict[str, str] = {}
     chunk = 256  # leads are encoded in chunks: the encoder batches, and features never pile up beyond the window
     for start in range(0, len(heads), chunk):
-        part = heads[start : start + chunk]
+        # positions, not records: a batch spilled to disk (``engine.spill``) is read back a chunk at a time
+        part = [articles[i] for i in heads[start : start + chunk]]
         for article, feature in zip(part, features(part, encoder=encoder), strict=True):
             placement = index.add(article, feature)
             reasons[article.id] = placement.reason
@@ -195,6 +198,15 @@ def _group_streaming(
         titled = [i for i in ordered if (articles[i].article.title or "").strip()]
         stories.append(story(articles, ordered, [reasons[articles[i].id] for i in ordered], (titled or ordered)[0]))
     return ranked(stories)
+
+
+def _date_order(articles: Sequence[AnnotatedArticle], indices: list[int]) -> list[int]:
+    """The positions ``indices`` in the order ``stream.in_date_order`` puts their articles (day, undated last, id)."""
+    keys: dict[int, tuple[bool, date, str]] = {}
+    for i in indices:
+        day = publication_day(articles[i].article.published)
+        keys[i] = (day is None, day or date.max, articles[i].id)
+    return sorted(indices, key=keys.__getitem__)
 
 
 # --- incremental use (parallax.engine.store) --------------------------------------------------------------------------
