@@ -137,3 +137,31 @@ def test_a_surname_the_model_takes_for_a_place_is_the_person() -> None:
     aimed = {(e.entity, e.cue) for e in article.evaluations}
     assert {("Maria Delgado", "capable"), ("Maria Delgado", "honest")} <= aimed
     assert all(e.entity != "Portvale" for e in article.evaluations)
+
+
+def _aimed(text: str) -> set[tuple[str, str, str]]:
+    [article] = annotate([Article(id="t", source="t", text=text)])
+    return {(e.entity, e.cue.lower(), e.voice) for e in article.evaluations}
+
+
+def test_conduct_verbs_and_manner_adverbs_judge_their_subject() -> None:
+    assert ("Petra Hollis", "complained", "own") in _aimed("Senator Petra Hollis complained about the schedule.")
+    assert ("Petra Hollis", "caved", "own") in _aimed("Senator Petra Hollis caved to the union on Tuesday.")
+    assert ("Petra Hollis", "rebuffed", "own") in _aimed("Petra Hollis rebuffed calls to resign on Tuesday.")
+    # a manner adverb counts even on a verb of speech, and on a clause that shares the subject
+    assert ("Petra Hollis", "falsely", "own") in _aimed("Senator Petra Hollis falsely claimed the bridge was done.")
+    erroneously = "Senator Petra Hollis rejected the audit, erroneously claiming that the figures were old."
+    assert ("Petra Hollis", "erroneously", "own") in _aimed(erroneously)
+    # negated conduct, and a plain verb of speech, say nothing of her
+    assert not _aimed("Senator Petra Hollis did not complain about the schedule.")
+    assert not _aimed("Senator Petra Hollis said the plan was late.")
+
+
+def test_what_a_subject_provokes_and_how_it_is_described() -> None:
+    assert ("Petra Hollis", "outrage", "own") in _aimed("Senator Petra Hollis prompted outrage with her remarks.")
+    assert ("Petra Hollis", "backlash", "own") in _aimed("Senator Petra Hollis sparked a backlash on Tuesday.")
+    apposition = _aimed("Senator Petra Hollis, a brash and combative lawmaker, spoke on Tuesday.")
+    assert {("Petra Hollis", "brash", "own"), ("Petra Hollis", "combative", "own")} <= apposition
+    assert ("Petra Hollis", "dismissive", "own") in _aimed("Petra Hollis was dismissive of the audit.")
+    # an adjective on the title before the name
+    assert ("Petra Hollis", "eccentric", "own") in _aimed("Eccentric radio host Petra Hollis spoke on Tuesday.")

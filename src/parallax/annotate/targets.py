@@ -114,6 +114,38 @@ EXTRA_VALENCE: dict[str, float] = {
     "stole": -2.5,
     "shine": 1.5,
     "shone": 1.5,
+    # How a person or an organisation is described or behaves (issue 16: "brash", "eccentric", "theatrical").
+    "bombastic": -2.0,
+    "brash": -1.5,
+    "eccentric": -1.0,
+    "theatrical": -1.0,
+    "testy": -1.5,
+    "combative": -1.5,
+    "belligerent": -2.0,
+    "abrasive": -1.5,
+    "dismissive": -1.5,
+    "disdainful": -2.0,
+    "frosty": -1.5,
+    "firebrand": -1.5,
+    "divisive": -1.5,
+    "polarizing": -1.5,
+    "erratic": -1.5,
+    "incendiary": -2.0,
+    "inflammatory": -1.5,
+    "beleaguered": -1.5,
+    "tirade": -2.0,
+    "uproar": -1.5,
+    "backlash": -1.5,
+    "cave": -1.5,
+    "caved": -1.5,
+    "railed": -1.5,
+    "rebuffed": -1.0,
+    "erroneously": -1.5,
+    "falsely": -1.5,
+    "wrongly": -1.5,
+    "misleadingly": -2.0,
+    "brazenly": -2.0,
+    "unabashedly": -1.0,
 }
 
 # Words VADER rates that are not evaluations of a person in news prose ("the party", "like", "victims" of a crime).
@@ -137,7 +169,14 @@ CONDUCT_VERBS = frozenset(
     "stolen steals dodge dodged dodges evade evaded evades flout flouted flouts boast boasted boasts brag bragged "
     "brags whine whined whines smear smeared smears exaggerate exaggerated exaggerates distort distorted distorts "
     "excel excelled excels triumph triumphed triumphs succeed succeeded succeeds impress impressed impresses "
-    "inspire inspired inspires shine shone".split()
+    "inspire inspired inspires shine shone complain complained complains complaining cave caved caves caving "
+    "rail railed rails railing threaten threatened threatens threatening rebuff rebuffed rebuffs rant ranted rants "
+    "fume fumed fumes".split()
+)
+# Adverbs that judge how the subject acts, counted on its verb even a verb of speech ("falsely claimed").
+MANNER_ADVERBS = frozenset(
+    "erroneously falsely wrongly misleadingly brazenly unabashedly shamelessly recklessly deceptively dishonestly "
+    "bravely courageously deftly skillfully wisely".split()
 )
 
 # Verbs whose object is the target of the subject's criticism or praise (the opinion is the subject's).
@@ -170,7 +209,8 @@ EVALUATION_NOUN_PREPS = frozenset({"of", "for", "against", "toward", "towards", 
 LIGHT_VERBS = frozenset(
     "draw drew drawn draws face faced faces facing earn earned earns receive received receives win won wins get got "
     "gets attract attracted attracts garner garnered suffer suffered suffers endure endured make made makes commit "
-    "committed commits come came under".split()
+    "committed commits come came under prompt prompted prompts spark sparked sparks provoke provoked provokes trigger "
+    "triggered triggers ignite ignited ignites".split()
 )
 SPEECH_VERBS = frozenset(
     "say said says saying tell told tells telling ask asked asks add added adds note noted notes claim claimed "
@@ -405,6 +445,11 @@ def _aimed_at(noun: Token, ctx: _Context) -> Iterator[Hit]:
             for word in words:
                 if (score := ctx.cue(word)) is not None and (word.pos_ != "VERB" or word.lower_ in CONDUCT_VERBS):
                     yield word, score, "modifier", False, None
+    for child in noun.children:  # a title before the name: "eccentric radio host Petra Hollis"
+        if child.dep_ == "compound" and child.pos_ == "NOUN":
+            for word in (w for amod in child.children if amod.dep_ == "amod" for w in _phrase(amod)):
+                if (score := ctx.cue(word)) is not None and word.pos_ != "VERB":
+                    yield word, score, "modifier", False, None
     head, dep = noun.head, noun.dep_
     lower = head.lower_
     if dep == "poss" and head is not noun and head.pos_ == "NOUN" and head.lower_ not in PEOPLE_NOUNS:
@@ -414,7 +459,10 @@ def _aimed_at(noun: Token, ctx: _Context) -> Iterator[Hit]:
             if abs(score) * 4 >= STRONG_VALENCE and not (attributed and noun.pos_ == "PRON"):
                 yield word, score, "possessive", attributed, speaker
     elif dep == "nsubj" and head is not noun:
-        if lower in SPEECH_VERBS or lower in EVALUATION_VERBS:
+        if lower in SPEECH_VERBS or lower in EVALUATION_VERBS:  # only how they spoke: "X falsely claimed"
+            for word in _manner(head):
+                if (score := ctx.cue(word)) is not None:
+                    yield word, score, "predicate", False, None
             return
         for word in _predicate_words(head):
             if (score := ctx.cue(word)) is not None and (word.pos_ != "VERB" or word.lower_ in CONDUCT_VERBS):
@@ -440,6 +488,7 @@ def _predicate_words(verb: Token) -> Iterator[Token]:
     """A clause's predicate: the verb (unless a copula or a light verb) and its complements; a light verb's object."""
     if verb.pos_ == "VERB" and verb.lower_ not in LIGHT_VERBS:
         yield verb
+    yield from _manner(verb)
     for child in verb.children:
         if child.dep_ in ("acomp", "attr", "oprd"):
             yield from _phrase(child)
@@ -450,6 +499,16 @@ def _predicate_words(verb: Token) -> Iterator[Token]:
                     yield from (word for pobj in prep.children if pobj.dep_ == "pobj" for word in _phrase(pobj))
         elif child.dep_ == "xcomp":
             yield from _predicate_words(child)
+
+
+def _manner(verb: Token) -> Iterator[Token]:
+    """The verb's adverbs that judge the conduct ("falsely claimed"), and those of a clause it opens on the same
+    subject ("dismissed the report, erroneously claiming ...")."""
+    for child in verb.children:
+        if child.dep_ == "advmod" and child.lower_ in MANNER_ADVERBS:
+            yield child
+        elif child.dep_ == "advcl" and not any(c.dep_ in ("nsubj", "mark") for c in child.children):
+            yield from (c for c in child.children if c.dep_ == "advmod" and c.lower_ in MANNER_ADVERBS)
 
 
 def _complement_words(verb: Token) -> Iterator[Token]:
