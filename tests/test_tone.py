@@ -165,3 +165,41 @@ def test_what_a_subject_provokes_and_how_it_is_described() -> None:
     assert ("Petra Hollis", "dismissive", "own") in _aimed("Petra Hollis was dismissive of the audit.")
     # an adjective on the title before the name
     assert ("Petra Hollis", "eccentric", "own") in _aimed("Eccentric radio host Petra Hollis spoke on Tuesday.")
+
+
+def test_a_title_names_the_one_person_who_carries_it() -> None:
+    aimed = _aimed(
+        "Sheriff Maria Delgado opened the jail. Reporters waited outside. The sheriff lied about the budget."
+    )
+    assert ("Maria Delgado", "lied", "own") in aimed
+    # two sheriffs, or "the sheriff of" some other place: no one in particular
+    assert not _aimed("Sheriff Maria Delgado and Sheriff Tom Reyes spoke. Reporters waited. The sheriff lied.")
+    assert not _aimed("Sheriff Maria Delgado and Mayor Tom Reyes spoke. The sheriff of Dunmore County lied.")
+
+
+def test_a_pronoun_subject_carries_its_person_to_the_next_sentence() -> None:
+    [article] = annotate(
+        [
+            Article(
+                id="c",
+                source="c",
+                text=("Maria Delgado spoke on Monday. She lied about the budget. She lied again on Tuesday."),
+            )
+        ]
+    )
+    assert {(e.entity, e.sentence) for e in article.evaluations} == {("Maria Delgado", 1), ("Maria Delgado", 2)}
+    # a sentence that is not about her breaks the chain
+    gap = "Maria Delgado spoke on Monday. She lied about the budget. Reporters waited outside. She lied again."
+    [article] = annotate([Article(id="g", source="g", text=gap)])
+    assert {e.sentence for e in article.evaluations} == {1}
+
+
+def test_words_about_what_is_ones_own_and_what_is_not() -> None:
+    assert ("Maria Delgado", "flawed", "own") in _aimed("Maria Delgado announced a plan. Her flawed plan went nowhere.")
+    # a relative is someone else; "certain" and a laugh are no judgment
+    assert not _aimed("Maria Delgado spoke on Monday. Her father died in 1990.")
+    assert not _aimed("Maria Delgado spoke on Monday. Her statement seemed certain to anger the board.")
+    assert not _aimed("Maria Delgado laughed at the question.")
+    # a verb of her own counts when it judges her conduct, not when it only reports what she did
+    assert ("Maria Delgado", "betrayed", "own") in _aimed("Maria Delgado betrayed her allies on Monday.")
+    assert not _aimed("Maria Delgado gained votes on Monday.")

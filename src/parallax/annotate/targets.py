@@ -155,7 +155,8 @@ NOT_EVALUATIVE = frozenset(
     "dead death deaths killed war military police crisis protest protests protesters tax taxes cancer disease "
     "emergency fire fires storm prison jail court charges charged matter true sure agree agreed agreement "
     "interest interests united honor share shares shared grant granted save saved ready "
-    "respect played play commitment committed chance chances interested interest interests important".split()
+    "respect played play commitment committed chance chances interested interest interests important certain "
+    "laugh laughed laughs laughing smile smiled smiles smiling".split()
 )
 CUE_POS = frozenset({"ADJ", "NOUN", "VERB", "ADV"})
 # What an entity does is weaker evidence of how it is judged than what it is called. A verb of its own counts only
@@ -163,6 +164,11 @@ CUE_POS = frozenset({"ADJ", "NOUN", "VERB", "ADV"})
 # and a word about something of its own ("his increasing seclusion") only when clearly evaluative, |valence| >= 2
 # (VADER's "clearly emotive" band, as in ``evaluation.loaded_language``; fixed, not fitted).
 STRONG_VALENCE = 2.0
+# A word about something of the entity's own ("Obama's disastrous plan") counts from this |valence| on: chosen on
+# BASIL's 2010-2012 events by own-voice F0.5 among 2.0, 1.5 and 1.0 (python -m parallax.evaluation.tone --fit
+# reports MIN_VALENCE; this was compared by hand with the same figures), so no higher than ``compare.tone``'s own
+# threshold.
+POSSESSIVE_VALENCE = 1.0
 CONDUCT_VERBS = frozenset(
     "lie lied lies lying cheat cheated cheats cheating fail failed fails failing blunder blundered bungle bungled "
     "mislead misled misleads deceive deceived deceives betray betrayed betrays abuse abused abuses steal stole "
@@ -224,10 +230,25 @@ NEGATIONS = frozenset({"not", "n't", "no", "never", "nobody", "nothing", "neithe
 HYPOTHETICAL = frozenset({"if", "unless", "whether"})
 TARGET_LABELS = frozenset({"PERSON", "ORG", "GPE"})
 PRONOUNS = frozenset({"he", "she", "him", "his", "her"})
-# Nouns for people set against or beside the possessor: "Obama's critics" says nothing of Obama.
+# Titles that name one office holder ("the senator" after "Sen. Petra Hollis"), with abbreviations and variants
+# written out to one form.
+TITLE_NOUNS = frozenset(
+    "president senator congressman governor sheriff mayor chairman chairwoman speaker leader secretary host "
+    "candidate nominee justice minister judge commissioner director chancellor treasurer".split()
+)
+TITLE_FORMS = {
+    "sen.": "senator",
+    "gov.": "governor",
+    "rep.": "congressman",
+    "representative": "congressman",
+    "congresswoman": "congressman",
+    "pres.": "president",
+}
+# Nouns for people set against or beside the possessor: "Obama's critics", "his father died" say nothing of him.
 PEOPLE_NOUNS = frozenset(
     "critics critic opponents opponent rivals rival foes foe enemies enemy detractors supporters supporter allies "
-    "ally victims victim accusers accuser challengers challenger".split()
+    "ally victims victim accusers accuser challengers challenger father mother wife husband son daughter brother "
+    "sister parents children family".split()
 )
 # Quoted words shorter than this are a scare quote or a title in the outlet's own sentence, not someone's opinion.
 MIN_QUOTED_WORDS = 4
@@ -456,7 +477,7 @@ def _aimed_at(noun: Token, ctx: _Context) -> Iterator[Hit]:
         # "his remarks were outrageous", "Obama's disastrous policy": what is said of the entity's own thing
         for word, score, _, attributed, speaker in _aimed_at(head, ctx):
             # "critics hailed AARP's reversal" is of AARP; "Ryan slammed his own party's plan" need not be of Ryan
-            if abs(score) * 4 >= STRONG_VALENCE and not (attributed and noun.pos_ == "PRON"):
+            if abs(score) * 4 >= POSSESSIVE_VALENCE and not (attributed and noun.pos_ == "PRON"):
                 yield word, score, "possessive", attributed, speaker
     elif dep == "nsubj" and head is not noun:
         if lower in SPEECH_VERBS or lower in EVALUATION_VERBS:  # only how they spoke: "X falsely claimed"
@@ -465,7 +486,7 @@ def _aimed_at(noun: Token, ctx: _Context) -> Iterator[Hit]:
                     yield word, score, "predicate", False, None
             return
         for word in _predicate_words(head):
-            if (score := ctx.cue(word)) is not None and (word.pos_ != "VERB" or word.lower_ in CONDUCT_VERBS):
+            if (score := ctx.cue(word)) is not None and _judges(word):
                 yield word, score, "predicate", False, None
     elif dep == "dobj" and lower in EVALUATION_VERBS and not _negated(head):
         yield head, EVALUATION_VERBS[lower], "object", True, _speaker_of(head, "nsubj")
@@ -482,6 +503,12 @@ def _aimed_at(noun: Token, ctx: _Context) -> Iterator[Hit]:
         if evaluation.lower_ in EVALUATION_NOUNS and not _negated(evaluation):
             owner = next((c for c in evaluation.children if c.dep_ == "poss"), None)
             yield evaluation, EVALUATION_NOUNS[evaluation.lower_], "noun", True, owner.text if owner else None
+
+
+def _judges(word: Token) -> bool:
+    """Whether a word of the subject's predicate judges it: any but a verb, and a verb that judges the conduct
+    ("lied", "caved"; not "banned", "gained": what an entity does to others is not how it is judged)."""
+    return word.pos_ != "VERB" or word.lower_ in CONDUCT_VERBS
 
 
 def _predicate_words(verb: Token) -> Iterator[Token]:
@@ -578,29 +605,77 @@ def _mentions(doc: Doc, entities: Sequence[Entity]) -> Iterator[tuple[Entity, To
 
 def _pronoun_mentions(doc: Doc, entities: Sequence[Entity], ctx: _Context) -> Iterator[tuple[Entity, Token]]:
     """ "he", "she", "his", "her" as a mention of the person last named as a subject in this or the previous
-    sentence (else the person last named there, when only one is): a small model has no coreference, so a pronoun
-    with no such person is left alone."""
+    sentence (else the person last named there, when only one is; else the person a "he" or "she" subject of the
+    previous sentence was): a small model has no coreference, so a pronoun with no such person is left alone. And
+    "the vice president", "the sheriff": a title that one person named earlier in the article carries before the
+    name ("Vice President Joe Biden"), as a mention of that person."""
     people = sorted((e for e in entities if e.label == "PERSON"), key=lambda e: e.start)
     starts = [e.start for e in people]
+    titles = _titles(doc, people)
+    chain: dict[int, Entity] = {}  # sentence -> the person its pronoun subject was resolved to
     for token in doc:
-        if token.lower_ not in PRONOUNS or token.pos_ != "PRON" or ctx.quote_at(token.idx)[0]:
+        if ctx.quote_at(token.idx)[0]:
             continue
         here = ctx.sentence_of(token.idx)
-        window: list[Entity] = []
-        for k in range(bisect.bisect_left(starts, token.idx) - 1, -1, -1):  # back from the pronoun, this sentence
-            if people[k].sentence < here - 1:  # and the one before
-                break
-            window.insert(0, people[k])
-        if not window:
-            continue
-        subjects = [e for e in window if _is_subject(doc, e)]
-        if subjects:
-            person = subjects[-1]
-        elif len({e.name for e in window}) == 1:
-            person = window[-1]
+        if token.lower_ in PRONOUNS and token.pos_ == "PRON":
+            person = _antecedent(doc, people, starts, token.idx, here, chain)
         else:
+            person = _titled(token, titles)
+        if person is None:
             continue
+        if token.dep_ in ("nsubj", "nsubjpass"):
+            chain.setdefault(here, person)
         yield replace(person, start=token.idx, end=token.idx + len(token.text), sentence=here), token
+
+
+def _antecedent(
+    doc: Doc, people: list[Entity], starts: list[int], char: int, here: int, chain: dict[int, Entity]
+) -> Entity | None:
+    window: list[Entity] = []
+    for k in range(bisect.bisect_left(starts, char) - 1, -1, -1):  # back from the pronoun, this sentence
+        if people[k].sentence < here - 1:  # and the one before
+            break
+        window.insert(0, people[k])
+    if not window:
+        return chain.get(here - 1) or chain.get(here)  # "Hollis ... He wavered. He lost.": the chain goes on
+    subjects = [e for e in window if _is_subject(doc, e)]
+    if subjects:
+        return subjects[-1]
+    return window[-1] if len({e.name for e in window}) == 1 else None
+
+
+def _titles(doc: Doc, people: Sequence[Entity]) -> dict[str, Entity]:
+    """Each title written before one person's name ("vice president" of "Vice President Joe Biden"), when only one
+    person in the article carries it: the title -> that person's first mention with it."""
+    found: dict[str, dict[str, Entity]] = {}
+    for person in people:
+        span = doc.char_span(person.start, person.end, alignment_mode="expand")
+        if span is None:
+            continue
+        words: list[Token] = []
+        k = span.start - 1
+        while k >= 0 and len(words) < 3 and doc[k].dep_ == "compound" and doc[k].head in span:
+            words.insert(0, doc[k])
+            k -= 1
+        key = " ".join(TITLE_FORMS.get(w.lower_, w.lower_) for w in words)
+        if words and key.split()[-1] in TITLE_NOUNS and all(w.is_alpha or w.lower_ in TITLE_FORMS for w in words):
+            found.setdefault(key, {}).setdefault(person.name, person)
+    return {key: next(iter(names.values())) for key, names in found.items() if len(names) == 1}
+
+
+def _titled(token: Token, titles: dict[str, Entity]) -> Entity | None:
+    """The person a "the <title>" noun phrase names: only "the" and the title's own words before the noun, and no
+    "of" or apposition after it ("the president of the club" is someone else)."""
+    if token.pos_ != "NOUN" or token.dep_ == "compound" or token.ent_type_ or not titles:
+        return None
+    left = [c for c in token.children if c.i < token.i]
+    if not left or left[0].lower_ != "the" or any(c.dep_ not in ("det", "compound") for c in left):
+        return None
+    if any(c.dep_ in ("prep", "appos") for c in token.children if c.i > token.i):  # "the president of the club"
+        return None
+    words = [TITLE_FORMS.get(w, w) for w in [c.lower_ for c in left[1:]] + [token.lower_]]
+    person = titles.get(" ".join(words))
+    return person if person is not None and person.start < token.idx else None
 
 
 def _is_subject(doc: Doc, entity: Entity) -> bool:
