@@ -203,3 +203,15 @@ def test_words_about_what_is_ones_own_and_what_is_not() -> None:
     # a verb of her own counts when it judges her conduct, not when it only reports what she did
     assert ("Maria Delgado", "betrayed", "own") in _aimed("Maria Delgado betrayed her allies on Monday.")
     assert not _aimed("Maria Delgado gained votes on Monday.")
+
+
+def test_a_pronoun_inside_a_quotation_is_the_person_only_when_someone_else_speaks() -> None:
+    said = 'Maria Delgado closed the clinic. "Her conduct is shameful and her record is pathetic," said Tom Reyes.'
+    [article] = annotate([Article(id="q1", source="q1", text=said)])
+    found = {(e.entity, e.cue, e.voice, e.speaker) for e in article.evaluations}
+    assert ("Maria Delgado", "shameful", "quoted", "Tom Reyes") in found
+    # the speaker speaks of himself as "I"; with no speaker known, "her" may be anyone
+    assert not _aimed(
+        'Tom Reyes closed the clinic. "His conduct is shameful and his record is pathetic," said Tom Reyes.'
+    )
+    assert not _aimed('Maria Delgado closed the clinic. "Her conduct is shameful and her record is pathetic."')

@@ -146,6 +146,27 @@ EXTRA_VALENCE: dict[str, float] = {
     "misleadingly": -2.0,
     "brazenly": -2.0,
     "unabashedly": -1.0,
+    # What opponents call a person or a group (quoted, mostly): charges of prejudice, dishonesty and unfitness.
+    "inaccurate": -1.5,
+    "unbecoming": -1.5,
+    "sexist": -2.5,
+    "bigoted": -2.5,
+    "bigotry": -2.5,
+    "misogynist": -2.5,
+    "homophobic": -2.5,
+    "xenophobic": -2.5,
+    "intolerant": -2.0,
+    "intolerance": -2.0,
+    "hypocrisy": -2.0,
+    "shenanigans": -1.5,
+    "demonizing": -1.5,
+    "obstructionist": -1.5,
+    "unfit": -2.0,
+    "unqualified": -1.5,
+    "untruthful": -2.0,
+    "crooked": -2.0,
+    "crook": -2.0,
+    "disgraceful": -2.5,
 }
 
 # Words VADER rates that are not evaluations of a person in news prose ("the party", "like", "victims" of a crime).
@@ -608,24 +629,33 @@ def _pronoun_mentions(doc: Doc, entities: Sequence[Entity], ctx: _Context) -> It
     sentence (else the person last named there, when only one is; else the person a "he" or "she" subject of the
     previous sentence was): a small model has no coreference, so a pronoun with no such person is left alone. And
     "the vice president", "the sheriff": a title that one person named earlier in the article carries before the
-    name ("Vice President Joe Biden"), as a mention of that person."""
+    name ("Vice President Joe Biden"), as a mention of that person. Inside a quotation only a pronoun counts, and
+    only when the quotation's speaker is known and is someone else (``_spoken_of``)."""
     people = sorted((e for e in entities if e.label == "PERSON"), key=lambda e: e.start)
     starts = [e.start for e in people]
     titles = _titles(doc, people)
     chain: dict[int, Entity] = {}  # sentence -> the person its pronoun subject was resolved to
     for token in doc:
-        if ctx.quote_at(token.idx)[0]:
-            continue
+        quoted, speaker = ctx.quote_at(token.idx)
         here = ctx.sentence_of(token.idx)
         if token.lower_ in PRONOUNS and token.pos_ == "PRON":
             person = _antecedent(doc, people, starts, token.idx, here, chain)
         else:
-            person = _titled(token, titles)
-        if person is None:
+            person = None if quoted else _titled(token, titles)
+        if person is None or (quoted and not _spoken_of(person, speaker)):
             continue
-        if token.dep_ in ("nsubj", "nsubjpass"):
+        if token.dep_ in ("nsubj", "nsubjpass") and not quoted:
             chain.setdefault(here, person)
         yield replace(person, start=token.idx, end=token.idx + len(token.text), sentence=here), token
+
+
+def _spoken_of(person: Entity, speaker: str | None) -> bool:
+    """Whether "he" inside a quotation can be the person named before it: only with a known speaker who is someone
+    else (a speaker speaks of himself as "I"; with no speaker known, "he" may be anyone)."""
+    if not speaker:
+        return False
+    said = set(re.findall(r"\w+", speaker.lower()))
+    return not said & set(re.findall(r"\w+", person.name.lower()))
 
 
 def _antecedent(
