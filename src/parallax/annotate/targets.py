@@ -634,11 +634,15 @@ def _pronoun_mentions(doc: Doc, entities: Sequence[Entity], ctx: _Context) -> It
     people = sorted((e for e in entities if e.label == "PERSON"), key=lambda e: e.start)
     starts = [e.start for e in people]
     titles = _titles(doc, people)
+    heads = {key.split()[-1] for key in titles}  # "president" of "vice president"
     chain: dict[int, Entity] = {}  # sentence -> the person its pronoun subject was resolved to
     for token in doc:
+        pronoun = token.lower_ in PRONOUNS and token.pos_ == "PRON"
+        if not pronoun and TITLE_FORMS.get(token.lower_, token.lower_) not in heads:
+            continue
         quoted, speaker = ctx.quote_at(token.idx)
         here = ctx.sentence_of(token.idx)
-        if token.lower_ in PRONOUNS and token.pos_ == "PRON":
+        if pronoun:
             person = _antecedent(doc, people, starts, token.idx, here, chain)
         else:
             person = None if quoted else _titled(token, titles)
