@@ -5,12 +5,18 @@ pass). A sentence's sentiment is not its tone toward every name in it ("Russia h
 negative toward Huawei), so an evaluative word counts for an entity only when the parse aims it at the entity:
 
 * ``predicate``: the entity is the subject and the word is its predicate ("Hollis lied", "Hollis was a failure",
-  "Hollis drew fierce criticism": the object of a light verb such as *draw*, *face*, *earn*, *make a mistake*);
-* ``modifier``: the word describes the entity ("the embattled Hollis", "Hollis, a corrupt official,");
+  "Hollis drew fierce criticism", "Hollis prompted outrage": the object of a light verb such as *draw*, *face*,
+  *earn*, *prompt*, *make a mistake*), or an adverb that judges how it acted ("Hollis falsely claimed");
+* ``modifier``: the word describes the entity ("the embattled Hollis", "Hollis, a corrupt official,", "brash talk
+  show host Hollis");
 * ``object``: the entity is the object of a verb of criticism or praise ("critics slammed Hollis"), an opinion
   attributed to the verb's subject;
 * ``passive``: the entity is the subject of such a verb in the passive ("Hollis was praised by Reyes");
 * ``noun``: the entity follows a noun of criticism or praise ("criticism of Hollis", "praise for Hollis").
+
+A person is also mentioned by "he", "she", "his", "her" (the person last named as a subject nearby, or the one a
+"he" of the previous sentence was), and by a title that one person in the article carries ("the sheriff" after
+"Sheriff Joe Hollis"): see ``_pronoun_mentions``.
 
 Words under a negation ("not", "no", "never" on the word or on a verb or noun above it) count for nothing, as do
 words inside the entity's own or another entity's name ("Justice Department", "Liberty Party"). A word inside a
