@@ -137,3 +137,81 @@ def test_a_surname_the_model_takes_for_a_place_is_the_person() -> None:
     aimed = {(e.entity, e.cue) for e in article.evaluations}
     assert {("Maria Delgado", "capable"), ("Maria Delgado", "honest")} <= aimed
     assert all(e.entity != "Portvale" for e in article.evaluations)
+
+
+def _aimed(text: str) -> set[tuple[str, str, str]]:
+    [article] = annotate([Article(id="t", source="t", text=text)])
+    return {(e.entity, e.cue.lower(), e.voice) for e in article.evaluations}
+
+
+def test_conduct_verbs_and_manner_adverbs_judge_their_subject() -> None:
+    assert ("Petra Hollis", "complained", "own") in _aimed("Senator Petra Hollis complained about the schedule.")
+    assert ("Petra Hollis", "caved", "own") in _aimed("Senator Petra Hollis caved to the union on Tuesday.")
+    assert ("Petra Hollis", "rebuffed", "own") in _aimed("Petra Hollis rebuffed calls to resign on Tuesday.")
+    # a manner adverb counts even on a verb of speech, and on a clause that shares the subject
+    assert ("Petra Hollis", "falsely", "own") in _aimed("Senator Petra Hollis falsely claimed the bridge was done.")
+    erroneously = "Senator Petra Hollis rejected the audit, erroneously claiming that the figures were old."
+    assert ("Petra Hollis", "erroneously", "own") in _aimed(erroneously)
+    # negated conduct, and a plain verb of speech, say nothing of her
+    assert not _aimed("Senator Petra Hollis did not complain about the schedule.")
+    assert not _aimed("Senator Petra Hollis said the plan was late.")
+
+
+def test_what_a_subject_provokes_and_how_it_is_described() -> None:
+    assert ("Petra Hollis", "outrage", "own") in _aimed("Senator Petra Hollis prompted outrage with her remarks.")
+    assert ("Petra Hollis", "backlash", "own") in _aimed("Senator Petra Hollis sparked a backlash on Tuesday.")
+    apposition = _aimed("Senator Petra Hollis, a brash and combative lawmaker, spoke on Tuesday.")
+    assert {("Petra Hollis", "brash", "own"), ("Petra Hollis", "combative", "own")} <= apposition
+    assert ("Petra Hollis", "dismissive", "own") in _aimed("Petra Hollis was dismissive of the audit.")
+    # an adjective on the title before the name
+    assert ("Petra Hollis", "eccentric", "own") in _aimed("Eccentric radio host Petra Hollis spoke on Tuesday.")
+
+
+def test_a_title_names_the_one_person_who_carries_it() -> None:
+    aimed = _aimed(
+        "Sheriff Maria Delgado opened the jail. Reporters waited outside. The sheriff lied about the budget."
+    )
+    assert ("Maria Delgado", "lied", "own") in aimed
+    # two sheriffs, or "the sheriff of" some other place: no one in particular
+    assert not _aimed("Sheriff Maria Delgado and Sheriff Tom Reyes spoke. Reporters waited. The sheriff lied.")
+    assert not _aimed("Sheriff Maria Delgado and Mayor Tom Reyes spoke. The sheriff of Dunmore County lied.")
+
+
+def test_a_pronoun_subject_carries_its_person_to_the_next_sentence() -> None:
+    [article] = annotate(
+        [
+            Article(
+                id="c",
+                source="c",
+                text=("Maria Delgado spoke on Monday. She lied about the budget. She lied again on Tuesday."),
+            )
+        ]
+    )
+    assert {(e.entity, e.sentence) for e in article.evaluations} == {("Maria Delgado", 1), ("Maria Delgado", 2)}
+    # a sentence that is not about her breaks the chain
+    gap = "Maria Delgado spoke on Monday. She lied about the budget. Reporters waited outside. She lied again."
+    [article] = annotate([Article(id="g", source="g", text=gap)])
+    assert {e.sentence for e in article.evaluations} == {1}
+
+
+def test_words_about_what_is_ones_own_and_what_is_not() -> None:
+    assert ("Maria Delgado", "flawed", "own") in _aimed("Maria Delgado announced a plan. Her flawed plan went nowhere.")
+    # a relative is someone else; "certain" and a laugh are no judgment
+    assert not _aimed("Maria Delgado spoke on Monday. Her father died in 1990.")
+    assert not _aimed("Maria Delgado spoke on Monday. Her statement seemed certain to anger the board.")
+    assert not _aimed("Maria Delgado laughed at the question.")
+    # a verb of her own counts when it judges her conduct, not when it only reports what she did
+    assert ("Maria Delgado", "betrayed", "own") in _aimed("Maria Delgado betrayed her allies on Monday.")
+    assert not _aimed("Maria Delgado gained votes on Monday.")
+
+
+def test_a_pronoun_inside_a_quotation_is_the_person_only_when_someone_else_speaks() -> None:
+    said = 'Maria Delgado closed the clinic. "Her conduct is shameful and her record is pathetic," said Tom Reyes.'
+    [article] = annotate([Article(id="q1", source="q1", text=said)])
+    found = {(e.entity, e.cue, e.voice, e.speaker) for e in article.evaluations}
+    assert ("Maria Delgado", "shameful", "quoted", "Tom Reyes") in found
+    # the speaker speaks of himself as "I"; with no speaker known, "her" may be anyone
+    assert not _aimed(
+        'Tom Reyes closed the clinic. "His conduct is shameful and his record is pathetic," said Tom Reyes.'
+    )
+    assert not _aimed('Maria Delgado closed the clinic. "Her conduct is shameful and her record is pathetic."')
