@@ -107,6 +107,42 @@ def test_cluster_vectors_average_linkage_does_not_chain() -> None:
     assert cluster_vectors(np.zeros((0, 0)), 0.5) == []
 
 
+def test_small_batches_cluster_as_scipy_does() -> None:
+    """Up to linkage.SMALL rows the tree is built without SciPy: the same partitions as SciPy's average linkage,
+    on random similarities (with negative ones, near-ties and blocks of related rows) at several cuts."""
+    import numpy as np
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    from parallax.group import linkage as module
+
+    def scipy_labels(similarity: np.ndarray, threshold: float) -> list[int]:
+        distance = 1.0 - np.clip(similarity, -1.0, 1.0)
+        distance = (distance + distance.T) / 2.0
+        np.fill_diagonal(distance, 0.0)
+        offset = max(0.0, -float(distance.min()))
+        tree = linkage(squareform(distance + offset, checks=False), method="average")
+        raw = fcluster(tree, t=1.0 - threshold + offset, criterion="distance")
+        relabel: dict[int, int] = {}
+        return [relabel.setdefault(int(label), len(relabel)) for label in raw]
+
+    rng = np.random.default_rng(7)
+    checked = 0
+    for trial in range(300):
+        n = int(rng.integers(2, module.SMALL + 1))
+        groups = rng.integers(0, max(1, n // 3), size=n)
+        base = np.where(groups[:, None] == groups[None, :], 0.6, 0.1)
+        noise = rng.normal(0.0, 0.25, size=(n, n))
+        similarity = np.clip(base + (noise + noise.T) / 2.0, -0.5, 1.0)
+        if trial % 5 == 0:
+            similarity = np.round(similarity, 1)  # ties
+        np.fill_diagonal(similarity, 1.0)
+        for threshold in (0.2, 0.35, 0.5, 0.7):
+            assert cluster_vectors(similarity, threshold) == scipy_labels(similarity, threshold)
+            checked += 1
+    assert checked == 1200
+
+
 # --- property: a partition of the input, whatever the input ------------------------------------------------------
 
 _PEOPLE = ["Ana Silva", "Tomas Berg", "Li Wen", "Omar Haddad"]

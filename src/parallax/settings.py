@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import ConfigError, ModelError
 
 if TYPE_CHECKING:
-    from .sources.fetch import FetchPolicy
+    from .sources.policy import FetchPolicy
 
 __all__ = [
     "ARTICLE_MEMORY",

@@ -144,13 +144,16 @@ _KINDS: tuple[tuple[str, str, Precision], ...] = (
 )
 
 
-def find_dates(doc: Doc, sentences: Sequence[Sentence], reference: date | None) -> tuple[TimeExpression, ...]:
+def find_dates(
+    doc: Doc, sentences: Sequence[Sentence], reference: date | None, *, text: str | None = None
+) -> tuple[TimeExpression, ...]:
     """Temporal expressions in the article, resolved against ``reference`` (the publication date) and against the
     year the passage sets (``_Passage``: "in 2016 ... On July 22 that year ... On Oct. 7" are 2016's).
 
-    Without a reference, relative expressions get ``value=""``; ``resolve`` fills them in later.
+    Without a reference, relative expressions get ``value=""``; ``resolve`` fills them in later. ``text``:
+    ``doc.text`` when the caller holds it (spaCy joins every token to build it).
     """
-    text = doc.text
+    text = doc.text if text is None else text
     token_starts = [int(t.idx) for t in doc]
     starts = [s.start for s in sentences]
     passage = _Passage()

@@ -182,15 +182,16 @@ def annotate_doc(article: Article, doc: Doc, check: Callable[[], None] | None = 
     step = check or _no_check
     sentences = segment_sentences(article, doc)
     step()
-    entities = find_entities(doc, sentences)
+    text = article.text  # doc.text, checked equal by segment_sentences: spaCy would join every token again for it
+    entities = find_entities(doc, sentences, text=text)
     step()
     quotes = tuple(find_quotes(article, doc, sentences, entities))
     step()
     citations = tuple(find_citations(article, doc, sentences, entities))
     step()
-    dates = find_dates(doc, sentences, publication_day(article.published))
+    dates = find_dates(doc, sentences, publication_day(article.published), text=text)
     step()
-    quantities = find_quantities(doc, sentences)
+    quantities = find_quantities(doc, sentences, text=text)
     step()
     loaded_terms = tuple(find_loaded_terms(article, sentences))
     step()
@@ -483,16 +484,17 @@ def _is_fragment(text: str, start: int, end: int, doc: Doc, token_starts: Sequen
 # --- entities -------------------------------------------------------------------------------------------------------
 
 
-def find_entities(doc: Doc, sentences: Sequence[Sentence]) -> tuple[Entity, ...]:
+def find_entities(doc: Doc, sentences: Sequence[Sentence], *, text: str | None = None) -> tuple[Entity, ...]:
     """Named entities of the kept labels, trimmed of articles, quotes and possessives, junk dropped.
 
     ``Entity.name`` is the fullest form the article uses: a surname maps to the full name with that surname
     (the latest one before it, else the only one after it); a short ORG maps to the longest ORG that extends it with
     corporate words ("Acme" -> "Acme Holdings Co"). A single-word ORG mention that matches a person's surname is
     relabelled PERSON (the small model often tags "Surname's remarks" as ORG), and bare surnames of people named in
-    full that the model missed are added.
+    full that the model missed are added. ``text``: ``doc.text`` when the caller holds it (spaCy joins every token
+    to build it).
     """
-    text = doc.text
+    text = doc.text if text is None else text
     starts = [s.start for s in sentences]
     raw: list[tuple[str, str, int, int, int]] = []
     for ent in doc.ents:

@@ -83,9 +83,11 @@ _DIGITS = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _GLUED = re.compile(r"^(\d+(?:\.\d+)?)([a-z]+)$", re.IGNORECASE)
 
 
-def find_quantities(doc: Doc, sentences: Sequence[Sentence]) -> tuple[Quantity, ...]:
-    """Every amount in the text with its value, unit and what it counts, in text order."""
+def find_quantities(doc: Doc, sentences: Sequence[Sentence], *, text: str | None = None) -> tuple[Quantity, ...]:
+    """Every amount in the text with its value, unit and what it counts, in text order. ``text``: ``doc.text`` when
+    the caller holds it (spaCy joins every token to build it)."""
     starts = [s.start for s in sentences]
+    text = doc.text if text is None else text  # built from every token on each access: once, not per quantity
     found: list[Quantity] = []
     i = 0
     while i < len(doc):
@@ -101,7 +103,7 @@ def find_quantities(doc: Doc, sentences: Sequence[Sentence]) -> tuple[Quantity, 
         index = bisect.bisect_right(starts, start) - 1
         if index < 0 or end > sentences[index].end:
             continue
-        found.append(Quantity(doc.text[start:end], start, end, index, value, unit, counts))
+        found.append(Quantity(text[start:end], start, end, index, value, unit, counts))
     return tuple(found)
 
 

@@ -11,6 +11,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ..models import Article, Entity, Sentence
@@ -209,10 +210,16 @@ def entity_index(doc: Any, entities: Sequence[Entity]) -> dict[int, Entity]:
     return index
 
 
+_POSSESSIVE = re.compile(r"['’]s?$")
+_TITLES = re.compile(r"^(?:(?:the|The|Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Sir|Dame)\.?\s+)+")
+
+
+@lru_cache(maxsize=4096)
 def _clean_name(name: str) -> str:
-    """No possessive, no leading "the" or honorific: "Prof Mike Brown's" -> "Mike Brown"."""
-    name = re.sub(r"['’]s?$", "", name.strip())
-    return re.sub(r"^(?:(?:the|The|Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Sir|Dame)\.?\s+)+", "", name).strip()
+    """No possessive, no leading "the" or honorific: "Prof Mike Brown's" -> "Mike Brown". Cached: an article asks
+    for the same few names thousands of times (each person against every other)."""
+    name = _POSSESSIVE.sub("", name.strip())
+    return _TITLES.sub("", name).strip()
 
 
 def find_people(ctx: Context, entities: Sequence[Entity]) -> list[Person]:

@@ -134,7 +134,7 @@ def run_settings(
     env_proxy: bool = True,
 ) -> Settings:
     """The run's settings: the environment (``Settings.from_env``), with the command's options winning."""
-    from ..sources.fetch import FetchPolicy  # imported late: httpx costs ~0.1 s, and only URLs need it
+    from ..sources.policy import FetchPolicy  # not sources.fetch: httpx costs ~0.1 s, and only URLs need it
 
     policy = FetchPolicy(max_bytes=max_bytes, allow_private=allow_private, env_proxy=env_proxy)
     if host_delay is not None:

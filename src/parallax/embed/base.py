@@ -79,16 +79,26 @@ def vocabulary() -> dict[str, int]:
 
 
 def padded_batches(
-    encodings: Sequence[Any], budget: int
+    encodings: Sequence[Any], budget: int, padding: float | None = None
 ) -> Iterator[tuple[list[int], NDArray[np.int64], NDArray[np.int64]]]:
     """Tokenized texts in batches by ascending length, each under ``budget`` padded tokens: (rows of the input,
-    token ids, attention mask), both ``len(rows)`` x the batch's longest. Sorting keeps padding small."""
+    token ids, attention mask), both ``len(rows)`` x the batch's longest. Sorting keeps padding small; ``padding``
+    (a share, e.g. 0.2) also ends a batch before its padded size passes ``1 + padding`` times its real tokens, so a
+    few texts of mixed lengths are not all padded to the longest (on a CPU every padded token costs as much as a
+    real one)."""
     order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
+    most = float("inf") if padding is None else 1.0 + padding
     start = 0
     while start < len(order):
-        # grow the batch while the padded size stays under the budget (lengths ascend)
+        # grow the batch while the padded size stays under the budget and the padding share (lengths ascend)
         stop = start + 1
-        while stop < len(order) and (stop - start + 1) * len(encodings[order[stop]].ids) <= budget:
+        real = len(encodings[order[start]].ids)
+        while stop < len(order):
+            length = len(encodings[order[stop]].ids)
+            padded = (stop - start + 1) * length
+            if padded > budget or padded > most * (real + length):
+                break
+            real += length
             stop += 1
         chunk = order[start:stop]
         longest = max(1, max(len(encodings[i].ids) for i in chunk))

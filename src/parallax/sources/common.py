@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 from ..settings import MAX_BYTES as MAX_BYTES  # the input size limit, one of the settings
 
 if TYPE_CHECKING:
-    from .fetch import FetchPolicy
+    from .policy import FetchPolicy
 
 
 FileKind = Literal["text", "html", "json", "jsonl", "csv", "warc", "parquet"]

@@ -45,7 +45,7 @@ import httpx
 from protego import Protego
 
 from ..errors import BlockedError, ConfigError, FetchError, FormatError, InputError, TooLargeError
-from ..version import __version__
+from .policy import DEFAULT_USER_AGENT, FetchPolicy
 
 __all__ = [
     "DEFAULT_USER_AGENT",
@@ -62,14 +62,8 @@ log = logging.getLogger(__name__)
 
 # --- tuning constants -----------------------------------------------------------------------------------------------
 
-DEFAULT_USER_AGENT = f"Parallax/{__version__} (news coverage analysis; respects robots.txt)"
-TIMEOUT_S = 20.0  # connect/read timeout per request: news sites answer in < 2 s; slow CDNs rarely need > 10 s
 MAX_DOWNLOAD_S = 120.0  # a whole response, however it trickles in: the read timeout alone lets a slow drip run forever
-MAX_REDIRECTS = 5  # news links go through at most 2-3 hops (http -> https -> canonical); more is a loop or a trap
-HOST_INTERVAL_S = 1.0  # one request per second per host: the usual polite-crawler default (Scrapy's AutoThrottle)
 MAX_CRAWL_DELAY_S = 30.0  # a robots.txt Crawl-delay above this is capped, so one site cannot stall a batch
-RETRIES = 3  # attempts after the first for network errors and 429/5xx
-BACKOFF_S = 1.0  # first retry waits this long, doubling each time (1, 2, 4 s)
 MAX_RETRY_AFTER_S = 60.0  # a server's Retry-After above this is capped
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -296,25 +290,6 @@ def environment_proxies() -> dict[str, str]:
 
 
 # --- policy and results ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class FetchPolicy:
-    """How to fetch: limits, politeness and the SSRF guard's exceptions (``allowed_networks``: CIDR strings);
-    ``env_proxy``: send requests through the proxies the environment names (``HTTP_PROXY``...; the guard still
-    checks each target host)."""
-
-    timeout: float = TIMEOUT_S
-    max_bytes: int = 20 * 1024 * 1024
-    max_redirects: int = MAX_REDIRECTS
-    host_interval: float = HOST_INTERVAL_S
-    retries: int = RETRIES
-    backoff: float = BACKOFF_S
-    user_agent: str = DEFAULT_USER_AGENT
-    respect_robots: bool = True
-    allow_private: bool = False
-    allowed_networks: tuple[str, ...] = ()
-    env_proxy: bool = True
 
 
 @dataclass(frozen=True, slots=True)
