@@ -269,6 +269,27 @@ def _base_report() -> Any:
     return _BASE[0]
 
 
+def _supplement() -> Report:
+    """Two invented articles (our own words) on one flood: a toll that rises between them (a moving figure) and an
+    outlet's own judgment of a named person (entity tone)."""
+    from parallax import analyze_articles
+    from parallax.models import Article
+
+    texts = [
+        f"A flood in the river town of Marlow has killed {n} people, officials said on Tuesday. Mayor Tom Reyes is a "
+        "reckless and dishonest leader. Rescue teams searched the flooded streets overnight."
+        for n in (12, 31)
+    ]
+    published = ("2025-03-10T08:00:00+00:00", "2025-03-11T08:00:00+00:00")
+    return analyze_articles(
+        [
+            Article(id=f"flood-{i}", source=f"flood-{i}.txt", text=text, title=f"Flood in Marlow {i}",
+                    outlet=f"Outlet {i}", published=when)
+            for i, (text, when) in enumerate(zip(texts, published, strict=True))
+        ]
+    )  # fmt: skip
+
+
 def _skeleton(report: Report) -> Any:
     """``report`` dumped, each list of records cut to its first SKELETON_ITEMS, plus a rejection when it has none.
 
@@ -280,11 +301,17 @@ def _skeleton(report: Report) -> Any:
     from parallax.models import Rejection
 
     value = codec.dump(report)
+    if not any(s["tone"] for s in value["stories"]) or not any(s["figures"] for s in value["stories"]):
+        # the example corpus judges no one in its own voice and has no rising toll: a small invented story that
+        # does, so the tone and figures sections are rendered too
+        extra = codec.dump(_supplement())
+        value["stories"] += extra["stories"]
+        value["articles"] += extra["articles"]
     for story in value["stories"]:
         facts = story["facts"]
         for key in STORY_LISTS:
             story[key] = story[key][:SKELETON_ITEMS]
-        wanted = {x["fact_id"] for x in (*story["summary"], *story["conflicts"]) if x.get("fact_id")}
+        wanted = {x["fact_id"] for x in (*story["summary"], *story["conflicts"], *story["figures"]) if x.get("fact_id")}
         story["facts"] = [f for n, f in enumerate(facts) if n < SKELETON_ITEMS or f["id"] in wanted]
         kept = {f["id"] for f in story["facts"]}
         for coverage in story["coverage"]:
@@ -309,7 +336,7 @@ def _skeleton(report: Report) -> Any:
 # into: titles, names, URLs, messages as they are; text with offsets into it (article text, sentences, quotes,
 # facts) fitted to the length it had, so that every offset still points inside it.
 SKELETON_ITEMS = 3
-STORY_LISTS = ("quotes", "conflicts", "timeline", "summary", "tone", "provenance")
+STORY_LISTS = ("quotes", "conflicts", "timeline", "summary", "tone", "provenance", "figures")
 ARTICLE_LISTS = ("entities", "quotes", "citations", "dates", "quantities", "loaded_terms", "title_terms")
 RENDER_FIELDS = frozenset(
     {"title", "outlet", "byline", "url", "source", "document", "message", "hint", "speaker", "description", "entity",
