@@ -195,6 +195,14 @@ class Score:
         return 1.25 * p * r / (0.25 * p + r) if p + r else 0.0
 
 
+def _given(s: Score) -> str:
+    """How many items a precision rests on, for the row's label: "8 given a sign", or "none given a sign: 0 means
+    no prediction, not wrong ones"."""
+    if s.predicted:
+        return f"{s.predicted} given a sign"
+    return "none given a sign: .000 means no prediction, not wrong ones"
+
+
 def _score(pairs: Sequence[tuple[int, int]]) -> Score:
     """(predicted sign, gold sign) pairs -> precision and recall of the sign."""
     given = [(p, g) for p, g in pairs if p]
@@ -305,14 +313,14 @@ def measurements(events: Sequence[Event], min_valence: float, *, fast: bool = Fa
     prefix = "tone.basil"
     rows = [
         (
-            "own-voice polarity precision",
+            f"own-voice polarity precision ({_given(own)})",
             own.precision,
             {"sentence-sentiment": base.precision, "always negative": own.negative_share},
             "precision",
         ),
         ("own-voice polarity recall", own.recall, {"sentence-sentiment": base.recall}, "recall"),
         (
-            "quoted-opinion polarity precision",
+            f"quoted-opinion polarity precision ({_given(quoted)})",
             quoted.precision,
             {"always negative": quoted.negative_share},
             "quoted_precision",
