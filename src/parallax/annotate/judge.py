@@ -42,6 +42,7 @@ from importlib import resources
 from typing import Any
 
 from ..errors import ModelError
+from .lexicon import KINDS
 
 __all__ = [
     "ALWAYS_KINDS",
@@ -56,16 +57,7 @@ __all__ = [
 JUDGE_RESOURCE = "data/loaded_judge.json"
 # Loaded by definition: never judged, always reported.
 ALWAYS_KINDS = frozenset({"hedge", "scare-quote"})
-JUDGED_KINDS = (
-    "sarcasm",
-    "dismissive",
-    "idiom",
-    "loaded-label",
-    "loaded-adverb",
-    "loaded-verb",
-    "emotive",
-    "intensifier",
-)
+JUDGED_KINDS = tuple(k for k in KINDS if k not in ALWAYS_KINDS)  # the lexicon's kinds, in its order
 FEATURES = (
     *(f"kind:{k}" for k in JUDGED_KINDS),
     "kind:none",
