@@ -36,7 +36,8 @@ GOLDS = ROOT / "tests" / "data" / "claims"
 def _scorer(shared: Path) -> Any:
     path = shared / "eval" / "score_claims.py"
     spec = importlib.util.spec_from_file_location("score_claims", path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -44,8 +45,9 @@ def _scorer(shared: Path) -> Any:
 
 def _record(run: Any) -> tuple[Any, list[tuple[Any, Any, Any]]]:
     """Run ``run()`` with the pipeline's ``summarize`` recording its inputs."""
-    from parallax.engine import stages
+    from parallax.engine import stages as module
 
+    stages: Any = module  # its summarize is replaced for the run
     real = stages.summarize
     calls: list[tuple[Any, Any, Any]] = []
 
@@ -54,11 +56,11 @@ def _record(run: Any) -> tuple[Any, list[tuple[Any, Any, Any]]]:
         calls.append((analysis, mine, dict(loaded or {})))
         return real(analysis, vectors, loaded, **kwargs)
 
-    stages.summarize = recording  # type: ignore[assignment]
+    stages.summarize = recording
     try:
         return run(), calls
     finally:
-        stages.summarize = real  # type: ignore[assignment]
+        stages.summarize = real
 
 
 def build(data: Path) -> dict[str, Any]:
@@ -73,7 +75,10 @@ def build(data: Path) -> dict[str, Any]:
     _, calls = _record(lambda: analyze([shared / "corpus" / "seeds"]))
     sets["seeds"] = {"golds": {"seeds": seeds_gold}, "stories": calls}
     for name, folder in (("train", GOLDS / "train"), ("held-out", GOLDS)):
-        golds = {p.stem.split(".")[0]: json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("basil-*.claims.json"))}
+        golds = {
+            p.stem.split(".")[0]: json.loads(p.read_text(encoding="utf-8"))
+            for p in sorted(folder.glob("basil-*.claims.json"))
+        }
         wanted = {name.removeprefix("basil-") for name in golds}
         articles = [a for a in corpus.articles if a.id[:8] in wanted]
         _, calls = _record(lambda articles=articles: analyze_articles(articles))
@@ -135,7 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     figures = count(sets, scorer, args.show)
     training = {k: sum(figures[s][k] for s in ("seeds", "train")) for k in ("one-claim pairs", "sentences", "mapped")}
     for name, row in [*figures.items(), ("training (seeds + train)", training)]:
-        print(f"{name:26s} " + "  ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in row.items()))
+        print(
+            f"{name:26s} " + "  ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in row.items())
+        )
     return 0
 
 

@@ -27,23 +27,24 @@ ROOT = Path(__file__).resolve().parents[1]
 def build(data: Path) -> list[tuple[str, int, Any]]:
     """(reference, its words, the summarizer's input or None) of each cluster, in the file's order."""
     from parallax.annotate.nlp import annotate
-    from parallax.compare import summary
+    from parallax.compare import summary as module
     from parallax.evaluation import summaries
 
+    summary: Any = module  # its summarize is replaced for the run
     real = summary.summarize
     out: list[tuple[str, int, Any]] = []
     for cluster in summaries.load(data):
         calls: list[Any] = []
 
-        def recording(analysis: Any, vectors: Any, loaded: Any = None, **kwargs: Any) -> Any:
+        def recording(analysis: Any, vectors: Any, loaded: Any = None, calls: list[Any] = calls, **kwargs: Any) -> Any:
             calls.append((analysis, vectors, loaded))
             return real(analysis, vectors, loaded, **kwargs)
 
-        summary.summarize = recording  # type: ignore[assignment]
+        summary.summarize = recording
         try:
             summaries.parallax_summary(list(annotate(summaries._articles(cluster))))
         finally:
-            summary.summarize = real  # type: ignore[assignment]
+            summary.summarize = real
         out.append((cluster.reference, len(cluster.reference.split()), calls[0] if calls else None))
     return out
 

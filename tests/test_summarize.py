@@ -155,7 +155,9 @@ def test_two_wordings_of_one_claim_are_not_both_shown() -> None:
 
 
 SHUT = "The Marlow town council voted on Tuesday to close the old Kestrel footbridge over the river for urgent repairs."
-SHUT_AGAIN = "Marlow's council has voted to shut the Kestrel footbridge while it is repaired, officials said on Tuesday."
+SHUT_AGAIN = (
+    "Marlow's council has voted to shut the Kestrel footbridge while it is repaired, officials said on Tuesday."
+)
 FERRY = "Pedestrians will have to use the ferry until workers have fixed the crossing, a spokeswoman explained."
 CRACKS = "Engineers found cracks in two of the steel cables that hold up the deck during an inspection last month."
 

@@ -5,9 +5,9 @@ mentions; a "related", weaker match is never cited). Facts are ranked by how cen
 story (MiniLM cosine to the story's centroid, each article weighing the same) and how near the top of its article
 a wording of the fact comes (news leads are written to summarise); a candidate that states the claim of a sentence
 already chosen is skipped and its slot goes to the next one (``_redundant``: alignment leaves many wordings of one
-claim in separate facts, each outlet's lead above all, and precision comes first here). The summary then puts the claims most
-outlets share first: ``LENGTH`` facts several independent outlets state, then up to ``EXCLUSIVES`` that only one
-reports, marked as such (with a word budget, the most relevant facts of either kind, in the same order).
+claim in separate facts, each outlet's lead above all, and precision comes first here). The summary then puts the
+claims most outlets share first: ``LENGTH`` facts several independent outlets state, then up to ``EXCLUSIVES`` that
+only one reports, marked as such (with a word budget, the most relevant facts of either kind, in the same order).
 
 A sentence is shown only where it reads on its own: no opening pronoun or connective ("He said...", "But the
 ministry..."), no quotation without its attribution, not a photo caption, credit, embed, byline, headline,
@@ -236,9 +236,9 @@ def _redundant(candidate: _Candidate, other: _Candidate) -> bool:
     """The two sentences state one claim as far as the summary can tell: near in meaning (MiniLM cosine at least
     ``REDUNDANCY_MAX``), linked by alignment as "related", or the shorter one's content words largely found in the
     other (at least ``SHARED_MIN`` of them and ``CONTAINED_MIN`` of all)."""
-    if candidate.vector is not None and other.vector is not None:
-        if float(candidate.vector @ other.vector) >= REDUNDANCY_MAX:
-            return True
+    a, b = candidate.vector, other.vector
+    if a is not None and b is not None and float(a @ b) >= REDUNDANCY_MAX:
+        return True
     if candidate.linked(other):
         return True
     shared = len(candidate.terms & other.terms)
