@@ -64,11 +64,26 @@ def test_captions_and_credits_are_not_summarised() -> None:
     assert [s.fact_id for s in summarize(analysis, no_vectors())] == ["lead"]
 
 
+# twelve claims of one length (8 words), no two alike
+CLAIMS = (
+    "Volunteers planted forty oak saplings along the riverbank.",
+    "The museum reopened its east gallery after renovation.",
+    "Local bakers donated bread to the homeless shelter.",
+    "A storm knocked down power lines near Ashford.",
+    "Students painted a mural inside the railway station.",
+    "Farmers reported an early harvest of winter wheat.",
+    "The library extended weekend hours for exam season.",
+    "Firefighters rescued a kitten trapped in a drainpipe.",
+    "Cyclists raised money for the children's hospital ward.",
+    "A jazz festival drew thousands to Pembury park.",
+    "Police closed Fenwick Street after a gas leak.",
+    "The ferry company cancelled crossings because of fog.",
+)
+
+
 def test_a_word_budget_takes_sentences_until_it_is_spent() -> None:
-    facts = [
-        fact(f"f{k}", mention("a", k, f"{LEAD[:-1]} number {k}."), mention("b", k, f"{LEAD[:-1]} number {k}."))
-        for k in range(12)
-    ]
+    # (distinct claims: wordings of one claim would be shown once, see the tests of two sentences of one claim)
+    facts = [fact(f"f{k}", mention("a", k, text), mention("b", k, text)) for k, text in enumerate(CLAIMS)]
     analysis = story(*facts)
     assert len(summarize(analysis, no_vectors())) == 5  # the report's length
     words = len(facts[0].text.split())
@@ -137,6 +152,39 @@ def test_two_wordings_of_one_claim_are_not_both_shown() -> None:
     vectors["c"] /= np.linalg.norm(vectors["c"], axis=1, keepdims=True)
     out = summarize(analysis, vectors)
     assert [s.fact_id for s in out] == ["one", "three"]  # "two" is "one" again by its vector
+
+
+SHUT = "The Marlow town council voted on Tuesday to close the old Kestrel footbridge over the river for urgent repairs."
+SHUT_AGAIN = (
+    "Marlow's council has voted to shut the Kestrel footbridge while it is repaired, officials said on Tuesday."
+)
+FERRY = "Pedestrians will have to use the ferry until workers have fixed the crossing, a spokeswoman explained."
+CRACKS = "Engineers found cracks in two of the steel cables that hold up the deck during an inspection last month."
+
+
+def test_two_sentences_of_one_claim_alignment_left_apart_are_not_both_shown() -> None:
+    # c's wording of the closure was not joined to a and b's fact and has no vector to compare, but most of its
+    # content words are the shown sentence's: it states that claim again, and its slot goes to the next sentence
+    analysis = story(
+        fact("shut", mention("a", 0, SHUT), mention("b", 0, SHUT)),
+        fact("again", mention("c", 0, SHUT_AGAIN)),
+        fact("cracks", mention("c", 1, CRACKS)),
+    )
+    out = summarize(analysis, no_vectors())
+    assert [s.fact_id for s in out] == ["shut", "cracks"]
+    assert [s.fact_id for s in summarize(analysis, no_vectors(), words=1000)] == ["shut", "cracks"]
+
+
+def test_a_sentence_alignment_matched_to_a_shown_fact_as_related_is_not_shown_too() -> None:
+    # alignment matched c's sentence to the closure only weakly ("related": not cited, not counted as agreement);
+    # the summary does not show it beside the closure either
+    closure = replace(fact("shut", mention("a", 0, SHUT), mention("b", 0, SHUT)), related=(mention("c", 0, FERRY),))
+    analysis = story(closure, fact("ferry", mention("c", 0, FERRY)), fact("cracks", mention("c", 1, CRACKS)))
+    out = summarize(analysis, no_vectors())
+    assert [s.fact_id for s in out] == ["shut", "cracks"]
+    # without the link the two are different claims, and both are shown
+    unlinked = story(fact("shut", mention("a", 0, SHUT), mention("b", 0, SHUT)), *analysis.facts[1:])
+    assert [s.fact_id for s in summarize(unlinked, no_vectors())] == ["shut", "ferry", "cracks"]
 
 
 def test_with_a_word_budget_the_most_relevant_facts_of_either_kind_most_outlets_first() -> None:
