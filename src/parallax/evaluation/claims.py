@@ -166,13 +166,15 @@ def _labelled(stories: Sequence[tuple[str, Any, dict[str, Any]]], scorer: Any) -
     return [(c, [scorer.claims_of(gold, a, text) for a, text in c.sentences]) for _, c, gold in stories]
 
 
-def _pair_counts(candidates: Any, claims: list[set[str]], model: PairModel, t: float) -> tuple[int, int, int]:
+def _pair_counts(candidates: Any, claims: list[set[str]], model: PairModel, t: float) -> tuple[int, int, int, int, int]:
+    """(right pairs, wrong pairs, missed pairs, facts of 2+ articles that state one claim, facts of 2+ articles) of
+    one story's facts at link threshold ``t``: pairs of sentences with a gold claim, from different articles."""
     from ..compare.align import group_sentences
 
-    links = dict(zip(candidates.pairs, model.probability(candidates.rows).tolist(), strict=True))
+    links = dict(zip(candidates.pairs, candidates.probabilities(model), strict=True))
 
     def score(pairs: Sequence[tuple[int, int]]) -> list[float]:
-        return [float(v) for v in model.probability(candidates.features(pairs))]
+        return [float(p) for p in candidates.probabilities(model, pairs)]
 
     groups = group_sentences(len(claims), candidates.owner, links, t, score)
     where = {k: g for g, members in enumerate(groups) for k in members}
@@ -184,7 +186,13 @@ def _pair_counts(candidates: Any, claims: list[set[str]], model: PairModel, t: f
                 continue
             joined, same = where[i] == where[j], bool(claims[i] & claims[j])
             tp, fp, fn = tp + (joined and same), fp + (joined and not same), fn + (not joined and same)
-    return tp, fp, fn
+    right = shared = 0
+    for members in groups:
+        stated = [k for k in members if claims[k]]
+        if len({int(owner[k]) for k in stated}) >= 2:
+            shared += 1
+            right += bool(set.intersection(*(claims[k] for k in stated)))
+    return tp, fp, fn, right, shared
 
 
 def fit_links(data: Path, output: Path) -> dict[str, object]:
@@ -207,13 +215,13 @@ def fit_links(data: Path, output: Path) -> dict[str, object]:
     for t in grid:
         counts = [_pair_counts(c, claims, model, t) for (c, claims), model in zip(stories, held, strict=True)]
         totals = np.sum(counts, axis=0)
-        tp, fp, fn = (int(v) for v in totals)
-        table.append((t, tp / max(1, tp + fp), tp / max(1, tp + fn)))
-        log.debug("link threshold %.2f: cross-validated precision %.3f recall %.3f", *table[-1])
-    threshold = next((t for t, precision, _ in table if precision >= LINK_PRECISION and t >= 0.3), grid[-1])
+        tp, fp, fn, right, shared = (int(v) for v in totals)
+        table.append((t, tp / max(1, tp + fp), tp / max(1, tp + fn), right / max(1, shared)))
+        log.debug("link threshold %.2f: cross-validated precision %.3f recall %.3f shared %.3f", *table[-1])
+    threshold = next((t for t, precision, *_ in table if precision >= LINK_PRECISION and t >= 0.3), grid[-1])
     rows, labels = examples(stories)
     final = fit_pair_model(rows, labels, l2=LINK_L2)
-    cv = next((x for x in table if x[0] == threshold), (threshold, 0.0, 0.0))
+    cv = next((x for x in table if x[0] == threshold), (threshold, 0.0, 0.0, 0.0))
     payload = PairModel(final.bias, final.weights, final.mean, final.scale, threshold=threshold).to_dict(LINK_FEATURES)
     payload["about"] = (
         f"Logistic regression over compare.claims.LINK_FEATURES, fitted on {len(rows)} candidate pairs of "
