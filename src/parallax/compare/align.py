@@ -10,6 +10,8 @@ How (see docs/ARCHITECTURE.md and docs/EVALUATION.md "claims"):
    match in the other article (a sentence links to the claim it states best, not to every sentence on the topic),
    different quoted speakers, figures that differ and a one-sided negation. Its weights are fitted on hand-made claim
    golds (the seeds and BASIL triples of tests/data/claims/train), never on the held-out golds it is reported on.
+   A pair that shares only the frame of a quotation (who spoke, about what) and none of the quoted words is never
+   linked (``frame_only``).
 3. **Facts.** Pairs are merged strongest first (average linkage over every cross-article pair of the two groups; a
    pair never proposed counts as 0), while the mean stays at or above ``LINK_MIN``. Topical similarity alone never
    joins two sentences.
