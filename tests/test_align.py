@@ -129,3 +129,61 @@ def test_a_fact_holds_one_sentence_of_each_article() -> None:
     links = {(0, 2): 0.9, (1, 2): 0.8}
     facts = group_sentences(3, owner, links, 0.5, lambda pairs: [0.0 for _ in pairs])
     assert sorted(facts) == [[0, 2], [1]]
+
+
+# Invented for the precision rules (issue 14): a reaction quoted from the mayor that shares with the other outlet's
+# sentence only the frame (the station sign), not what she said.
+RULES = {
+    "x-post": (
+        "Mayor Ellen Tate opened the new railway station in Norbury on Friday. "
+        '"Wonderful," Tate said when she was shown the station sign. '
+        "The station cost 12 million pounds to build."
+    ),
+    "y-herald": (
+        "The new railway station in Norbury was opened by Mayor Ellen Tate on Friday. "
+        'The sign above the station entrance reads "Norbury Central welcomes careful travellers." '
+        "Building the station cost 12 million pounds."
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def rules_story() -> Story:
+    articles = [Article(id=key, source=f"{key}.txt", text=text, title=key) for key, text in RULES.items()]
+    annotated = list(annotate(articles))
+    return annotated, {a.id: encode([s.text for s in a.sentences]) for a in annotated}
+
+
+def test_frame_only_reads_the_words_inside_the_quotation() -> None:
+    from parallax.compare.align import frame_only
+    from parallax.compare.words import content_terms
+
+    def terms(text: str) -> frozenset[str]:
+        return frozenset(content_terms(text))
+
+    reaction = terms('"Wonderful," Tate said when she was shown the station sign.')
+    sign = terms('The sign above the station entrance reads "Norbury Central welcomes careful travellers."')
+    paraphrase = terms("Tate said the station would change Norbury for good.")
+    quoted = terms("The station will change Norbury for good")
+    assert frame_only(reaction, sign, terms("Wonderful"), frozenset())  # they share "station sign", outside the quote
+    assert not frame_only(
+        paraphrase, terms('"The station will change Norbury for good," Tate said.'), frozenset(), quoted
+    )
+    assert not frame_only(reaction, sign, frozenset(), frozenset())  # no quotation of a named speaker: no rule
+
+
+def test_a_pair_sharing_only_a_quotation_frame_is_never_linked(rules_story: Story) -> None:
+    from parallax.compare.align import candidate_pairs
+    from parallax.compare.claims import claim_link_model
+
+    candidates = candidate_pairs(*rules_story)
+    text = dict(enumerate(t for _, t in candidates.sentences))
+    probabilities = dict(zip(candidates.pairs, candidates.probabilities(claim_link_model()), strict=True))
+    reaction = next(k for k, t in text.items() if t.startswith('"Wonderful,"'))
+    sign = next(k for k, t in text.items() if t.startswith("The sign above"))
+    assert probabilities[(min(reaction, sign), max(reaction, sign))] == 0.0
+    cost = [
+        pair for pair, p in probabilities.items() if "12 million" in text[pair[0]] and "12 million" in text[pair[1]]
+    ]
+    assert cost
+    assert all(probabilities[pair] > 0.0 for pair in cost)  # sentences without quotations are untouched

@@ -36,6 +36,8 @@ def test_pair_features_read_figures_negation_and_names() -> None:
     assert same[5] == 0.0  # negation_differs
     other = pair_features("Air traffic control granted the climb.", "Air traffic control did not grant the climb.", 0.9)
     assert other[5] == 1.0
+    curly = pair_features("The tower granted the climb.", "The tower didn’t grant the climb.", 0.9)
+    assert curly[5] == 1.0  # a typographic apostrophe negates too
     figures = pair_features("The indictment runs to 47 pages.", "The indictment runs to 48 pages.", 0.95)
     assert figures[3] == 1.0
     # a pathological "sentence" is read only up to a bound

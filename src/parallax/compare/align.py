@@ -10,6 +10,8 @@ How (see docs/ARCHITECTURE.md and docs/EVALUATION.md "claims"):
    match in the other article (a sentence links to the claim it states best, not to every sentence on the topic),
    different quoted speakers, figures that differ and a one-sided negation. Its weights are fitted on hand-made claim
    golds (the seeds and BASIL triples of tests/data/claims/train), never on the held-out golds it is reported on.
+   A pair that shares only the frame of a quotation (who spoke, about what) and none of the quoted words is never
+   linked (``frame_only``).
 3. **Facts.** Pairs are merged strongest first (average linkage over every cross-article pair of the two groups; a
    pair never proposed counts as 0), while the mean stays at or above ``LINK_MIN``. Topical similarity alone never
    joins two sentences.
@@ -31,14 +33,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..models import AnnotatedArticle, Fact, FactMention, Sentence, content_id
-from .claims import claim_link_model, link_features, pair_features, same_claim_model
+from .claims import MAX_CHARS, PairModel, claim_link_model, link_features, pair_features, same_claim_model
 from .words import WORD, content_terms
 
 __all__ = [
     "Candidates",
     "align_facts",
     "candidate_pairs",
+    "frame_only",
     "group_sentences",
+    "link_probabilities",
     "pair_probabilities",
     "pair_rows",
     "sentence_similarity",
@@ -167,10 +171,16 @@ class _Story:
     speakers: list[frozenset[str]]
     pairs: list[tuple[int, int]]
     rows: list[list[float]]
+    terms: list[frozenset[str]]
+    quoted: list[frozenset[str]]
 
     def features(self, pairs: Sequence[tuple[int, int]]) -> list[list[float]]:
         """Link features of any pairs of the story (merges ask about pairs that were not candidates)."""
         return _link_rows(self.texts, self.sim, self.cosine, self.owner, pairs, self.best, self.speakers)
+
+    def blocked(self, pairs: Sequence[tuple[int, int]]) -> list[bool]:
+        """Pairs the link model is never asked about: they cannot state one claim (``frame_only``)."""
+        return [frame_only(self.terms[i], self.terms[j], self.quoted[i], self.quoted[j]) for i, j in pairs]
 
 
 def _prepare(articles: Sequence[AnnotatedArticle], vectors: dict[str, Matrix]) -> _Story | None:
@@ -188,7 +198,9 @@ def _prepare(articles: Sequence[AnnotatedArticle], vectors: dict[str, Matrix]) -
     cosine = matrix @ matrix.T
     speakers = _speakers(articles, items)
     rows = _link_rows(texts, sim, cosine, owner, pairs, best, speakers)
-    return _Story(items, texts, sim, cosine, owner, best, speakers, pairs, rows)
+    terms = [frozenset(content_terms(t[:MAX_CHARS])) for t in texts]
+    quoted = _quoted_terms(articles, items)
+    return _Story(items, texts, sim, cosine, owner, best, speakers, pairs, rows, terms, quoted)
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +213,20 @@ class Candidates:
     pairs: list[tuple[int, int]]
     rows: list[list[float]]
     features: Callable[[Sequence[tuple[int, int]]], list[list[float]]]
+    blocked: Callable[[Sequence[tuple[int, int]]], list[bool]]
+
+    def probabilities(self, model: PairModel, pairs: Sequence[tuple[int, int]] | None = None) -> list[float]:
+        """P(same claim) of ``pairs`` (None: the candidates) as alignment uses it: 0 for a blocked pair."""
+        return link_probabilities(
+            model,
+            self.rows if pairs is None else self.features(pairs),
+            self.blocked(self.pairs if pairs is None else pairs),
+        )
+
+
+def link_probabilities(model: PairModel, rows: Sequence[Sequence[float]], blocked: Sequence[bool]) -> list[float]:
+    """The link model's P(same claim) of each row, 0 where ``blocked``."""
+    return [0.0 if no else float(p) for p, no in zip(model.probability(rows), blocked, strict=True)]
 
 
 def candidate_pairs(articles: Sequence[AnnotatedArticle], vectors: dict[str, Matrix]) -> Candidates:
@@ -208,9 +234,9 @@ def candidate_pairs(articles: Sequence[AnnotatedArticle], vectors: dict[str, Mat
     (parallax.evaluation.claims)."""
     story = _prepare(articles, vectors)
     if story is None:
-        return Candidates([], np.zeros(0, dtype=np.int64), [], [], lambda pairs: [])
+        return Candidates([], np.zeros(0, dtype=np.int64), [], [], lambda pairs: [], lambda pairs: [])
     sentences = [(item.article, item.sentence.text) for item in story.items]
-    return Candidates(sentences, story.owner, story.pairs, story.rows, story.features)
+    return Candidates(sentences, story.owner, story.pairs, story.rows, story.features, story.blocked)
 
 
 def pair_rows(
@@ -282,6 +308,29 @@ def group_sentences(
     return [sorted(m) for m in groups.values()]
 
 
+def frame_only(
+    terms_a: frozenset[str], terms_b: frozenset[str], quoted_a: frozenset[str], quoted_b: frozenset[str]
+) -> bool:
+    """Do two sentences share only the frame of a quotation? ``terms_*``: each sentence's content words,
+    ``quoted_*``: those inside its direct quotations of a named speaker. A sentence that quotes someone states what
+    the quotation says; when none of the words the two sentences share is inside it, they share who spoke, where and
+    about what, not the claim ('"Ah-hah," she said when told the story headline' and 'The headline reads "..."').
+    On the training claim golds no candidate pair of one claim at or above the link threshold is such a pair."""
+    shared = terms_a & terms_b
+    return bool((quoted_a and not shared & quoted_a) or (quoted_b and not shared & quoted_b))
+
+
+def _quoted_terms(articles: Sequence[AnnotatedArticle], items: Sequence[_Item]) -> list[frozenset[str]]:
+    """Per sentence: the content words inside its direct quotations that have a speaker."""
+    quoted: dict[tuple[str, int], set[str]] = {}
+    for article in articles:
+        for quote in article.quotes:
+            if quote.kind == "direct" and quote.speaker:
+                words = content_terms(quote.text[:MAX_CHARS])
+                quoted.setdefault((article.id, quote.sentence), set()).update(words)
+    return [frozenset(quoted.get((item.article, item.sentence.index), ())) for item in items]
+
+
 def _speakers(articles: Sequence[AnnotatedArticle], items: Sequence[_Item]) -> list[frozenset[str]]:
     said: dict[tuple[str, int], set[str]] = {}
     for article in articles:
@@ -314,10 +363,10 @@ def align_facts(
         return ()
     items, sim, owner = story.items, story.sim, story.owner
     model = claim_link_model()
-    links = dict(zip(story.pairs, model.probability(story.rows).tolist(), strict=True))
+    links = dict(zip(story.pairs, link_probabilities(model, story.rows, story.blocked(story.pairs)), strict=True))
 
     def score(pairs: Sequence[tuple[int, int]]) -> list[float]:
-        return [float(v) for v in model.probability(story.features(pairs))]
+        return link_probabilities(model, story.features(pairs), story.blocked(pairs))
 
     groups = group_sentences(len(items), owner, links, model.threshold, score)
     related = _related(groups, links, sim, owner)

@@ -72,7 +72,7 @@ MAX_CHARS = 2_000  # a pair feature reads this much of each sentence (a "sentenc
 
 _NUMBER = re.compile(r"\d[\d,.]{0,30}")
 _NEGATION = re.compile(
-    r"\b(?:not|no|never|without|none|nobody|nothing|neither|nor|denied|denies|refused|rejected)\b|n't\b",
+    r"\b(?:not|no|never|without|none|nobody|nothing|neither|nor|denied|denies|refused|rejected)\b|n['’]t\b",
     re.IGNORECASE,
 )
 _NAME = re.compile(r"(?<=[^\W\d_])[\s,;:]{1,3}([A-Z][a-zA-Z]{1,40})")

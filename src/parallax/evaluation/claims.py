@@ -166,13 +166,15 @@ def _labelled(stories: Sequence[tuple[str, Any, dict[str, Any]]], scorer: Any) -
     return [(c, [scorer.claims_of(gold, a, text) for a, text in c.sentences]) for _, c, gold in stories]
 
 
-def _pair_counts(candidates: Any, claims: list[set[str]], model: PairModel, t: float) -> tuple[int, int, int]:
+def _pair_counts(candidates: Any, claims: list[set[str]], model: PairModel, t: float) -> tuple[int, int, int, int, int]:
+    """(right pairs, wrong pairs, missed pairs, facts of 2+ articles that state one claim, facts of 2+ articles) of
+    one story's facts at link threshold ``t``: pairs of sentences with a gold claim, from different articles."""
     from ..compare.align import group_sentences
 
-    links = dict(zip(candidates.pairs, model.probability(candidates.rows).tolist(), strict=True))
+    links = dict(zip(candidates.pairs, candidates.probabilities(model), strict=True))
 
     def score(pairs: Sequence[tuple[int, int]]) -> list[float]:
-        return [float(v) for v in model.probability(candidates.features(pairs))]
+        return [float(p) for p in candidates.probabilities(model, pairs)]
 
     groups = group_sentences(len(claims), candidates.owner, links, t, score)
     where = {k: g for g, members in enumerate(groups) for k in members}
@@ -184,7 +186,13 @@ def _pair_counts(candidates: Any, claims: list[set[str]], model: PairModel, t: f
                 continue
             joined, same = where[i] == where[j], bool(claims[i] & claims[j])
             tp, fp, fn = tp + (joined and same), fp + (joined and not same), fn + (not joined and same)
-    return tp, fp, fn
+    right = shared = 0
+    for members in groups:
+        stated = [k for k in members if claims[k]]
+        if len({int(owner[k]) for k in stated}) >= 2:
+            shared += 1
+            right += bool(set.intersection(*(claims[k] for k in stated)))
+    return tp, fp, fn, right, shared
 
 
 def fit_links(data: Path, output: Path) -> dict[str, object]:
@@ -207,13 +215,13 @@ def fit_links(data: Path, output: Path) -> dict[str, object]:
     for t in grid:
         counts = [_pair_counts(c, claims, model, t) for (c, claims), model in zip(stories, held, strict=True)]
         totals = np.sum(counts, axis=0)
-        tp, fp, fn = (int(v) for v in totals)
-        table.append((t, tp / max(1, tp + fp), tp / max(1, tp + fn)))
-        log.debug("link threshold %.2f: cross-validated precision %.3f recall %.3f", *table[-1])
-    threshold = next((t for t, precision, _ in table if precision >= LINK_PRECISION and t >= 0.3), grid[-1])
+        tp, fp, fn, right, shared = (int(v) for v in totals)
+        table.append((t, tp / max(1, tp + fp), tp / max(1, tp + fn), right / max(1, shared)))
+        log.debug("link threshold %.2f: cross-validated precision %.3f recall %.3f shared %.3f", *table[-1])
+    threshold = next((t for t, precision, *_ in table if precision >= LINK_PRECISION and t >= 0.3), grid[-1])
     rows, labels = examples(stories)
     final = fit_pair_model(rows, labels, l2=LINK_L2)
-    cv = next((x for x in table if x[0] == threshold), (threshold, 0.0, 0.0))
+    cv = next((x for x in table if x[0] == threshold), (threshold, 0.0, 0.0, 0.0))
     payload = PairModel(final.bias, final.weights, final.mean, final.scale, threshold=threshold).to_dict(LINK_FEATURES)
     payload["about"] = (
         f"Logistic regression over compare.claims.LINK_FEATURES, fitted on {len(rows)} candidate pairs of "
@@ -289,8 +297,9 @@ def _scorer(shared: Path) -> Any:
     return module
 
 
-def gold_reports(data: Path) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
-    """(name, report as JSON, gold) for the seeds and every BASIL claim gold."""
+def gold_reports(data: Path, folder: Path = GOLDS) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """(name, report as JSON, gold) for the seeds and every BASIL claim gold of ``folder`` (default: the held-out
+    golds; ``TRAIN_GOLDS``: the link model's fitting set). The BASIL triples are analysed together, as one corpus."""
     from ..engine.local import analyze, analyze_articles
     from ..report import to_dict
     from .clustering import load_basil
@@ -298,7 +307,7 @@ def gold_reports(data: Path) -> list[tuple[str, dict[str, Any], dict[str, Any]]]
     shared = data.resolve().parent
     seeds = json.loads(json.dumps(to_dict(analyze([shared / "corpus" / "seeds"]))))
     out = [("seeds", seeds, json.loads((shared / "eval" / "seeds.claims.json").read_text(encoding="utf-8")))]
-    golds = {p.stem.split(".")[0]: p for p in sorted(GOLDS.glob("basil-*.claims.json"))}
+    golds = {p.stem.split(".")[0]: p for p in sorted(folder.glob("basil-*.claims.json"))}
     if golds:
         wanted = {name.removeprefix("basil-") for name in golds}
         corpus = load_basil(data)
@@ -413,6 +422,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--fit", action="store_true", help="refit the paraphrase and link models")
     parser.add_argument("--links-only", action="store_true", help="with --fit: refit the link model only")
+    parser.add_argument(
+        "--training", action="store_true", help="figures and wrong shared facts on the training claim golds"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if args.fit:
@@ -424,9 +436,50 @@ def main(argv: Sequence[str] | None = None) -> int:
         payload = fit_links(args.data, package / LINK_RESOURCE)
         log.info("wrote %s: %s", LINK_RESOURCE, payload["about"])
         return 0
+    if args.training:
+        show_training(args.data)
+        return 0
     for m in run(args.data):
         log.info("%s | %s | %s: %.3f %s", m.task, m.data, m.measure, m.parallax, m.baselines or "")
     return 0
+
+
+def show_training(data: Path) -> None:
+    """Per gold and pooled: shared-fact precision, pair precision and recall on the training claim golds (the seeds
+    and tests/data/claims/train, full pipeline), then every wrong shared fact with its sentences: what to read when
+    designing alignment rules, which must never be designed on the held-out golds."""
+    scorer = _scorer(data.resolve().parent)
+    reports = gold_reports(data, TRAIN_GOLDS)
+    total = [0, 0, 0, 0, 0]
+    for name, report, gold in reports:
+        right, joined, wanted = pooled_pairs(scorer, report, gold)
+        ok, shared = pooled_shared(scorer, report, gold)
+        total = [x + y for x, y in zip(total, (ok, shared, right, joined, wanted), strict=True)]
+        log.info(
+            "%-16s shared %d/%d = %.3f  pair precision %d/%d = %.3f  recall %d/%d = %.3f",
+            *(name, ok, shared, ok / max(1, shared), right, joined, right / max(1, joined)),
+            *(right, wanted, right / max(1, wanted)),
+        )
+    ok, shared, right, joined, wanted = total
+    log.info(
+        "%-16s shared %d/%d = %.3f  pair precision %d/%d = %.3f  recall %d/%d = %.3f",
+        *("pooled", ok, shared, ok / max(1, shared), right, joined, right / max(1, joined)),
+        *(right, wanted, right / max(1, wanted)),
+    )
+    for name, report, gold in reports:
+        for story in report["stories"]:
+            for fact in story["facts"]:
+                mapped = [
+                    (m, scorer.claims_of(gold, m["article"], m["sentence"]))
+                    for m in fact["mentions"]
+                    if m["article"] in gold["articles"]
+                ]
+                mapped = [(m, c) for m, c in mapped if c]
+                if len({m["article"] for m, _ in mapped}) < 2 or set.intersection(*(c for _, c in mapped)):
+                    continue
+                log.info("\nwrong fact [%s] %s", name, fact["id"])
+                for m, claims in mapped:
+                    log.info("  %s P=%s %s: %s", m["article"], m.get("confidence"), sorted(claims), m["sentence"])
 
 
 if __name__ == "__main__":
