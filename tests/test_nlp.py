@@ -271,3 +271,47 @@ def test_worker_processes_annotate_exactly_as_one_process(seeds: list[Article]) 
     finally:
         nlp_module.PARALLEL_CHUNK = chunk
     assert parallel == serial
+
+
+def test_pipeline_tokenizes_as_spacy_load_does(nlp: Any, seeds: list[Article]) -> None:
+    # spacy_model builds the pipeline with a bare tokenizer and reads the saved one over it; spaCy's own load builds
+    # one from English's defaults first: the tokenizer that results must be the same
+    import warnings
+
+    import spacy
+
+    from parallax import resources
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r".*W095.*")
+        plain = spacy.load(resources.SPACY_PACKAGE, exclude=resources.EXCLUDED)
+    resources._add_entity_rules(plain)
+    assert nlp.tokenizer.to_bytes(exclude=["vocab"]) == plain.tokenizer.to_bytes(exclude=["vocab"])
+    assert nlp.pipe_names == plain.pipe_names
+    texts = [a.text for a in seeds] + ["U.S. officials didn't say (e.g. at 5 p.m.) that 5G costs $3.5bn -- or 40%."]
+    for ours, theirs in zip(nlp.pipe(texts), plain.pipe(texts), strict=True):
+        assert [(t.text, t.idx, t.tag_, t.dep_, t.head.i, t.ent_type_) for t in ours] == [
+            (t.text, t.idx, t.tag_, t.dep_, t.head.i, t.ent_type_) for t in theirs
+        ]
+
+
+def test_spacy_command_line_still_imports() -> None:
+    # spaCy is imported without spacy.cli (resources._import_spacy); a later import gets the real one
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from parallax import resources\n"
+        "spacy = resources._import_spacy()\n"
+        "assert 'spacy.cli' not in sys.modules and not hasattr(spacy, 'cli')\n"
+        "import spacy.cli\n"
+        "from spacy.cli.info import info\n"
+        "assert callable(spacy.cli.download) and callable(spacy.info) and info is not spacy.info\n"
+        "assert spacy.info(silent=True)['spacy_version'] == spacy.__version__\n"
+    )
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, env=env)
+    assert done.returncode == 0, done.stderr
