@@ -24,9 +24,9 @@ The library never prints: each stage logs one INFO line (counts, seconds) to the
 so a script needs no ``if __name__ == "__main__":`` guard.
 """
 
-from .engine.local import analyze, analyze_articles
-from .engine.store import IngestResult, ingest_paths
-from .engine.streamed import Written, analyze_to
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+from typing import Any as _Any
+
 from .errors import ConfigError, InputError, ModelError, ParallaxError, ReportError, StoreError
 from .models import (
     AnnotatedArticle,
@@ -49,10 +49,15 @@ from .models import (
     TimeExpression,
     TimelineEntry,
 )
-from .report import render, to_dict, write
 from .settings import Settings
-from .store import Store, open_store
 from .version import __version__ as __version__
+
+if _TYPE_CHECKING:
+    from .engine.local import analyze, analyze_articles
+    from .engine.store import IngestResult, ingest_paths
+    from .engine.streamed import Written, analyze_to
+    from .report import render, to_dict, write
+    from .store import Store, open_store
 
 __all__ = [
     "AnnotatedArticle",
@@ -93,3 +98,36 @@ __all__ = [
     "to_dict",
     "write",
 ]
+
+
+def __getattr__(name: str) -> _Any:
+    """The runners, the report writers and the store, imported on first use: ``import parallax`` (and every command
+    of the CLI, which imports it) does not pay for the modules a run does not use (the store, its ingest runner)."""
+    if name in ("analyze", "analyze_articles"):
+        from .engine import local
+
+        value = getattr(local, name)
+    elif name in ("IngestResult", "ingest_paths"):
+        from .engine import store as ingest
+
+        value = getattr(ingest, name)
+    elif name in ("Written", "analyze_to"):
+        from .engine import streamed
+
+        value = getattr(streamed, name)
+    elif name in ("render", "to_dict", "write"):
+        from . import report
+
+        value = getattr(report, name)
+    elif name in ("Store", "open_store"):
+        from . import store
+
+        value = getattr(store, name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -14,9 +14,15 @@
 Every runner takes ``settings`` (:class:`parallax.settings.Settings`; None: the defaults).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from .local import analyze, analyze_articles
 from .stages import Progress, analyze_stories, embed_sentences, no_progress
-from .store import IngestResult, ingest_annotated, ingest_articles, ingest_paths
+
+if TYPE_CHECKING:
+    from .store import IngestResult, ingest_annotated, ingest_articles, ingest_paths
 
 __all__ = [
     "IngestResult",
@@ -30,3 +36,14 @@ __all__ = [
     "ingest_paths",
     "no_progress",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """The store runner's names, imported on first use (``analyze`` does not need the store)."""
+    if name not in ("IngestResult", "ingest_annotated", "ingest_articles", "ingest_paths"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from . import store
+
+    value = getattr(store, name)
+    globals()[name] = value
+    return value
