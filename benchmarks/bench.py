@@ -318,7 +318,7 @@ from parallax.cli import cli
 try:
     cli(sys.argv[1:], prog_name="parallax", standalone_mode=False)
 finally:
-    # the largest process's peak: the command's own, or the child it forks to load spaCy (annotate.forked)
+    # the largest process's peak: the command's own, or a child's (annotate workers of a larger batch)
     rss = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
     print("COLD", time.perf_counter() - started, rss, file=sys.stderr)
 """
