@@ -73,7 +73,8 @@ fuzz: $(STAMP)
 # Throughput per stage, peak RSS and same-run naive baselines on a synthetic corpus built from ../shared/data
 # (cached in .cache/bench): docs/BENCHMARKS.md. SIZES=1000,10000,100000 for the full run (100k takes hours).
 # Same-run baselines: spaCy's pipeline alone on the same articles with the same processes (the ceiling), and the
-# previous default: BASELINE=<commit> (default 7a025f0, main as the 2026-12-07 afternoon work landed) times that commit's own default path
+# previous default: BASELINE=<commit> (default 7a025f0, main as the 2026-12-07 afternoon work landed) times
+# that commit's own default path
 # end to end on each size and its cold start on the seeds, beside this tree's, alternated; BASELINE= skips it.
 SIZES ?= 1000
 BASELINE ?= 7a025f0
