@@ -6,9 +6,9 @@
    whose thresholds are fitted on train in the same run (always 1; TF-IDF cosine and MiniLM cosine at their
    most accurate train threshold). Anchor: fine-tuned BERT-base, about .85 accuracy / .89 F1 (GLUE MRPC).
 2. **Claim golds**: ``../shared/eval/seeds.claims.json`` (the seeds, which the alignment constants were fitted on)
-   and ``tests/data/claims/basil-*.claims.json`` (four BASIL triples annotated by reading the articles, two passes;
-   never used to fit anything), scored by ``../shared/eval/score_claims.py`` (its own code, imported from where it
-   lies).
+   and ``tests/data/claims/basil-*.claims.json`` (six BASIL triples annotated by reading the articles, each with a
+   second reader's pass; never used to fit anything), scored by ``../shared/eval/score_claims.py`` (its own code,
+   imported from where it lies).
 
 ``python -m parallax.evaluation.claims --fit [--data ../shared/data]`` refits the model.
 """
@@ -405,9 +405,10 @@ def _golds(data: Path) -> list[Measurement]:
                 command="python -m parallax.evaluation --only claims (../shared/eval/score_claims.py)",
                 name=f"claims.basil.{measure.split(',')[0]}_pooled",
                 notes="Claims: the link model and its threshold are fitted on the seeds and 8 BASIL triples "
-                "(tests/data/claims/train); these 4 triples (tests/data/claims) were annotated by reading, with a "
-                "second reader's pass, and never used to fit anything. Before the link model (main at 227f715): "
-                "pooled precision .797, recall .327 on the same golds.",
+                f"(tests/data/claims/train); these {held} triples (tests/data/claims) were annotated by reading, each "
+                "with a second reader's pass (ae243a95 and 33521e65, added later, had theirs after one reader's two "
+                "passes), and never used to fit anything. Before the link model (main at 227f715): pooled precision "
+                ".797, recall .327 on the first 4.",
             )
         )
     return out
