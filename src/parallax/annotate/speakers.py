@@ -98,6 +98,8 @@ _ORG_ROLES = _words(
     "company firm giant maker manufacturer carrier operator retailer corporation startup bank airline automaker "
     "insurer lender group agency utility department ministry organization organisation union team club league"
 )
+# Speech verbs whose object is the one spoken to ("asked Obama", "told Smith"), who may well speak next.
+_ADDRESSEE_VERBS = _words("tell ask urge remind advise encourage warn plead")
 _INVERTED = frozenset(("said", "says", "added", "wrote", "asked", "told", "continued", "explained"))
 _INVERTED_DEPS = frozenset(("dobj", "attr", "npadvmod"))
 _NAMED = frozenset(("PERSON", "ORG"))
@@ -144,6 +146,9 @@ class Person:
     sentence: int
     roles: frozenset[str]
     subject: bool  # the mention is a clause subject: the likelier antecedent of a later "he"/"she"
+    # the mention is what a speech verb is about ("saying President Obama", "criticized Smith"): the one spoken of,
+    # never the antecedent of the speaker's "he"/"she"
+    spoken_of: bool = False
 
 
 @dataclass(slots=True)
@@ -233,7 +238,12 @@ def find_people(ctx: Context, entities: Sequence[Entity]) -> list[Person]:
         span = ctx.doc.char_span(entity.start, entity.end, alignment_mode="expand")
         subject = span is not None and span.root.dep_ in ("nsubj", "nsubjpass", "appos")
         sentence = ctx.sentence_of(entity.start)
-        people.append(Person(entity.start, entity.end, name, sentence, _roles(ctx, entity), subject))
+        spoken_of = (
+            span is not None
+            and span.root.dep_ == "dobj"
+            and SPEECH_FORMS.get(span.root.head.lower_, "") in SPEECH_VERBS - _ADDRESSEE_VERBS
+        )
+        people.append(Person(entity.start, entity.end, name, sentence, _roles(ctx, entity), subject, spoken_of))
     return people
 
 
@@ -558,13 +568,12 @@ def _pronoun(ctx: Context, token: Any) -> str | None:
     candidates = [
         p
         for p in reversed(ctx.people)
-        if p.start < token.idx and here - p.sentence <= PRONOUN_SENTENCES and ctx.genders.get(p.name, want) == want
+        if p.start < token.idx
+        and here - p.sentence <= PRONOUN_SENTENCES
+        and ctx.genders.get(p.name, want) == want
+        and not p.spoken_of
     ]
     best = next((p for p in candidates if p.subject), candidates[0] if candidates else None)
-    if best is not None and not best.subject and best.sentence == here:
-        # the only one named is in the pronoun's own sentence, and not as a subject: the one spoken of, not the
-        # speaker ("Saying President Obama, he said, was “too simple an answer”": he is not Obama)
-        return None
     return best.name if best else None
 
 
