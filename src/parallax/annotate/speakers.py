@@ -337,23 +337,16 @@ def _office(text: str, start: int) -> str | None:
 def _fullest(entity: Entity, persons: Sequence[Entity], text: str = "") -> str:
     """The full form of a name: the nearest earlier longer name with all its words ("Carter" -> "John Carter";
     nearest, as a surname may be shared), else the annotator's ``Entity.name``, else a later full form. A name
-    after an office ("President Obama"), or one the article gives an office elsewhere, takes only a full form
-    written after that office."""
+    after an office ("President Obama") takes only a full form written after the same office."""
     own = _clean_name(entity.text)
     words = set(own.split())
     if not words:
         return entity.text
-    offices: set[str] = set()
-    if text and len(own.split()) == 1:
-        # this mention's office, else those the article gives the bare name elsewhere ("President Obama's
-        # daughters ... Sasha and Malia Obama ... Mr. Obama asked": Mr. Obama is the president, not Malia)
-        here = _office(text, entity.start)
-        same = (_office(text, p.start) for p in persons if _clean_name(p.text) == own)
-        offices = {here} if here else {o for o in same if o}
-    titled = {_clean_name(p.text) for p in persons if _office(text, p.start) in offices} if offices else set()
+    office = _office(text, entity.start) if text and len(own.split()) == 1 else None
+    titled = {_clean_name(p.text) for p in persons if _office(text, p.start) == office} if office else set()
 
     def fuller(other: str) -> bool:
-        if offices and other not in titled:
+        if office and other not in titled:
             return False
         return len(other.split()) > len(own.split()) and words <= set(other.split())
 
