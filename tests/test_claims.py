@@ -114,6 +114,7 @@ def test_speakers_compatible_reads_first_names() -> None:
     assert not compatible("Mary Cheney", "Dick Cheney")
     assert not compatible("Roger Stone", "Oliver Stone Jr")
     assert compatible(None, "Anyone")
+    assert compatible("Terry O'Neill", "Terry O’Neill")  # one name, straight and curly apostrophes
 
 
 def test_quotes_must_share_wording() -> None:
@@ -121,6 +122,20 @@ def test_quotes_must_share_wording() -> None:
     assert not shared("We've got a real challenge ahead", "I would say there is a 2 in 3 chance that we win control")
     assert shared("we have got a big challenge, and work to do", "I'm frank: we have got a big challenge and work")
     assert shared("follow the example", "following the example")  # short quotes are left to the character ratio
+
+
+def test_a_fragment_is_an_excerpt_of_the_fuller_quote() -> None:
+    excerpt = story_module._excerpt_of
+    full = "Let me be clear. We face a hard winter, and the council has work to do before the first snow falls."
+    assert excerpt("a hard winter", full)
+    assert excerpt("We’ve a hard winter, and the council has work to do", full.replace("We face", "We've"))
+    assert excerpt("[Mayor Anna] Berg's council has work to do", "As mayor, Berg's council has work to do, she said")
+    # one word changed in its middle: another remark, however close the characters
+    assert not excerpt("We face a long winter", full)
+    # most of its words are not in the fuller quote: two statements that share a topic
+    assert not excerpt("the council has farms in its district", "The council is one of two rural councils " * 3)
+    # comparable lengths are two renderings of one remark, left to the ratios
+    assert excerpt("we face a long winter", "we will face a hard winter")
 
 
 def test_complementary_odds_and_shares_are_no_conflict() -> None:

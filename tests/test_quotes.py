@@ -102,6 +102,14 @@ def test_scare_quotes_titles_and_apostrophes_are_not_quotes() -> None:
     assert direct("We’ll put this one under ‘things nobody saw coming′, as it’s no surprise.") == []
 
 
+def test_a_title_in_quotation_marks_is_no_quote_even_with_punctuation_inside() -> None:
+    assert direct("The magazine ran a cover story called “The Iron Lady Returns,” with a photo of the mayor.") == []
+    assert direct("Its front page reads, “THE IRON LADY RETURNS.” Many readers were not pleased.") == []
+    assert direct("Across the cover are the words “The Iron Lady Returns.” Many readers were not pleased.") == []
+    q = only(direct("“We Will Not Back Down,” John Carter said on Monday."))
+    assert (q.text, q.speaker) == ("We Will Not Back Down", "John Carter")
+
+
 def test_short_partial_quote_under_a_speech_verb_counts() -> None:
     text = "Maria Lopez insisted that the city would never be seen “bowing to outside pressure” on the budget."
     q = only(direct(text))

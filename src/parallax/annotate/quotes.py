@@ -53,6 +53,9 @@ SHORT_QUOTE_WORDS = 3
 # A short quote that contains a verb may sit this deep under its speech verb, this many tokens away from it.
 SHORT_QUOTE_MAX_PATH = 5
 SHORT_QUOTE_MAX_GAP = 10
+# A quoted span of at most this many words, each capitalised but the small ones, is a title (of a show, a book, a
+# cover story) unless a verb of saying attributes it in the parse.
+TITLE_MAX_WORDS = 8
 # A speech verb not linked to the quote in the parse still attributes it when at most this many words apart
 # in the same sentence ("“...,” he said" where the parser attaches the quote elsewhere).
 CUE_WINDOW = 12
@@ -428,6 +431,12 @@ def _is_quote(ctx: Context, span: _Span, qspan: Any, cues: list[_Cue]) -> bool:
         if any(t.tag_.startswith("VB") or t.pos_ == "PRON" for t in qspan):
             return any((c.path or 99) <= SHORT_QUOTE_MAX_PATH and c.gap <= SHORT_QUOTE_MAX_GAP for c in linked)
         return any(c.path == 1 and c.gap <= 2 for c in linked)
+    if _title_like(words) and len(words) <= TITLE_MAX_WORDS:
+        # "a cover story called “The Queen of Rage,”", "the headline reads, “THE QUEEN OF RAGE.”": a title, the
+        # punctuation inside the marks only the house style; spoken words only when a verb of saying attributes them
+        return any(
+            c.path is not None and SPEECH_FORMS[c.text] not in _NOT_REPORTING for c in linked if c.text in SPEECH_FORMS
+        )
     return spoken or bool(linked) or not _title_like(words)
 
 

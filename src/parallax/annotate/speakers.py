@@ -98,6 +98,8 @@ _ORG_ROLES = _words(
     "company firm giant maker manufacturer carrier operator retailer corporation startup bank airline automaker "
     "insurer lender group agency utility department ministry organization organisation union team club league"
 )
+# Speech verbs whose object is the one spoken to ("asked Obama", "told Smith"), who may well speak next.
+_ADDRESSEE_VERBS = _words("tell ask urge remind advise encourage warn plead")
 _INVERTED = frozenset(("said", "says", "added", "wrote", "asked", "told", "continued", "explained"))
 _INVERTED_DEPS = frozenset(("dobj", "attr", "npadvmod"))
 _NAMED = frozenset(("PERSON", "ORG"))
@@ -144,6 +146,9 @@ class Person:
     sentence: int
     roles: frozenset[str]
     subject: bool  # the mention is a clause subject: the likelier antecedent of a later "he"/"she"
+    # the mention is what a speech verb is about ("saying President Obama", "criticized Smith"): the one spoken of,
+    # never the antecedent of the speaker's "he"/"she"
+    spoken_of: bool = False
 
 
 @dataclass(slots=True)
@@ -229,11 +234,16 @@ def find_people(ctx: Context, entities: Sequence[Entity]) -> list[Person]:
     for entity in sorted(entities, key=lambda e: e.start):
         if ctx.in_quote(entity.start) or not _is_person(ctx, entity):
             continue
-        name = _fullest(entity, ctx.persons)
+        name = _fullest(entity, ctx.persons, ctx.article.text)
         span = ctx.doc.char_span(entity.start, entity.end, alignment_mode="expand")
         subject = span is not None and span.root.dep_ in ("nsubj", "nsubjpass", "appos")
         sentence = ctx.sentence_of(entity.start)
-        people.append(Person(entity.start, entity.end, name, sentence, _roles(ctx, entity), subject))
+        spoken_of = (
+            span is not None
+            and span.root.dep_ == "dobj"
+            and SPEECH_FORMS.get(span.root.head.lower_, "") in SPEECH_VERBS - _ADDRESSEE_VERBS
+        )
+        people.append(Person(entity.start, entity.end, name, sentence, _roles(ctx, entity), subject, spoken_of))
     return people
 
 
@@ -302,15 +312,42 @@ def _headline_line(text: str, offset: int) -> bool:
     return len(words) >= 3 and line[-1:] not in '."”' and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
-def _fullest(entity: Entity, persons: Sequence[Entity]) -> str:
+# Offices written before a name ("President Obama", "Sen. Grassley"): a name so titled is that office holder, and
+# takes a fuller name only from a mention given the same office ("President Obama" is not "Sasha Obama", named in
+# the same article; "President Barack Obama" is).
+OFFICES = {
+    **dict.fromkeys(("president", "pres"), "president"),
+    **dict.fromkeys(("senator", "sen"), "senator"),
+    **dict.fromkeys(("governor", "gov"), "governor"),
+    **dict.fromkeys(("representative", "rep", "congressman", "congresswoman"), "representative"),
+    **dict.fromkeys(("secretary", "minister", "mayor", "judge", "justice", "chancellor", "premier"), ""),
+    **dict.fromkeys(("pope", "king", "queen", "prince", "princess", "gen", "general"), ""),
+}
+
+
+def _office(text: str, start: int) -> str | None:
+    """The office written right before the name at ``start`` ("President", "Sen."), or ``None``."""
+    before = text[max(0, start - 20) : start].split()[-1:]
+    if not before:
+        return None
+    word = before[0].strip(".").lower()
+    return (OFFICES[word] or word) if word in OFFICES else None
+
+
+def _fullest(entity: Entity, persons: Sequence[Entity], text: str = "") -> str:
     """The full form of a name: the nearest earlier longer name with all its words ("Carter" -> "John Carter";
-    nearest, as a surname may be shared), else the annotator's ``Entity.name``, else a later full form."""
+    nearest, as a surname may be shared), else the annotator's ``Entity.name``, else a later full form. A name
+    after an office ("President Obama") takes only a full form written after the same office."""
     own = _clean_name(entity.text)
     words = set(own.split())
     if not words:
         return entity.text
+    office = _office(text, entity.start) if text and len(own.split()) == 1 else None
+    titled = {_clean_name(p.text) for p in persons if _office(text, p.start) == office} if office else set()
 
     def fuller(other: str) -> bool:
+        if office and other not in titled:
+            return False
         return len(other.split()) > len(own.split()) and words <= set(other.split())
 
     earlier = [_clean_name(p.text) for p in persons if p.start < entity.start]
@@ -474,7 +511,12 @@ def _speaker_of(ctx: Context, cue: Any) -> Speaker | None:
     elif definite and subj.tag_ not in ("NNS", "NNPS") and low in _ORG_ROLES:
         name = _recent_org(ctx, start)
     elif definite and subj.tag_ not in ("NNS", "NNPS"):
-        name = _role(ctx, low, start, all(c.dep_ == "det" for c in subj.children if c.i < subj.i))
+        qualifiers = frozenset(
+            t.lower_
+            for t in subj.subtree
+            if t.i < subj.i and t.dep_ in ("compound", "amod") and t.is_alpha and t.lower_ not in _PASSING
+        )
+        name = _role(ctx, low, start, all(c.dep_ == "det" for c in subj.children if c.i < subj.i), qualifiers)
     return Speaker(name, start, end) if name else Speaker(_description(ctx, subj, left), start, end, described=True)
 
 
@@ -507,7 +549,7 @@ def entity_speaker(ctx: Context, entity: Entity) -> Speaker:
     if person is not None:
         return Speaker(person.name, entity.start, entity.end)
     if entity.label == "PERSON":
-        return Speaker(_fullest(entity, ctx.persons), entity.start, entity.end)
+        return Speaker(_fullest(entity, ctx.persons, ctx.article.text), entity.start, entity.end)
     known = lookup_source(entity.text)
     if known is not None:
         return Speaker(known[0], entity.start, entity.end, news=True)
@@ -526,7 +568,10 @@ def _pronoun(ctx: Context, token: Any) -> str | None:
     candidates = [
         p
         for p in reversed(ctx.people)
-        if p.start < token.idx and here - p.sentence <= PRONOUN_SENTENCES and ctx.genders.get(p.name, want) == want
+        if p.start < token.idx
+        and here - p.sentence <= PRONOUN_SENTENCES
+        and ctx.genders.get(p.name, want) == want
+        and not p.spoken_of
     ]
     best = next((p for p in candidates if p.subject), candidates[0] if candidates else None)
     return best.name if best else None
@@ -541,18 +586,27 @@ def _recent_org(ctx: Context, offset: int) -> str | None:
     return None
 
 
-def _role(ctx: Context, noun: str, offset: int, bare: bool) -> str | None:
-    """ "the minister" -> the nearest earlier person titled minister; else, for a bare role, the person just named
-    as a subject if no title was given them ("the city's fire chief" describes someone new)."""
+# Words that qualify a role only in passing ("the former minister"): no part of the title a person was given.
+_PASSING = frozenset("former then new acting interim late current outgoing incoming longtime veteran top".split())
+
+
+def _role(ctx: Context, noun: str, offset: int, bare: bool, qualifiers: frozenset[str] = frozenset()) -> str | None:
+    """ "the minister" -> the nearest earlier person titled minister, and "the Fox News host" the nearest titled
+    host whose sentence says Fox News too (not the radio host named last); else, for a bare role, the person just
+    named as a subject if no title was given them ("the city's fire chief" describes someone new)."""
     earlier = [p for p in ctx.people if p.start < offset]
     for person in reversed(earlier):
-        if noun in person.roles:
+        if noun in person.roles and qualifiers <= person.roles | _sentence_words(ctx, person.sentence):
             return person.name
     here = ctx.sentence_of(offset)
     recent = earlier[-1] if earlier else None
     if recent and bare and noun in _PERSON_ROLES and not recent.roles and recent.subject:
         return recent.name if here - recent.sentence <= ROLE_FALLBACK_SENTENCES else None
     return None
+
+
+def _sentence_words(ctx: Context, k: int) -> frozenset[str]:
+    return frozenset(re.findall(r"[a-z]+", ctx.sentences[k].text.lower()))
 
 
 def cited_person(ctx: Context, verb: Any) -> Speaker | None:
