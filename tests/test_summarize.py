@@ -119,6 +119,32 @@ def test_captions_credits_embeds_and_headlines_are_not_summarised() -> None:
     assert [s.fact_id for s in summarize(analysis, no_vectors())] == ["lead"]
 
 
+def test_transcript_lines_section_labels_and_credit_lines_are_not_summarised() -> None:
+    junk = [
+        "MAYOR HOLLIS: We will close the harbour bridge on Monday for the repairs.",
+        "THE FACTS: The council voted to close the bridge before the engineers' report.",
+        "Associated Press writer Jane Doe in Ashford contributed to this report.",
+        "Send us a secure tip using the instructions on the newspaper's website.",
+        "For more local news, you can sign up for our weekly newsletter here.",
+    ]
+    analysis = story(
+        *(fact(f"j{k}", mention("a", k, text), mention("b", k, text)) for k, text in enumerate(junk)),
+        fact("lead", mention("a", 20, LEAD), mention("b", 20, LEAD)),
+    )
+    assert [s.fact_id for s in summarize(analysis, no_vectors())] == ["lead"]
+
+
+def test_a_quotation_attributed_in_the_present_tense_or_by_another_verb_stands_alone() -> None:
+    tells = '"We will not accept any delay in the repairs," Mayor Petra Hollis tells the Ashford Gazette.'
+    clarified = '"What I meant is that the ferry timetable stays as it is," the harbour master later clarified.'
+    analysis = story(fact("t", mention("a", 0, tells), mention("b", 0, tells)), fact("c", mention("c", 1, clarified)))
+    assert {s.fact_id for s in summarize(analysis, no_vectors())} == {"t", "c"}
+    # a pronoun speaker in the present tense is still a pronoun speaker: the named wording is shown
+    pronoun = '"We will not accept any delay in the repairs," she tells the Ashford Gazette on Monday.'
+    (out,) = summarize(story(fact("q", mention("a", 0, pronoun), mention("b", 3, tells))), no_vectors())
+    assert (out.article_id, out.text) == ("b", tells)
+
+
 def test_no_sentence_opens_with_a_pronoun_or_a_connective_or_an_unattributed_quote() -> None:
     openers = [
         "The latter symptom can require urgent ventilator support in the worst cases.",

@@ -78,9 +78,15 @@ _NOT_A_FACT = re.compile(
     # a bracketed embed or link "[Related: ...]", "[Watch: ...]"; a tweet embed naming its handle "@ realDonaldTrump"
     r"|^\[.*\]\W*$|(?:^|\s)@\s?\w{2,}\b"
     # a file-photo caption "FILE - In this April 17, 2018 file photo, ..."; an aside wholly in brackets
-    r"|^FILE\s*[-—–:]|\bfile photo\b|^\(.*\)\W*$",
+    r"|^FILE\s*[-—–:]|\bfile photo\b|^\(.*\)\W*$"
+    # a credit line or a newsroom's notice: "AP writer Jane Doe contributed to this report.", "Send us a secure tip
+    # ...", "Sign up for BREAKING NEWS Emails ...", "... our weekly newsletter here."
+    r"|\bcontributed to this report\b|\bsecure tip\b|\bsign up (?:for|to)\b|\bnewsletter\b|\bthanks for subscribing\b",
     re.IGNORECASE,
 )
+# A line of a transcript or an interview, or a section label, not a sentence of the story: it opens with a speaker or
+# a label in capitals and a colon ("TRUMP: I mean, ...", "MB: Eris is ...", "THE FACTS: ...", "ON LEADERSHIP: ...").
+_LABEL = re.compile(r"^[A-Z][A-Z.'’\- ]{1,30}:\s")
 # A photo caption: a sentence that ends with a full date "... in Cairo on Monday, July 29, 2013." News prose dates an
 # event by a weekday or "Month Day"; captions and embedded posts carry the full date with its year at the end.
 _CAPTION_DATE = re.compile(
@@ -100,15 +106,17 @@ _DANGLING = re.compile(
     re.IGNORECASE,
 )
 _QUOTE_OPEN = re.compile(r"^\s*[\"“‘]")
-_ATTRIBUTION = re.compile(
-    r"\b(?:said|says|told|added|wrote|stated|according to|asked|argued|noted|explained|tweeted|insisted)\b",
-    re.IGNORECASE,
+# the verbs of attribution, past and present ("...," Poukkula tells Rolling Stone; "...," Mr Cohen later clarified)
+_SAYS = (
+    r"said|says|told|tells|added|adds|wrote|writes|stated|asked|asks|argued|argues|noted|notes|explained|"
+    r"explains|tweeted|tweets|insisted|insists|clarified|recalled|recalls|continued|admitted|admits|warned|warns|"
+    r"announced|testified|replied|responded|acknowledged|conceded|claimed|declared|confirmed"
 )
+_ATTRIBUTION = re.compile(rf"\b(?:{_SAYS}|according to)\b", re.IGNORECASE)
 # a quotation whose speaker is only a pronoun ("'...,' he said."): shown only where no outlet names the speaker
 _QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]|‘[^‘’]*’")
 _PRONOUN_SPEAKER = re.compile(
-    r"\b(?:(?:he|she|they|we|i|you)\s+(?:\w+ly\s+)?(?:said|says|told|added|wrote|stated|asked|argued|noted|explained|"
-    r"tweeted|insisted)|(?:said|says|added|wrote|asked)\s+(?:he|she|they)\b)",
+    rf"\b(?:(?:he|she|they|we|i|you)\s+(?:\w+ly\s+)?(?:{_SAYS})|(?:said|says|added|wrote|asked)\s+(?:he|she|they)\b)",
     re.IGNORECASE,
 )
 
@@ -117,7 +125,7 @@ Matrix = NDArray[np.float32]
 
 def _fit(text: str) -> bool:
     """A wording the summary may show: a whole sentence of the story that reads on its own, not a caption, credit,
-    embed, headline, transcript or question."""
+    embed, headline, transcript line or question."""
     words = len(text.split())
     return (
         MIN_WORDS <= words <= MAX_WORDS
@@ -125,6 +133,7 @@ def _fit(text: str) -> bool:
         and not text.rstrip().endswith("?")
         and _ENDS.search(text) is not None
         and not _NOT_A_FACT.search(text)
+        and not _LABEL.match(text)
         and not _CAPTION_DATE.search(text)
         and _stands_alone(text)
     )
