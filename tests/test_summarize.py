@@ -45,6 +45,15 @@ def test_shared_facts_first_and_earlier_sentences_rank_higher() -> None:
     assert [s.exclusive for s in out] == [False, False, True]
 
 
+def test_a_caption_or_fragment_at_the_top_of_an_article_is_not_its_lead() -> None:
+    cast = "With Saoirse Ronan, Stanley Tucci, Mark Wahlberg and Rachel Weisz"  # a review's cast list, no full stop
+    analysis = story(
+        fact("cast", mention("a", 0, cast), mention("b", 6, LATE)),
+        fact("lead", mention("a", 1, LEAD), mention("b", 1, LEAD)),
+    )
+    assert [s.fact_id for s in summarize(analysis, no_vectors())] == ["lead", "cast"]
+
+
 def test_a_fact_is_voiced_by_its_plainest_then_earliest_wording() -> None:
     loud = "The council slammed the door on the crumbling bridge in a shocking vote on Monday."
     later = "On Monday the council voted to shut the bridge, which needs repairs to its supports."
@@ -111,6 +120,21 @@ def test_captions_credits_embeds_and_headlines_are_not_summarised() -> None:
         "The mayor pleaded guilty to a misdemeanour charge of assault on Monday",
         "You always have the option to delete your Tweet location history.",
         "(When we reached out for comment, the mayor's office directed us to her page.)",
+    ]
+    analysis = story(
+        *(fact(f"j{k}", mention("a", k, text), mention("b", k, text)) for k, text in enumerate(junk)),
+        fact("lead", mention("a", 20, LEAD), mention("b", 20, LEAD)),
+    )
+    assert [s.fact_id for s in summarize(analysis, no_vectors())] == ["lead"]
+
+
+def test_transcript_lines_section_labels_and_credit_lines_are_not_summarised() -> None:
+    junk = [
+        "MAYOR HOLLIS: We will close the harbour bridge on Monday for the repairs.",
+        "THE FACTS: The council voted to close the bridge before the engineers' report.",
+        "Associated Press writer Jane Doe in Ashford contributed to this report.",
+        "Send us a secure tip using the instructions on the newspaper's website.",
+        "For more local news, you can sign up for our weekly newsletter here.",
     ]
     analysis = story(
         *(fact(f"j{k}", mention("a", k, text), mention("b", k, text)) for k, text in enumerate(junk)),
