@@ -187,14 +187,3 @@ def test_a_pair_sharing_only_a_quotation_frame_is_never_linked(rules_story: Stor
     ]
     assert cost
     assert all(probabilities[pair] > 0.0 for pair in cost)  # sentences without quotations are untouched
-
-
-def test_headings_inside_the_body_are_never_aligned() -> None:
-    from parallax.compare.align import heading
-
-    assert heading("Harlow Bridge Shuts For Repairs")  # a section heading: capitalised words, no full stop
-    assert heading("Tate Opens the New Station")
-    assert not heading("Tate opens the new station.")  # a sentence
-    assert not heading("The Harlow Bridge was closed on Tuesday")  # a sentence missing its full stop
-    assert not heading("Mayor Tate said:")  # a lead-in to a quotation
-    assert not heading("")

@@ -11,7 +11,7 @@ How (see docs/ARCHITECTURE.md and docs/EVALUATION.md "claims"):
    different quoted speakers, figures that differ and a one-sided negation. Its weights are fitted on hand-made claim
    golds (the seeds and BASIL triples of tests/data/claims/train), never on the held-out golds it is reported on.
    A pair that shares only the frame of a quotation (who spoke, about what) and none of the quoted words is never
-   linked (``frame_only``). Fragments and headings inside the body ("Beck Wows the CPAC Crowd") are never aligned.
+   linked (``frame_only``).
 3. **Facts.** Pairs are merged strongest first (average linkage over every cross-article pair of the two groups; a
    pair never proposed counts as 0), while the mean stays at or above ``LINK_MIN``. Topical similarity alone never
    joins two sentences.
@@ -25,7 +25,6 @@ Every sentence ends in exactly one fact; facts stated by one article only are th
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -43,7 +42,6 @@ __all__ = [
     "candidate_pairs",
     "frame_only",
     "group_sentences",
-    "heading",
     "link_probabilities",
     "pair_probabilities",
     "pair_rows",
@@ -60,10 +58,6 @@ RELATED_MIN = 0.45  # a candidate left out of a fact at or above this mixed simi
 MAX_CHECKED_PAIRS = 1_000
 MAX_SCORED_PAIRS = 20_000
 MIN_WORDS = 4  # shorter sentences (datelines, fragments) are facts of their own and never aligned
-# A heading inside the body: no closing punctuation, at most this many words, most of them capitalised. On the
-# training claim golds three sentences are such headings; one was linked, to a sentence of another claim.
-HEADING_MAX_WORDS = 14
-_CLOSED = re.compile(r"[.!?:;][\"'”’)\]]*\s*$")
 
 Matrix = NDArray[np.float32]
 
@@ -198,7 +192,7 @@ def _prepare(articles: Sequence[AnnotatedArticle], vectors: dict[str, Matrix]) -
     sim = sentence_similarity(texts, matrix)
     index = {a.id: k for k, a in enumerate(articles)}
     owner = np.array([index[item.article] for item in items], dtype=np.int64)
-    usable = np.array([len(WORD.findall(t)) >= MIN_WORDS and not heading(t) for t in texts], dtype=np.bool_)
+    usable = np.array([len(WORD.findall(t)) >= MIN_WORDS for t in texts], dtype=np.bool_)
     pairs = _candidates(sim, owner, usable)
     best = _best_elsewhere(sim, owner, usable)
     cosine = matrix @ matrix.T
@@ -312,16 +306,6 @@ def group_sentences(
         for k in groups[keep]:
             group_of[k] = keep
     return [sorted(m) for m in groups.values()]
-
-
-def heading(text: str) -> bool:
-    """A heading inside an article's body ("Beck Wows the CPAC Crowd"): short, with no closing punctuation, most
-    of its words capitalised. It names a section; it states no claim to align."""
-    words = text.split()
-    if not words or len(words) > HEADING_MAX_WORDS or _CLOSED.search(text):
-        return False
-    capitalised = sum(w[0].isupper() for w in words if w[0].isalpha())
-    return capitalised >= 0.6 * len(words)
 
 
 def frame_only(
