@@ -88,6 +88,9 @@ def test_names_that_are_no_persons_are_dropped() -> None:
     )
     assert not {s for s, k in edges if k == "person"}
     assert ("Medicaid", "person") not in edges  # a possessive PERSON name gives no surname
+    # a person's name the NER read as an organisation stays a person where an office title comes before it
+    text = "Dunmore chief executive Nessa Quill said the plant would reopen."
+    assert _made(text, (("Nessa Quill", "ORG"),), ("Nessa Quill",)) == {("Nessa Quill", "person")}
 
 
 def test_agencies_are_institutions_and_a_capitalised_name_after_a_possessive_is_no_report() -> None:

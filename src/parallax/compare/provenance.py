@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 from ..annotate.citations import (
     AGENCIES,
+    OFFICE_TITLES,
     is_own_outlet,
     is_station,
     lookup_source,
@@ -72,6 +73,7 @@ class _Context:
     titled: frozenset[str] = frozenset()  # words met after an honorific in the story's texts ("Mr. Emanuel")
     keys: frozenset[tuple[str, str]] = frozenset()  # (first name, surname) of the story's PERSON entities
     lower_words: frozenset[str] = frozenset()  # words the story's texts write in lower case ("draft", "plus")
+    texts: tuple[str, ...] = ()  # the story's texts
 
 
 def _kind_of_speaker(speaker: str, context: _Context, labels: Mapping[str, str]) -> str | None:
@@ -113,12 +115,27 @@ def _kind_of_speaker(speaker: str, context: _Context, labels: Mapping[str, str])
     if 1 < len(name) <= 4 and all(_NAME_WORD.match(w) for w in name):
         if head in ORG_SUFFIXES:
             return "institution"
-        if label in NON_PERSON_LABELS and _person_key(speaker) not in context.keys:
-            return None  # "Secure America" (ORG), met as no person's name in the story: neither person nor sure org
+        if label in NON_PERSON_LABELS and not _person_evidence(name, context):
+            return None  # "Secure America" read as an organisation, and nothing in the story says a person's name
         return "person"
-    if not _NAME_WORD.match(words[-1]) and not {head, head.rstrip("s")} & (ORG_SUFFIXES | INSTITUTION_NOUNS | AGENT_NOUNS):
+    if words[-1][:1].islower() and not {head, head.rstrip("s")} & (ORG_SUFFIXES | INSTITUTION_NOUNS | AGENT_NOUNS):
         return None  # "Fox News host", "U.S. code", "Catholic teaching": a described person, a text, a doctrine
     return "institution"
+
+
+def _person_evidence(name: Sequence[str], context: _Context) -> bool:
+    """Whether the story shows a name the NER read as an organisation or place to be a person's: a PERSON entity of
+    that name, an honorific before its last word ("Ms. Marwick"), or an office title before it ("chief executive
+    Ilse Marwick"); and none of its words is one the story writes in lower case ("secure")."""
+    if any(w.lower() in context.lower_words for w in name):
+        return False
+    full = " ".join(name)
+    return (
+        _person_key(full) in context.keys
+        or name[-1] in context.titled
+        or any(re.search(r"\b(?:" + "|".join(OFFICE_TITLES) + r")\.?\s+" + re.escape(full) + r"\b", t, re.I)
+               for t in context.texts)
+    )
 
 
 def _kind_of_one_word(speaker: str, word: str, context: _Context, label: str | None) -> str | None:
@@ -389,6 +406,7 @@ def trace_sources(
         people=frozenset(persons),
         keys=frozenset(_person_key(n) for n in persons),
         lower_words=frozenset(w for a in articles for w in re.findall(r"\b[a-z]{3,}\b", a.article.text)),
+        texts=tuple(a.article.text for a in articles),
         surnames=frozenset(_bare_name(" ".join(n))[-1] for n in names if _bare_name(" ".join(n))),
         titled=frozenset(m.group(1) for a in articles for m in _TITLED.finditer(a.article.text)),
         org_first=frozenset(
