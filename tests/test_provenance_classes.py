@@ -120,7 +120,8 @@ def test_a_speaker_that_shortens_a_cited_outlet_is_that_citation() -> None:
 
 
 def test_an_outlet_named_by_its_basil_code_never_cites_itself() -> None:
-    assert _basil_outlet("FOX") == "Fox News" and _basil_outlet("hpo") == "HuffPost"
+    assert _basil_outlet("FOX") == "Fox News"
+    assert _basil_outlet("hpo") == "HuffPost"
     assert is_own_outlet("Fox News", _basil_outlet("fox"))
     edges = _made("He told Fox News.", (), (), (("Fox News", "outlet"),), outlet=_basil_outlet("fox") or "")
     assert edges == set()

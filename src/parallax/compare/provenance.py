@@ -14,6 +14,14 @@ builds a per-story graph, one ``SourceEdge`` per (article, source), with the sen
   under the article's description of it. Quotes whose speaker the annotator could not find are left out, and so are
   speakers that are no source (a product: "Tesla Model X"; a dateline word).
 
+Precision before recall: a speaker whose type the text does not settle is left out rather than typed wrong. A place
+("Denver"), one party member ("the Arizona Republican"), a title alone ("the A.G."), a described person or a text
+("the Fox News host", "U.S. code"), a group ("Al Qaeda"), a word the story writes in lower case that the NER called
+a person ("Draft"), and a name the NER read as an organisation with nothing in the story to say it is a person's
+("Secure America") are no sources. Agencies ("FBI") are institutions. A speaker's name is cleaned first: a leading
+discourse word ("Plus Obama"), a title with the words before it ("RNC Chair Reince Priebus"); a bare surname the NER
+read as an organisation is the person the article names in full ("Minor" -> "Demetrios Minor").
+
 The article's own outlet is never its source ("Fox News" in a Fox News article, "the Post" in The Washington Post),
 and within an article one source's forms are one edge: "Post" and "The Washington Post", "AP" and "Associated
 Press", "Trump" and "Donald Trump" (the fullest form the article gives).
@@ -94,7 +102,7 @@ def _kind_of_speaker(speaker: str, context: _Context, labels: Mapping[str, str])
         return known[1]
     if speaker in AGENCIES:
         return "institution"  # "FBI", "Pentagon": an agency, not a newsroom
-    if words[-1] in _NOT_PERSON_WORDS or any(w in _NOT_PERSON_WORDS for w in words):
+    if any(w in _NOT_PERSON_WORDS for w in words):
         return None  # "Al Qaeda": a group quoted through a document, never a person, and no institution to credit
     last = head.split("-")[-1]
     if is_station(speaker) or (last in NEWS_NAME_WORDS and words[-1][:1].isupper()) or head.endswith(".com"):
@@ -133,8 +141,10 @@ def _person_evidence(name: Sequence[str], context: _Context) -> bool:
     return (
         _person_key(full) in context.keys
         or name[-1] in context.titled
-        or any(re.search(r"\b(?:" + "|".join(OFFICE_TITLES) + r")\.?\s+" + re.escape(full) + r"\b", t, re.I)
-               for t in context.texts)
+        or any(
+            re.search(r"\b(?:" + "|".join(OFFICE_TITLES) + r")\.?\s+" + re.escape(full) + r"\b", t, re.I)
+            for t in context.texts
+        )
     )
 
 
@@ -313,7 +323,7 @@ def _full_name(word: str, article: AnnotatedArticle) -> str | None:
         return None
     first = firsts.pop()
     low = first.lower()
-    if low in HONORIFICS or low in DISCOURSE_WORDS or low in FUNCTION_WORDS or re.search(r"\b" + re.escape(low) + r"\b", text):
+    if low in HONORIFICS | DISCOURSE_WORDS | FUNCTION_WORDS or re.search(r"\b" + re.escape(low) + r"\b", text):
         return None
     return f"{first} {word}"
 
