@@ -110,8 +110,12 @@ def test_places_party_members_titles_and_described_people_are_no_sources() -> No
     assert edges == {("NRA", "institution"), ("Republicans", "institution")}  # an acronym the NER read as a place
     described = ("Fox News host", "U.S. code", "Catholic teaching", "Senate historian")
     assert _made("They spoke.", (), described) == set()
-    kept = _made("They spoke.", (), ("Okoro's lawyer", "Tea Party groups"))
-    assert kept == {("Okoro's lawyer", "institution"), ("Tea Party groups", "institution")}
+    kept = _made("They spoke.", (), ("Okoro's lawyer", "Tea Party groups", "Vostrian navy"))
+    assert kept == {
+        ("Okoro's lawyer", "institution"),
+        ("Tea Party groups", "institution"),
+        ("Vostrian navy", "institution"),
+    }
 
 
 def test_a_speaker_that_shortens_a_cited_outlet_is_that_citation() -> None:

@@ -126,7 +126,7 @@ def _kind_of_speaker(speaker: str, context: _Context, labels: Mapping[str, str])
         if label in NON_PERSON_LABELS and not _person_evidence(name, context):
             return None  # "Secure America" read as an organisation, and nothing in the story says a person's name
         return "person"
-    if words[-1][:1].islower() and not {head, head.rstrip("s")} & (ORG_SUFFIXES | INSTITUTION_NOUNS | AGENT_NOUNS):
+    if words[-1][:1].islower() and (head in DESCRIBED_NOUNS or head.removesuffix("s") in DESCRIBED_NOUNS):
         return None  # "Fox News host", "U.S. code", "Catholic teaching": a described person, a text, a doctrine
     return "institution"
 
@@ -261,10 +261,13 @@ NON_PERSON_LABELS = frozenset(("ORG", "NORP", "FAC", "GPE", "LOC"))
 _NOT_PERSON_WORDS = frozenset("Qaeda Qaida Taliban Hamas Hezbollah Hizbollah ISIS ISIL Shabab Shabaab Haram".split())
 # Titles written as abbreviations: "the A.G. said" names no one.
 TITLE_ABBREVIATIONS = frozenset(("a.g", "ag", "d.a", "da", "g.o.p"))
-# Head nouns of someone speaking for a person or body ("Grimm's lawyer"): typed as the body speaking, as a spokesman.
-# Bodies named by a common noun ("a National Rifle Association task force") are institutions too.
-AGENT_NOUNS = frozenset(
-    "lawyer lawyers attorney attorneys counsel representative representatives force panel caucus".split()
+# Head nouns, in lower case after a name, of a person described but not named ("the Fox News host", "the Senate
+# historian", "RNC chairman": the speaker is a person the article names elsewhere, or no one), of a group of people
+# ("Social Security reformers"), or of a text or doctrine ("U.S. code", "Catholic teaching"): no institution speaks.
+DESCRIBED_NOUNS = frozenset(
+    "host anchor historian chairman chairwoman chair editor columnist commentator correspondent reporter pundit "
+    "founder director president secretary governor senator leader strategist pollster adviser advisor reformer "
+    "activist advocate code teaching teachings law rule document memo letter doctrine constitution statute".split()
 )
 # Function words that start a sentence before a name ("While AARP said", "When Minor"): no given name.
 FUNCTION_WORDS = frozenset(
