@@ -34,7 +34,7 @@ from typing import Any, Literal
 
 from ..models import Article, Citation, Entity, Sentence
 
-__all__ = ["find_citations", "is_own_outlet", "is_station", "lookup_source", "merge_short_forms"]
+__all__ = ["find_citations", "is_own_outlet", "is_station", "lookup_source", "merge_short_forms", "titled_person"]
 
 Kind = Literal["wire", "outlet", "institution"]
 
@@ -93,6 +93,20 @@ _INSTITUTION_NAME_WORDS = _words(
     "Department Ministry Police Agency Office Council Commission University Institute Center Centre Centers "
     "Bureau Service Court Authority Administration Association Foundation Bank Committee Board Government"
 )
+# Government agencies and public bodies known by their acronym or short name: institutions, never news outlets, whatever
+# the cue ("the FBI reported"). Typed by name, since the cue would make an unknown name that "reports" an outlet.
+AGENCIES = _words(
+    "FBI CIA NSA IRS DOJ DHS EPA FDA CDC ATF DEA FEMA NASA SEC FTC FCC GAO CBO OMB TSA ICE NIH NOAA USDA HHS FAA "
+    "NTSB Pentagon NATO UN WHO IMF OECD EU ECB Interpol Europol Treasury Congress Senate Kremlin"
+)
+# Office titles that, inside an organisation's name and before a person's name, make the mention a person credited
+# with title and employer ("Weekly Standard Editor Bill Kristol", "RNC Chair Reince Priebus"): a quote's speaker.
+OFFICE_TITLES = frozenset(
+    "editor chair chairman chairwoman host anchor president director founder publisher columnist correspondent "
+    "spokesman spokeswoman spokesperson secretary senator sen rep gov governor chief ceo commissioner executive "
+    "strategist adviser advisor pollster leader minister mayor speaker".split()
+)
+_NAME_WORD_RE = re.compile(r"^(?:[A-Z]\.|[A-Z][^\W\d_]*(?:['’-][A-Za-z][^\W\d_]*)*\.?)$")
 # NER labels under which a news organisation may hide, recognised by a descriptor ("the newspaper X").
 _MISLABELLED = frozenset(("PERSON", "PRODUCT", "WORK_OF_ART", "FAC"))
 # Extra words an ORG entity may add around a known name and still be that organisation.
@@ -368,8 +382,8 @@ def _mentions(text: str, entities: Sequence[Entity]) -> list[_Mention]:
             continue
         if entity.label != "ORG" and not (entity.label in _MISLABELLED and _described_as_news(text, entity)):
             continue
-        if entity.label == "ORG" and _is_persons_name(entity, people):
-            continue  # "according to Carter": the small NER model often labels surnames ORG
+        if entity.label == "ORG" and (_is_persons_name(entity, people) or titled_person(entity.text) is not None):
+            continue  # "according to Carter": the small NER model often labels surnames ORG; "X Editor Bill Kristol"
         name = strip_trailing(_LEADING_THE.sub("", entity.text.strip()))
         if not name or not (name[0].isupper() or name[0].isdigit()):
             continue  # "pro-government newspaper X": a modifier, not a name
@@ -379,7 +393,8 @@ def _mentions(text: str, entities: Sequence[Entity]) -> list[_Mention]:
     for match in _PROPER_RUN.finditer(text):
         words = re.split(r"[\s-]+", match.group(0))
         overlaps = any(s < match.end() and match.start() < e for s, e in covered)
-        if len(words) > 1 and any(w in _NEWSY_NAME_WORDS for w in words) and not overlaps:
+        newsy = any(w in _NEWSY_NAME_WORDS for w in words)
+        if len(words) > 1 and newsy and not overlaps and titled_person(match.group(0)) is None:
             mentions.append(_Mention(match.start(), match.end(), match.group(0), None))
     mentions.sort(key=lambda m: m.start)
     return mentions
@@ -400,6 +415,26 @@ def _acronyms(text: str) -> dict[str, str]:
             if initials.endswith(acronym):
                 found.setdefault(acronym, " ".join(words))
     return found
+
+
+def titled_person(name: str) -> str | None:
+    """The person's name after an office title inside a longer name, "Weekly Standard Editor Bill Kristol" -> "Bill
+    Kristol", "RNC Chair Reince Priebus" -> "Reince Priebus"; None when no title with words before it is followed
+    by one to four name words only (and the words after it are no organisation: "Chief Justice Department")."""
+    words = name.split()
+    for i in range(len(words) - 2, 0, -1):
+        if words[i].lower().rstrip(".") in OFFICE_TITLES:
+            rest = words[i + 1 :]
+            if 1 <= len(rest) <= 4 and all(_NAME_WORD_RE.match(w) for w in rest) and rest[-1] not in _ORGISH:
+                return " ".join(rest)
+            return None
+    return None
+
+
+# Last words of an organisation's name, that no person's name ends with.
+_ORGISH = _words(
+    "Department Ministry Committee Office Council Commission Party Campaign House Senate Board Service Agency Bureau"
+)
 
 
 def _is_persons_name(entity: Entity, people: list[set[str]]) -> bool:
@@ -545,8 +580,8 @@ def _is_dateline(doc: Any, span: Any, i: int) -> bool:
 
 
 def _right_cue(doc: Any, span: Any, after: int) -> str | None:
-    if after < len(doc) - 1 and doc[after].tag_ == "POS" and doc[after + 1].lower_ in _SOURCE_NOUNS:
-        return "report"
+    if after < len(doc) - 1 and doc[after].tag_ == "POS" and doc[after + 1].text in _SOURCE_NOUNS:
+        return "report"  # lower case: "the FBI's Data Intercept Technology Unit" is a name, not the FBI's data
     root = span.root
     while root.dep_ in ("conj", "appos") and root.head.i != root.i:
         root = root.head
@@ -572,8 +607,8 @@ def _unknown_kind(name: str, cue: str, descriptor: str | None) -> Kind:
         return "outlet"  # "WPLG", "Local 10": a TV or radio station
     if lookup_source(words[0]) is not None or any(word in _NEWSY_NAME_WORDS for word in words):
         return "outlet"  # "CNN Brasil", "Radio Northfield", "Northfield Express-News"
-    if any(word in _INSTITUTION_NAME_WORDS for word in words):
-        return "institution"  # "the City Police Department reported": not a newsroom
+    if name in AGENCIES or any(word in _INSTITUTION_NAME_WORDS for word in words):
+        return "institution"  # "the City Police Department reported", "the FBI's report": not a newsroom
     if descriptor == "outlet" or cue in _MAKES_OUTLET or cue.removeprefix("first ") in _REPORT_VERBS:
         return "outlet"
     return "institution"

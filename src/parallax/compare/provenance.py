@@ -14,6 +14,14 @@ builds a per-story graph, one ``SourceEdge`` per (article, source), with the sen
   under the article's description of it. Quotes whose speaker the annotator could not find are left out, and so are
   speakers that are no source (a product: "Tesla Model X"; a dateline word).
 
+Precision before recall: a speaker whose type the text does not settle is left out rather than typed wrong. A place
+("Denver"), one party member ("the Arizona Republican"), a title alone ("the A.G."), a described person or a text
+("the Fox News host", "U.S. code"), a group ("Al Qaeda"), a word the story writes in lower case that the NER called
+a person ("Draft"), and a name the NER read as an organisation with nothing in the story to say it is a person's
+("Secure America") are no sources. Agencies ("FBI") are institutions. A speaker's name is cleaned first: a leading
+discourse word ("Plus Obama"), a title with the words before it ("RNC Chair Reince Priebus"); a bare surname the NER
+read as an organisation is the person the article names in full ("Minor" -> "Demetrios Minor").
+
 The article's own outlet is never its source ("Fox News" in a Fox News article, "the Post" in The Washington Post),
 and within an article one source's forms are one edge: "Post" and "The Washington Post", "AP" and "Associated
 Press", "Trump" and "Donald Trump" (the fullest form the article gives).
@@ -32,7 +40,16 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ..annotate.citations import is_own_outlet, is_station, lookup_source, merge_short_forms, strip_trailing
+from ..annotate.citations import (
+    AGENCIES,
+    OFFICE_TITLES,
+    is_own_outlet,
+    is_station,
+    lookup_source,
+    merge_short_forms,
+    strip_trailing,
+    titled_person,
+)
 from ..models import AnnotatedArticle, OutletSourcing, SourceEdge, Story
 
 __all__ = ["trace_sources"]
@@ -62,6 +79,9 @@ class _Context:
     surnames: frozenset[str]
     org_first: frozenset[str]
     titled: frozenset[str] = frozenset()  # words met after an honorific in the story's texts ("Mr. Emanuel")
+    keys: frozenset[tuple[str, str]] = frozenset()  # (first name, surname) of the story's PERSON entities
+    lower_words: frozenset[str] = frozenset()  # words the story's texts write in lower case ("draft", "plus")
+    texts: tuple[str, ...] = ()  # the story's texts
 
 
 def _kind_of_speaker(speaker: str, context: _Context, labels: Mapping[str, str]) -> str | None:
@@ -80,6 +100,10 @@ def _kind_of_speaker(speaker: str, context: _Context, labels: Mapping[str, str])
     known = lookup_source(speaker)
     if known is not None:
         return known[1]
+    if speaker in AGENCIES:
+        return "institution"  # "FBI", "Pentagon": an agency, not a newsroom
+    if any(w in _NOT_PERSON_WORDS for w in words):
+        return None  # "Al Qaeda": a group quoted through a document, never a person, and no institution to credit
     last = head.split("-")[-1]
     if is_station(speaker) or (last in NEWS_NAME_WORDS and words[-1][:1].isupper()) or head.endswith(".com"):
         return "outlet"  # "WPLG", "Local 10", "the Kansas City Star", "the Spokesman-Review", "BigGovernment.com"
@@ -92,11 +116,36 @@ def _kind_of_speaker(speaker: str, context: _Context, labels: Mapping[str, str])
         return "person"  # "Bishop Daniel Jenky", "Rep. Ryan"
     if len(name) == 1:
         return _kind_of_one_word(speaker, name[0], context, label)
+    if label in PLACE_LABELS and speaker not in context.people and not speaker.isupper():
+        return None  # "New Jersey said": a place is no source
     if label == "PERSON" and head not in ORG_SUFFIXES:
         return "person"
     if 1 < len(name) <= 4 and all(_NAME_WORD.match(w) for w in name):
-        return "institution" if head in ORG_SUFFIXES else "person"
+        if head in ORG_SUFFIXES:
+            return "institution"
+        if label in NON_PERSON_LABELS and not _person_evidence(name, context):
+            return None  # "Secure America" read as an organisation, and nothing in the story says a person's name
+        return "person"
+    if words[-1][:1].islower() and (head in DESCRIBED_NOUNS or head.removesuffix("s") in DESCRIBED_NOUNS):
+        return None  # "Fox News host", "U.S. code", "Catholic teaching": a described person, a text, a doctrine
     return "institution"
+
+
+def _person_evidence(name: Sequence[str], context: _Context) -> bool:
+    """Whether the story shows a name the NER read as an organisation or place to be a person's: a PERSON entity of
+    that name, an honorific before its last word ("Ms. Marwick"), or an office title before it ("chief executive
+    Ilse Marwick"); and none of its words is one the story writes in lower case ("secure")."""
+    if any(w.lower() in context.lower_words for w in name):
+        return False
+    full = " ".join(name)
+    return (
+        _person_key(full) in context.keys
+        or name[-1] in context.titled
+        or any(
+            re.search(r"\b(?:" + "|".join(OFFICE_TITLES) + r")\.?\s+" + re.escape(full) + r"\b", t, re.I)
+            for t in context.texts
+        )
+    )
 
 
 def _kind_of_one_word(speaker: str, word: str, context: _Context, label: str | None) -> str | None:
@@ -104,13 +153,21 @@ def _kind_of_one_word(speaker: str, word: str, context: _Context, label: str | N
     company called by its first word ("Korvane said"), or an institution."""
     if speaker.isupper() and len(speaker) > 3 and label not in ("ORG", "PERSON"):
         return None  # "UPDATE", "AMHERST": a dateline or a label, not a speaker
+    if word.lower().rstrip(".") in HONORIFICS | TITLE_ABBREVIATIONS:
+        return None  # "A.G.", "Chairman": a title without its holder's name
     surname = word in context.surnames or word in context.titled
+    if label in PLACE_LABELS and not surname and not speaker.isupper():
+        return None  # "Denver": a place is no source ("NRA" read as a place is the NER's slip on an acronym)
+    if label == "NORP" and not surname and not word.endswith("s"):
+        return None  # "the Arizona Republican said": one party member, described, not the party
     if (label in ("ORG", "NORP") and not surname) or word.lower() in ORG_SUFFIXES:
         return "institution"  # "Republicans", "Korvane"
     if surname or (speaker != word and _NAME_WORD.match(word)):
         return "person"  # "Trump" where the story names Donald Trump; "Mr. Braley"
     if label is None and word not in context.people and not word.isupper():
         return None  # "Nah", "Call": a word the quote finder took for a speaker, no name the NER knows
+    if label == "PERSON" and word.lower() in context.lower_words:
+        return None  # "Draft": a PERSON label on a word the story writes in lower case, a common word, not a name
     return "person" if word in context.people and word.lower() not in context.org_first else "institution"
 
 
@@ -162,6 +219,7 @@ def _merge_people(sources: Sequence[str], entities: Sequence[str]) -> dict[str, 
     return out
 
 
+_POSSESSIVE = re.compile(r"\w['’]s\b")
 # Name words: capitalised, with initials ("D."), apostrophes ("O'Neill"), hyphens and accents ("Raúl").
 _NAME_WORD = re.compile(r"^(?:[A-Z]\.|[A-Z][^\W\d_]*(?:['’-][A-Za-z][^\W\d_]*)*\.?)$")
 # Words before a name that make it a person's: honorifics and office titles.
@@ -194,6 +252,37 @@ ORG_SUFFIXES = frozenset(
 )
 
 
+# NER labels of places: a place is no source ("Denver said" is the quote finder's slip or the city's government, which
+# the article would name).
+PLACE_LABELS = frozenset(("GPE", "LOC"))
+# NER labels that say a name is no person's; trusted for a name the story never gives a person (with PERSON label).
+NON_PERSON_LABELS = frozenset(("ORG", "NORP", "FAC", "GPE", "LOC"))
+# Words in no person's name: groups and movements ("Al Qaeda", "the Taliban"), quoted through documents if at all.
+_NOT_PERSON_WORDS = frozenset("Qaeda Qaida Taliban Hamas Hezbollah Hizbollah ISIS ISIL Shabab Shabaab Haram".split())
+# Titles written as abbreviations: "the A.G. said" names no one.
+TITLE_ABBREVIATIONS = frozenset(("a.g", "ag", "d.a", "da", "g.o.p"))
+# Head nouns, in lower case after a name, of a person described but not named ("the Fox News host", "the Senate
+# historian", "RNC chairman": the speaker is a person the article names elsewhere, or no one), of a group of people
+# ("Social Security reformers"), or of a text or doctrine ("U.S. code", "Catholic teaching"): no institution speaks.
+DESCRIBED_NOUNS = frozenset(
+    "host anchor historian chairman chairwoman chair editor columnist commentator correspondent reporter pundit "
+    "founder director president secretary governor senator leader strategist pollster adviser advisor reformer "
+    "activist advocate code teaching teachings law rule document memo letter doctrine constitution statute".split()
+)
+# Function words that start a sentence before a name ("While AARP said", "When Minor"): no given name.
+FUNCTION_WORDS = frozenset(
+    "the a an this that these those while when where whether if as after before since because though although "
+    "unless until with without for from by of in on at to into about over under between against during some many "
+    "most all both each every any no not other another his her their its our my your we they he she it you "
+    "who whom whose which what why how".split()
+)
+# Discourse words a quote finder may take into a speaker's name at the start of a sentence ("Plus Obama said").
+DISCOURSE_WORDS = frozenset(
+    "plus and but so then yet still also meanwhile now even instead indeed however later finally first thus "
+    "besides moreover again only".split()
+)
+
+
 # Head nouns of people described but not named ("one technician said", "analysts said", "Senate aides").
 UNNAMED_NOUNS = frozenset(
     "official officials source sources analyst analysts expert experts witness witnesses resident residents worker "
@@ -209,11 +298,37 @@ SAID_BY_WORDS = frozenset("report reports story article website site remarks apo
 
 
 def _speaker_name(speaker: str) -> str:
-    """The source behind a speaker: "Washington Post report" -> "Washington Post", "Romney's remarks" -> "Romney"."""
+    """The source behind a speaker: "Washington Post report" -> "Washington Post", "Romney's remarks" -> "Romney";
+    a leading discourse word left out ("Plus Obama" -> "Obama"), and a title with words before it too, with them
+    ("RNC Chair Reince Priebus" -> "Reince Priebus")."""
     words = speaker.split()
+    while len(words) > 1 and words[0].lower() in DISCOURSE_WORDS:
+        words = words[1:]
     while words and words[-1].lower() in SAID_BY_WORDS | {"newspaper"}:
         words = words[:-1]
-    return strip_trailing(" ".join(words)) if len(words) < len(speaker.split()) else speaker
+    name = strip_trailing(" ".join(words)) if len(words) < len(speaker.split()) else speaker
+    return titled_person(name) or name
+
+
+def _full_name(word: str, article: AnnotatedArticle) -> str | None:
+    """The full name the article gives a one-word speaker the NER did not read as a person ("Minor said" where the
+    article names "Demetrios Minor"): one capitalised word before it, each time the article writes one, always the
+    same, never written in lower case in the article (a given name, not "The", "Capitol" or "Senate") and inside no
+    entity of another kind (not "Capitol Hill"). None when the article gives no such name."""
+    text = article.article.text
+    others = [(e.start, e.end) for e in article.entities if e.label != "PERSON"]
+    firsts = set()
+    for m in re.finditer(r"(?<![\w'’-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+" + re.escape(word) + r"\b", text):
+        if any(s < m.end(1) and m.start(1) < e for s, e in others):
+            return None
+        firsts.add(m.group(1))
+    if len(firsts) != 1:
+        return None
+    first = firsts.pop()
+    low = first.lower()
+    if low in HONORIFICS | DISCOURSE_WORDS | FUNCTION_WORDS or re.search(r"\b" + re.escape(low) + r"\b", text):
+        return None
+    return f"{first} {word}"
 
 
 def _article_edges(article: AnnotatedArticle, context: _Context) -> list[SourceEdge]:
@@ -229,9 +344,11 @@ def _article_edges(article: AnnotatedArticle, context: _Context) -> list[SourceE
     for q in article.quotes:
         # a quote whose speaker was not found says nothing about sourcing (often the annotator's miss, not the
         # outlet's choice); "according to Reuters" is a citation already
-        if not q.speaker or any(source in q.speaker for source in cited):
-            continue
+        if not q.speaker or any(source in q.speaker or source.endswith(" " + q.speaker) for source in cited):
+            continue  # "Hill said" beside "according to The Hill": that citation
         speaker = _speaker_name(q.speaker)
+        if len(speaker.split()) == 1 and labels.get(speaker) == "ORG" and not speaker.isupper():
+            speaker = _full_name(speaker, article) or speaker  # "Minor said", the article naming Demetrios Minor
         kind = _kind_of_speaker(speaker, context, labels) if speaker else None
         if kind is None or is_own_outlet(speaker, outlet):
             continue  # not a source, or the outlet itself ("Fox News" in a Fox News article)
@@ -250,7 +367,8 @@ def _merged(article: AnnotatedArticle, found: Mapping[tuple[str, str], list[int]
     orgs = [e.name for e in article.entities if e.label == "ORG"]
     news = merge_short_forms([n for n, k in found if k in ("wire", "outlet")], article.article.outlet, orgs)
     people = _merge_people(
-        [n for n, k in found if k == "person"], [e.name for e in article.entities if e.label == "PERSON"]
+        [n for n, k in found if k == "person"],
+        [_speaker_name(e.name) for e in article.entities if e.label == "PERSON" and not _POSSESSIVE.search(e.name)],
     )
     kinds = {n: k for n, k in found if k in ("wire", "outlet")}
     sentences: dict[tuple[str, str], set[int]] = {}
@@ -294,9 +412,14 @@ def trace_sources(
     by_id = {a.id: a for a in articles}
     # first words of the story's organisation names, to tell "Korvane said" (the company) from a person; its people's
     # surnames, to tell "Trump said" (the person met as Donald Trump elsewhere) from an organisation
-    names = [e.name.split() for a in articles for e in a.entities if e.label == "PERSON" and len(e.name.split()) > 1]
+    # a PERSON name with a possessive inside is the NER running a person into a thing ("Mitt Romney's Medicare")
+    persons = [e.name for a in articles for e in a.entities if e.label == "PERSON" and not _POSSESSIVE.search(e.name)]
+    names = [n.split() for n in persons if len(n.split()) > 1]
     context = _Context(
-        people=frozenset(e.name for a in articles for e in a.entities if e.label == "PERSON"),
+        people=frozenset(persons),
+        keys=frozenset(_person_key(n) for n in persons),
+        lower_words=frozenset(w for a in articles for w in re.findall(r"\b[a-z]{3,}\b", a.article.text)),
+        texts=tuple(a.article.text for a in articles),
         surnames=frozenset(_bare_name(" ".join(n))[-1] for n in names if _bare_name(" ".join(n))),
         titled=frozenset(m.group(1) for a in articles for m in _TITLED.finditer(a.article.text)),
         org_first=frozenset(
