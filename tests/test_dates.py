@@ -87,6 +87,15 @@ def test_tense_decides_the_year_of_a_month_day(nlp: Any) -> None:
     assert values(nlp, "The treaty will be signed on January 4.", date(2020, 12, 20)) == [("2021-01-04", "day")]
 
 
+def test_a_future_cue_far_up_the_parse_still_counts(nlp: Any) -> None:
+    # "Monday" sits five steps below "disclose" (evening, on, call, during): the coming Monday, not the last one
+    text = "The chairman is expected to disclose his plans during a call with board members on Monday evening."
+    assert values(nlp, text, date(2020, 8, 23)) == [("2020-08-24", "day")]
+    # a past verb that far up tells of something else: the election keeps its own date
+    text = "Some members were pushing for a delay of the August 27 vote for the board chair."
+    assert values(nlp, text, date(2020, 8, 21)) == [("2020-08-27", "day")]
+
+
 def test_month_day_inside_a_name_is_not_a_date(nlp: Any) -> None:
     assert values(nlp, "The 14 March Alliance won the vote.") == []
 

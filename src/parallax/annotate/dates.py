@@ -34,6 +34,11 @@ __all__ = ["find_dates", "resolve"]
 # days after publication; then it is last year's (a story published 2 January about "December 30"). Two months
 # covers announced upcoming events without turning last winter's dates into next winter's.
 FUTURE_TOLERANCE_DAYS = 62
+# How far up the parse a date expression looks for the verb whose tense it takes. Past NEAR_STEPS only a future cue
+# counts ("is expected to disclose ... during a call with members on Monday evening" is the coming Monday): a past
+# verb that far up tells of something else ("were pushing for a postponement of the June 19 election").
+VERB_STEPS = 6
+NEAR_STEPS = 4
 # Bare years outside this range are numbers, not dates.
 MIN_YEAR, MAX_YEAR = 1800, 2100
 # Words before a bare year or month that make it a date ("in 2018", "since March", "by mid-2019").
@@ -321,11 +326,13 @@ def _tense(tokens: Sequence[Token]) -> str:
     Tuesday", "the February deadline", "Tuesday is the deadline"), "past" or ""."""
     token = tokens[0]
     path = [token]
-    for _ in range(4):
+    # up the parse to the governing verb, through a noun phrase and its prepositions (see VERB_STEPS)
+    for _ in range(VERB_STEPS):
         if token.pos_ in ("VERB", "AUX") or token.head is token:
             break
         token = token.head
         path.append(token)
+    near = len(path) - 1 <= NEAR_STEPS
     words = {t.lower_ for t in path} | {c.lower_ for t in path for c in t.children}
     if token.pos_ not in ("VERB", "AUX"):
         return "future" if words & DEADLINE_WORDS else ""
@@ -335,7 +342,7 @@ def _tense(tokens: Sequence[Token]) -> str:
     scheduled = token.lower_ == "set" and any(c.lower_ == "for" for c in children)  # "set for June 28"
     if words & FUTURE_WORDS or scheduled:
         return "future"
-    if token.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in children):
+    if near and (token.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD" for c in children)):
         return "past"
     if words & DEADLINE_WORDS:
         return "future"
