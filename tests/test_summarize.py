@@ -109,6 +109,15 @@ def test_citations_are_the_facts_own_mentions_never_its_related_sentences() -> N
     assert (out.article_id, out.text) == ("a", LEAD)
 
 
+def only_the_lead_is_summarised(junk: list[str]) -> bool:
+    """Two outlets state each ``junk`` line and the lead: is the lead all the summary shows?"""
+    analysis = story(
+        *(fact(f"j{k}", mention("a", k, text), mention("b", k, text)) for k, text in enumerate(junk)),
+        fact("lead", mention("a", 20, LEAD), mention("b", 20, LEAD)),
+    )
+    return [s.fact_id for s in summarize(analysis, no_vectors())] == ["lead"]
+
+
 def test_captions_credits_embeds_and_headlines_are_not_summarised() -> None:
     junk = [
         "FILE - In this April 17, 2018 file photo, the mayor arrives at the premiere of a film in Los Angeles.",
@@ -121,11 +130,7 @@ def test_captions_credits_embeds_and_headlines_are_not_summarised() -> None:
         "You always have the option to delete your Tweet location history.",
         "(When we reached out for comment, the mayor's office directed us to her page.)",
     ]
-    analysis = story(
-        *(fact(f"j{k}", mention("a", k, text), mention("b", k, text)) for k, text in enumerate(junk)),
-        fact("lead", mention("a", 20, LEAD), mention("b", 20, LEAD)),
-    )
-    assert [s.fact_id for s in summarize(analysis, no_vectors())] == ["lead"]
+    assert only_the_lead_is_summarised(junk)
 
 
 def test_transcript_lines_section_labels_and_credit_lines_are_not_summarised() -> None:
@@ -136,11 +141,7 @@ def test_transcript_lines_section_labels_and_credit_lines_are_not_summarised() -
         "Send us a secure tip using the instructions on the newspaper's website.",
         "For more local news, you can sign up for our weekly newsletter here.",
     ]
-    analysis = story(
-        *(fact(f"j{k}", mention("a", k, text), mention("b", k, text)) for k, text in enumerate(junk)),
-        fact("lead", mention("a", 20, LEAD), mention("b", 20, LEAD)),
-    )
-    assert [s.fact_id for s in summarize(analysis, no_vectors())] == ["lead"]
+    assert only_the_lead_is_summarised(junk)
 
 
 def test_no_sentence_opens_with_a_pronoun_or_a_connective_or_an_unattributed_quote() -> None:
