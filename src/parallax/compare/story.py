@@ -203,18 +203,7 @@ def _group_quotes(
                 continue
             if quote.speaker and not all(_speakers_compatible(name, quote.speaker) for name in group_names[number]):
                 continue  # speakers are compatible when either is unknown or the names can be one person
-            head = group[0]
-            score = fuzz.token_set_ratio(head.text.lower(), quote.text.lower()) / 100.0
-            if not _shared_wording(head.text, quote.text):
-                score = min(score, QUOTE_FALLBACK_MIN - 0.01)  # a high ratio over a word or two is no shared wording
-            if score < QUOTE_FUZZ_MIN / 100.0 and min(len(head.text.split()), len(quote.text.split())) >= (
-                QUOTE_EMBED_MIN_WORDS
-            ):
-                va, vb = vector(head), vector(quote)
-                if va is not None and vb is not None and float(va @ vb) >= QUOTE_COSINE_MIN:
-                    score = float(va @ vb)
-            if not _excerpt_of(head.text, quote.text):
-                score = min(score, QUOTE_FALLBACK_MIN - 0.01)  # a fragment with other words is another utterance
+            score = _wording_score(group[0], quote, vector)
             if score >= QUOTE_FUZZ_MIN / 100.0 or score >= QUOTE_COSINE_MIN:
                 if score > best_score:
                     best, best_score = number, score
@@ -248,6 +237,25 @@ def _group_quotes(
     return _quote_groups(story_id, groups)
 
 
+def _wording_score(head: Quote, quote: Quote, vector: Callable[[Quote], Matrix | None]) -> float:
+    """How alike two quotes are in wording: rapidfuzz's token_set_ratio, or (when that is under ``QUOTE_FUZZ_MIN``
+    and both have ``QUOTE_EMBED_MIN_WORDS`` words) the MiniLM cosine of the quoted words at or above
+    ``QUOTE_COSINE_MIN``; held under ``QUOTE_FALLBACK_MIN`` when they share no wording or one is a fragment that is
+    no excerpt of the other."""
+    score = fuzz.token_set_ratio(head.text.lower(), quote.text.lower()) / 100.0
+    if not _shared_wording(head.text, quote.text):
+        score = min(score, QUOTE_FALLBACK_MIN - 0.01)  # a high ratio over a word or two is no shared wording
+    if score < QUOTE_FUZZ_MIN / 100.0 and min(len(head.text.split()), len(quote.text.split())) >= (
+        QUOTE_EMBED_MIN_WORDS
+    ):
+        va, vb = vector(head), vector(quote)
+        if va is not None and vb is not None and float(va @ vb) >= QUOTE_COSINE_MIN:
+            score = float(va @ vb)
+    if not _excerpt_of(head.text, quote.text):
+        score = min(score, QUOTE_FALLBACK_MIN - 0.01)  # a fragment with other words is another utterance
+    return score
+
+
 def _quote_groups(story_id: str, groups: list[list[Quote]]) -> tuple[QuoteGroup, ...]:
     """The groups as records, with the fullest speaker name, quotes several outlets carry first, then direct before
     reported."""
@@ -266,7 +274,7 @@ def _content_words(text: str) -> list[str]:
     """The words of a quote that carry its wording, in order: three letters or more, not the commonest, apostrophes
     made straight ("I’m" and "I'm" are one word), an editor's bracketed insertion ("[President Barack] Obama's")
     left out as it is not the speaker's."""
-    text = re.sub(r"\[[^\]]*\]", " ", text.lower().replace("’", "'"))
+    text = re.sub(r"\[[^\[\]]*\]", " ", text.lower().replace("’", "'"))  # no "[" inside: linear on "[[[["
     words = (w.rstrip("'") for w in re.findall(r"[a-z0-9][a-z0-9']*", text))
     return [w for w in words if len(w) > 2 and w not in _QUOTE_STOP]
 
