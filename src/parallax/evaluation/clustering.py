@@ -24,7 +24,7 @@ import numpy as np
 from ..embed import Encoder, get_encoder
 from ..models import AnnotatedArticle, Article
 from . import Measurement
-from .common import PRF, annotate_all, average_linkage, bcubed, best_threshold, pairwise, tfidf_cosine
+from .common import BASIL_OUTLETS, PRF, annotate_all, average_linkage, bcubed, best_threshold, pairwise, tfidf_cosine
 
 __all__ = ["Corpus", "load_basil", "load_ecbplus", "run"]
 
@@ -86,11 +86,6 @@ def load_basil(data: Path, *, events: int | None = None) -> Corpus:
         gold.append(triplet)
     described = f"basil: {len(articles)} articles, {len(kept)} events (triplet-uuid)"
     return Corpus("basil", described, tuple(articles), tuple(gold))
-
-
-# BASIL names its outlets by code; the report (and the own-outlet rule: "told Fox News" in a Fox News article is no
-# citation) needs their names.
-BASIL_OUTLETS = {"fox": "Fox News", "nyt": "The New York Times", "hpo": "HuffPost"}
 
 
 def _basil_outlet(code: object) -> str | None:

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from ..models import AnnotatedArticle, Article
 
 __all__ = [
+    "BASIL_OUTLETS",
     "PRF",
     "annotate_all",
     "average_linkage",
@@ -30,6 +31,10 @@ __all__ = [
 ]
 
 Matrix = NDArray[np.float64]
+
+# BASIL names its outlets by code; reports (and the own-outlet rule: "told Fox News" in a Fox News article is no
+# citation) and the evaluation rows need their names, one spelling everywhere.
+BASIL_OUTLETS = {"fox": "Fox News", "nyt": "The New York Times", "hpo": "HuffPost"}
 
 # scikit-learn's default token pattern: runs of two or more word characters, lower-cased.
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")

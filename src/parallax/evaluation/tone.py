@@ -44,6 +44,7 @@ from pathlib import Path
 
 from ..models import AnnotatedArticle, Evaluation, Story
 from . import Measurement
+from .common import BASIL_OUTLETS
 from .loaded_language import BasilArticle, load_basil
 
 __all__ = ["GoldItem", "load_items", "run", "score"]
@@ -54,7 +55,7 @@ FAST_EVENTS = 10
 CANDIDATES = (0.5, 1.0, 1.5, 2.0, 2.5)
 VADER_NEUTRAL = 0.05  # VADER's documented neutral band for the compound score
 _STOP = frozenset("the of and a an s campaign administration officials lawmakers program programs bill".split())
-OUTLETS = {"fox": "Fox News", "nyt": "New York Times", "hpo": "HuffPost"}
+OUTLETS = BASIL_OUTLETS  # code -> the outlet's name, as load_basil names it
 
 
 @dataclass(frozen=True, slots=True)
