@@ -236,3 +236,15 @@ def test_an_agreement_through_a_sentence_that_points_back_is_not_cited() -> None
     plain = "The council's sanctions on the bridge operator do not stop at the toll booths and the ferries."
     (out,) = summarize(story(fact("f", mention("a", 4, pointing), mention("b", 2, plain))), no_vectors())
     assert (out.text, out.sources, out.exclusive) == (plain, ("b",), False)
+
+
+def test_an_outlet_is_cited_only_where_alignment_is_sure_its_sentence_states_the_claim() -> None:
+    # b's sentence was linked to the fact with P(same claim) .97, c's with .60: the summary cites a and b, not c, and
+    # counts the two outlets it cites (so a fact all three state surely comes first)
+    weak = replace(
+        mention("c", 3, "Repairs to bridges in the city have often run over budget and over time."), confidence=0.6
+    )
+    sure = fact("sure", mention("a", 0, LEAD), replace(mention("b", 0, LEAD), confidence=0.97), weak)
+    three = fact("three", mention("a", 1, LATE), mention("b", 1, LATE), mention("c", 1, LATE))
+    out = summarize(story(sure, three), no_vectors())
+    assert [(s.fact_id, s.sources) for s in out] == [("three", ("a", "b", "c")), ("sure", ("a", "b"))]
