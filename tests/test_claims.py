@@ -21,7 +21,7 @@ from parallax.compare.claims import (
     same_claim_model,
 )
 from parallax.compare.coverage import outlet_coverage
-from parallax.compare.summary import _shouting, _stands_alone
+from parallax.compare.summary import CITE_MIN, _shouting, _stands_alone
 from parallax.models import Fact, FactMention, Quantity, Story, TimeExpression
 
 CLAIM_GOLDS = Path(__file__).parent / "data" / "claims"
@@ -103,7 +103,12 @@ def test_report_facts_keep_related_apart(example_report: Report) -> None:
             assert all(0.0 <= m.confidence <= 1.0 for m in (*fact.mentions, *fact.related))
         for line in analysis.summary:
             fact = next(f for f in analysis.facts if f.id == line.fact_id)
-            assert set(line.sources) == set(fact.sources)  # citations are the fact's sources, never related ones
+            # citations are the fact's sources linked surely, never related ones; the others are named apart
+            assert line.article_id in line.sources
+            assert set(line.sources) | set(line.unsure) == set(fact.sources)
+            assert not set(line.sources) & set(line.unsure)
+            sure = {m.article_id for m in fact.mentions if m.confidence >= CITE_MIN}
+            assert set(line.sources) <= sure | {line.article_id}
 
 
 def test_speakers_compatible_reads_first_names() -> None:
@@ -189,3 +194,23 @@ def test_claim_golds_are_complete_and_held_apart() -> None:
         assert used <= set(gold["claims"]), path.name
         # anchors are short: the gold locates sentences, it does not copy the articles
         assert all(len(s["anchor"].split()) <= 20 for sentences in gold["articles"].values() for s in sentences)
+
+
+def test_other_news_golds_locate_every_sentence_once(shared: Path) -> None:
+    # the Multi-News and ECB+ claim golds: every anchor is in its article exactly once, as the evaluation builds it
+    from parallax.evaluation.claims import other_news_articles
+
+    paths = sorted([*CLAIM_GOLDS.glob("mn-*.claims.json"), *CLAIM_GOLDS.glob("ecb-*.claims.json")])
+    for path in paths:
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        used = {
+            c for sentences in gold["articles"].values() for s in sentences for c in [s["claim"], *s.get("also", [])]
+        }
+        assert used <= set(gold["claims"]), path.name
+        articles = {a.id: a for a in other_news_articles(shared / "data", gold)}
+        assert set(articles) == set(gold["articles"]), path.name
+        for article_id, sentences in gold["articles"].items():
+            text = " ".join(articles[article_id].text.split())
+            for s in sentences:
+                assert len(s["anchor"].split()) <= 20, (path.name, s["anchor"])
+                assert text.count(" ".join(s["anchor"].split())) == 1, (path.name, article_id, s["anchor"])

@@ -450,7 +450,9 @@ class TimelineEntry:
 
 @dataclass(frozen=True, slots=True)
 class SummarySentence:
-    """A sentence copied verbatim from ``article_id``; ``sources`` are all articles stating its fact."""
+    """A sentence copied verbatim from ``article_id``; ``sources`` are the articles it cites: those stating its fact
+    that alignment linked surely (``compare.summary.CITE_MIN``). ``unsure``: the fact's other articles, linked less
+    surely: shown apart, labelled as such, and counted toward no agreement."""
 
     text: str
     article_id: str
@@ -458,6 +460,7 @@ class SummarySentence:
     sources: tuple[str, ...]
     fact_id: str | None = None
     exclusive: bool = False
+    unsure: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

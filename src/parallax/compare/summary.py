@@ -1,8 +1,9 @@
 """A neutral extractive summary of a story: every sentence copied verbatim from a source and cited.
 
 Each fact is shown by one of its own sentences and cites the articles whose own sentence states it (the fact's
-mentions linked at ``CITE_MIN`` or more; a "related", weaker match is never cited). Facts are ranked by how central the shown sentence is to the
-story (MiniLM cosine to the story's centroid, each article weighing the same) and how near the top of its article
+mentions linked at ``CITE_MIN`` or more; the others are named apart as linked less surely, and a "related", weaker
+match is never named). Facts are ranked by how central the shown sentence is to the story (MiniLM cosine to the
+story's centroid, each article weighing the same) and how near the top of its article
 a wording of the fact comes (news leads are written to summarise); a candidate that states the claim of a sentence
 already chosen is skipped and its slot goes to the next one (``_redundant``: alignment leaves many wordings of one
 claim in separate facts, each outlet's lead above all, and precision comes first here). The summary then puts the
@@ -367,6 +368,7 @@ def summarize(
             sources=c.sources,
             fact_id=c.fact.id,
             exclusive=len(c.fact.independent) <= 1 and len(analysis.story.articles) > 1,
+            unsure=tuple(s for s in c.fact.sources if s not in c.sources),
         )
         for c in ordered
     )

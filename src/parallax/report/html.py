@@ -322,7 +322,7 @@ def _referenced(data: dict[str, Any]) -> set[str]:
         for t in s["timeline"]:
             ids.update(t["articles"], (x["article"] for x in t["sentences"]))
         for x in s["summary"]:
-            ids.update(x["sources"], [x["article"]])
+            ids.update(x["sources"], [x["article"]], x.get("unsure", ()))
         ids.update(fr["article"] for fr in s["framing"])
     for g in data["duplicates"]:
         ids.update([g["original"], *g["copies"]])
@@ -464,15 +464,16 @@ def _agreed(
     exclusive: set[str],
 ) -> list[dict[str, Any]]:
     """What several outlets agree on: the summary's sentences of facts (same-claim matches) that more than one
-    article states, each with how many outlets state it; related sentences (weaker matches) are named apart and
-    never counted."""
+    article states surely (the articles the sentence cites), each with how many outlets state it; articles linked
+    less surely and related sentences (weaker matches) are named apart and never counted."""
     by_id = {f["id"]: f for f in facts}
     out = []
-    for x in _summary(story, facts, ix, fact_labels):
+    for x, line in zip(_summary(story, facts, ix, fact_labels), story["summary"], strict=True):
         fact = by_id.get(x["fid"] or "")
-        if fact is None or x["exclusive"] or x["fid"] in exclusive or len(fact["sources"]) < 2:
-            continue  # agreement is a fact (a same-claim match) that more than one article states
-        stating = fact["independent"] or fact["sources"]
+        cited = [aid for aid in line["sources"] if aid in fact["sources"]] if fact is not None else []
+        if fact is None or x["exclusive"] or x["fid"] in exclusive or len(cited) < 2:
+            continue  # agreement is a fact (a same-claim match) that more than one article states surely
+        stating = [aid for aid in fact["independent"] if aid in cited] or cited
         outlets = {_outlet_of(aid, ix) for aid in stating}
         named = all((ix.articles.get(aid) or {}).get("outlet") for aid in stating)
         n = len(outlets) if named else len(stating)  # articles with no outlet named are counted as articles
@@ -562,6 +563,9 @@ def _summary(
                 "fid": fid,
                 "fact": _fact_ref(fid, fact_labels),
                 "cites": cites,
+                "unsure": [
+                    {**ix.ref(aid), "href": where.get((fid, aid), ix.ref(aid)["href"])} for aid in x.get("unsure", ())
+                ],
             }
         )
     return summary

@@ -332,6 +332,7 @@ def _summary(s: StoryAnalysis) -> list[dict[str, Any]]:
             "sentence": x.sentence,
             "fact": x.fact_id,
             "exclusive": x.exclusive,
+            "unsure": list(x.unsure),
         }
         for x in s.summary
     ]

@@ -224,7 +224,10 @@ def _story(s: dict[str, Any]) -> StoryAnalysis:
             for t in s.get("timeline", ())
         ),
         summary=tuple(
-            SummarySentence(x["text"], x["article"], x["sentence"], tuple(x["sources"]), x.get("fact"), x["exclusive"])
+            SummarySentence(
+                *(x["text"], x["article"], x["sentence"], tuple(x["sources"]), x.get("fact"), x["exclusive"]),
+                tuple(x.get("unsure", ())),
+            )
             for x in s.get("summary", ())
         ),
         citations=tuple((aid, tuple(sources)) for aid, sources in s.get("citations", {}).items()),

@@ -144,7 +144,9 @@ def _story(n: int, story: dict[str, Any], articles: dict[str, dict[str, Any]]) -
         for x in story["summary"]:
             cites = " ".join(f"[{_esc(_label(a, articles))}]" for a in x["sources"])
             only = " *(only here)*" if x["exclusive"] else ""
-            out.append(f"- {_esc(x['text'])} {cites}{only}".rstrip())
+            unsure = " ".join(f"[{_esc(_label(a, articles))}]" for a in x.get("unsure", ()))
+            weaker = f" *(linked less surely, not counted: {unsure})*" if unsure else ""
+            out.append(f"- {_esc(x['text'])} {cites}{only}{weaker}".rstrip())
         out.append("")
     if story["facts"]:
         out += _coverage(story, articles)
