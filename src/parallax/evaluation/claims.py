@@ -7,8 +7,9 @@
    most accurate train threshold). Anchor: fine-tuned BERT-base, about .85 accuracy / .89 F1 (GLUE MRPC).
 2. **Claim golds**: ``../shared/eval/seeds.claims.json`` (the seeds, which the alignment constants were fitted on)
    and ``tests/data/claims/basil-*.claims.json`` (six BASIL triples annotated by reading the articles, each with a
-   second reader's pass; never used to fit anything), scored by ``../shared/eval/score_claims.py`` (its own code,
-   imported from where it lies).
+   second reader's pass; never used to fit anything; pooled as well as one by one), and beside them news of other
+   kinds, ``mn-*`` (a Multi-News cluster) and ``ecb-*`` (ECB+ documents of one event), annotated the same way and
+   scored one by one, all by ``../shared/eval/score_claims.py`` (its own code, imported from where it lies).
 
 ``python -m parallax.evaluation.claims --fit [--data ../shared/data]`` refits the model.
 """
@@ -37,6 +38,7 @@ from ..compare.claims import (
     same_claim_model,
 )
 from ..embed import get_encoder
+from ..models import Article, RawDocument
 from . import Measurement
 from .common import tfidf_cosine
 
@@ -61,6 +63,7 @@ GOLD_MEASURES = (
     "facts_pair_recall",
     "facts_shared_precision",
     "conflicts_precision",
+    "conflicts_recall",
     "quotes_grouped_precision",
     "summary_citation_precision",
 )
@@ -298,11 +301,15 @@ def _scorer(shared: Path) -> Any:
 
 
 def gold_reports(data: Path, folder: Path = GOLDS) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
-    """(name, report as JSON, gold) for the seeds and every BASIL claim gold of ``folder`` (default: the held-out
-    golds; ``TRAIN_GOLDS``: the link model's fitting set). The BASIL triples are analysed together, as one corpus."""
+    """(name, report as JSON, gold) for the seeds and every claim gold of ``folder`` (default: the held-out golds;
+    ``TRAIN_GOLDS``: the link model's fitting set). The BASIL triples are analysed together, as one corpus; each
+    Multi-News (``mn-LINE``) or ECB+ (``ecb-EVENT``) gold's articles on their own."""
     from ..engine.local import analyze, analyze_articles
     from ..report import to_dict
     from .clustering import load_basil
+
+    def report(articles: Sequence[Article]) -> dict[str, Any]:
+        return dict(json.loads(json.dumps(to_dict(analyze_articles(list(articles))))))
 
     shared = data.resolve().parent
     seeds = json.loads(json.dumps(to_dict(analyze([shared / "corpus" / "seeds"]))))
@@ -311,11 +318,37 @@ def gold_reports(data: Path, folder: Path = GOLDS) -> list[tuple[str, dict[str, 
     if golds:
         wanted = {name.removeprefix("basil-") for name in golds}
         corpus = load_basil(data)
-        articles = [a for a in corpus.articles if a.id[:8] in wanted]
-        report = json.loads(json.dumps(to_dict(analyze_articles(articles))))
+        basil = report([a for a in corpus.articles if a.id[:8] in wanted])
         for name, path in golds.items():
-            out.append((name, report, json.loads(path.read_text(encoding="utf-8"))))
+            out.append((name, basil, json.loads(path.read_text(encoding="utf-8"))))
+    for path in sorted([*folder.glob("mn-*.claims.json"), *folder.glob("ecb-*.claims.json")]):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        out.append((path.stem.split(".")[0], report(other_news_articles(data, gold)), gold))
     return out
+
+
+def other_news_articles(data: Path, gold: dict[str, Any]) -> list[Article]:
+    """The articles a Multi-News or ECB+ claim gold annotates, with the ids it gives them: "mn-LINE-K" is document
+    K of line LINE (from 0) of ``multinews/clusters.jsonl``, as the summaries evaluation splits it, through the
+    extraction of plain text; an ECB+ id is the document's own id in ``ecbplus/docs.jsonl`` (title and text)."""
+    from ..extract.article import extract
+    from .clustering import load_ecbplus
+    from .summaries import split_documents
+
+    ids = list(gold["articles"])
+    if all(i.startswith("mn-") for i in ids):
+        lines = (data / "multinews" / "clusters.jsonl").read_text(encoding="utf-8").splitlines()
+        out = []
+        for key in ids:
+            line, k = (int(x) for x in key.removeprefix("mn-").split("-"))
+            documents = json.loads(lines[line])["documents"]
+            if isinstance(documents, str):
+                documents = [d for d in split_documents(documents) if d.strip()]
+            raw = RawDocument(f"multinews/clusters.jsonl#{line}/{k}", key, "text", documents[k].encode("utf-8"))
+            out.append(extract(raw))
+        return out
+    by_id = {a.id: a for a in load_ecbplus(data).articles}
+    return [by_id[i] for i in ids]
 
 
 def pooled_pairs(scorer: Any, report: dict[str, Any], gold: dict[str, Any]) -> tuple[int, int, int]:
@@ -367,7 +400,7 @@ def _golds(data: Path) -> list[Measurement]:
     facts = [0, 0]
     held = 0
     for name, report, gold in gold_reports(data):
-        if name != "seeds":
+        if name.startswith("basil-"):
             held += 1
             pooled = [x + y for x, y in zip(pooled, pooled_pairs(scorer, report, gold), strict=True)]
             facts = [x + y for x, y in zip(facts, pooled_shared(scorer, report, gold), strict=True)]
