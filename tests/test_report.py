@@ -550,7 +550,7 @@ def _check(record: dict[str, Any], shape: dict[str, Any], where: str) -> None:
 def test_json_round_trips_and_keeps_every_field(data: dict[str, Any], report: Report) -> None:
     assert data == json.loads(json.dumps(to_dict(report)))
     assert list(data)[:4] == ["schema", "version", "generated", "counts"]
-    assert data["schema"] == SCHEMA == "parallax.report/1.6"
+    assert data["schema"] == SCHEMA == "parallax.report/1.7"
     assert data["version"] == "0.1.0"
     assert data["generated"] == "2024-03-12T09:00:00+00:00"
     assert data["counts"] == {"articles": 6, "stories": 2, "facts": 6, "rejected": 1, "duplicates": 1}

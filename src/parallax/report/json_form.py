@@ -17,7 +17,7 @@ from ..tables import article_labels
 
 __all__ = ["SCHEMA", "render_json", "to_dict"]
 
-SCHEMA = "parallax.report/1.6"
+SCHEMA = "parallax.report/1.7"
 
 # Floats (similarities, tone, quantities) are rounded so that the JSON stays readable and byte-stable across
 # platforms; 4 decimals is finer than any threshold the pipeline uses (they are tuned in steps of 0.01).
