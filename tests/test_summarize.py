@@ -248,3 +248,16 @@ def test_an_outlet_is_cited_only_where_alignment_is_sure_its_sentence_states_the
     three = fact("three", mention("a", 1, LATE), mention("b", 1, LATE), mention("c", 1, LATE))
     out = summarize(story(sure, three), no_vectors())
     assert [(s.fact_id, s.sources) for s in out] == [("three", ("a", "b", "c")), ("sure", ("a", "b"))]
+
+
+def test_a_sentence_linked_weakly_does_not_borrow_another_pairs_sure_link() -> None:
+    # a's sentence (shown: the lead) is linked to the fact at .60; b and c are linked to each other at .95
+    weak = replace(mention("a", 0, LEAD), confidence=0.6)
+    b = replace(
+        mention("b", 5, "Dunmere's council closed the old harbour bridge on Monday for repairs."), confidence=0.95
+    )
+    c = replace(
+        mention("c", 5, "The old harbour bridge was closed by the council on Monday for repairs."), confidence=0.95
+    )
+    (out,) = summarize(story(fact("f", weak, b, c)), no_vectors())
+    assert (out.article_id, out.sources, out.unsure) == ("a", ("a",), ("b", "c"))

@@ -2,7 +2,8 @@
 :func:`~parallax.report.json_form.to_dict` wrote, so a saved ``report.json`` can be exported as tables or rendered
 again.
 
-``to_dict(from_dict(d)) == d`` for a report of schema ``parallax.report/1.x``: what the JSON derives (labels, the
+``to_dict(from_dict(d)) == d`` for a report of the current schema (``parallax.report/1.7``; an older 1.x report comes
+back under the current schema string, with the fields added since at their defaults): what the JSON derives (labels, the
 ``cites`` lists, exclusives, provenance nodes, copy edges) is derived again. Floats come back as the JSON rounded them
 (4 decimals); a ``null`` number (NaN in the run) comes back as NaN; the run's timings are not in the JSON.
 """
