@@ -43,7 +43,32 @@ def test_agreement_is_facts_that_several_articles_state() -> None:
         for x in story["summary"]:
             fact = next((f for f in story["facts"] if f["id"] == x["fact"]), None)
             shown = f"<li>{escape(x['text'])}\n" in agreed
-            assert shown == (fact in several and not x["exclusive"]), x["text"]
+            # agreement: a fact several articles state, of which the sentence cites (links surely) two or more
+            cited = fact is not None and len(set(x["sources"]) & set(fact["sources"])) >= 2
+            assert shown == (fact in several and not x["exclusive"] and cited), x["text"]
+
+
+def test_articles_linked_less_surely_are_named_apart_and_not_counted() -> None:
+    from parallax.report.load import from_dict
+    from parallax.report.markdown import render_markdown
+
+    data = copy.deepcopy(to_dict(build_report()))
+    story = data["stories"][0]
+    line = next(x for x in story["summary"] if len(x["sources"]) >= 3)
+    dropped = next(a for a in line["sources"] if a != line["article"])
+    before = str(render_report_body(data)).split(f'id="story-{story["id"]}-agreed"', 1)[1].split("</section>")[0]
+    line["sources"] = [a for a in line["sources"] if a != dropped]
+    line["unsure"] = [dropped]
+    agreed = str(render_report_body(data)).split(f'id="story-{story["id"]}-agreed"', 1)[1].split("</section>")[0]
+    item = agreed.split(f"<li>{escape(line['text'])}", 1)[1].split("</li>", 1)[0]
+    assert "Linked less surely, not counted:" in item
+    label = next(a["label"] for a in data["articles"] if a["id"] == dropped)
+    assert str(escape(label)) in item.split("Linked less surely", 1)[1]
+    old = before.split(f"<li>{escape(line['text'])}", 1)[1].split("</li>", 1)[0]
+    count = re.compile(r"(\d+) (?:outlets?|articles?):")
+    assert int(count.search(item).group(1)) == int(count.search(old).group(1)) - 1  # type: ignore[union-attr]
+    markdown = render_markdown(from_dict(data))
+    assert "linked less surely, not counted:" in markdown
 
 
 def test_related_sentences_are_named_apart_and_not_counted() -> None:
