@@ -24,13 +24,12 @@ TOPICS = ("3", "9")
 
 
 def folders(data: Path, out: Path) -> list[Path]:
+    from parallax.evaluation.summaries import load
+
     made = []
-    lines = (data / "multinews" / "clusters.jsonl").read_text(encoding="utf-8").splitlines()
-    for number in range(1, len(lines), 2):
-        documents = json.loads(lines[number])["documents"]
-        if isinstance(documents, str):
-            documents = documents.split("|||||")
-        documents = [d.strip() for d in documents if d.strip()]
+    clusters = load(data)
+    for number in range(1, len(clusters), 2):
+        documents = [d.strip() for d in clusters[number].documents if d.strip()]
         if sum(len(d.split()) >= MIN_WORDS for d in documents) < MIN_DOCUMENTS:
             continue
         folder = out / f"mn_{number:03d}" / "docs"

@@ -333,19 +333,16 @@ def other_news_articles(data: Path, gold: dict[str, Any]) -> list[Article]:
     extraction of plain text; an ECB+ id is the document's own id in ``ecbplus/docs.jsonl`` (title and text)."""
     from ..extract.article import extract
     from .clustering import load_ecbplus
-    from .summaries import split_documents
+    from .summaries import load
 
     ids = list(gold["articles"])
     if all(i.startswith("mn-") for i in ids):
-        lines = (data / "multinews" / "clusters.jsonl").read_text(encoding="utf-8").splitlines()
+        clusters = load(data)
         out = []
         for key in ids:
             line, k = (int(x) for x in key.removeprefix("mn-").split("-"))
-            documents = json.loads(lines[line])["documents"]
-            if isinstance(documents, str):
-                documents = [d for d in split_documents(documents) if d.strip()]
-            raw = RawDocument(f"multinews/clusters.jsonl#{line}/{k}", key, "text", documents[k].encode("utf-8"))
-            out.append(extract(raw))
+            text = clusters[line].documents[k]
+            out.append(extract(RawDocument(f"multinews/clusters.jsonl#{line}/{k}", key, "text", text.encode("utf-8"))))
         return out
     by_id = {a.id: a for a in load_ecbplus(data).articles}
     return [by_id[i] for i in ids]

@@ -468,9 +468,9 @@ def _agreed(
     less surely and related sentences (weaker matches) are named apart and never counted."""
     by_id = {f["id"]: f for f in facts}
     out = []
-    for x, line in zip(_summary(story, facts, ix, fact_labels), story["summary"], strict=True):
+    for x in _summary(story, facts, ix, fact_labels):
         fact = by_id.get(x["fid"] or "")
-        cited = [aid for aid in line["sources"] if aid in fact["sources"]] if fact is not None else []
+        cited = [aid for aid in x["sources"] if aid in fact["sources"]] if fact is not None else []
         if fact is None or x["exclusive"] or x["fid"] in exclusive or len(cited) < 2:
             continue  # agreement is a fact (a same-claim match) that more than one article states surely
         stating = [aid for aid in fact["independent"] if aid in cited] or cited
@@ -563,6 +563,7 @@ def _summary(
                 "fid": fid,
                 "fact": _fact_ref(fid, fact_labels),
                 "cites": cites,
+                "sources": x["sources"],
                 "unsure": [
                     {**ix.ref(aid), "href": where.get((fid, aid), ix.ref(aid)["href"])} for aid in x.get("unsure", ())
                 ],
